@@ -1,0 +1,90 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.KleiberException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.Optional;
+
+/** The {@code kleiber} command: wires the subcommands and turns every failure into a message and an exit code. */
+@Command(name = "kleiber",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+                "A conductor for AI coding agents: plans work into tasks, routes each to the cheapest Claude model "
+                        + "that can reliably do it, runs role-bound agents in parallel git worktrees, gates their work "
+                        + "on real tests and human review, merges, documents, and logs every token and dollar."},
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    private final CliContext context;
+
+    public Main(CliContext context) {
+        this.context = context;
+    }
+
+    CliContext context() {
+        return context;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: see 'kleiber --help'.");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(CliContext.ofProcess(), args,
+                new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns its exit code. Nothing escapes as a stack trace. */
+    public static int run(CliContext context, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main(context));
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, ignored) -> {
+            err.println("kleiber: " + ex.getMessage());
+            CommandLine command = ex.getCommandLine();
+            err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return KleiberException.BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, command, parseResult) -> {
+            Optional<KleiberException> known = findKleiberException(ex);
+            if (known.isPresent()) {
+                err.println("kleiber: " + known.get().getMessage());
+                return known.get().exitCode();
+            }
+            err.println("kleiber: unexpected error: " + ex);
+            if (context.env("KLEIBER_DEBUG").isPresent()) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("(set KLEIBER_DEBUG=1 to see where it happened)");
+            }
+            return KleiberException.FAILED;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static Optional<KleiberException> findKleiberException(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof KleiberException k) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Optional.ofNullable(Main.class.getPackage().getImplementationVersion()).orElse("dev");
+            return new String[] {"kleiber " + version, "Java " + Runtime.version()};
+        }
+    }
+}
