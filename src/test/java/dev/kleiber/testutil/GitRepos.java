@@ -15,6 +15,11 @@ public final class GitRepos {
 
     /** {@code git init -b main} in {@code dir} with one commit holding a README. */
     public static Path init(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         git(dir, "init", "-q", "-b", "main");
         git(dir, "config", "user.name", "Kleiber Test");
         git(dir, "config", "user.email", "test@kleiber.invalid");

@@ -1,0 +1,93 @@
+package dev.kleiber.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.config.AgentDefinition;
+import dev.kleiber.config.KleiberConfig;
+import dev.kleiber.config.ProjectConfig;
+import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.routing.Tier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+
+@Command(name = "config", description = {
+        "Check .kleiber/kleiber.yaml and .kleiber/agents/*.md and print the settings in effect.",
+        "An invalid file is reported with its line and what was expected (exit 2)."})
+final class ConfigCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the settings as one JSON document.")
+    boolean json;
+
+    @Override
+    public void run() {
+        ProjectLayout layout = ProjectLayout.require(CliContext.of(spec).workingDir());
+        ProjectConfig project = ProjectConfig.load(layout);
+        KleiberConfig s = project.settings();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(toJson(project).toPrettyString());
+            return;
+        }
+        out.println("Settings (" + (java.nio.file.Files.exists(layout.configFile())
+                ? layout.display(layout.configFile()) : "defaults: no .kleiber/kleiber.yaml") + "):");
+        for (Tier tier : new Tier[] {Tier.OPUS, Tier.SONNET, Tier.HAIKU}) {
+            out.printf("  model %-7s %s%n", tier.id(), s.modelFor(tier));
+        }
+        out.printf("  budget        $%s a day (%s)%s%s%n", s.budget().dailyUsd().toPlainString(), s.budget().timeZone(),
+                s.budget().perRunUsd().map(v -> ", $" + v.toPlainString() + " a run").orElse(""),
+                s.budget().perTaskUsd().map(v -> ", $" + v.toPlainString() + " a task").orElse(""));
+        out.printf("  workers       %d%n", s.workers());
+        out.printf("  store         %s%n", storeText(s.store()));
+        out.printf("  sandbox       %s%n", s.sandbox().name().toLowerCase(java.util.Locale.ROOT));
+        out.printf("  validate      %s%n", s.validate().commands().isEmpty() ? "(no commands)"
+                : String.join(", ", s.validate().commands().stream().map(c -> c.name() + ": " + c.run()).toList()));
+        out.println("Agents (" + (project.agents().isEmpty() ? "none defined: the blueprint's roles apply"
+                : layout.display(layout.agentsDir())) + "):");
+        for (AgentDefinition agent : project.agents().values()) {
+            out.printf("  %-18s %-7s writes %s%n", agent.name(), agent.model().map(Tier::id).orElse("router"),
+                    agent.write().isEmpty() ? "nothing" : String.join(" ", agent.write()));
+        }
+    }
+
+    private static String storeText(KleiberConfig.Store store) {
+        return switch (store) {
+            case KleiberConfig.Store.Sqlite ignored -> "sqlite (.kleiber/state.db)";
+            case KleiberConfig.Store.Postgresql pg -> "postgresql (" + pg.redactedUrl() + ")";
+        };
+    }
+
+    private static ObjectNode toJson(ProjectConfig project) {
+        ObjectMapper mapper = new ObjectMapper();
+        KleiberConfig s = project.settings();
+        ObjectNode root = mapper.createObjectNode();
+        ObjectNode models = root.putObject("models");
+        s.models().forEach((tier, id) -> models.put(tier.id(), id));
+        ObjectNode budget = root.putObject("budget");
+        budget.put("dailyUsd", s.budget().dailyUsd());
+        budget.put("timeZone", s.budget().timeZone().getId());
+        s.budget().perRunUsd().ifPresent(v -> budget.put("perRunUsd", v));
+        s.budget().perTaskUsd().ifPresent(v -> budget.put("perTaskUsd", v));
+        s.budget().webhook().ifPresent(v -> budget.put("webhook", v.toString()));
+        root.put("workers", s.workers());
+        root.put("store", storeText(s.store()));
+        root.put("sandbox", s.sandbox().name().toLowerCase(java.util.Locale.ROOT));
+        ArrayNode commands = root.putObject("validate").putArray("commands");
+        s.validate().commands().forEach(c -> commands.addObject().put("name", c.name()).put("run", c.run())
+                .put("timeoutSeconds", c.timeout().toSeconds()));
+        ArrayNode agents = root.putArray("agents");
+        project.agents().values().forEach(a -> {
+            ObjectNode agent = agents.addObject().put("name", a.name());
+            agent.put("model", a.model().map(Tier::id).orElse("router"));
+            a.tools().forEach(agent.putArray("tools")::add);
+            a.write().forEach(agent.putArray("write")::add);
+        });
+        return root;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.config.ProjectInitializer;
+import dev.kleiber.config.ProjectLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+@Command(name = "init", description = {
+        "Set up a git repository for Kleiber: .kleiber/kleiber.yaml, the agent roles in .kleiber/agents/, "
+                + "the protocol folders, orchestration_log.md, PROGRESS.md, CHANGELOG.md and .gitignore entries.",
+        "Safe to re-run: files that exist are never overwritten."})
+final class InitCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "A folder inside the repository (default: here).")
+    String dir;
+
+    @Override
+    public void run() {
+        CliContext context = CliContext.of(spec);
+        Path start = dir == null ? context.workingDir() : context.resolve(dir);
+        ProjectLayout layout = ProjectLayout.require(start);
+        List<ProjectInitializer.Step> steps = new ProjectInitializer().initialize(layout);
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Kleiber in " + layout.root() + ":");
+        int width = steps.stream().mapToInt(s -> s.path().length()).max().orElse(0);
+        for (ProjectInitializer.Step step : steps) {
+            String detail = step.detail().isEmpty() ? "" : " (" + step.detail() + ")";
+            out.printf("  %-" + width + "s  %s%s%n", step.path(), step.action().words(), detail);
+        }
+        long created = steps.stream().filter(s -> s.action() == ProjectInitializer.Action.CREATED).count();
+        out.println(created == 0 ? "Nothing to do: the repository was already set up."
+                : "Next: review .kleiber/kleiber.yaml (validator commands, budget), then run 'kleiber config'.");
+    }
+}

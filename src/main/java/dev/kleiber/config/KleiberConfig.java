@@ -1,0 +1,87 @@
+package dev.kleiber.config;
+
+import dev.kleiber.routing.Tier;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The settings of {@code .kleiber/kleiber.yaml}, validated. {@link #defaults()} equals the file {@code kleiber init} writes. */
+public record KleiberConfig(
+        Map<Tier, String> models,
+        Map<String, Price> prices,
+        Budget budget,
+        int workers,
+        Store store,
+        Sandbox sandbox,
+        AgentLimits agent,
+        Validate validate) {
+
+    public KleiberConfig {
+        models = Map.copyOf(models);
+        prices = Map.copyOf(prices);
+    }
+
+    /** USD per million tokens. */
+    public record Price(BigDecimal input, BigDecimal output, BigDecimal cacheWrite5m, BigDecimal cacheWrite1h,
+                        BigDecimal cacheRead) {
+    }
+
+    public record Budget(BigDecimal dailyUsd, ZoneId timeZone, Optional<BigDecimal> perRunUsd,
+                         Optional<BigDecimal> perTaskUsd, Optional<URI> webhook) {
+    }
+
+    /** {@code sqlite} (the file {@code .kleiber/state.db}) or a PostgreSQL URL. */
+    public sealed interface Store {
+        record Sqlite() implements Store {
+        }
+
+        /** The URL may carry a password: only {@link #redactedUrl()} is ever shown. */
+        record Postgresql(String url) implements Store {
+            public String redactedUrl() {
+                return url.replaceFirst("//([^:/@]+):[^@]*@", "//$1:***@");
+            }
+
+            @Override
+            public String toString() {
+                return "Postgresql[" + redactedUrl() + "]";
+            }
+        }
+    }
+
+    public enum Sandbox { BWRAP, NONE }
+
+    public record AgentLimits(int maxTurns, int maxOutputTokens) {
+    }
+
+    public record ValidateCommand(String name, String run, Duration timeout) {
+    }
+
+    public record Validate(List<ValidateCommand> commands, int coverageMinPercent, Duration every) {
+        public Validate {
+            commands = List.copyOf(commands);
+        }
+    }
+
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(10);
+
+    public static KleiberConfig defaults() {
+        Map<Tier, String> models = new EnumMap<>(Tier.class);
+        models.put(Tier.OPUS, "claude-opus-4-1");
+        models.put(Tier.SONNET, "claude-sonnet-4-5");
+        models.put(Tier.HAIKU, "claude-3-haiku-20240307");
+        return new KleiberConfig(models, Map.of(),
+                new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
+                3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
+                new Validate(List.of(), 80, Duration.ofMinutes(30)));
+    }
+
+    public String modelFor(Tier tier) {
+        return models.get(tier);
+    }
+}
