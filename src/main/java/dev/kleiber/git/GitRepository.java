@@ -1,0 +1,297 @@
+package dev.kleiber.git;
+
+import dev.kleiber.KleiberException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A repository driven through the {@code git} command line. Kleiber's own git calls run with hooks
+ * disabled, no signing prompts and no terminal prompts; commits fall back to a Kleiber identity only
+ * when the repository has none. Merges happen in a scratch worktree so that a user's checkout is only
+ * ever fast-forwarded, never left half-merged.
+ */
+public final class GitRepository {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+    private static final List<String> SCRUBBED_ENV = List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY", "GIT_CEILING_DIRECTORIES", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN");
+
+    private final Path root;
+    private final Path mergeWorktree;
+    private final Duration timeout;
+    private final List<String> identity;
+
+    /**
+     * @param root          the main worktree of the repository
+     * @param mergeWorktree where merges are prepared (a folder git-ignored by the project, created on demand)
+     */
+    public GitRepository(Path root, Path mergeWorktree) {
+        this(root, mergeWorktree, DEFAULT_TIMEOUT);
+    }
+
+    public GitRepository(Path root, Path mergeWorktree, Duration timeout) {
+        this.root = root.toAbsolutePath().normalize();
+        this.mergeWorktree = mergeWorktree.toAbsolutePath().normalize();
+        this.timeout = timeout;
+        Result top = run(this.root, List.of("rev-parse", "--show-toplevel"), Optional.empty());
+        if (top.exitCode() != 0) {
+            throw KleiberException.badInput(this.root + " is not a git repository: " + top.err().strip());
+        }
+        boolean hasIdentity = run(this.root, List.of("config", "user.email"), Optional.empty()).exitCode() == 0;
+        this.identity = hasIdentity ? List.of() : List.of("-c", "user.name=Kleiber", "-c", "user.email=kleiber@localhost");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The commit {@code revision} names. */
+    public String commitOf(String revision) {
+        return ok(root, "rev-parse", "--verify", "--quiet", revision + "^{commit}").strip();
+    }
+
+    public Optional<String> currentBranch(Path worktree) {
+        Result result = run(worktree, List.of("symbolic-ref", "--quiet", "--short", "HEAD"), Optional.empty());
+        return result.exitCode() == 0 ? Optional.of(result.out().strip()) : Optional.empty();
+    }
+
+    public boolean branchExists(String branch) {
+        return run(root, List.of("show-ref", "--verify", "--quiet", "refs/heads/" + branch), Optional.empty())
+                .exitCode() == 0;
+    }
+
+    public void deleteBranch(String branch) {
+        ok(root, "branch", "-D", "--", branch);
+    }
+
+    /** Is {@code ancestor} reachable from {@code descendant}? */
+    public boolean isAncestor(String ancestor, String descendant) {
+        Result result = run(root, List.of("merge-base", "--is-ancestor", ancestor, descendant), Optional.empty());
+        if (result.exitCode() > 1) {
+            throw failure(List.of("merge-base", "--is-ancestor", ancestor, descendant), result);
+        }
+        return result.exitCode() == 0;
+    }
+
+    /**
+     * A worktree at {@code path} on {@code branch}. An existing branch is checked out as it is (a restarted
+     * attempt continues from its last commit); a new one starts at {@code base}.
+     */
+    public Worktree addWorktree(Path path, String branch, String base) {
+        Path target = path.toAbsolutePath().normalize();
+        if (branchExists(branch)) {
+            ok(root, "worktree", "add", "--quiet", target.toString(), branch);
+        } else {
+            ok(root, "worktree", "add", "--quiet", "-b", branch, target.toString(), base);
+        }
+        return new Worktree(target, Optional.of(branch), commitOf(branch));
+    }
+
+    /** Removes a worktree and whatever is in it; the branch stays. Missing worktrees are pruned quietly. */
+    public void removeWorktree(Path path) {
+        Path target = path.toAbsolutePath().normalize();
+        if (worktrees().stream().anyMatch(w -> w.path().equals(target))) {
+            ok(root, "worktree", "remove", "--force", "--force", target.toString());
+        }
+        ok(root, "worktree", "prune");
+    }
+
+    public List<Worktree> worktrees() {
+        List<Worktree> worktrees = new ArrayList<>();
+        Path path = null;
+        String head = "";
+        Optional<String> branch = Optional.empty();
+        for (String line : (ok(root, "worktree", "list", "--porcelain") + "\n").split("\n", -1)) {
+            if (line.startsWith("worktree ")) {
+                path = Path.of(line.substring("worktree ".length()));
+            } else if (line.startsWith("HEAD ")) {
+                head = line.substring("HEAD ".length());
+            } else if (line.startsWith("branch ")) {
+                branch = Optional.of(line.substring("branch ".length()).replaceFirst("^refs/heads/", ""));
+            } else if (line.isEmpty() && path != null) {
+                worktrees.add(new Worktree(path, branch, head));
+                path = null;
+                head = "";
+                branch = Optional.empty();
+            }
+        }
+        return worktrees;
+    }
+
+    /** Stages everything in {@code worktree} and commits it; empty when there was nothing to commit. */
+    public Optional<String> commitAll(Path worktree, CommitMessage message) {
+        ok(worktree, "add", "--all");
+        Result staged = run(worktree, List.of("diff", "--cached", "--quiet"), Optional.empty());
+        if (staged.exitCode() == 0) {
+            return Optional.empty();
+        }
+        List<String> commit = new ArrayList<>(identity);
+        commit.addAll(List.of("commit", "--quiet", "--no-verify", "--file", "-"));
+        check(commit, run(worktree, commit, Optional.of(message.text())));
+        return Optional.of(ok(worktree, "rev-parse", "HEAD").strip());
+    }
+
+    /** What changed between two commits, by file. */
+    public List<FileChange> changes(String from, String to) {
+        String out = ok(root, "diff", "--name-status", "--no-renames", "-z", from, to);
+        String[] fields = out.split("\0");
+        List<FileChange> changes = new ArrayList<>();
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            FileChange.Kind kind = switch (fields[i].charAt(0)) {
+                case 'A' -> FileChange.Kind.CREATED;
+                case 'D' -> FileChange.Kind.DELETED;
+                default -> FileChange.Kind.MODIFIED;
+            };
+            changes.add(new FileChange(fields[i + 1], kind));
+        }
+        return changes;
+    }
+
+    /** The unified diff between two commits, for a human reviewer. */
+    public String diff(String from, String to) {
+        return ok(root, "diff", "--stat", "--patch", from, to);
+    }
+
+    /** The full message of a commit. */
+    public String message(String commit) {
+        return ok(root, "log", "-1", "--format=%B", commit);
+    }
+
+    /** The commits on {@code branch} whose trailer {@code key} has {@code value}, newest first. */
+    public List<String> commitsWithTrailer(String branch, String key, String value) {
+        String out = ok(root, "log", "--format=%H%x09%(trailers:key=" + key + ",valueonly,separator=%x2C)", branch);
+        return out.lines().map(line -> line.split("\t", 2))
+                .filter(parts -> parts.length == 2 && List.of(parts[1].strip().split(",")).contains(value))
+                .map(parts -> parts[0]).toList();
+    }
+
+    /**
+     * Merges {@code branch} into {@code target} with a merge commit carrying {@code message}. The merge is
+     * made in a scratch worktree; on success {@code target} moves forward (the user's checkout of it, if
+     * any, is fast-forwarded and refuses to lose local changes); on a conflict nothing changes.
+     */
+    public MergeResult merge(String branch, String target, CommitMessage message) {
+        String before = commitOf("refs/heads/" + target);
+        prepareMergeWorktree(before);
+        List<String> merge = new ArrayList<>(identity);
+        merge.addAll(List.of("merge", "--no-ff", "--no-verify", "--quiet", "-m", message.text(), branch));
+        Result merged = run(mergeWorktree, merge, Optional.empty());
+        if (merged.exitCode() != 0) {
+            List<String> conflicted = ok(mergeWorktree, "diff", "--name-only", "--diff-filter=U").lines().toList();
+            run(mergeWorktree, List.of("merge", "--abort"), Optional.empty());
+            if (conflicted.isEmpty()) {
+                throw failure(merge, merged);
+            }
+            return new MergeResult.Conflicted(conflicted);
+        }
+        String after = ok(mergeWorktree, "rev-parse", "HEAD").strip();
+        advance(target, before, after);
+        return new MergeResult.Merged(after);
+    }
+
+    private void prepareMergeWorktree(String commit) {
+        boolean registered = worktrees().stream().anyMatch(w -> w.path().equals(mergeWorktree));
+        if (!registered) {
+            ok(root, "worktree", "prune");
+            ok(root, "worktree", "add", "--quiet", "--detach", mergeWorktree.toString(), commit);
+            return;
+        }
+        run(mergeWorktree, List.of("merge", "--abort"), Optional.empty());
+        ok(mergeWorktree, "checkout", "--quiet", "--detach", "--force", commit);
+        ok(mergeWorktree, "clean", "-fdq");
+    }
+
+    private void advance(String target, String before, String after) {
+        Optional<Worktree> checkedOut = worktrees().stream()
+                .filter(w -> w.branch().equals(Optional.of(target))).findFirst();
+        if (checkedOut.isPresent()) {
+            Result ff = run(checkedOut.get().path(), List.of("merge", "--ff-only", "--quiet", after), Optional.empty());
+            if (ff.exitCode() != 0) {
+                throw KleiberException.failed("the merge into " + target + " is ready (" + after.substring(0, 12)
+                        + ") but " + checkedOut.get().path() + " could not be fast-forwarded to it: "
+                        + ff.err().strip() + ". Commit or stash your changes there and run again.");
+            }
+            return;
+        }
+        ok(root, "update-ref", "refs/heads/" + target, after, before);
+    }
+
+    private String ok(Path dir, String... args) {
+        List<String> list = List.of(args);
+        return check(list, run(dir, list, Optional.empty())).out();
+    }
+
+    private static Result check(List<String> args, Result result) {
+        if (result.exitCode() != 0) {
+            throw failure(args, result);
+        }
+        return result;
+    }
+
+    private static KleiberException failure(List<String> args, Result result) {
+        String detail = result.err().isBlank() ? result.out().strip() : result.err().strip();
+        return KleiberException.failed("git " + String.join(" ", args) + " failed (exit " + result.exitCode()
+                + "): " + detail);
+    }
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    private Result run(Path dir, List<String> args, Optional<String> input) {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "core.hooksPath=/dev/null",
+                "-c", "commit.gpgsign=false", "-c", "core.quotepath=off", "-c", "advice.detachedHead=false"));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        Map<String, String> env = builder.environment();
+        SCRUBBED_ENV.forEach(env::remove);
+        env.put("GIT_TERMINAL_PROMPT", "0");
+        env.put("LC_ALL", "C");
+        try {
+            Process process = builder.start();
+            CompletableFuture<String> out = drain(process.getInputStream());
+            CompletableFuture<String> err = drain(process.getErrorStream());
+            try (OutputStream stdin = process.getOutputStream()) {
+                if (input.isPresent()) {
+                    stdin.write(input.get().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw KleiberException.failed("git " + String.join(" ", args) + " did not finish within "
+                        + timeout.toSeconds() + " s");
+            }
+            return new Result(process.exitValue(), out.get(), err.get());
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot run git (is it installed?): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KleiberException.failed("interrupted while running git " + String.join(" ", args), e);
+        } catch (ExecutionException e) {
+            throw KleiberException.failed("cannot read git's output: " + e.getCause(), e);
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream stream) {
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (stream) {
+                text.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                text.completeExceptionally(e);
+            }
+        });
+        return text;
+    }
+}
