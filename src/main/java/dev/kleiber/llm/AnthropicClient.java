@@ -137,7 +137,7 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
                         tracker.observe(event);
                         accumulator.accumulate(event);
                     } catch (AnthropicInvalidDataException | IllegalStateException | IllegalArgumentException e) {
-                        return failedAttempt(new LlmFailure.Malformed("event out of order or unreadable: " + e.getMessage()),
+                        return failedAttempt(new LlmFailure.Malformed(redact("event out of order or unreadable: " + e.getMessage())),
                                 model, tracker, requestId);
                     }
                     event.contentBlockDelta()
@@ -157,18 +157,18 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
         } catch (SseException e) {
             JsonNode error = errorOf(e);
             return failedAttempt(new LlmFailure.StreamError(error.path("type").asText("unknown_error"),
-                    error.path("message").asText("no message"), requestId), model, tracker, requestId);
+                    redact(error.path("message").asText("no message")), requestId), model, tracker, requestId);
         } catch (AnthropicServiceException e) {
             return failedAttempt(apiError(e), model, tracker, e.requestId());
         } catch (AnthropicIoException e) {
             if (Thread.currentThread().isInterrupted()) {
                 return failedAttempt(new LlmFailure.Cancelled(), model, tracker, requestId);
             }
-            String detail = rootMessage(e);
+            String detail = redact(rootMessage(e));
             LlmFailure failure = tracker.started() ? new LlmFailure.StreamCut(detail) : new LlmFailure.Unreachable(detail);
             return failedAttempt(failure, model, tracker, requestId);
         } catch (AnthropicInvalidDataException | ResponseMapper.UnusableAnswerException e) {
-            return failedAttempt(new LlmFailure.Malformed(rootMessage(e)), model, tracker, requestId);
+            return failedAttempt(new LlmFailure.Malformed(redact(rootMessage(e))), model, tracker, requestId);
         }
     }
 
@@ -181,10 +181,15 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
         JsonNode error = errorOf(e);
         return new LlmFailure.ApiError(e.statusCode(),
                 error.path("type").asText("unknown_error"),
-                error.path("message").asText("no error message in the response body"),
+                redact(error.path("message").asText("no error message in the response body")),
                 e.requestId(),
                 RetryAfter.parse(name -> e.headers().values(name).stream().findFirst(), clock.instant()),
                 e.headers().values("x-should-retry").stream().findFirst().map(v -> v.strip().equalsIgnoreCase("true")));
+    }
+
+    /** Text from outside (the API, a proxy, the network stack) with the key taken out, in case it echoes it. */
+    private String redact(String text) {
+        return settings.apiKey().redactFrom(text);
     }
 
     private static JsonNode errorOf(AnthropicServiceException e) {
@@ -212,8 +217,8 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
             what = "could not reach the API at " + settings.baseUrl() + " (" + ((LlmFailure.Unreachable) failure).detail() + ")";
         }
         String hint = hint(failure, request);
-        String retries = retryNote.isEmpty() ? "" : " Retried: " + retryNote + ".";
-        String message = settings.apiKey().redactFrom("%s failed: %s.%s%s".formatted(who, what, retries, hint));
+        String retries = retryNote.isEmpty() ? "" : "; " + retryNote;
+        String message = settings.apiKey().redactFrom("%s failed: %s%s.%s".formatted(who, what, retries, hint));
         int exit = failure instanceof LlmFailure.ApiError api && (api.status() == 401 || api.status() == 403 || api.status() == 404)
                 ? KleiberException.BAD_INPUT : KleiberException.FAILED;
         return new LlmCallException(message, exit, failure, attempts);

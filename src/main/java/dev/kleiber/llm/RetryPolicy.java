@@ -43,7 +43,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         return new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5));
     }
 
-    /** What to do after a failure. */
+    /** What to do after a failure; a reason to give up may be empty when there is nothing to add. */
     public sealed interface Decision {
         record Retry(Duration delay, String reason) implements Decision {
         }
@@ -62,7 +62,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             return new Decision.GiveUp("not retryable");
         }
         if (attemptsMade >= maxAttempts) {
-            return new Decision.GiveUp("gave up after " + attemptsMade + " attempts");
+            return new Decision.GiveUp(attemptsMade == 1 ? "" : "gave up after " + attemptsMade + " attempts");
         }
         Duration left = maxTotalWait.minus(waitedSoFar);
         if (failure instanceof LlmFailure.ApiError api && api.retryAfter().isPresent()) {
