@@ -4,10 +4,4 @@ package dev.kleiber.agent;
 @FunctionalInterface
 public interface ToolEvents {
     void record(ToolEvent event);
-
-    /** Discards events, for callers that keep no record. */
-    static ToolEvents none() {
-        return event -> {
-        };
-    }
 }

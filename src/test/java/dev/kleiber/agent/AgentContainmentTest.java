@@ -173,10 +173,12 @@ class AgentContainmentTest {
                 "mkdir -p tasks/engineer-backend && echo x > tasks/engineer-backend/t2.md",
                 "echo x > " + wt.repo().resolve(".git/hooks/pre-commit"),
                 "echo x >> " + wt.repo().resolve(".git/config"),
+                "ln src/frontend/ui.js src/backend/hard-link || echo NO-HARD-LINK",
                 "echo ok > src/backend/allowed.js",
                 "echo ok > tests/integration/allowed.test.js",
                 "echo private > /tmp/scratch && cat /tmp/scratch"))).text();
-        assertThat(text).contains("Exit code: 0", "Read-only file system", "private");
+        assertThat(text).contains("Exit code: 0", "Read-only file system", "private", "NO-HARD-LINK");
+        assertThat(wt.worktree().resolve("src/backend/hard-link")).doesNotExist();
         assertThat(wt.worktree().resolve("src/frontend/hack.js")).doesNotExist();
         assertThat(wt.worktree().resolve("README.md")).hasContent("# sample");
         assertThat(wt.worktree().resolve(".git")).content().doesNotContain("x\n");
