@@ -4,8 +4,8 @@ import dev.kleiber.KleiberException;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,11 +76,11 @@ public final class CommandSandbox {
         }
     }
 
-    /** Output as kept: {@code text} is at most the cap plus a marker; {@code totalBytes} counts everything printed. */
-    public record Output(String text, long totalBytes) {
-        public boolean truncated() {
-            return totalBytes > text.getBytes(StandardCharsets.UTF_8).length;
-        }
+    /**
+     * Output as kept: {@code text} is at most the cap plus a marker; {@code totalBytes} counts everything
+     * printed; {@code truncated} says whether bytes between head and tail were dropped.
+     */
+    public record Output(String text, long totalBytes, boolean truncated) {
     }
 
     /** What became of one command. */
@@ -182,7 +182,7 @@ public final class CommandSandbox {
         PathGuard.Decision decision = guard.checkWrite(dir);
         if (decision instanceof PathGuard.Decision.Allowed allowed) {
             try {
-                if (!Files.isDirectory(allowed.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isDirectory(allowed.path(), LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(allowed.path());
                 }
                 if (!allowed.path().toRealPath().equals(allowed.path())) {
@@ -217,7 +217,7 @@ public final class CommandSandbox {
     /** The worktree's git directory and the repository's common one, when {@code .git} is a file pointing there. */
     private List<Path> gitDirs() {
         Path dotGit = guard.root().resolve(".git");
-        if (!Files.isRegularFile(dotGit, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(dotGit, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
         List<Path> dirs = new ArrayList<>();
@@ -268,7 +268,7 @@ public final class CommandSandbox {
             Thread.currentThread().interrupt();
             throw KleiberException.failed("interrupted while running a command");
         }
-        Output output = new Output(capture.text(), capture.totalBytes());
+        Output output = new Output(capture.text(), capture.totalBytes(), capture.truncated());
         if (!finished) {
             return new Outcome.TimedOut(output, settings.timeout());
         }

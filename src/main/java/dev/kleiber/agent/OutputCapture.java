@@ -53,6 +53,11 @@ final class OutputCapture {
         return total;
     }
 
+    /** Whether bytes were dropped between the head and the tail. */
+    synchronized boolean truncated() {
+        return total > head.length + tail.length;
+    }
+
     /** The kept text; when bytes were dropped, a marker between head and tail says how many. */
     synchronized String text() {
         long pastHead = Math.max(0, total - head.length);

@@ -25,13 +25,16 @@ class OutputCaptureTest {
     void shortOutputIsKeptWhole() {
         OutputCapture capture = capture(1024, "hello ", "world");
         assertThat(capture.text()).isEqualTo("hello world");
+        assertThat(capture.truncated()).isFalse();
         assertThat(capture.totalBytes()).isEqualTo(11);
     }
 
     @Test
     void outputJustOverTheHeadKeepsEveryByte() {
         String text = "a".repeat(512) + "b".repeat(300);
-        assertThat(capture(1024, text).text()).isEqualTo(text);
+        OutputCapture capture = capture(1024, text);
+        assertThat(capture.text()).isEqualTo(text);
+        assertThat(capture.truncated()).isFalse();
     }
 
     @Test
@@ -43,6 +46,7 @@ class OutputCaptureTest {
         OutputCapture capture = capture(1200, text.substring(0, 7000), text.substring(7000, 7001), text.substring(7001));
         String kept = capture.text();
         assertThat(capture.totalBytes()).isEqualTo(60_000);
+        assertThat(capture.truncated()).isTrue();
         assertThat(kept).startsWith(text.substring(0, 600)).endsWith(text.substring(60_000 - 600));
         assertThat(kept).contains("[... " + (60_000 - 1200) + " bytes of output omitted ...]");
     }

@@ -1,7 +1,7 @@
 package dev.kleiber.agent;
 
 import dev.kleiber.routing.Roles;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,16 +12,17 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Checks only, on one worktree shared by the class (no test writes through the guard). */
 class PathGuardTest {
     @TempDir
-    Path temp;
+    static Path temp;
 
-    private AgentWorktree wt;
-    private PathGuard backend;
-    private PathGuard anywhere;
+    private static AgentWorktree wt;
+    private static PathGuard backend;
+    private static PathGuard anywhere;
 
-    @BeforeEach
-    void setUp() {
+    @BeforeAll
+    static void setUp() {
         wt = AgentWorktree.create(temp);
         backend = new PathGuard(wt.worktree(), RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND));
         anywhere = new PathGuard(wt.worktree(),
@@ -73,8 +74,12 @@ class PathGuardTest {
     @Test
     void refusesDanglingSymlinks() throws Exception {
         Files.createSymbolicLink(wt.worktree().resolve("src/backend/dangling"), Path.of("/nonexistent/kleiber"));
-        assertThat(refusal(backend.checkRead("src/backend/dangling"))).contains("does not exist");
-        assertThat(refusal(backend.checkWrite("src/backend/dangling"))).contains("symlink");
+        try {
+            assertThat(refusal(backend.checkRead("src/backend/dangling"))).contains("does not exist");
+            assertThat(refusal(backend.checkWrite("src/backend/dangling"))).contains("symlink");
+        } finally {
+            Files.delete(wt.worktree().resolve("src/backend/dangling"));
+        }
     }
 
     @Test
