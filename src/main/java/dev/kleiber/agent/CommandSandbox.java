@@ -121,16 +121,19 @@ public final class CommandSandbox {
         return env;
     }
 
-    /** Worktree-relative folders a command may write, and what it may not, as a sentence for the agent. */
+    /**
+     * What a command may write, as a phrase for the model ("read-only except src/backend/ and a private
+     * /tmp"), naming the write globs that give no writable folder.
+     */
     public static String describeWritable(RolePermissions permissions) {
-        List<String> dirs = writableGlobDirs(permissions);
+        List<String> dirs = writableGlobDirs(permissions).stream().map(d -> d + "/").toList();
         List<String> unbound = permissions.writeGlobs().stream()
                 .filter(g -> g.exactDirectory().isEmpty()).map(Glob::text).toList();
-        String bound = dirs.isEmpty() ? "commands can write nothing in the worktree"
-                : "commands can write only in " + String.join(", ", dirs.stream().map(d -> d + "/").toList());
-        return unbound.isEmpty() ? bound + " (and /tmp, which is private and discarded)"
-                : bound + " (and /tmp, private and discarded); files matching " + String.join(", ", unbound)
-                + " are written with write_file/edit_file only";
+        String phrase = "read-only except " + (dirs.isEmpty() ? "" : String.join(", ", dirs) + " and ")
+                + "a private /tmp that is discarded afterwards";
+        return unbound.isEmpty() ? phrase
+                : phrase + "; files matching " + String.join(", ", unbound) + " can be written with write_file "
+                + "and edit_file only";
     }
 
     public Outcome run(String command) {
@@ -173,7 +176,6 @@ public final class CommandSandbox {
         return permissions.writeGlobs().stream()
                 .flatMap(g -> g.exactDirectory().stream())
                 .distinct()
-                .sorted(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()))
                 .toList();
     }
 
@@ -205,7 +207,8 @@ public final class CommandSandbox {
             args.addAll(List.of("--ro-bind", gitDir.toString(), gitDir.toString()));
         }
         args.addAll(List.of("--ro-bind", guard.root().toString(), guard.root().toString()));
-        for (Path dir : writable) {
+        // Parents before children, so a nested writable folder is bound on top of its parent's bind.
+        for (Path dir : writable.stream().sorted(Comparator.comparingInt(Path::getNameCount)).toList()) {
             args.addAll(List.of("--bind", dir.toString(), dir.toString()));
         }
         args.add("--clearenv");

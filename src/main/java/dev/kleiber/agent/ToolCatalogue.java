@@ -139,7 +139,7 @@ public final class ToolCatalogue {
                     + limits + allowed;
         }
         return "Run a shell command with bash -c in the worktree root, inside a sandbox: no network, no "
-                + "secrets in the environment, HOME=/tmp, the filesystem read-only except that "
+                + "secrets in the environment, HOME=/tmp; the filesystem is "
                 + CommandSandbox.describeWritable(permissions) + ". " + limits + allowed;
     }
 

@@ -67,8 +67,20 @@ class ToolCatalogueTest {
         assertThat(backend.get("write_file").description()).contains("src/backend/**", "tests/integration/**");
         assertThat(backend.get("run_command").description())
                 .contains("no network", "src/backend/", "src/db/", "120 s", "64 KiB");
+        assertThat(backend.get("run_command").description()).contains("filesystem is read-only except src/backend/, "
+                + "src/services/, src/db/, tests/integration/ and a private /tmp");
         Map<String, ToolCatalogue.ToolSpec> scribe = catalogue(Roles.SCRIBE);
         assertThat(scribe.get("write_file").description()).contains("docs/**", "**/*.md");
+    }
+
+    @Test
+    void globsThatNameNoFolderAreSaidToBeFileToolsOnly() {
+        RolePermissions writer = RolePermissions.of("writer", java.util.Set.of(ToolName.RUN_COMMAND), List.of("docs/**",
+                "**/*.md"), List.of(), List.of("make docs"));
+        assertThat(CommandSandbox.describeWritable(writer)).isEqualTo("read-only except docs/ and a private /tmp that "
+                + "is discarded afterwards; files matching **/*.md can be written with write_file and edit_file only");
+        assertThat(ToolCatalogue.forRole(writer, SETTINGS).getFirst().description())
+                .contains("Allowed command lines: make docs.");
     }
 
     @Test
