@@ -4,6 +4,7 @@ import dev.kleiber.KleiberException;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -146,6 +147,13 @@ public final class CommandSandbox {
                         + "machine; install it with `apt-get install bubblewrap` (or set `sandbox: none` in "
                         + ".kleiber/kleiber.yaml to run commands unconfined)");
             }
+            Optional<String> broken = bwrapProblem(bwrap.get());
+            if (broken.isPresent()) {
+                return new Outcome.Refused("bubblewrap is installed but cannot create a sandbox on this machine: "
+                        + broken.get() + " (where unprivileged user namespaces are restricted, as by AppArmor on "
+                        + "Ubuntu 23.10 and later, allow them for bwrap; or set `sandbox: none` in "
+                        + ".kleiber/kleiber.yaml to run commands unconfined)");
+            }
             List<Path> writable = new ArrayList<>();
             for (String dir : writableGlobDirs(guard.permissions())) {
                 switch (prepareWritable(dir)) {
@@ -195,6 +203,31 @@ public final class CommandSandbox {
             }
         }
         return decision;
+    }
+
+    /**
+     * Starts an empty sandbox, so that bwrap failing on its own (no user namespaces, say) is told apart
+     * from the agent's command failing. Costs one short process per command.
+     */
+    private Optional<String> bwrapProblem(Path bwrap) {
+        try {
+            Process probe = new ProcessBuilder(bwrap.toString(), "--unshare-all", "--die-with-parent",
+                    "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true")
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            byte[] output = probe.getInputStream().readNBytes(4096);
+            if (!probe.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                probe.destroyForcibly();
+                return Optional.of("an empty sandbox did not start within " + KILL_GRACE.toSeconds() + " s");
+            }
+            return probe.exitValue() == 0 ? Optional.empty()
+                    : Optional.of(new String(output, StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while starting the sandbox");
+        }
     }
 
     private List<String> bwrapCommand(Path bwrap, List<Path> writable, String command) {

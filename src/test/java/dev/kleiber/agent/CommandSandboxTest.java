@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +75,8 @@ class CommandSandboxTest {
     }
 
     private static boolean acceptedAnything(ServerSocket server) throws IOException {
-        try (Socket ignored = server.accept()) {
+        try {
+            server.accept().close();
             return true;
         } catch (SocketTimeoutException e) {
             return false;
@@ -205,6 +205,19 @@ class CommandSandboxTest {
                 .hasMessage("sandbox must be bwrap or none; found 'docker'");
         assertThatThrownBy(() -> new CommandSandbox.Settings(CommandSandbox.Mode.BWRAP, Duration.ZERO, 65536))
                 .hasMessageContaining("timeout must be positive");
+    }
+
+    @Test
+    void aBwrapThatCannotStartIsToldApartFromAFailingCommand() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("fake-bin"));
+        Path fake = bin.resolve("bwrap");
+        Files.writeString(fake, "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        parentEnv.put("PATH", bin + ":" + System.getenv("PATH"));
+        CommandSandbox.Outcome outcome = bwrap(Duration.ofSeconds(20)).run("touch src/backend/x");
+        assertThat(outcome).isInstanceOfSatisfying(CommandSandbox.Outcome.Refused.class, r -> assertThat(r.reason())
+                .contains("cannot create a sandbox", "setting up uid map: Permission denied", "sandbox: none"));
+        assertThat(wt.worktree().resolve("src/backend/x")).doesNotExist();
     }
 
     @Test
