@@ -52,9 +52,20 @@ public final class CommandSandbox {
         }
     }
 
-    /** Mode, wall-clock limit per command and how many output bytes are kept. */
-    public record Settings(Mode mode, Duration timeout, int outputCapBytes) {
+    /**
+     * Mode, wall-clock limit per command, how many output bytes are kept, and absolute folders to hide
+     * behind an empty tmpfs (a home folder holding ~/.ssh or cloud credentials, say; the worktree and its
+     * git metadata stay visible even when inside one).
+     */
+    public record Settings(Mode mode, Duration timeout, int outputCapBytes, List<Path> hiddenPaths) {
         public Settings {
+            hiddenPaths = List.copyOf(hiddenPaths);
+            for (Path hidden : hiddenPaths) {
+                if (!hidden.isAbsolute() || hidden.getNameCount() == 0) {
+                    throw KleiberException.badInput("a hidden sandbox path must be an absolute folder other than /; "
+                            + "found '" + hidden + "'");
+                }
+            }
             if (timeout.isNegative() || timeout.isZero()) {
                 throw KleiberException.badInput("command timeout must be positive; found " + timeout);
             }
@@ -63,17 +74,21 @@ public final class CommandSandbox {
             }
         }
 
-        /** bwrap, two minutes, 64 KiB. */
+        /** bwrap, two minutes, 64 KiB, nothing hidden. */
         public static Settings defaults() {
-            return new Settings(Mode.BWRAP, Duration.ofMinutes(2), 64 * 1024);
+            return new Settings(Mode.BWRAP, Duration.ofMinutes(2), 64 * 1024, List.of());
         }
 
         public Settings withTimeout(Duration newTimeout) {
-            return new Settings(mode, newTimeout, outputCapBytes);
+            return new Settings(mode, newTimeout, outputCapBytes, hiddenPaths);
         }
 
         public Settings withMode(Mode newMode) {
-            return new Settings(newMode, timeout, outputCapBytes);
+            return new Settings(newMode, timeout, outputCapBytes, hiddenPaths);
+        }
+
+        public Settings withHiddenPaths(List<Path> paths) {
+            return new Settings(mode, timeout, outputCapBytes, paths);
         }
     }
 
@@ -234,8 +249,14 @@ public final class CommandSandbox {
         List<String> args = new ArrayList<>(List.of(bwrap.toString(),
                 "--unshare-all", "--die-with-parent", "--new-session",
                 "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
-        // Git metadata of a linked worktree lives in the main repository; bound after /tmp so a
-        // repository under /tmp stays visible, and read-only so hooks and config cannot be changed.
+        for (Path hidden : settings.hiddenPaths()) {
+            if (Files.isDirectory(hidden)) {
+                args.addAll(List.of("--tmpfs", hidden.toString()));
+            }
+        }
+        // Git metadata of a linked worktree lives in the main repository; bound after the tmpfs mounts
+        // so a repository under /tmp or a hidden folder stays visible, and read-only so hooks and
+        // config cannot be changed.
         for (Path gitDir : gitDirs()) {
             args.addAll(List.of("--ro-bind", gitDir.toString(), gitDir.toString()));
         }

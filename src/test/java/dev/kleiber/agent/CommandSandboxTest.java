@@ -203,8 +203,10 @@ class CommandSandboxTest {
         assertThat(CommandSandbox.Mode.parse("none")).isEqualTo(CommandSandbox.Mode.NONE);
         assertThatThrownBy(() -> CommandSandbox.Mode.parse("docker")).isInstanceOf(KleiberException.class)
                 .hasMessage("sandbox must be bwrap or none; found 'docker'");
-        assertThatThrownBy(() -> new CommandSandbox.Settings(CommandSandbox.Mode.BWRAP, Duration.ZERO, 65536))
+        assertThatThrownBy(() -> new CommandSandbox.Settings(CommandSandbox.Mode.BWRAP, Duration.ZERO, 65536, List.of()))
                 .hasMessageContaining("timeout must be positive");
+        assertThatThrownBy(() -> CommandSandbox.Settings.defaults().withHiddenPaths(List.of(Path.of("home"))))
+                .hasMessageContaining("absolute folder other than /; found 'home'");
     }
 
     @Test
@@ -218,6 +220,19 @@ class CommandSandboxTest {
         assertThat(outcome).isInstanceOfSatisfying(CommandSandbox.Outcome.Refused.class, r -> assertThat(r.reason())
                 .contains("cannot create a sandbox", "setting up uid map: Permission denied", "sandbox: none"));
         assertThat(wt.worktree().resolve("src/backend/x")).doesNotExist();
+    }
+
+    @Test
+    void hiddenFoldersAreEmptyInsideButTheWorktreeWithinThemStaysVisible() throws Exception {
+        Bwrap.assumeInstalled();
+        AgentWorktree.write(wt.base(), "home/.ssh/id_ed25519", "FAKE-PRIVATE-KEY\n");
+        CommandSandbox hiding = sandbox(CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20))
+                .withHiddenPaths(List.of(wt.base(), Path.of("/nonexistent/kleiber"))));
+        CommandSandbox.Outcome.Finished result = finished(hiding.run(
+                "cat " + wt.base().resolve("home/.ssh/id_ed25519") + "; ls " + wt.evil()
+                        + "; cat src/backend/app.js; git log --oneline -1"));
+        assertThat(result.output().text()).doesNotContain("FAKE-PRIVATE-KEY", "sentinel.txt")
+                .contains("No such file", "export const port", "sample project");
     }
 
     @Test
