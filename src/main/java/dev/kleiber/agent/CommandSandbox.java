@@ -116,6 +116,8 @@ public final class CommandSandbox {
     private final PathGuard guard;
     private final Map<String, String> parentEnv;
     private final Settings settings;
+    /** Set once an empty sandbox has started; bwrap working does not change during a session. */
+    private volatile boolean bwrapWorks;
 
     /**
      * @param parentEnv the environment Kleiber runs in; only {@code PATH} and {@code LANG} are taken
@@ -221,10 +223,13 @@ public final class CommandSandbox {
     }
 
     /**
-     * Starts an empty sandbox, so that bwrap failing on its own (no user namespaces, say) is told apart
-     * from the agent's command failing. Costs one short process per command.
+     * Starts an empty sandbox once, so that bwrap failing on its own (no user namespaces, say) is told
+     * apart from the agent's command failing.
      */
     private Optional<String> bwrapProblem(Path bwrap) {
+        if (bwrapWorks) {
+            return Optional.empty();
+        }
         try {
             Process probe = new ProcessBuilder(bwrap.toString(), "--unshare-all", "--die-with-parent",
                     "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true")
@@ -235,8 +240,11 @@ public final class CommandSandbox {
                 probe.destroyForcibly();
                 return Optional.of("an empty sandbox did not start within " + KILL_GRACE.toSeconds() + " s");
             }
-            return probe.exitValue() == 0 ? Optional.empty()
-                    : Optional.of(new String(output, StandardCharsets.UTF_8).strip());
+            if (probe.exitValue() == 0) {
+                bwrapWorks = true;
+                return Optional.empty();
+            }
+            return Optional.of(new String(output, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             return Optional.of(e.getMessage());
         } catch (InterruptedException e) {
@@ -364,7 +372,8 @@ public final class CommandSandbox {
     private Optional<Path> findOnPath(String program) {
         String path = commandEnvironment().get("PATH");
         for (String dir : path.split(":")) {
-            if (dir.isBlank()) {
+            // A relative entry would resolve against Kleiber's working directory, which a repository controls.
+            if (dir.isBlank() || !dir.startsWith("/")) {
                 continue;
             }
             Path candidate = Path.of(dir, program);
