@@ -23,8 +23,8 @@ public final class FileText {
     /** The text of {@code bytes}, or the problem that stops it being read. */
     public static Decoded decode(byte[] bytes) {
         if (bytes.length > MAX_BYTES) {
-            return new Decoded.Refused(new Problem(1, "the file is larger than 256 KiB (" + bytes.length
-                    + " bytes or more); protocol files are short markdown documents"));
+            return new Decoded.Refused(new Problem(1, "the file is larger than 256 KiB; protocol files are short markdown "
+                    + "documents"));
         }
         Optional<String> wideBom = wideByteOrderMark(bytes);
         if (wideBom.isPresent()) {
