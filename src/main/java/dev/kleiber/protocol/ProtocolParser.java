@@ -31,13 +31,17 @@ import java.util.regex.Pattern;
  * counts, the id matching the file name, the agent matching its folder and being a known role).
  */
 public final class ProtocolParser {
-    private static final Parser MARKDOWN = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
+    /** Only the block structure is read (values come from the source lines), so inline parsing is skipped. */
+    private static final Parser MARKDOWN = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS)
+            .inlineParserFactory(context -> (lines, node) -> { }).build();
     private static final Pattern HEADING = Pattern.compile("([A-Za-z]+)\\s*:\\s*(.*)");
     private static final Pattern FIELD = Pattern.compile("([A-Za-z][A-Za-z0-9 '_-]*?)\\s*:\\s*(.*)");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern TOKENS = Pattern.compile("(\\d{1,18})\\s*/\\s*(\\d{1,18})");
     private static final Pattern CHECKBOX = Pattern.compile("\\[([ xX])](?:\\s+(.*))?");
     private static final Pattern CHANGE = Pattern.compile("(.+?)\\s+\\(([A-Za-z]+)\\)");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern ATX_MARKS = Pattern.compile("^#+\\s*|\\s+#+\\s*$|^#+$");
     private static final String TIMESTAMP_HINT = "an ISO-8601 timestamp with an offset, e.g. 2025-01-09T14:30:00Z";
 
     private final Set<String> knownRoles;
@@ -453,8 +457,7 @@ public final class ProtocolParser {
         List<SourceSpan> spans = heading.getSourceSpans();
         String firstLine = lines.get(spans.get(0).getLineIndex()).strip();
         if (firstLine.startsWith("#")) {
-            String text = firstLine.replaceFirst("^#+", "");
-            return text.replaceFirst("\\s+#+$", "").replaceFirst("^\\s*#+$", "").strip();
+            return ATX_MARKS.matcher(firstLine).replaceAll("").strip();
         }
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < spans.size() - 1; i++) {
@@ -465,8 +468,8 @@ public final class ProtocolParser {
 
     /** Names compared without regard to case, spacing, typographic apostrophes or a trailing colon. */
     private static String normalise(String name) {
-        return name.replace('\u2019', '\'').replaceAll("\\s+", " ").replaceFirst(":$", "").strip()
-                .toLowerCase(Locale.ROOT);
+        String spaced = SPACES.matcher(name.replace('\u2019', '\'')).replaceAll(" ").strip();
+        return (spaced.endsWith(":") ? spaced.substring(0, spaced.length() - 1).strip() : spaced).toLowerCase(Locale.ROOT);
     }
 
     private static String unquote(String text) {
