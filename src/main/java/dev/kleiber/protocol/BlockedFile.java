@@ -9,13 +9,13 @@ public record BlockedFile(String id, String agent, OffsetDateTime blockedSince, 
                           List<String> attemptedSolutions, String needFromConductor,
                           List<Field> extraFields, List<Section> extraSections) implements ProtocolDocument {
     public BlockedFile {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(agent, "agent");
+        Text.requireSafeName("id", id);
+        Text.requireSafeName("agent", agent);
         Objects.requireNonNull(blockedSince, "blockedSince");
         Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(problem, "problem");
-        attemptedSolutions = List.copyOf(attemptedSolutions);
-        Objects.requireNonNull(needFromConductor, "needFromConductor");
+        problem = Text.block(problem);
+        attemptedSolutions = Text.lines(attemptedSolutions);
+        needFromConductor = Text.block(needFromConductor);
         extraFields = List.copyOf(extraFields);
         extraSections = List.copyOf(extraSections);
     }

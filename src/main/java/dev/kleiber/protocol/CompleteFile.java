@@ -12,15 +12,15 @@ public record CompleteFile(String id, String agent, OffsetDateTime completed, Ti
                            List<String> decisions, List<CheckItem> readyForReview,
                            List<Field> extraFields, List<Section> extraSections) implements ProtocolDocument {
     public CompleteFile {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(agent, "agent");
+        Text.requireSafeName("id", id);
+        Text.requireSafeName("agent", agent);
         Objects.requireNonNull(completed, "completed");
         Objects.requireNonNull(modelUsed, "modelUsed");
         Objects.requireNonNull(tokens, "tokens");
-        Objects.requireNonNull(summary, "summary");
+        summary = Text.block(summary);
         filesChanged = List.copyOf(filesChanged);
-        testsAdded = List.copyOf(testsAdded);
-        decisions = List.copyOf(decisions);
+        testsAdded = Text.lines(testsAdded);
+        decisions = Text.lines(decisions);
         readyForReview = List.copyOf(readyForReview);
         extraFields = List.copyOf(extraFields);
         extraSections = List.copyOf(extraSections);

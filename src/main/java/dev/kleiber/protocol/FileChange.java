@@ -8,7 +8,7 @@ import java.util.Optional;
 /** One line of a done file's Files Changed list: {@code - path/to/file.ts (created)}. */
 public record FileChange(String path, Change change) {
     public FileChange {
-        Objects.requireNonNull(path, "path");
+        path = Text.line(path);
         Objects.requireNonNull(change, "change");
     }
 

@@ -15,8 +15,8 @@ public record FileLocation(Kind kind, String agent, String id) {
 
     public FileLocation {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(agent, "agent");
-        Objects.requireNonNull(id, "id");
+        Text.requireSafeName("agent", agent);
+        Text.requireSafeName("id", id);
     }
 
     /** The location named by the last three parts of {@code path}, when they look like a protocol file. */
@@ -28,10 +28,10 @@ public record FileLocation(Kind kind, String agent, String id) {
         String file = path.getName(count - 1).toString();
         String agent = path.getName(count - 2).toString();
         Optional<Kind> kind = Kind.ofFolder(path.getName(count - 3).toString());
-        if (kind.isEmpty() || agent.startsWith(".")) {
+        if (kind.isEmpty() || !Text.isSafeName(agent)) {
             return Optional.empty();
         }
-        return kind.get().idFromFileName(file).map(id -> new FileLocation(kind.get(), agent, id));
+        return kind.get().idFromFileName(file).filter(Text::isSafeName).map(id -> new FileLocation(kind.get(), agent, id));
     }
 
     /** The file name, e.g. {@code feat-001-done.md}. */

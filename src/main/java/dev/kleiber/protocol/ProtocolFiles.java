@@ -1,5 +1,7 @@
 package dev.kleiber.protocol;
 
+import dev.kleiber.KleiberException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -12,15 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The file edge of the protocol: bounded, link-refusing reads and atomic writes (temp file in the same
  * folder, fsync, rename, fsync of the folder), so that a reader never sees half a file Kleiber wrote.
  */
 public final class ProtocolFiles {
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
     private ProtocolFiles() {
     }
 
@@ -47,15 +46,20 @@ public final class ProtocolFiles {
         };
     }
 
-    /** Renders {@code document} to its place under {@code root}; returns the file written. */
+    /**
+     * Renders {@code document} to its place under {@code root}; returns the file written. A document whose text
+     * would read back differently (markdown inside it that the layout cannot hold) is refused, never written.
+     */
     public static Path write(Path root, ProtocolDocument document) throws IOException {
-        for (String part : new String[] {document.agent(), document.id()}) {
-            if (!SAFE_NAME.matcher(part).matches()) {
-                throw new IllegalArgumentException("not a safe file name part: '" + part + "'");
-            }
-        }
         Path file = root.resolve(document.location().relativePath());
-        writeAtomically(file, ProtocolRenderer.render(document));
+        String text = ProtocolRenderer.render(document);
+        ParseResult readBack = new ProtocolParser(List.of(document.agent())).parse(text, document.location());
+        if (!readBack.equals(new ParseResult.Parsed(document))) {
+            throw KleiberException.failed("cannot write " + document.location().relativePath() + ": its text would not "
+                    + "read back unchanged (a '## ' heading line or an unclosed ``` fence inside a section, or a list "
+                    + "item that is itself markdown?)");
+        }
+        writeAtomically(file, text);
         return file;
     }
 

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +37,6 @@ public final class ProtocolParser {
             .inlineParserFactory(context -> (lines, node) -> { }).build();
     private static final Pattern HEADING = Pattern.compile("([A-Za-z]+)\\s*:\\s*(.*)");
     private static final Pattern FIELD = Pattern.compile("([A-Za-z][A-Za-z0-9 '_-]*?)\\s*:\\s*(.*)");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern TOKENS = Pattern.compile("(\\d{1,18})\\s*/\\s*(\\d{1,18})");
     private static final Pattern CHECKBOX = Pattern.compile("\\[([ xX])](?:\\s+(.*))?");
     private static final Pattern CHANGE = Pattern.compile("(.+?)\\s+\\(([A-Za-z]+)\\)");
@@ -92,18 +92,18 @@ public final class ProtocolParser {
         Outline outline = new Outline(kind.get(), lines, headingLine, location);
         outline.readId(matcher.group(2).strip());
         outline.readBlocks(blocks);
-        ProtocolDocument document = switch (kind.get()) {
+        Optional<ProtocolDocument> document = switch (kind.get()) {
             case TASK -> outline.task();
             case STARTED -> outline.started();
             case COMPLETE -> outline.complete();
             case BLOCKED -> outline.blocked();
         };
-        if (!outline.problems.isEmpty()) {
+        if (document.isEmpty()) {
             List<Problem> sorted = new ArrayList<>(outline.problems);
             sorted.sort(Comparator.comparingInt(Problem::line));
             return new ParseResult.Rejected(sorted);
         }
-        return new ParseResult.Parsed(document);
+        return new ParseResult.Parsed(document.get());
     }
 
     private record FieldLine(String label, String value, int line) {
@@ -156,7 +156,7 @@ public final class ProtocolParser {
             id = text;
             if (text.isEmpty()) {
                 problem(headingLine, "the heading has no task id; expected '# " + kind.headingWord() + ": {task-id}'");
-            } else if (!ID.matcher(text).matches()) {
+            } else if (!Text.isSafeName(text)) {
                 problem(headingLine, "the task id must be letters, digits, '.', '_' or '-', starting with a letter "
                         + "or digit; found '" + text + "'");
             } else if (location.isPresent() && !text.equals(location.get().id())) {
@@ -223,9 +223,13 @@ public final class ProtocolParser {
             sections.put(key, section);
         }
 
-        // ---- assembling the four kinds ----
+        // ---- assembling the four kinds: every part is read (to find every problem) before any record is built ----
 
-        TaskFile task() {
+        private Optional<ProtocolDocument> build(Supplier<ProtocolDocument> document) {
+            return problems.isEmpty() ? Optional.of(document.get()) : Optional.empty();
+        }
+
+        Optional<ProtocolDocument> task() {
             String agent = agent();
             Tier model = field("Model", "{opus|sonnet|haiku}", Tier.SONNET, (value, line) -> Tier.parse(value)
                     .orElseGet(() -> invalid(line, "Model must be one of " + Tier.choices() + "; found '" + value + "'", Tier.SONNET)));
@@ -234,21 +238,25 @@ public final class ProtocolParser {
             OffsetDateTime created = timestamp("Created");
             String description = text("Description", true);
             List<CheckItem> criteria = checklist("Acceptance Criteria", true);
-            return new TaskFile(id, agent, model, priority, created, description, criteria,
-                    text("Context", false), text("Constraints", false), extraFields(), extraSections());
+            String context = text("Context", false);
+            String constraints = text("Constraints", false);
+            return build(() -> new TaskFile(id, agent, model, priority, created, description, criteria, context,
+                    constraints, extraFields(), extraSections()));
         }
 
-        StartedFile started() {
+        Optional<ProtocolDocument> started() {
             String agent = agent();
             OffsetDateTime started = timestamp("Started");
             String estimated = field("Estimated", "{duration}", "", (value, line) -> value.isEmpty()
                     ? invalid(line, "Estimated must say how long, e.g. 'Estimated: 2h'; found nothing", "")
                     : value);
-            return new StartedFile(id, agent, started, estimated, text("Approach", true),
-                    paths("Files I'll Touch"), extraFields(), extraSections());
+            String approach = text("Approach", true);
+            List<String> files = paths("Files I'll Touch");
+            return build(() -> new StartedFile(id, agent, started, estimated, approach, files, extraFields(),
+                    extraSections()));
         }
 
-        CompleteFile complete() {
+        Optional<ProtocolDocument> complete() {
             String agent = agent();
             OffsetDateTime completed = timestamp("Completed");
             Tier model = field("Model Used", "{opus|sonnet|haiku}", Tier.SONNET, (value, line) -> Tier.parse(value)
@@ -262,12 +270,14 @@ public final class ProtocolParser {
             String summary = text("Summary", true);
             List<FileChange> changes = items("Files Changed", "- path/to/file.ts (created)").stream()
                     .map(this::fileChange).toList();
-            return new CompleteFile(id, agent, completed, model, tokens, summary, changes, paths("Tests Added"),
-                    texts("Decisions Made", "- Chose X over Y because Z"), checklist("Ready for Review", false),
-                    extraFields(), extraSections());
+            List<String> tests = paths("Tests Added");
+            List<String> decisions = texts("Decisions Made", "- Chose X over Y because Z");
+            List<CheckItem> ready = checklist("Ready for Review", false);
+            return build(() -> new CompleteFile(id, agent, completed, model, tokens, summary, changes, tests, decisions,
+                    ready, extraFields(), extraSections()));
         }
 
-        BlockedFile blocked() {
+        Optional<ProtocolDocument> blocked() {
             String agent = agent();
             OffsetDateTime since = timestamp("Blocked Since");
             BlockType type = field("Type", "{" + BlockType.choices().replace(", ", "|") + "}", BlockType.TECHNICAL,
@@ -275,8 +285,9 @@ public final class ProtocolParser {
                             "Type must be one of " + BlockType.choices() + "; found '" + value + "'", BlockType.TECHNICAL)));
             String problem = text("Problem", true);
             List<String> attempted = texts("Attempted Solutions", "1. Tried X, failed because Y");
-            return new BlockedFile(id, agent, since, type, problem, attempted, text("Need From Conductor", true),
-                    extraFields(), extraSections());
+            String need = text("Need From Conductor", true);
+            return build(() -> new BlockedFile(id, agent, since, type, problem, attempted, need, extraFields(),
+                    extraSections()));
         }
 
         // ---- fields ----
@@ -296,7 +307,7 @@ public final class ProtocolParser {
 
         private String agent() {
             return field("Agent", "{agent-name}", "", (value, line) -> {
-                if (!knownRoles.contains(value)) {
+                if (!knownRoles.contains(value) || !Text.isSafeName(value)) {
                     problem(line, "Agent must be one of " + roleChoices + "; found '" + value + "'");
                 }
                 if (location.isPresent() && !value.equals(location.get().agent())) {

@@ -9,12 +9,12 @@ public record StartedFile(String id, String agent, OffsetDateTime started, Strin
                           List<String> filesToTouch, List<Field> extraFields, List<Section> extraSections)
         implements ProtocolDocument {
     public StartedFile {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(agent, "agent");
+        Text.requireSafeName("id", id);
+        Text.requireSafeName("agent", agent);
         Objects.requireNonNull(started, "started");
-        Objects.requireNonNull(estimated, "estimated");
-        Objects.requireNonNull(approach, "approach");
-        filesToTouch = List.copyOf(filesToTouch);
+        estimated = Text.line(estimated);
+        approach = Text.block(approach);
+        filesToTouch = Text.lines(filesToTouch);
         extraFields = List.copyOf(extraFields);
         extraSections = List.copyOf(extraSections);
     }

@@ -11,15 +11,15 @@ public record TaskFile(String id, String agent, Tier model, Priority priority, O
                        String description, List<CheckItem> acceptanceCriteria, String context, String constraints,
                        List<Field> extraFields, List<Section> extraSections) implements ProtocolDocument {
     public TaskFile {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(agent, "agent");
+        Text.requireSafeName("id", id);
+        Text.requireSafeName("agent", agent);
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(priority, "priority");
         Objects.requireNonNull(created, "created");
-        Objects.requireNonNull(description, "description");
+        description = Text.block(description);
         acceptanceCriteria = List.copyOf(acceptanceCriteria);
-        Objects.requireNonNull(context, "context");
-        Objects.requireNonNull(constraints, "constraints");
+        context = Text.block(context);
+        constraints = Text.block(constraints);
         extraFields = List.copyOf(extraFields);
         extraSections = List.copyOf(extraSections);
     }

@@ -38,7 +38,7 @@ class MalformedFilesTest {
                 "the heading names task 'feat-002' but the file name says 'feat-001'; expected '# Task: feat-001'"));
         cases.add(task("no id in the heading", Examples.TASK.replace("# Task: feat-001", "# Task:"), 1,
                 "the heading has no task id; expected '# Task: {task-id}'"));
-        cases.add(of("an id that is not a file name", "tasks/engineer-backend/feat 1.md",
+        cases.add(of("an id that is not a file name", TASK_PATH,
                 Examples.TASK.replace("# Task: feat-001", "# Task: ../feat 1"), 1,
                 "the task id must be letters, digits, '.', '_' or '-', starting with a letter or digit; found '../feat 1'"));
         // the fields
