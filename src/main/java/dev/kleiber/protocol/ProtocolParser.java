@@ -76,7 +76,7 @@ public final class ProtocolParser {
         int headingLine = lineOf(first);
         if (!(first instanceof Heading heading && heading.getLevel() == 1)) {
             return ParseResult.rejected(headingLine, "expected the file to start with a heading like "
-                    + expectedHeading + "; found '" + lines.get(headingLine - 1).strip() + "'");
+                    + expectedHeading + "; found " + quote(lines.get(headingLine - 1).strip()));
         }
         String headingText = headingText(heading, lines);
         Matcher matcher = HEADING.matcher(headingText);
@@ -158,7 +158,7 @@ public final class ProtocolParser {
                 problem(headingLine, "the heading has no task id; expected '# " + kind.headingWord() + ": {task-id}'");
             } else if (!Text.isSafeName(text)) {
                 problem(headingLine, "the task id must be letters, digits, '.', '_' or '-', starting with a letter "
-                        + "or digit; found '" + text + "'");
+                        + "or digit; found " + quote(text));
             } else if (location.isPresent() && !text.equals(location.get().id())) {
                 problem(headingLine, "the heading names task '" + text + "' but the file name says '"
                         + location.get().id() + "'; expected '# " + kind.headingWord() + ": " + location.get().id() + "'");
@@ -173,7 +173,7 @@ public final class ProtocolParser {
                     paragraph.getSourceSpans().forEach(this::readField);
                 } else {
                     problem(lineOf(block), "expected 'Label: value' lines such as 'Agent: engineer-backend' between "
-                            + "the heading and the first '## ' section; found '" + lines.get(lineOf(block) - 1).strip() + "'");
+                            + "the heading and the first '## ' section; found " + quote(lines.get(lineOf(block) - 1).strip()));
                 }
             }
             while (index < blocks.size()) {
@@ -195,7 +195,7 @@ public final class ProtocolParser {
             String raw = spanText(span).strip();
             Matcher matcher = FIELD.matcher(raw);
             if (!matcher.matches()) {
-                problem(line, "expected a 'Label: value' line such as 'Agent: engineer-backend'; found '" + raw + "'");
+                problem(line, "expected a 'Label: value' line such as 'Agent: engineer-backend'; found " + quote(raw));
                 return;
             }
             String label = matcher.group(1).strip();
@@ -232,9 +232,9 @@ public final class ProtocolParser {
         Optional<ProtocolDocument> task() {
             String agent = agent();
             Tier model = field("Model", "{opus|sonnet|haiku}", Tier.SONNET, (value, line) -> Tier.parse(value)
-                    .orElseGet(() -> invalid(line, "Model must be one of " + Tier.choices() + "; found '" + value + "'", Tier.SONNET)));
+                    .orElseGet(() -> invalid(line, "Model must be one of " + Tier.choices() + "; found " + quote(value), Tier.SONNET)));
             Priority priority = field("Priority", "{p0|p1|p2}", Priority.P1, (value, line) -> Priority.parse(value)
-                    .orElseGet(() -> invalid(line, "Priority must be one of p0, p1, p2; found '" + value + "'", Priority.P1)));
+                    .orElseGet(() -> invalid(line, "Priority must be one of p0, p1, p2; found " + quote(value), Priority.P1)));
             OffsetDateTime created = timestamp("Created");
             String description = text("Description", true);
             List<CheckItem> criteria = checklist("Acceptance Criteria", true);
@@ -260,7 +260,7 @@ public final class ProtocolParser {
             String agent = agent();
             OffsetDateTime completed = timestamp("Completed");
             Tier model = field("Model Used", "{opus|sonnet|haiku}", Tier.SONNET, (value, line) -> Tier.parse(value)
-                    .orElseGet(() -> invalid(line, "Model Used must be one of " + Tier.choices() + "; found '" + value + "'", Tier.SONNET)));
+                    .orElseGet(() -> invalid(line, "Model Used must be one of " + Tier.choices() + "; found " + quote(value), Tier.SONNET)));
             Tokens tokens = field("Tokens", "{input}/{output}", new Tokens(0, 0), (value, line) -> {
                 Matcher m = TOKENS.matcher(value);
                 return m.matches() ? new Tokens(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))
@@ -282,7 +282,7 @@ public final class ProtocolParser {
             OffsetDateTime since = timestamp("Blocked Since");
             BlockType type = field("Type", "{" + BlockType.choices().replace(", ", "|") + "}", BlockType.TECHNICAL,
                     (value, line) -> BlockType.parse(value).orElseGet(() -> invalid(line,
-                            "Type must be one of " + BlockType.choices() + "; found '" + value + "'", BlockType.TECHNICAL)));
+                            "Type must be one of " + BlockType.choices() + "; found " + quote(value), BlockType.TECHNICAL)));
             String problem = text("Problem", true);
             List<String> attempted = texts("Attempted Solutions", "1. Tried X, failed because Y");
             String need = text("Need From Conductor", true);
@@ -308,7 +308,7 @@ public final class ProtocolParser {
         private String agent() {
             return field("Agent", "{agent-name}", "", (value, line) -> {
                 if (!knownRoles.contains(value) || !Text.isSafeName(value)) {
-                    problem(line, "Agent must be one of " + roleChoices + "; found '" + value + "'");
+                    problem(line, "Agent must be one of " + roleChoices + "; found " + quote(value));
                 }
                 if (location.isPresent() && !value.equals(location.get().agent())) {
                     problem(line, "Agent '" + value + "' does not match the folder the file is in ('"
@@ -321,7 +321,7 @@ public final class ProtocolParser {
         private OffsetDateTime timestamp(String label) {
             OffsetDateTime placeholder = OffsetDateTime.MIN;
             return field(label, "{ISO timestamp}", placeholder, (value, line) -> Timestamps.parse(value)
-                    .orElseGet(() -> invalid(line, label + " must be " + TIMESTAMP_HINT + "; found '" + value + "'",
+                    .orElseGet(() -> invalid(line, label + " must be " + TIMESTAMP_HINT + "; found " + quote(value),
                             placeholder)));
         }
 
@@ -475,6 +475,11 @@ public final class ProtocolParser {
             text.append(i > 0 ? " " : "").append(lines.get(spans.get(i).getLineIndex()).strip());
         }
         return text.toString();
+    }
+
+    /** A value as it is quoted in messages, cut short so that one long line cannot flood the output. */
+    private static String quote(String value) {
+        return "'" + (value.length() > 80 ? value.substring(0, 77) + "..." : value) + "'";
     }
 
     /** Names compared without regard to case, spacing, typographic apostrophes or a trailing colon. */

@@ -44,6 +44,8 @@ class MalformedFilesTest {
         // the fields
         cases.add(task("an unknown model", Examples.TASK.replace("Model: sonnet", "Model: gpt4"), 3,
                 "Model must be one of opus, sonnet, haiku; found 'gpt4'"));
+        cases.add(task("a very long value, quoted short", Examples.TASK.replace("Model: sonnet", "Model: " + "x".repeat(500)), 3,
+                "Model must be one of opus, sonnet, haiku; found '" + "x".repeat(77) + "...'"));
         cases.add(task("an unknown priority", Examples.TASK.replace("Priority: p1", "Priority: urgent"), 4,
                 "Priority must be one of p0, p1, p2; found 'urgent'"));
         cases.add(task("a timestamp with a space", Examples.TASK.replace("2025-01-09T14:30:00Z", "2025-01-09 14:30"), 5,
