@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code kleiber protocol}: checks and shows the markdown protocol files under tasks/, progress/, complete/, blocked/. */
-@Command(name = "protocol",
+@Command(name = "protocol", mixinStandardHelpOptions = true,
         description = "Check and show the markdown protocol files (tasks/, progress/, complete/, blocked/).",
         subcommands = {ProtocolCommand.Check.class, ProtocolCommand.Show.class, CommandLine.HelpCommand.class})
 public final class ProtocolCommand implements Runnable {

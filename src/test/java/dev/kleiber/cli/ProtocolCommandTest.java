@@ -307,6 +307,14 @@ class ProtocolCommandTest {
     }
 
     @Test
+    void helpListsBothSubcommands() {
+        Cli.Result result = new Cli(repo).run("protocol", "--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("check").contains("show");
+    }
+
+    @Test
     void protocolWithoutASubcommandIsBadUsage() {
         Cli.Result result = new Cli(repo).run("protocol");
 
