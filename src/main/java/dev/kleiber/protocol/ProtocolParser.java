@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * Tolerant of how people write (CRLF, trailing spaces, blank lines, {@code [X]}, any heading case, extra
  * sections and fields) and strict about what matters (required fields, closed sets, timestamps, token
  * counts, the id matching the file name, the agent matching its folder and being a known role).
+ * Immutable and safe to share between threads.
  */
 public final class ProtocolParser {
     /** Only the block structure is read (values come from the source lines), so inline parsing is skipped. */
