@@ -1,0 +1,24 @@
+package dev.kleiber.protocol;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** A task's priority: p0 is the most urgent. */
+public enum Priority {
+    P0, P1, P2;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The priority named {@code text}, in any case. */
+    public static Optional<Priority> parse(String text) {
+        return Arrays.stream(values()).filter(p -> p.id().equalsIgnoreCase(text.strip())).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return id();
+    }
+}
