@@ -1,0 +1,209 @@
+package dev.kleiber.agent;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.git.CommitMessage;
+import dev.kleiber.git.GitRepository;
+import dev.kleiber.ledger.CallContext;
+import dev.kleiber.ledger.TokenUsage;
+import dev.kleiber.llm.LlmClient;
+import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.protocol.CheckItem;
+import dev.kleiber.protocol.CompleteFile;
+import dev.kleiber.protocol.FileChange;
+import dev.kleiber.protocol.ProtocolDocument;
+import dev.kleiber.protocol.ProtocolFiles;
+import dev.kleiber.protocol.ProtocolRenderer;
+import dev.kleiber.protocol.StartedFile;
+import dev.kleiber.protocol.TaskFile;
+import dev.kleiber.protocol.Tokens;
+import dev.kleiber.routing.Tier;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one task's agent once, as Kleiber's runtime: writes the started file when the agent has stated its
+ * approach, runs the session in the task's worktree, commits whatever the agent changed with the
+ * {@code Kleiber-Task} and {@code Kleiber-Attempt} trailers, and writes the done file (files changed from the
+ * actual git diff) or the blocked file. Protocol files go to the repository root, where people and the
+ * watcher see them; agents never write them themselves.
+ */
+public final class TaskRunner {
+    private static final Pattern PATH_IN_TEXT = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)+[\\w.-]+\\.[A-Za-z0-9]+)");
+    private static final Pattern TEST_FILE = Pattern.compile("(^|/)(tests?|__tests__|e2e)/|\\.(test|spec)\\.[a-z]+$");
+
+    private final LlmClient client;
+    private final SessionLimits limits;
+    private final CommandSandbox.Settings sandbox;
+    private final Map<String, String> parentEnv;
+    private final Clock clock;
+
+    public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
+                      Map<String, String> parentEnv, Clock clock) {
+        this.client = client;
+        this.limits = limits;
+        this.sandbox = sandbox;
+        this.parentEnv = Map.copyOf(parentEnv);
+        this.clock = clock;
+    }
+
+    /** Where the task runs and whom it bills. */
+    public record Assignment(TaskFile task, RoleSpec role, Tier tier, String modelId, String runId, int attempt,
+                             Path repositoryRoot, Path worktree, GitRepository git) {
+    }
+
+    public TaskRun run(Assignment assignment, AgentSession.Listener outer, ToolEvents events) {
+        TaskFile task = assignment.task();
+        String base = assignment.git().commitOf("HEAD");
+        List<String> refusals = new ArrayList<>();
+        ToolEvents recording = event -> {
+            if (event instanceof ToolEvent.Refused refused) {
+                refusals.add(refused.tool() + ": " + refused.reason());
+            }
+            events.record(event);
+        };
+        ToolExecutor executor = ToolExecutor.open(assignment.worktree(), assignment.role().permissions(), parentEnv,
+                sandbox, recording);
+        List<ToolCatalogue.ToolSpec> tools = ToolCatalogue.forRole(assignment.role().permissions(), sandbox);
+        CallContext context = new CallContext(assignment.runId(), task.id(), assignment.attempt(), task.agent(),
+                assignment.tier());
+        AgentSession.Setup setup = new AgentSession.Setup(context, assignment.modelId(),
+                SystemPrompt.of(assignment.role(), sandbox), tools, firstMessage(task), executor);
+
+        AgentSession.Listener listener = new AgentSession.Listener() {
+            @Override
+            public void onApproach(String approach) {
+                writeStarted(assignment, approach);
+                outer.onApproach(approach);
+            }
+
+            @Override
+            public void onToolCall(String tool, com.fasterxml.jackson.databind.JsonNode input, ToolResult result) {
+                outer.onToolCall(tool, input, result);
+            }
+
+            @Override
+            public dev.kleiber.llm.StreamListener stream() {
+                return outer.stream();
+            }
+        };
+        SessionReport report = new AgentSession(client, limits).run(setup, listener);
+
+        Optional<String> commit = assignment.git().commitAll(assignment.worktree(), commitMessage(assignment, report));
+        List<FileChange> changes = commit.map(c -> assignment.git().changes(base, c).stream()
+                .map(TaskRunner::toProtocol).toList()).orElse(List.of());
+        Optional<Path> written = switch (report.outcome()) {
+            case SessionOutcome.Completed done -> Optional.of(write(assignment.repositoryRoot(), new CompleteFile(
+                    task.id(), task.agent(), now(), assignment.tier(), tokens(report.usage()), clean(done.summary()),
+                    changes, testsAdded(changes), done.decisions().stream().map(TaskRunner::cleanLine).toList(),
+                    List.of(new CheckItem("Tests pass locally", false), new CheckItem("No linting errors", false),
+                            new CheckItem("Documentation updated", false)), List.of(), List.of())));
+            case SessionOutcome.Blocked blocked -> Optional.of(write(assignment.repositoryRoot(), new BlockedFile(
+                    task.id(), task.agent(), now(), blocked.type(), clean(blocked.problem()),
+                    blocked.attempted().stream().map(TaskRunner::cleanLine).toList(), clean(blocked.need()),
+                    List.of(), List.of())));
+            case SessionOutcome.Escalated ignored -> Optional.empty();
+            case SessionOutcome.Failed ignored -> Optional.empty();
+        };
+        return new TaskRun(task.id(), task.agent(), assignment.attempt(), assignment.tier(), assignment.modelId(),
+                report, refusals, commit, changes, written);
+    }
+
+    private void writeStarted(Assignment assignment, String approach) {
+        TaskFile task = assignment.task();
+        Set<String> files = new LinkedHashSet<>();
+        Matcher matcher = PATH_IN_TEXT.matcher(approach);
+        while (matcher.find()) {
+            if (assignment.role().permissions().mayWrite(matcher.group(1))) {
+                files.add(matcher.group(1));
+            }
+        }
+        write(assignment.repositoryRoot(), new StartedFile(task.id(), task.agent(), now(),
+                "up to " + limits.maxTurns() + " turns", clean(approach), List.copyOf(files), List.of(), List.of()));
+    }
+
+    static String firstMessage(TaskFile task) {
+        return "Your task, as Kleiber's task file " + task.location().relativePath() + " states it:\n\n"
+                + ProtocolRenderer.render(task)
+                + "\nThe worktree is the repository as it stands for this task; all paths are relative to its root.";
+    }
+
+    private static CommitMessage commitMessage(Assignment assignment, SessionReport report) {
+        String subject = switch (report.outcome()) {
+            case SessionOutcome.Completed done -> assignment.task().id() + ": " + firstLine(done.summary());
+            default -> assignment.task().id() + ": work in progress (" + report.outcome().id() + ")";
+        };
+        Map<String, String> trailers = new LinkedHashMap<>();
+        trailers.put("Kleiber-Task", assignment.task().id());
+        trailers.put("Kleiber-Attempt", String.valueOf(assignment.attempt()));
+        trailers.put("Kleiber-Agent", assignment.task().agent());
+        trailers.put("Kleiber-Model", report.answeredModel().orElse(assignment.modelId()));
+        return new CommitMessage(subject, "", trailers);
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip().lines().findFirst().orElse("done");
+        return line.length() > 72 ? line.substring(0, 69) + "..." : line;
+    }
+
+    private static Tokens tokens(TokenUsage usage) {
+        return new Tokens(usage.totalInput(), usage.output());
+    }
+
+    private static FileChange toProtocol(dev.kleiber.git.FileChange change) {
+        return new FileChange(change.path(), switch (change.kind()) {
+            case CREATED -> FileChange.Change.CREATED;
+            case MODIFIED -> FileChange.Change.MODIFIED;
+            case DELETED -> FileChange.Change.DELETED;
+        });
+    }
+
+    private static List<String> testsAdded(List<FileChange> changes) {
+        return changes.stream().filter(c -> c.change() != FileChange.Change.DELETED)
+                .map(FileChange::path).filter(path -> TEST_FILE.matcher(path).find()).toList();
+    }
+
+    /**
+     * Agent text goes into a markdown layout: a line that would open a heading or a code fence is escaped so the
+     * file reads back exactly as written and no section can be forged.
+     */
+    static String clean(String text) {
+        List<String> lines = new ArrayList<>();
+        for (String line : text.strip().split("\\R", -1)) {
+            String trimmed = line.stripLeading();
+            lines.add(trimmed.startsWith("#") || trimmed.startsWith("```") || trimmed.startsWith("~~~")
+                    ? "\\" + trimmed : line.stripTrailing());
+        }
+        String cleaned = String.join("\n", lines).strip();
+        return cleaned.isEmpty() ? "(none given)" : cleaned;
+    }
+
+    private static String cleanLine(String text) {
+        return clean(text).replaceAll("\\s*\\n\\s*", " ");
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private static Path write(Path root, ProtocolDocument document) {
+        try {
+            return ProtocolFiles.write(root, document);
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot write " + document.location().relativePath() + ": " + e.getMessage(), e);
+        }
+    }
+}
