@@ -1,0 +1,20 @@
+package dev.kleiber.llm;
+
+import dev.kleiber.ledger.CallContext;
+
+/**
+ * Sends a request to a Claude model and returns its whole answer. Every attempt is reserved against
+ * and settled with the {@link dev.kleiber.ledger.CallBudget} the client was built with.
+ */
+public interface LlmClient {
+
+    /**
+     * @throws dev.kleiber.ledger.BudgetExceededException when an attempt's reservation would pass a limit
+     * @throws LlmCallException                           when the API refused or failed for good
+     */
+    LlmResponse send(CallContext context, LlmRequest request, StreamListener listener);
+
+    default LlmResponse send(CallContext context, LlmRequest request) {
+        return send(context, request, StreamListener.NONE);
+    }
+}
