@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.kleiber.KleiberException;
 import dev.kleiber.ledger.CallBudget;
 import dev.kleiber.ledger.CallContext;
+import dev.kleiber.ledger.CallOutcome;
+import dev.kleiber.ledger.CallResult;
 import dev.kleiber.ledger.Reservation;
 
 import java.time.Clock;
@@ -109,8 +111,8 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
             outcome = attempt(params, model, tracker, listener);
         } catch (RuntimeException | Error e) {
             try {
-                budget.settle(reservation, new AttemptOutcome.Failed(new LlmFailure.Malformed(e.toString()),
-                        tracker.answeredModel().orElse(model), tracker.usage(), Optional.empty()).billing());
+                budget.settle(reservation, new CallResult(tracker.answeredModel().orElse(model), tracker.usage(),
+                        CallOutcome.ERROR, Optional.empty()));
             } catch (RuntimeException settleFailure) {
                 e.addSuppressed(settleFailure);
             }
@@ -127,6 +129,7 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
             requestId = response.requestId();
             try (StreamResponse<RawMessageStreamEvent> events = response.parse()) {
                 MessageAccumulator accumulator = MessageAccumulator.create();
+                ToolInputs toolInputs = new ToolInputs();
                 Iterator<RawMessageStreamEvent> it = events.stream().iterator();
                 while (!tracker.stopped() && it.hasNext()) {
                     if (Thread.currentThread().isInterrupted()) {
@@ -135,6 +138,7 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
                     RawMessageStreamEvent event = it.next();
                     try {
                         tracker.observe(event);
+                        toolInputs.observe(event);
                         accumulator.accumulate(event);
                     } catch (AnthropicInvalidDataException | IllegalStateException | IllegalArgumentException e) {
                         return failedAttempt(new LlmFailure.Malformed(redact("event out of order or unreadable: " + e.getMessage())),
@@ -152,7 +156,8 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
                     return failedAttempt(new LlmFailure.StreamCut("the stream ended without message_stop"), model, tracker, requestId);
                 }
                 String answered = tracker.answeredModel().orElse(model);
-                return new AttemptOutcome.Answered(ResponseMapper.toResponse(accumulator.message(), answered, requestId, false));
+                return new AttemptOutcome.Answered(ResponseMapper.toResponse(
+                        toolInputs.withoutCutToolCalls(accumulator.message()), answered, requestId, false));
             }
         } catch (SseException e) {
             JsonNode error = errorOf(e);

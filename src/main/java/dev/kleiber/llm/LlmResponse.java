@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 /**
  * A whole answer of the model. Only a response whose stream ended with {@code message_stop} becomes an
  * {@code LlmResponse}: a broken one is billed and reported as a failure, so its tool calls are never run.
+ * A tool call that {@code max_tokens} cut off mid-input is left out (with whatever followed it), and
+ * {@link #stopReason()} is {@link StopReason#MAX_TOKENS}: the caller asks for a shorter answer instead.
  *
  * @param messageId     the API's message id ({@code msg_...})
  * @param answeredModel the model id the API answered with; a scripted answer's id ends in {@link ScriptedClient#MARKER}

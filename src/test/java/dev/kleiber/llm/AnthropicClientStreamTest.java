@@ -67,7 +67,7 @@ class AnthropicClientStreamTest extends FakeApiTestSupport {
 
     @Test
     void aConnectionCutMidStreamBillsThePartialUsageAndNeverReturnsTheToolCalls() {
-        // everything up to and including the tool_use block's first input_json_delta, then the connection drops
+        // the text block and the start of the tool_use block, then the connection drops
         api.enqueue(new FakeReply.Cut(toolCall(), 7), FakeReply.answer(FakeReply.text("second try")));
         StringBuilder shown = new StringBuilder();
 
@@ -176,5 +176,27 @@ class AnthropicClientStreamTest extends FakeApiTestSupport {
                 .hasMessageContaining("gave up after 3 attempts");
         assertThat(budget.settled()).hasSize(3)
                 .allSatisfy(s -> assertThat(s.result().usage()).isEqualTo(TokenUsage.NONE));
+    }
+
+    @Test
+    void aToolCallCutOffByMaxTokensIsLeftOutNeverRunWithEmptyInput() {
+        api.enqueue(FakeReply.answer(FakeReply.text("Writing the file."),
+                FakeReply.toolUse("toolu_5", "write_file", "{\"path\":\"a.ts\",\"content\":\"export const")).withStopReason("max_tokens"));
+
+        LlmResponse response = client(ONE_ATTEMPT).send(CONTEXT, request());
+
+        assertThat(response.stopReason()).isEqualTo(StopReason.MAX_TOKENS);
+        assertThat(response.text()).isEqualTo("Writing the file.");
+        assertThat(response.toolUses()).isEmpty();
+        assertThat(budget.settled()).singleElement()
+                .satisfies(s -> assertThat(s.result().outcome()).isEqualTo(CallOutcome.OK));
+    }
+
+    @Test
+    void aToolWithoutInputIsKept() {
+        api.enqueue(FakeReply.answer(FakeReply.toolUse("toolu_6", "list_files", "{}")));
+
+        assertThat(client().send(CONTEXT, request()).toolUses()).singleElement()
+                .satisfies(use -> assertThat(use.input().isEmpty()).isTrue());
     }
 }
