@@ -155,17 +155,24 @@ public final class CoverageReports {
             XMLStreamReader reader = secureReader(text);
             try {
                 while (reader.hasNext() && reader.next() != XMLStreamConstants.START_ELEMENT) {
-                    // prolog: declaration, comments, an ignored DOCTYPE
+                    if (reader.getEventType() == XMLStreamConstants.DTD && reader.getText().contains("<!ENTITY")) {
+                        throw refusedEntities(display, reader);
+                    }
                 }
                 if (!reader.isStartElement()) {
                     throw KleiberException.badInput(display + ": empty XML document");
                 }
-                return switch (reader.getLocalName()) {
+                CoverageReport report = switch (reader.getLocalName()) {
                     case "report" -> jacoco(reader, display);
                     case "coverage" -> cobertura(reader, display);
                     default -> throw KleiberException.badInput(display + ": expected a Cobertura <coverage> or JaCoCo "
                             + "<report> root element; found <" + reader.getLocalName() + ">");
                 };
+                // Read to the end: a document that is not well-formed, or refers to an entity, is refused whole.
+                while (reader.hasNext()) {
+                    next(reader, display);
+                }
+                return report;
             } finally {
                 reader.close();
             }
@@ -176,10 +183,25 @@ public final class CoverageReports {
         }
     }
 
+    /** The next event; an entity reference (never expanded) refuses the document. */
+    private static int next(XMLStreamReader reader, String display) throws XMLStreamException {
+        int event = reader.next();
+        if (event == XMLStreamConstants.ENTITY_REFERENCE) {
+            throw refusedEntities(display, reader);
+        }
+        return event;
+    }
+
+    private static KleiberException refusedEntities(String display, XMLStreamReader reader) {
+        return KleiberException.badInput(display + " line " + reader.getLocation().getLineNumber()
+                + ": unreadable coverage XML (DTDs and external entities are not read): it declares or uses XML "
+                + "entities, which coverage reports never need");
+    }
+
     private static CoverageReport jacoco(XMLStreamReader reader, String display) throws XMLStreamException {
         int depth = 1;
         while (reader.hasNext()) {
-            int event = reader.next();
+            int event = next(reader, display);
             if (event == XMLStreamConstants.START_ELEMENT) {
                 depth++;
                 if (depth == 2 && reader.getLocalName().equals("counter")
@@ -207,7 +229,7 @@ public final class CoverageReports {
         Set<String> hit = new HashSet<>();
         String file = "";
         while (reader.hasNext()) {
-            if (reader.next() != XMLStreamConstants.START_ELEMENT) {
+            if (next(reader, display) != XMLStreamConstants.START_ELEMENT) {
                 continue;
             }
             if (reader.getLocalName().equals("class")) {
