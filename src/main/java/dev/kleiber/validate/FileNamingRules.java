@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,8 +14,10 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>{@code file-test}: a script whose name says test or spec in another shape ({@code user_test.ts},
  *     {@code user-spec.js}, {@code user.tests.ts}, {@code userTest.ts} outside component folders) must be
- *     {@code user.test.ts} / {@code user.spec.ts}. Prefixes ({@code test-utils.ts}) and plurals in camelCase
- *     ({@code setupTests.ts}) name test helpers, not tests, and are left alone.</li>
+ *     {@code user.test.ts} / {@code user.spec.ts}, when the file calls a test framework ({@code describe(},
+ *     {@code it(}, {@code test(}) — so {@code install-test.js}, a module about an {@code install-test} command,
+ *     or {@code get-dep-spec.js}, about a dependency spec, are left alone. Prefixes ({@code test-utils.ts}) and
+ *     plurals in camelCase ({@code setupTests.ts}) name test helpers, not tests, and are never judged.</li>
  * <li>{@code file-types}: a {@code .ts} file named like types in another shape ({@code userTypes.ts},
  *     {@code user-types.ts}, {@code user_types.ts}, {@code user.type.ts}, {@code user.typings.ts}) must be
  *     {@code user.types.ts}. A bare {@code types.ts} and {@code .d.ts} declaration files are left alone.</li>
@@ -35,13 +38,17 @@ final class FileNamingRules {
     private static final Pattern TEST_SUFFIX = Pattern.compile("(?i)(.+?)[._-](tests|specs)|(.+?)[_-](test|spec)");
     private static final Pattern TEST_CAMEL = Pattern.compile("(.*[a-z0-9])(Test|Spec)");
     private static final Pattern TYPES_SUFFIX = Pattern.compile("(.+?)(?:[-_]types?|(?<=[a-z0-9])Types)");
+    private static final Pattern TEST_CALL = Pattern.compile("(?<![\\w$.])(describe|it|test)(\\.\\w+)*\\s*\\(");
     private static final Pattern HOOK = Pattern.compile("use[A-Z0-9].*");
 
     private FileNamingRules() {
     }
 
-    /** The findings for one file; {@code path} is relative to the repository root, with {@code /} separators. */
-    static List<Finding> check(String path) {
+    /**
+     * The findings for one file; {@code path} is relative to the repository root, with {@code /} separators,
+     * and {@code content} is the file's text (read only for scripts whose name looks like a test's).
+     */
+    static List<Finding> check(String path, Supplier<String> content) {
         String fileName = path.substring(path.lastIndexOf('/') + 1);
         int lastDot = fileName.lastIndexOf('.');
         if (lastDot <= 0) {
@@ -63,7 +70,7 @@ final class FileNamingRules {
         }
         boolean inComponentFolder = COMPONENT_FOLDER.matcher(path).matches();
         Optional<String> testBase = testBase(stem, parts, inComponentFolder);
-        if (testBase.isPresent()) {
+        if (testBase.isPresent() && TEST_CALL.matcher(SourceText.javaScript(content.get(), true).text()).find()) {
             findings.add(new Finding(path, 0, Rule.FILE_TEST, "test file '" + fileName + "' must be named "
                     + testBase.get() + ".test." + extension + " or " + testBase.get() + ".spec." + extension));
             return findings;

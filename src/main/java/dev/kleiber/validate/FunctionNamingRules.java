@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  *     {@code getUsers}, {@code loadUsers}, {@code retrieveUsers}, {@code requestUsers}, {@code queryUsers}
  *     when their body calls {@code fetch(}, axios, ky, superagent or XMLHttpRequest. A bare
  *     {@code fetcher} (the SWR idiom) is left alone.</li>
- * <li>{@code fn-validator}: {@code emailValidator}, {@code validatorEmail}, {@code isValidEmail},
- *     {@code checkEmailValid(ity)}, {@code validate_email} → {@code validateEmail}.</li>
+ * <li>{@code fn-validator}: {@code emailValidator}, {@code validatorEmail}, {@code checkEmailValid(ity)},
+ *     {@code validate_email} → {@code validateEmail}. Predicates ({@code isValidEmail}) are the idiom for
+ *     boolean checks and type guards and are left alone.</li>
  * <li>{@code fn-transformer}: {@code convertApiToModel}, {@code transformApiToModel},
  *     {@code mapApiToModel}, {@code translateApiToModel}, {@code fromApiToModel}, {@code api_to_model} →
  *     {@code apiToModel}. Redux's {@code mapStateToProps} and {@code mapDispatchToProps} are left alone.</li>
@@ -36,8 +37,11 @@ final class FunctionNamingRules {
             "\\b(?:const|let|var)\\s+" + NAME + "\\s*(?::[^=;]+)?=\\s*(?:async\\b\\s*)?"
                     + "(?:function\\b|\\([^)]*\\)\\s*(?::[^=;]+?)?=>|[A-Za-z_$][\\w$]*\\s*=>|<[^>(]*>\\s*\\()");
 
+    /** First words that make {@code xHandler} a function acting on a handler, not a handler for event x. */
     private static final Set<String> FACTORY_PREFIXES = Set.of("create", "make", "build", "get", "use", "with",
-            "register", "add", "set", "remove", "wrap", "async", "default", "new", "init", "compose");
+            "register", "add", "set", "remove", "wrap", "async", "default", "new", "init", "compose", "validate",
+            "check", "is", "has", "assert", "ensure", "normalize", "parse", "find", "resolve", "load", "invoke", "call",
+            "run", "attach", "detach", "bind", "install", "apply", "to", "as", "from", "unregister", "base", "noop");
 
     private static final Pattern ON_HANDLER = Pattern.compile("on([A-Z][\\w$]*)Handler");
     private static final Pattern SUFFIX_HANDLER = Pattern.compile("([a-z][a-z0-9]*)([\\w$]*)Handler");
@@ -52,7 +56,6 @@ final class FunctionNamingRules {
 
     private static final Pattern SUFFIX_VALIDATOR = Pattern.compile("([a-z][a-z0-9]*)([\\w$]*)Validator");
     private static final Pattern VALIDATOR_PREFIX = Pattern.compile("validator([A-Z][\\w$]*)");
-    private static final Pattern IS_VALID = Pattern.compile("isValid([A-Z][\\w$]*)");
     private static final Pattern CHECK_VALID = Pattern.compile("check([A-Z][\\w$]*?)(?:Valid|Validity)");
     private static final Pattern SNAKE_VALIDATE = Pattern.compile("validate_([a-z][\\w$]*)");
 
@@ -108,8 +111,8 @@ final class FunctionNamingRules {
             return Optional.of(new Verdict(Rule.FN_FETCHER, "function '" + name
                     + "' fetches over HTTP: name it fetch{Resource} (e.g. fetch" + Names.capitalize(m.group(1)) + ")"));
         }
-        if ((m = VALIDATOR_PREFIX.matcher(name)).matches() || (m = IS_VALID.matcher(name)).matches()
-                || (m = CHECK_VALID.matcher(name)).matches() || (m = SNAKE_VALIDATE.matcher(name)).matches()) {
+        if ((m = VALIDATOR_PREFIX.matcher(name)).matches() || (m = CHECK_VALID.matcher(name)).matches()
+                || (m = SNAKE_VALIDATE.matcher(name)).matches()) {
             return validator(name, m.group(1));
         }
         if ((m = SUFFIX_VALIDATOR.matcher(name)).matches() && !FACTORY_PREFIXES.contains(m.group(1))) {

@@ -70,7 +70,7 @@ public final class Linter {
         List<Endpoint> endpoints = new ArrayList<>();
         for (String file : files) {
             if (scopes.contains(Scope.NAMING)) {
-                findings.addAll(FileNamingRules.check(file));
+                findings.addAll(FileNamingRules.check(file, () -> read(file).orElse("")));
             }
             boolean script = isScript(file);
             boolean naming = scopes.contains(Scope.NAMING) && (script || SqlNamingRules.isMigration(file));

@@ -25,7 +25,7 @@ class FunctionNamingRulesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"handleSubmit", "handler", "createHandler", "asyncHandler", "withHandler", "onSubmit",
-            "handleClickHandler", "useHandler", "getHandler"})
+            "handleClickHandler", "useHandler", "getHandler", "validateHandler", "isHandler", "registerHandler"})
     void handlersThatAreFine(String name) {
         assertThat(findings("const " + name + " = (e) => e;")).isEmpty();
     }
@@ -83,7 +83,7 @@ class FunctionNamingRulesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"emailValidator,validateEmail", "validatorEmail,validateEmail", "isValidEmail,validateEmail",
+    @CsvSource({"emailValidator,validateEmail", "validatorEmail,validateEmail",
             "checkEmailValid,validateEmail", "checkPasswordValidity,validatePassword", "validate_email,validateEmail"})
     void misnamedValidators(String name, String expected) {
         assertThat(findings("const " + name + " = (value: string): boolean => value.length > 0;"))
@@ -92,7 +92,8 @@ class FunctionNamingRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"validateEmail", "createValidator", "isValid", "isEmail", "checkEmail", "validate"})
+    @ValueSource(strings = {"validateEmail", "createValidator", "isValid", "isEmail", "checkEmail", "validate",
+            "isValidEmail", "isValidHTTPToken"})
     void validatorsThatAreFine(String name) {
         assertThat(findings("function " + name + "(v) { return !!v; }")).isEmpty();
     }
