@@ -96,6 +96,17 @@ class LintCommandTest {
     }
 
     @Test
+    void withoutAWorkingGitItStillLintsAndSaysWhatItSkipped() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("broken"));
+        Files.createDirectories(root.resolve(".git"));
+        write(root, "src/utils/format_date.ts", "");
+        Cli.Result result = new Cli(root).run("lint");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).startsWith("src/utils/format_date.ts: [file-utility]");
+        assertThat(result.err()).startsWith("kleiber: branches and .gitignore not checked: git ls-files failed in ");
+    }
+
+    @Test
     void badUsageExitsTwo() throws IOException {
         Path root = repo();
         Cli.Result missing = new Cli(root).run("lint", "nope");
