@@ -20,6 +20,7 @@ import java.util.Optional;
                 InitCommand.class,
                 ConfigCommand.class,
                 ProtocolCommand.class,
+                LintCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;
