@@ -3,15 +3,18 @@ package dev.kleiber.plan;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A task as read from a plan file or the planner's tool call, fields still unchecked: texts and lists of
- * texts, each with where it was written. The parsers check shapes; {@link PlanAssembler} checks meaning.
+ * texts, each with where it was written. The parsers check shapes, naming in {@code malformed} the keys
+ * whose values had the wrong shape (already reported); {@link PlanAssembler} checks meaning.
  */
-record DraftTask(Where where, Map<String, Located> texts, Map<String, List<Located>> lists) {
+record DraftTask(Where where, Map<String, Located> texts, Map<String, List<Located>> lists, Set<String> malformed) {
     DraftTask {
         texts = Map.copyOf(texts);
         lists = Map.copyOf(lists);
+        malformed = Set.copyOf(malformed);
     }
 
     Optional<Located> text(String key) {

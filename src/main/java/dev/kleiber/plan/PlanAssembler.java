@@ -42,6 +42,10 @@ final class PlanAssembler {
         issues.add(new Issue(where, message));
     }
 
+    int problemCount() {
+        return issues.size();
+    }
+
     Plan assemble(List<DraftTask> drafts) {
         List<Optional<PlannedTask>> tasks = drafts.stream().map(this::task).toList();
         checkGraph(drafts, tasks);
@@ -75,7 +79,7 @@ final class PlanAssembler {
         Optional<String> description = required(draft, "description").map(Located::value);
         List<String> acceptance = draft.list("acceptance").stream()
                 .map(v -> singleLine(v, "each acceptance criterion", 500)).toList();
-        if (acceptance.isEmpty()) {
+        if (acceptance.isEmpty() && !draft.malformed().contains("acceptance")) {
             problem(draft.where(), "'acceptance' needs at least one criterion (a list of single-line texts)");
         }
         Priority priority = draft.text("priority").map(v -> Priority.parse(v.value()).orElseGet(() -> {
@@ -89,7 +93,8 @@ final class PlanAssembler {
         List<String> files = draft.list("files").stream().map(this::relativePath).toList();
         List<String> dependsOn = List.copyOf(new LinkedHashSet<>(
                 draft.list("depends_on").stream().map(v -> v.value().strip()).toList()));
-        if (issues.size() > before) {
+        boolean complete = id.isPresent() && title.isPresent() && agent.isPresent() && description.isPresent();
+        if (issues.size() > before || !complete || !draft.malformed().isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new PlannedTask(id.orElseThrow(), title.orElseThrow(), agent.orElseThrow(),
@@ -100,7 +105,7 @@ final class PlanAssembler {
     private Optional<Located> required(DraftTask draft, String key) {
         Optional<Located> value = draft.text(key).map(v -> new Located(v.value().strip(), v.where()))
                 .filter(v -> !v.value().isEmpty());
-        if (value.isEmpty()) {
+        if (value.isEmpty() && !draft.malformed().contains(key)) {
             problem(draft.text(key).map(Located::where).orElse(draft.where()),
                     "'" + key + "' is required and must not be empty");
         }

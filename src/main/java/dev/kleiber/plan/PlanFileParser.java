@@ -7,6 +7,7 @@ import dev.kleiber.yaml.YamlNode;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +38,7 @@ public final class PlanFileParser {
             "depends_on", "priority", "model", "context", "constraints", "files");
     private static final Set<String> TEXT_KEYS = Set.of("id", "title", "agent", "description", "priority", "model");
     private static final Set<String> LIST_KEYS = Set.of("acceptance", "depends_on", "files");
-    private static final Set<String> TEXT_OR_BULLETS = Set.of("context", "constraints");
+    // context and constraints: a text, or a list of texts that becomes bullet lines.
 
     private final SafeYaml yaml;
     private final Set<String> roles;
@@ -88,6 +89,7 @@ public final class PlanFileParser {
     private DraftTask draft(YamlNode.Mapping task, PlanAssembler assembler) {
         Map<String, Located> texts = new HashMap<>();
         Map<String, List<Located>> lists = new HashMap<>();
+        Set<String> malformed = new HashSet<>();
         task.entries().forEach((key, value) -> {
             if (!TASK_KEYS.contains(key)) {
                 assembler.problem(where(value), "unknown key '" + key + "'; expected one of " + keysText());
@@ -96,22 +98,24 @@ public final class PlanFileParser {
             if (value instanceof YamlNode.Scalar s && s.isNull()) {
                 return;
             }
+            int before = assembler.problemCount();
             if (TEXT_KEYS.contains(key)) {
                 text(key, value, assembler).ifPresent(v -> texts.put(key, v));
             } else if (LIST_KEYS.contains(key)) {
                 lists.put(key, texts(key, value, assembler));
-            } else if (TEXT_OR_BULLETS.contains(key)) {
-                if (value instanceof YamlNode.Sequence) {
-                    String bullets = String.join("\n", texts(key, value, assembler).stream()
-                            .map(v -> "- " + v.value().strip()).toList());
-                    texts.put(key, new Located(bullets, where(value)));
-                } else {
-                    text(key, value, assembler).ifPresent(v -> texts.put(key, v));
-                }
+            } else if (value instanceof YamlNode.Sequence) {
+                String bullets = String.join("\n", texts(key, value, assembler).stream()
+                        .map(v -> "- " + v.value().strip()).toList());
+                texts.put(key, new Located(bullets, where(value)));
+            } else {
+                text(key, value, assembler).ifPresent(v -> texts.put(key, v));
+            }
+            if (assembler.problemCount() > before) {
+                malformed.add(key);
             }
         });
         Where where = task.get("id").map(PlanFileParser::where).orElse(where(task));
-        return new DraftTask(where, texts, lists);
+        return new DraftTask(where, texts, lists, malformed);
     }
 
     private static java.util.Optional<Located> text(String key, YamlNode value, PlanAssembler assembler) {

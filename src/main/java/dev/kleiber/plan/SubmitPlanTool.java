@@ -10,6 +10,7 @@ import dev.kleiber.routing.Tier;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -103,36 +104,49 @@ public final class SubmitPlanTool {
     private static DraftTask draft(JsonNode task, Where where, PlanAssembler assembler) {
         Map<String, Located> texts = new HashMap<>();
         Map<String, List<Located>> lists = new HashMap<>();
+        Set<String> malformed = new HashSet<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = task.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = field.getKey();
             JsonNode value = field.getValue();
+            int before = assembler.problemCount();
             if (!KEYS.contains(key)) {
                 assembler.problem(where, "unknown property '" + key + "'; expected one of " + String.join(", ",
                         new TreeSet<>(KEYS)));
             } else if (value.isNull()) {
-                continue;
+                // Absent, as in YAML.
             } else if (key.equals("acceptance") || key.equals("depends_on") || key.equals("files")) {
-                if (!value.isArray()) {
-                    assembler.problem(where, "'" + key + "' must be an array of strings");
-                    continue;
-                }
-                List<Located> items = new ArrayList<>();
-                for (JsonNode item : value) {
-                    if (item.isTextual()) {
-                        items.add(new Located(item.asText(), where));
-                    } else {
-                        assembler.problem(where, "each item of '" + key + "' must be a string; found " + item);
-                    }
-                }
-                lists.put(key, items);
+                lists.put(key, strings(key, value, where, assembler));
             } else if (value.isTextual()) {
                 texts.put(key, new Located(value.asText(), where));
+            } else if ((key.equals("context") || key.equals("constraints")) && value.isArray()) {
+                // As in a plan file, a list of texts becomes bullet lines.
+                texts.put(key, new Located(String.join("\n", strings(key, value, where, assembler).stream()
+                        .map(item -> "- " + item.value().strip()).toList()), where));
             } else {
                 assembler.problem(where, "'" + key + "' must be a string; found " + value);
             }
+            if (assembler.problemCount() > before) {
+                malformed.add(key);
+            }
         }
-        return new DraftTask(where, texts, lists);
+        return new DraftTask(where, texts, lists, malformed);
+    }
+
+    private static List<Located> strings(String key, JsonNode value, Where where, PlanAssembler assembler) {
+        if (!value.isArray()) {
+            assembler.problem(where, "'" + key + "' must be an array of strings");
+            return List.of();
+        }
+        List<Located> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (item.isTextual()) {
+                items.add(new Located(item.asText(), where));
+            } else {
+                assembler.problem(where, "each item of '" + key + "' must be a string; found " + item);
+            }
+        }
+        return items;
     }
 
     private static ObjectNode string(String description) {

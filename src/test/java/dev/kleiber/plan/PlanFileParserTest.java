@@ -196,8 +196,6 @@ class PlanFileParserTest {
                     description: d
                     acceptance: [{nested: map}]
                 """)).containsExactly(
-                "plan.yaml line 2: 'title' is required and must not be empty",
-                "plan.yaml line 2: 'acceptance' needs at least one criterion (a list of single-line texts)",
                 "plan.yaml line 3: 'title' must be a text; found a list",
                 "plan.yaml line 6: each item of 'acceptance' must be a text; found a mapping");
     }
