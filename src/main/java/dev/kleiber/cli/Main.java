@@ -19,6 +19,7 @@ import java.util.Optional;
                 CommandLine.HelpCommand.class,
                 InitCommand.class,
                 ConfigCommand.class,
+                PlanCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;
