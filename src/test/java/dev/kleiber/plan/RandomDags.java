@@ -9,12 +9,16 @@ import java.util.SplittableRandom;
 
 /** Random plans with acyclic dependencies, the same for the same seed: for properties and the benchmark. */
 final class RandomDags {
+    /**
+     * DAG families. Each draws its depth parameter per DAG, so that over many seeds the critical path ranges
+     * from far below total work / workers to far above it — the hard cases lie where the two are close.
+     */
     enum Shape {
-        /** Each task depends on up to three earlier tasks anywhere before it. */
-        SPARSE,
-        /** Tasks in layers; each depends on one to three tasks of the layers before it. */
+        /** Each task depends on up to three of the {@code window} tasks before it (window 2..200). */
+        WINDOW,
+        /** Tasks in layers (5..250); each depends on a task of the layer before and up to two of any earlier. */
         LAYERED,
-        /** A few long chains with some links between them: a long critical path. */
+        /** Chains (2..32) side by side, a fifth of the tasks also linked to a random earlier task. */
         CHAINS
     }
 
@@ -24,23 +28,27 @@ final class RandomDags {
     static Plan plan(long seed, int size, Shape shape) {
         SplittableRandom random = new SplittableRandom(seed);
         List<List<Integer>> deps = new ArrayList<>();
-        int layers = Math.max(1, (int) Math.round(Math.sqrt(size) / 2));
-        int chains = 1 + random.nextInt(Math.max(1, Math.min(8, size)));
+        int layers = Math.max(1, Math.min(size, 5 + random.nextInt(246)));
+        int window = 2 + random.nextInt(199);
+        int chains = 2 + random.nextInt(31);
         for (int i = 0; i < size; i++) {
             List<Integer> mine = new ArrayList<>();
             switch (shape) {
-                case SPARSE -> {
+                case WINDOW -> {
                     int k = i == 0 ? 0 : random.nextInt(Math.min(i, 3) + 1);
                     for (int j = 0; j < k; j++) {
-                        mine.add(random.nextInt(i));
+                        mine.add(i - 1 - random.nextInt(Math.min(i, window)));
                     }
                 }
                 case LAYERED -> {
                     int layer = (int) ((long) i * layers / size);
                     int layerStart = (int) Math.ceil((double) layer * size / layers);
-                    if (layer > 0) {
-                        int k = 1 + random.nextInt(3);
-                        for (int j = 0; j < k; j++) {
+                    if (layerStart > 0) {
+                        // One dependency in the layer just before makes the depth the number of layers.
+                        int previousStart = (int) Math.ceil((double) (layer - 1) * size / layers);
+                        mine.add(previousStart + random.nextInt(layerStart - previousStart));
+                        int more = random.nextInt(3);
+                        for (int j = 0; j < more; j++) {
                             mine.add(random.nextInt(layerStart));
                         }
                     }
@@ -48,9 +56,9 @@ final class RandomDags {
                 case CHAINS -> {
                     if (i >= chains) {
                         mine.add(i - chains);
-                        if (random.nextInt(5) == 0) {
-                            mine.add(random.nextInt(i));
-                        }
+                    }
+                    if (i > 0 && random.nextInt(5) == 0) {
+                        mine.add(random.nextInt(i));
                     }
                 }
             }

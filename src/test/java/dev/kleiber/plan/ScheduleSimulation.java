@@ -8,8 +8,14 @@ import java.util.PriorityQueue;
  * finish, the {@link Scheduler} decides what starts whenever one finishes. Records every start and end.
  */
 final class ScheduleSimulation {
-    record Outcome(long makespan, long[] start, long[] end, int[] completionOrder, int decisions) {
+    /**
+     * {@code calls} is the scheduler's call sequence: {@link #NEXT} for {@code next()}, a task number for
+     * {@code completed(task)} — enough to replay the scheduler alone, without the simulation around it.
+     */
+    record Outcome(long makespan, long[] start, long[] end, int[] completionOrder, int[] calls) {
     }
+
+    static final int NEXT = -1;
 
     private ScheduleSimulation() {
     }
@@ -23,14 +29,18 @@ final class ScheduleSimulation {
         java.util.Arrays.fill(start, -1);
         int[] completionOrder = new int[n];
         int completed = 0;
-        int decisions = 0;
+        int[] calls = new int[2 * n + 1];
+        int callCount = 0;
         // Events: (finish time, task number); equal times finish in task order, so runs are reproducible.
         PriorityQueue<long[]> events = new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
                 : Long.compare(a[1], b[1]));
         long now = 0;
         while (true) {
             List<String> starting = scheduler.next();
-            decisions++;
+            if (callCount == calls.length) {
+                calls = java.util.Arrays.copyOf(calls, 2 * calls.length);
+            }
+            calls[callCount++] = NEXT;
             for (String id : starting) {
                 int task = graph.indexOf(id);
                 start[task] = now;
@@ -45,11 +55,15 @@ final class ScheduleSimulation {
                 int task = (int) events.poll()[1];
                 scheduler.completed(graph.id(task));
                 completionOrder[completed++] = task;
+                if (callCount == calls.length) {
+                    calls = java.util.Arrays.copyOf(calls, 2 * calls.length);
+                }
+                calls[callCount++] = task;
             }
         }
         if (!scheduler.finished()) {
             throw new AssertionError("the simulation stopped with tasks left: " + scheduler.inState(Scheduler.State.WAITING));
         }
-        return new Outcome(now, start, end, completionOrder, decisions);
+        return new Outcome(now, start, end, completionOrder, java.util.Arrays.copyOf(calls, callCount));
     }
 }

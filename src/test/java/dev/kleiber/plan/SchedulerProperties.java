@@ -96,7 +96,7 @@ class SchedulerProperties {
     void aResumedRunStartsOnlyWhatWasNotDone(
             @ForAll long seed, @ForAll @IntRange(min = 1, max = 80) int size,
             @ForAll @IntRange(min = 1, max = 8) int workers, @ForAll @IntRange(min = 0, max = 80) int doneCount) {
-        TaskGraph graph = TaskGraph.of(RandomDags.plan(seed, size, RandomDags.Shape.SPARSE));
+        TaskGraph graph = TaskGraph.of(RandomDags.plan(seed, size, RandomDags.Shape.WINDOW));
         // A prefix of a topological order is closed under dependencies: what a crashed run may have merged.
         Set<String> done = new HashSet<>(graph.topologicalOrder().subList(0, Math.min(doneCount, size)));
         Scheduler scheduler = new Scheduler(graph.criticalPath(), workers, done);
