@@ -36,7 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "check", description = {
+@Command(name = "check", mixinStandardHelpOptions = true, description = {
         "Validate a plan file (YAML with a 'tasks:' list) and print the order its tasks would start in and its "
                 + "critical path. Every problem is printed as 'FILE line N: message' (exit 2).",
         "Agents are checked against the project's roles (.kleiber/agents) when run inside one, else the blueprint's."})

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "plan", description = {"Plans: check a plan file (planning a request with the conductor comes later)."},
+@Command(name = "plan", mixinStandardHelpOptions = true, description = {"Plans: check a plan file (planning a request with the conductor comes later)."},
         subcommands = {PlanCheckCommand.class})
 final class PlanCommand implements Runnable {
     @Spec

@@ -111,6 +111,7 @@ class PlanCheckCommandTest {
         assertThat(missing.err()).isEqualTo("kleiber: nope.yaml: no such file\n");
 
         assertThat(new Cli(dir).run("plan").exitCode()).isEqualTo(2);
+        assertThat(new Cli(dir).run("plan", "check", "--help").out()).contains("Usage: kleiber plan check");
         assertThat(new Cli(dir).run("plan", "check").exitCode()).isEqualTo(2);
         assertThat(new Cli(dir).run("plan", "check", "x.yaml", "--workers", "0").err())
                 .contains("--workers must be at least 1");
