@@ -3,7 +3,7 @@ package dev.kleiber.plan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Decides which tasks start, as workers free up: a pure state machine, no threads and no clock, so the
@@ -27,15 +27,10 @@ public final class Scheduler {
 
     /** A fresh run: nothing done yet. */
     public Scheduler(CriticalPath ranking, int workers) {
-        this(ranking, workers, Set.of());
+        this(ranking, workers, Map.of());
     }
 
-    /**
-     * A resumed run: {@code done} were merged before (they never run again). Tasks that were running when
-     * the run stopped are simply not done and start again. {@code done} must include every dependency of
-     * each of its tasks.
-     */
-    public Scheduler(CriticalPath ranking, int workers, Set<String> done) {
+    private Scheduler(CriticalPath ranking, int workers, Map<String, State> known) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1; found " + workers);
         }
@@ -47,32 +42,48 @@ public final class Scheduler {
         Arrays.fill(states, State.WAITING);
         unfinishedDependencies = new int[n];
         ready = new ReadyQueue(n);
-        for (String id : done) {
-            int task = graph.indexOf(id);
-            for (int dependency : graph.dependenciesOf(task)) {
-                if (!done.contains(graph.id(dependency))) {
-                    throw new IllegalArgumentException(id + " is done but its dependency " + graph.id(dependency)
-                            + " is not");
-                }
+        known.forEach((id, state) -> {
+            if (state != State.DONE && state != State.RUNNING && state != State.FAILED) {
+                throw new IllegalArgumentException("a restored task is DONE, RUNNING or FAILED; " + id + " is " + state);
             }
-            states[task] = State.DONE;
-            settled++;
-        }
+            states[graph.indexOf(id)] = state;
+        });
         for (int task = 0; task < n; task++) {
-            if (states[task] == State.DONE) {
-                continue;
-            }
-            int unfinished = 0;
             for (int dependency : graph.dependenciesOf(task)) {
                 if (states[dependency] != State.DONE) {
-                    unfinished++;
+                    unfinishedDependencies[task]++;
                 }
             }
-            unfinishedDependencies[task] = unfinished;
-            if (unfinished == 0) {
+            if ((states[task] == State.DONE || states[task] == State.RUNNING) && unfinishedDependencies[task] > 0) {
+                throw new IllegalArgumentException(graph.id(task) + " is " + states[task]
+                        + " but not all of its dependencies are done: " + graph.dependencies(graph.id(task)));
+            }
+            switch (states[task]) {
+                case DONE, FAILED -> settled++;
+                case RUNNING -> running++;
+                default -> { }
+            }
+        }
+        for (int task = 0; task < n; task++) {
+            if (states[task] == State.FAILED) {
+                makeUnreachable(graph.id(task));
+            }
+        }
+        for (int task = 0; task < n; task++) {
+            if (states[task] == State.WAITING && unfinishedDependencies[task] == 0) {
                 makeReady(task);
             }
         }
+    }
+
+    /**
+     * A run picked up again — after a crash, or on a changed plan. {@code known} names the tasks already
+     * DONE (they never run again), RUNNING (still held by a live worker: they count against
+     * {@code workers}) and FAILED; every other task's state follows. A task whose worker died is left out:
+     * it becomes ready again. A done or running task's dependencies must all be done.
+     */
+    public static Scheduler restore(CriticalPath ranking, int workers, Map<String, State> known) {
+        return new Scheduler(ranking, workers, known);
     }
 
     /**
@@ -123,8 +134,53 @@ public final class Scheduler {
         }
         states[task] = State.FAILED;
         settled++;
-        List<String> unreachable = new ArrayList<>();
+        return makeUnreachable(id);
+    }
+
+    /**
+     * A failed or blocked task may run again (a person answered its blocker): it waits for its
+     * dependencies again, and so does every task it had made unreachable that no other failure still
+     * holds back. Returns those dependents, in topological order.
+     */
+    public List<String> reopen(String id) {
+        int task = graph.indexOf(id);
+        require(task, State.FAILED, "reopen");
+        if (blockedByFailure(task)) {
+            states[task] = State.UNREACHABLE;
+            return List.of();
+        }
+        states[task] = State.WAITING;
+        settled--;
+        if (unfinishedDependencies[task] == 0) {
+            makeReady(task);
+        }
+        List<String> reachable = new ArrayList<>();
         for (String descendant : graph.descendants(id)) {
+            int d = graph.indexOf(descendant);
+            if (states[d] == State.UNREACHABLE && !blockedByFailure(d)) {
+                states[d] = State.WAITING;
+                settled--;
+                reachable.add(descendant);
+                if (unfinishedDependencies[d] == 0) {
+                    makeReady(d);
+                }
+            }
+        }
+        return reachable;
+    }
+
+    private boolean blockedByFailure(int task) {
+        for (int dependency : graph.dependenciesOf(task)) {
+            if (states[dependency] == State.FAILED || states[dependency] == State.UNREACHABLE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<String> makeUnreachable(String failed) {
+        List<String> unreachable = new ArrayList<>();
+        for (String descendant : graph.descendants(failed)) {
             int d = graph.indexOf(descendant);
             if (states[d] == State.WAITING) {
                 states[d] = State.UNREACHABLE;
@@ -174,7 +230,7 @@ public final class Scheduler {
 
     /** A binary min-heap of task numbers keyed by scheduling rank: no boxing on the hot path. */
     private final class ReadyQueue {
-        private final int[] heap;
+        private int[] heap;
         private int size;
 
         ReadyQueue(int capacity) {
@@ -186,6 +242,10 @@ public final class Scheduler {
         }
 
         void add(int task) {
+            if (size == heap.length) {
+                // A reopened task can be queued again while its stale entry is still in the heap.
+                heap = Arrays.copyOf(heap, 2 * heap.length);
+            }
             int at = size++;
             heap[at] = task;
             while (at > 0) {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,13 +95,52 @@ class SchedulerProperties {
     }
 
     @Property(tries = 200)
+    void aFailureThatIsReopenedLosesNothing(
+            @ForAll long seed, @ForAll @IntRange(min = 2, max = 80) int size,
+            @ForAll @IntRange(min = 1, max = 8) int workers, @ForAll("shapes") RandomDags.Shape shape,
+            @ForAll @IntRange(min = 0, max = 1000) int pick, @ForAll @IntRange(min = 0, max = 20) int delay) {
+        TaskGraph graph = TaskGraph.of(RandomDags.plan(seed, size, shape));
+        String failing = graph.id(pick % size);
+        Scheduler scheduler = new Scheduler(graph.criticalPath(), workers);
+        List<String> running = new ArrayList<>();
+        List<String> startOrder = new ArrayList<>();
+        int failedAt = -1;
+        // A run whose only unsettled work is the failed task is finished until a person reopens it.
+        for (int round = 0; !scheduler.finished() || scheduler.state(failing) == Scheduler.State.FAILED; round++) {
+            List<String> next = scheduler.next();
+            startOrder.addAll(next);
+            running.addAll(next);
+            if (failedAt >= 0 && round >= failedAt + delay && scheduler.state(failing) == Scheduler.State.FAILED) {
+                List<String> reachable = scheduler.reopen(failing);
+                assertThat(reachable).containsExactlyElementsOf(graph.descendants(failing));
+                continue;
+            }
+            if (running.isEmpty()) {
+                continue;
+            }
+            String finishing = running.remove(0);
+            if (finishing.equals(failing) && failedAt < 0) {
+                scheduler.failed(finishing);
+                failedAt = round;
+            } else {
+                scheduler.completed(finishing);
+            }
+        }
+
+        assertThat(scheduler.inState(Scheduler.State.DONE)).hasSize(size);
+        assertThat(startOrder).hasSize(size + (failedAt >= 0 ? 1 : 0));
+    }
+
+    @Property(tries = 200)
     void aResumedRunStartsOnlyWhatWasNotDone(
             @ForAll long seed, @ForAll @IntRange(min = 1, max = 80) int size,
             @ForAll @IntRange(min = 1, max = 8) int workers, @ForAll @IntRange(min = 0, max = 80) int doneCount) {
         TaskGraph graph = TaskGraph.of(RandomDags.plan(seed, size, RandomDags.Shape.WINDOW));
         // A prefix of a topological order is closed under dependencies: what a crashed run may have merged.
         Set<String> done = new HashSet<>(graph.topologicalOrder().subList(0, Math.min(doneCount, size)));
-        Scheduler scheduler = new Scheduler(graph.criticalPath(), workers, done);
+        Map<String, Scheduler.State> known = new HashMap<>();
+        done.forEach(id -> known.put(id, Scheduler.State.DONE));
+        Scheduler scheduler = Scheduler.restore(graph.criticalPath(), workers, known);
         List<String> started = new ArrayList<>();
         while (!scheduler.finished()) {
             List<String> next = scheduler.next();

@@ -2,7 +2,7 @@ package dev.kleiber.plan;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.Set;
+import java.util.Map;
 
 import static dev.kleiber.plan.TaskGraphTest.plan;
 import static dev.kleiber.plan.TaskGraphTest.task;
@@ -82,12 +82,55 @@ class SchedulerTest {
     }
 
     @Test
-    void aResumedRunSkipsWhatWasDone() {
-        Scheduler scheduler = new Scheduler(graph.criticalPath(), 4, Set.of("design", "column"));
+    void aRestoredRunSkipsWhatWasDoneAndCountsWhatStillRuns() {
+        Scheduler scheduler = Scheduler.restore(graph.criticalPath(), 2,
+                Map.of("design", Scheduler.State.DONE, "column", Scheduler.State.DONE, "logging", Scheduler.State.RUNNING));
 
-        assertThat(scheduler.next()).containsExactly("api", "logging");
-        assertThatThrownBy(() -> new Scheduler(graph.criticalPath(), 4, Set.of("api")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column is not");
+        assertThat(scheduler.running()).isEqualTo(1);
+        assertThat(scheduler.next()).as("one worker is still busy with logging").containsExactly("api");
+        scheduler.completed("logging");
+        assertThat(scheduler.state("dashboard")).isEqualTo(Scheduler.State.WAITING);
+    }
+
+    @Test
+    void aRestoredFailureKeepsItsDependentsUnreachable() {
+        Scheduler scheduler = Scheduler.restore(graph.criticalPath(), 4,
+                Map.of("design", Scheduler.State.DONE, "column", Scheduler.State.FAILED));
+
+        assertThat(scheduler.inState(Scheduler.State.UNREACHABLE)).containsExactly("dashboard", "docs", "api");
+        assertThat(scheduler.next()).containsExactly("logging");
+    }
+
+    @Test
+    void aRestoredStateMustBeConsistent() {
+        assertThatThrownBy(() -> Scheduler.restore(graph.criticalPath(), 4, Map.of("api", Scheduler.State.DONE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("api is DONE but not all");
+        assertThatThrownBy(() -> Scheduler.restore(graph.criticalPath(), 4, Map.of("design", Scheduler.State.READY)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aReopenedTaskRunsAgainAndItsDependentsBecomeReachable() {
+        Scheduler scheduler = new Scheduler(graph.criticalPath(), 1);
+        assertThat(scheduler.next()).containsExactly("design");
+        assertThat(scheduler.failed("design")).containsExactly("column", "api", "dashboard", "docs");
+
+        assertThat(scheduler.reopen("design")).containsExactly("column", "api", "dashboard", "docs");
+        assertThat(scheduler.next()).containsExactly("design");
+        scheduler.completed("design");
+        assertThat(scheduler.state("column")).isEqualTo(Scheduler.State.READY);
+    }
+
+    @Test
+    void reopeningATaskBehindAnotherFailureLeavesItUnreachable() {
+        Scheduler scheduler = new Scheduler(graph.criticalPath(), 1);
+        scheduler.failed("api");
+        scheduler.failed("design");
+
+        assertThat(scheduler.reopen("api")).isEmpty();
+        assertThat(scheduler.state("api")).isEqualTo(Scheduler.State.UNREACHABLE);
+        assertThat(scheduler.reopen("design")).containsExactly("column", "api", "dashboard", "docs");
+        assertThatThrownBy(() -> scheduler.reopen("column")).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
