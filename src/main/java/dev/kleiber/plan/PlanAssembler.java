@@ -48,7 +48,7 @@ final class PlanAssembler {
 
     Plan assemble(List<DraftTask> drafts) {
         List<Optional<PlannedTask>> tasks = drafts.stream().map(this::task).toList();
-        checkGraph(drafts, tasks);
+        checkGraph(drafts);
         if (!issues.isEmpty()) {
             throw new InvalidPlanException(issues.stream()
                     .sorted(Comparator.comparingInt(issue -> issue.where().order()))
@@ -138,7 +138,7 @@ final class PlanAssembler {
     }
 
     /** Duplicate ids, missing dependencies and cycles, over the tasks whose ids are valid. */
-    private void checkGraph(List<DraftTask> drafts, List<Optional<PlannedTask>> tasks) {
+    private void checkGraph(List<DraftTask> drafts) {
         Map<String, Integer> first = new HashMap<>();
         for (int i = 0; i < drafts.size(); i++) {
             Optional<Located> id = drafts.get(i).text("id").filter(v -> TaskIds.isValid(v.value().strip()));

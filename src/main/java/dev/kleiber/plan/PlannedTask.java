@@ -24,7 +24,10 @@ public record PlannedTask(
         Optional<Tier> model) {
 
     public PlannedTask {
-        Objects.requireNonNull(id, "id");
+        if (!TaskIds.isValid(id)) {
+            // The id becomes part of file and branch names: never let an unchecked one through.
+            throw new IllegalArgumentException("not a task id: '" + id + "'; an id must be " + TaskIds.RULE);
+        }
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(description, "description");

@@ -41,6 +41,12 @@ class TaskIdsTest {
     }
 
     @Test
+    void aTaskCannotBeMadeWithAnUncheckedId() {
+        assertThatThrownBy(() -> TaskGraphTest.task("../../etc", Priority.P1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a task id");
+    }
+
+    @Test
     void branchesFollowTheBlueprint() {
         assertThat(TaskIds.branch("feature", "feat-001", "Add KYC column")).isEqualTo("feature/feat-001-add-kyc-column");
         assertThat(TaskIds.branch("fix", "feat-001", "Fix it")).isEqualTo("fix/feat-001-fix-it");
