@@ -21,6 +21,7 @@ import java.util.Optional;
                 ConfigCommand.class,
                 ProtocolCommand.class,
                 LintCommand.class,
+                PlanCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;
