@@ -10,6 +10,7 @@ import java.util.Optional;
 /** The {@code kleiber} command: wires the subcommands and turns every failure into a message and an exit code. */
 @Command(name = "kleiber",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = {
                 "A conductor for AI coding agents: plans work into tasks, routes each to the cheapest Claude model "

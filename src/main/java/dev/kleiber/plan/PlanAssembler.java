@@ -1,5 +1,6 @@
 package dev.kleiber.plan;
 
+import dev.kleiber.protocol.Priority;
 import dev.kleiber.plan.DraftTask.Located;
 import dev.kleiber.plan.DraftTask.Where;
 import dev.kleiber.routing.Tier;

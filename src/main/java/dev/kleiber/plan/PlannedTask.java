@@ -1,5 +1,6 @@
 package dev.kleiber.plan;
 
+import dev.kleiber.protocol.Priority;
 import dev.kleiber.routing.Tier;
 
 import java.util.List;

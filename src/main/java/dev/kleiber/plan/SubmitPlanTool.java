@@ -1,5 +1,6 @@
 package dev.kleiber.plan;
 
+import dev.kleiber.protocol.Priority;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

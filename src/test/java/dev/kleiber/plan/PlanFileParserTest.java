@@ -1,5 +1,6 @@
 package dev.kleiber.plan;
 
+import dev.kleiber.protocol.Priority;
 import dev.kleiber.KleiberException;
 import dev.kleiber.routing.Roles;
 import dev.kleiber.routing.Tier;

@@ -1,5 +1,6 @@
 package dev.kleiber.plan;
 
+import dev.kleiber.protocol.Priority;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

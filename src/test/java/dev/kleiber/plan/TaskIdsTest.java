@@ -1,5 +1,6 @@
 package dev.kleiber.plan;
 
+import dev.kleiber.protocol.Priority;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
