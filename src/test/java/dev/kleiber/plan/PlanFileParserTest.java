@@ -206,7 +206,7 @@ class PlanFileParserTest {
         assertThatThrownBy(() -> parser.parse("tasks:\n  - id: !custom a\n", "plan.yaml"))
                 .isInstanceOf(KleiberException.class).hasMessage("plan.yaml line 2: tags (!custom) are not allowed");
         assertThatThrownBy(() -> parser.parse("tasks: [\n", "plan.yaml"))
-                .isInstanceOf(KleiberException.class).hasMessageStartingWith("plan.yaml line 1: not valid YAML");
+                .isInstanceOf(KleiberException.class).hasMessageStartingWith("plan.yaml line 2: not valid YAML: expected the node content");
     }
 
     @Test
