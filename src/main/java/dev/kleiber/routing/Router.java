@@ -46,16 +46,19 @@ public final class Router {
 
     private final RoutingPolicy policy;
     private final List<CompiledRule> rules;
-    private final Map<CosmeticKind, Terms> cosmetic = new EnumMap<>(CosmeticKind.class);
-    private final Terms logic;
+    private final Map<CosmeticKind, Integer> cosmetic = new EnumMap<>(CosmeticKind.class);
+    private final int logic;
+    private final Terms terms;
 
     public Router(RoutingPolicy policy) {
         this.policy = policy;
-        this.rules = policy.rules().stream().map(CompiledRule::new).toList();
+        Terms.Builder builder = new Terms.Builder();
+        this.rules = policy.rules().stream().map(r -> new CompiledRule(r, builder)).toList();
         for (CosmeticKind kind : CosmeticKind.values()) {
-            cosmetic.put(kind, Terms.compile(policy.cosmetic().words(kind)));
+            cosmetic.put(kind, builder.add(policy.cosmetic().words(kind)));
         }
-        this.logic = Terms.compile(policy.cosmetic().logic());
+        this.logic = builder.add(policy.cosmetic().logic());
+        this.terms = builder.build();
     }
 
     public RoutingPolicy policy() {
@@ -68,39 +71,40 @@ public final class Router {
     }
 
     public RoutingDecision route(RoutingRequest request) {
-        return evaluate(request).decision();
+        return evaluate(request, false).decision();
     }
 
     /** The decision with every rule considered and what became of it. */
     public Explanation explain(RoutingRequest request) {
-        return evaluate(request);
+        return evaluate(request, true);
     }
 
-    private Explanation evaluate(RoutingRequest request) {
+    /** Builds the per-rule record only when {@code explain}: routing thousands of lines must not pay for it. */
+    private Explanation evaluate(RoutingRequest request, boolean explain) {
         if (request.text().isBlank()) {
             throw KleiberException.badInput("the task description is empty; say what the task does");
         }
         Optional<RoleDefault> role = request.role().map(this::role);
         Tier start = role.map(RoleDefault::tier).orElse(policy.defaultTier());
         boolean fixed = role.map(RoleDefault::fixed).orElse(false);
-        Tokens tokens = Tokens.of(request.text());
-        Facts facts = new Facts(tokens, request.hints(), minutes(request));
+        Terms.Found found = terms.scan(Tokens.of(request.text()));
+        Facts facts = new Facts(found, request.hints(), minutes(request));
 
         Map<CosmeticKind, List<Terms.Match>> cosmeticFound = new EnumMap<>(CosmeticKind.class);
-        cosmetic.forEach((kind, terms) -> cosmeticFound.put(kind, terms.find(tokens)));
-        List<Terms.Match> logicFound = logic.find(tokens);
+        cosmetic.forEach((kind, slot) -> cosmeticFound.put(kind, found.of(slot)));
+        List<Terms.Match> logicFound = found.of(logic);
 
         List<Hit> hits = new ArrayList<>();
         Considered[] considered = new Considered[rules.size()];
         for (int i = 0; i < rules.size(); i++) {
             Rule r = rules.get(i).rule();
             if (!r.enabled()) {
-                considered[i] = new Considered(r.id(), describe(r), Outcome.DISABLED, "");
+                considered[i] = explain ? new Considered(r.id(), describe(r), Outcome.DISABLED, "") : null;
                 continue;
             }
             Optional<Hit> hit = rules.get(i).match(facts, i);
             if (hit.isEmpty()) {
-                considered[i] = new Considered(r.id(), describe(r), Outcome.NO_MATCH, "");
+                considered[i] = explain ? new Considered(r.id(), describe(r), Outcome.NO_MATCH, "") : null;
                 continue;
             }
             Optional<CosmeticKind> skipFor = logicFound.isEmpty()
@@ -144,7 +148,8 @@ public final class Router {
             considered[hit.index()] = new Considered(r.id(), describe(r),
                     applied ? Outcome.APPLIED : Outcome.OUTWEIGHED, why);
         }
-        return new Explanation(new RoutingDecision(tier, review, reasons, start, floor), List.of(considered));
+        RoutingDecision decision = new RoutingDecision(tier, review, reasons, start, floor);
+        return new Explanation(decision, explain ? List.of(considered) : List.of());
     }
 
     /** Raise, keep and lower applied to a non-fixed role's starting tier. */
@@ -215,7 +220,10 @@ public final class Router {
     private record Minutes(int value, int position, String evidence) {
     }
 
-    private record Facts(Tokens tokens, Hints hints, Optional<Minutes> minutes) {
+    private record Facts(Terms.Found found, Hints hints, Optional<Minutes> minutes) {
+    }
+
+    private record ConditionHit(int position, List<String> evidence) {
     }
 
     /** A rule that matched: where its first word is (-1 for a hint) and what matched. */
@@ -226,9 +234,9 @@ public final class Router {
         private final Rule rule;
         private final List<CompiledCondition> conditions;
 
-        CompiledRule(Rule rule) {
+        CompiledRule(Rule rule, Terms.Builder terms) {
             this.rule = rule;
-            this.conditions = rule.when().stream().map(CompiledCondition::new).toList();
+            this.conditions = rule.when().stream().map(c -> new CompiledCondition(c, terms)).toList();
         }
 
         Rule rule() {
@@ -236,13 +244,17 @@ public final class Router {
         }
 
         Optional<Hit> match(Facts facts, int index) {
-            Set<String> evidence = new LinkedHashSet<>();
+            Set<String> evidence = null;
             int position = Integer.MAX_VALUE;
             for (CompiledCondition condition : conditions) {
-                int at = condition.match(facts, evidence);
-                position = Math.min(position, at);
+                Optional<ConditionHit> hit = condition.match(facts);
+                if (hit.isPresent()) {
+                    evidence = evidence == null ? new LinkedHashSet<>() : evidence;
+                    evidence.addAll(hit.get().evidence());
+                    position = Math.min(position, hit.get().position());
+                }
             }
-            if (position == Integer.MAX_VALUE) {
+            if (evidence == null) {
                 return Optional.empty();
             }
             return Optional.of(new Hit(rule, index, position, String.join(", ", evidence)));
@@ -251,38 +263,41 @@ public final class Router {
 
     private static final class CompiledCondition {
         private final Condition condition;
-        private final Terms terms;
-        private final Terms with;
+        private final int terms;
+        private final int with;
         private final List<Glob> filesAny;
         private final List<Glob> filesAll;
 
-        CompiledCondition(Condition condition) {
+        CompiledCondition(Condition condition, Terms.Builder builder) {
             this.condition = condition;
-            this.terms = Terms.compile(condition.terms());
-            this.with = Terms.compile(condition.with());
+            this.terms = builder.add(condition.terms());
+            this.with = builder.add(condition.with());
             this.filesAny = condition.filesAny().stream().map(Glob::new).toList();
             this.filesAll = condition.filesAll().stream().map(Glob::new).toList();
         }
 
-        /** Adds the evidence and returns the earliest position when every part holds, else MAX_VALUE. */
-        int match(Facts facts, Set<String> evidence) {
+        /** The evidence and the earliest position when every part holds. Cheap when a part fails. */
+        Optional<ConditionHit> match(Facts facts) {
+            List<Terms.Match> termMatches = facts.found().of(terms);
+            if (terms != Terms.NONE && termMatches.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Terms.Match> withMatches = facts.found().of(with);
+            if (with != Terms.NONE && withMatches.isEmpty()) {
+                return Optional.empty();
+            }
             List<String> found = new ArrayList<>();
             int position = Integer.MAX_VALUE;
-            for (Terms group : List.of(terms, with)) {
-                if (group.isEmpty()) {
-                    continue;
+            for (List<Terms.Match> matches : List.of(termMatches, withMatches)) {
+                if (!matches.isEmpty()) {
+                    matches.forEach(m -> found.add("'" + m.text() + "'"));
+                    position = Math.min(position, matches.getFirst().start());
                 }
-                List<Terms.Match> matches = group.find(facts.tokens());
-                if (matches.isEmpty()) {
-                    return Integer.MAX_VALUE;
-                }
-                matches.forEach(m -> found.add("'" + m.text() + "'"));
-                position = Math.min(position, matches.getFirst().start());
             }
             Hints hints = facts.hints();
             if (condition.servicesAtLeast().isPresent()) {
                 if (hints.servicesTouched().size() < condition.servicesAtLeast().get()) {
-                    return Integer.MAX_VALUE;
+                    return Optional.empty();
                 }
                 found.add(hints.servicesTouched().size() + " services touched (" + String.join(", ",
                         hints.servicesTouched()) + ")");
@@ -291,14 +306,14 @@ public final class Router {
             if (condition.minutesBelow().isPresent()) {
                 Optional<Minutes> minutes = facts.minutes();
                 if (minutes.isEmpty() || minutes.get().value() >= condition.minutesBelow().get()) {
-                    return Integer.MAX_VALUE;
+                    return Optional.empty();
                 }
                 found.add(minutes.get().evidence());
                 position = Math.min(position, minutes.get().position());
             }
             if (condition.reversible().isPresent()) {
                 if (!hints.reversible().equals(condition.reversible())) {
-                    return Integer.MAX_VALUE;
+                    return Optional.empty();
                 }
                 found.add((hints.reversible().get() ? "reversible" : "not reversible") + " (hint)");
                 position = -1;
@@ -307,7 +322,7 @@ public final class Router {
                 List<String> matching = hints.filesTouched().stream()
                         .filter(f -> filesAny.stream().anyMatch(g -> g.matches(f))).toList();
                 if (matching.isEmpty()) {
-                    return Integer.MAX_VALUE;
+                    return Optional.empty();
                 }
                 found.add("files " + String.join(", ", matching));
                 position = -1;
@@ -315,13 +330,12 @@ public final class Router {
             if (!filesAll.isEmpty()) {
                 List<String> files = hints.filesTouched();
                 if (files.isEmpty() || !files.stream().allMatch(f -> filesAll.stream().anyMatch(g -> g.matches(f)))) {
-                    return Integer.MAX_VALUE;
+                    return Optional.empty();
                 }
                 found.add("only files like " + String.join(", ", condition.filesAll()));
                 position = -1;
             }
-            evidence.addAll(found);
-            return position;
+            return Optional.of(new ConditionHit(position, found));
         }
     }
 

@@ -9,14 +9,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A compiled list of policy terms, matched word by word against {@link Tokens}. A term is one word or a
- * phrase; inside a phrase {@code *} stands for any one word, {@code #} for a number (digits or a number
- * word) and {@code ..} for up to {@value #MAX_GAP} words, and a word written {@code =word} matches only
- * that exact word, not its other forms ({@code =logging} is not {@code log}). Terms are indexed by their first stem, so matching
- * a text costs one map lookup per word however many terms there are.
+ * Every term list of a policy compiled into one index. Each list (a rule condition's {@code terms} or
+ * {@code with}, a cosmetic word list) gets a slot; {@link #scan} reads a text once, one map lookup per word
+ * for all lists together, and reports the matches per slot. A term is one word or a phrase; inside a phrase
+ * {@code *} stands for any one word, {@code #} for a number (digits or a number word) and {@code ..} for up
+ * to {@value #MAX_GAP} words, and a word written {@code =word} matches only that exact word, not its other
+ * forms ({@code =logging} is not {@code log}).
  */
 final class Terms {
     static final int MAX_GAP = 4;
+    /** The slot of an empty list: nothing to match, the condition part is absent. */
+    static final int NONE = -1;
 
     /** One occurrence in a text: word positions [start, end) and the words as written (lower-case). */
     record Match(int start, int end, String text) {
@@ -40,37 +43,70 @@ final class Terms {
     private record Gap() implements Element {
     }
 
-    private record Term(List<Element> elements) {
+    private record Entry(int slot, List<Element> elements) {
     }
 
     private static final Set<String> NUMBER_WORDS = Set.of("two", "three", "four", "five", "six", "seven", "eight",
             "nine", "ten", "eleven", "twelve", "dozen", "hundred", "thousand");
 
-    private final Map<String, List<Term>> byFirstStem;
-    private final int count;
+    private final Map<String, Entry[]> byFirstStem;
+    private final int slots;
 
-    private Terms(Map<String, List<Term>> byFirstStem, int count) {
+    private Terms(Map<String, Entry[]> byFirstStem, int slots) {
         this.byFirstStem = byFirstStem;
-        this.count = count;
+        this.slots = slots;
     }
 
-    static Terms compile(Collection<String> terms) {
-        Map<String, List<Term>> index = new HashMap<>();
-        for (String text : terms) {
-            Term term = parse(text);
-            String first = switch (term.elements().getFirst()) {
-                case Word w -> w.stem();
-                case Exact e -> e.stem();
-                default -> throw new IllegalStateException("terms begin with a word");
-            };
-            index.computeIfAbsent(first, k -> new ArrayList<>()).add(term);
+    /** Collects term lists, each into its own slot. */
+    static final class Builder {
+        private final Map<String, List<Entry>> index = new HashMap<>();
+        private int slots;
+
+        /** The slot for {@code terms}, or {@link #NONE} for an empty list. */
+        int add(Collection<String> terms) {
+            if (terms.isEmpty()) {
+                return NONE;
+            }
+            int slot = slots++;
+            for (String text : terms) {
+                List<Element> elements = parse(text);
+                String first = switch (elements.getFirst()) {
+                    case Word w -> w.stem();
+                    case Exact e -> e.stem();
+                    default -> throw new IllegalStateException("terms begin with a word");
+                };
+                index.computeIfAbsent(first, k -> new ArrayList<>()).add(new Entry(slot, elements));
+            }
+            return slot;
         }
-        return new Terms(index, terms.size());
+
+        Terms build() {
+            Map<String, Entry[]> compact = new HashMap<>(index.size() * 2);
+            index.forEach((stem, entries) -> compact.put(stem, entries.toArray(Entry[]::new)));
+            return new Terms(compact, slots);
+        }
+    }
+
+    /** The matches of one text, per slot. */
+    static final class Found {
+        private final List<Match>[] bySlot;
+
+        private Found(List<Match>[] bySlot) {
+            this.bySlot = bySlot;
+        }
+
+        /** Every occurrence of the slot's terms, in text order, the longest per starting word; empty for NONE. */
+        List<Match> of(int slot) {
+            if (slot == NONE || bySlot[slot] == null) {
+                return List.of();
+            }
+            return bySlot[slot];
+        }
     }
 
     /**
      * Checks one term as written in a policy; returns an explanation of what is wrong, or empty when it is
-     * fine. Kept apart from {@link #compile} so the policy reader can point at the line.
+     * fine, so the policy reader can point at the line.
      */
     static Optional<String> problem(String text) {
         try {
@@ -81,7 +117,7 @@ final class Terms {
         }
     }
 
-    private static Term parse(String text) {
+    private static List<Element> parse(String text) {
         List<Element> elements = new ArrayList<>();
         for (String piece : text.strip().split("\\s+")) {
             switch (piece) {
@@ -104,35 +140,39 @@ final class Terms {
         if (!isWord(elements.getFirst()) || !isWord(elements.getLast())) {
             throw new IllegalArgumentException("term '" + text + "' must begin and end with a word, not *, # or ..");
         }
-        return new Term(List.copyOf(elements));
+        return List.copyOf(elements);
     }
 
     private static boolean isWord(Element element) {
         return element instanceof Word || element instanceof Exact;
     }
 
-    boolean isEmpty() {
-        return count == 0;
-    }
-
-    /** Every occurrence of any term, in text order; at most one (the longest) per starting word. */
-    List<Match> find(Tokens tokens) {
-        List<Match> found = new ArrayList<>(2);
+    @SuppressWarnings("unchecked")
+    Found scan(Tokens tokens) {
+        List<Match>[] bySlot = new List[slots];
         List<String> stems = tokens.stems();
+        List<String> words = tokens.words();
+        int[] bestEnd = new int[slots];
         for (int i = 0; i < stems.size(); i++) {
-            List<Term> candidates = byFirstStem.get(stems.get(i));
+            Entry[] candidates = byFirstStem.get(stems.get(i));
             if (candidates == null) {
                 continue;
             }
-            int best = -1;
-            for (Term term : candidates) {
-                best = Math.max(best, matchFrom(term.elements(), 0, stems, tokens.words(), i));
+            for (Entry entry : candidates) {
+                bestEnd[entry.slot()] = Math.max(bestEnd[entry.slot()], matchFrom(entry.elements(), 0, stems, words, i));
             }
-            if (best > 0) {
-                found.add(new Match(i, best, String.join(" ", tokens.words().subList(i, best))));
+            for (Entry entry : candidates) {
+                int end = bestEnd[entry.slot()];
+                if (end > 0) {
+                    if (bySlot[entry.slot()] == null) {
+                        bySlot[entry.slot()] = new ArrayList<>(2);
+                    }
+                    bySlot[entry.slot()].add(new Match(i, end, String.join(" ", words.subList(i, end))));
+                    bestEnd[entry.slot()] = 0;
+                }
             }
         }
-        return found;
+        return new Found(bySlot);
     }
 
     /** The end position when {@code elements[e..]} matches from word {@code t}, else -1. */

@@ -19,6 +19,9 @@ record Tokens(List<String> words, List<String> stems) {
             "colour", "color", "colours", "colors", "behaviour", "behavior", "behaviours", "behaviors",
             "favour", "favor", "honour", "honor", "labour", "labor", "catalogue", "catalog");
 
+    private static final String[][] BRITISH_ENDINGS = {{"isations", "izations"}, {"isation", "ization"},
+            {"ising", "izing"}, {"ised", "ized"}, {"ises", "izes"}, {"iser", "izer"}, {"ise", "ize"}};
+
     Tokens {
         words = List.copyOf(words);
         stems = List.copyOf(stems);
@@ -125,8 +128,7 @@ record Tokens(List<String> words, List<String> stems) {
         if (w.length() <= 5) {
             return w;
         }
-        for (String[] pair : new String[][] {{"isations", "izations"}, {"isation", "ization"}, {"ising", "izing"},
-                {"ised", "ized"}, {"ises", "izes"}, {"iser", "izer"}, {"ise", "ize"}}) {
+        for (String[] pair : BRITISH_ENDINGS) {
             if (w.endsWith(pair[0])) {
                 return w.substring(0, w.length() - pair[0].length()) + pair[1];
             }
