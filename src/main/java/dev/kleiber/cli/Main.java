@@ -23,6 +23,7 @@ import java.util.Optional;
                 ProtocolCommand.class,
                 LintCommand.class,
                 PlanCommand.class,
+                RouteCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;
