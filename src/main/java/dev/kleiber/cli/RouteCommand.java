@@ -7,7 +7,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.kleiber.KleiberException;
 import dev.kleiber.routing.Explanation;
-import dev.kleiber.routing.PolicyReader;
+import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.RoutingDecision;
@@ -54,9 +55,7 @@ import java.util.concurrent.Callable;
                 "  kleiber route --agent scribe --explain Update the CHANGELOG",
                 "  kleiber route --json --input tasks.jsonl     (lines of {\"id\",\"description\",\"agent\"?})"})
 public final class RouteCommand implements Callable<Integer> {
-    static final String POLICY_FILE = ".kleiber/policy.yaml";
     private static final int MAX_DESCRIPTION = 100_000;
-    private static final long MAX_POLICY_BYTES = 1024 * 1024;
     private static final Set<String> INPUT_KEYS = Set.of("id", "description", "agent", "files", "services",
             "minutes", "reversible");
 
@@ -125,40 +124,8 @@ public final class RouteCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The bundled policy, extended by the repository's .kleiber/policy.yaml when there is one. */
     static RoutingPolicy policy(CliContext context) {
-        PolicyReader reader = new PolicyReader();
-        RoutingPolicy policy = reader.bundled();
-        Optional<Path> root = repositoryRoot(context.workingDir());
-        if (root.isEmpty()) {
-            return policy;
-        }
-        Path file = root.get().resolve(POLICY_FILE);
-        if (!Files.isRegularFile(file)) {
-            return policy;
-        }
-        String name = file.startsWith(context.workingDir()) ? context.workingDir().relativize(file).toString()
-                : file.toString();
-        try {
-            if (Files.size(file) > MAX_POLICY_BYTES) {
-                throw KleiberException.badInput(name + ": too large (over " + MAX_POLICY_BYTES + " bytes)");
-            }
-            return reader.extend(policy, Files.readString(file, StandardCharsets.UTF_8), name);
-        } catch (CharacterCodingException e) {
-            throw KleiberException.badInput(name + ": not UTF-8 text");
-        } catch (IOException e) {
-            throw KleiberException.failed(name + ": cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    /** The nearest folder at or above {@code start} that holds {@code .git} (a folder, or a file in a worktree). */
-    static Optional<Path> repositoryRoot(Path start) {
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(".git"))) {
-                return Optional.of(dir);
-            }
-        }
-        return Optional.empty();
+        return RoutingPolicies.load(ProjectLayout.find(context.workingDir()));
     }
 
     private void printForPerson(Explanation explanation, PrintWriter out) {

@@ -25,7 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StartupClassesTest {
     private static final List<String> HEAVY = List.of("com.anthropic.", "java.sql.", "okhttp3.", "java.net.http.",
-            "org.sqlite.", "org.postgresql.", "org.flywaydb.", "kotlin.", "com.fasterxml.jackson.databind.");
+            "org.sqlite.", "org.postgresql.", "org.flywaydb.", "kotlin.",
+            // Jackson's object mapping is the costly part; the JSON tree types a command's signatures name may be
+            // loaded when the JVM verifies that command, which picocli builds for every command line.
+            "com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson.databind.ser.",
+            "com.fasterxml.jackson.databind.deser.");
     private static final Set<String> PICOCLI_CONVERTERS = Set.of("java.sql.Time", "java.sql.Timestamp",
             "java.sql.Connection", "java.sql.Driver", "java.sql.DriverManager", "java.sql.Wrapper",
             "java.sql.DriverAction", "java.sql.SQLException", "java.sql.SQLNonTransientException",
