@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs an agent's {@code bash -c COMMAND} under bubblewrap: the root filesystem read-only, fresh
@@ -154,7 +155,41 @@ public final class CommandSandbox {
                 + "and edit_file only";
     }
 
+    /**
+     * Runs {@code command} and waits for it. The process is started and awaited on a platform thread of
+     * its own: bwrap's {@code --die-with-parent} (PR_SET_PDEATHSIG) fires when the OS <em>thread</em>
+     * that started it ends, and the carrier thread of a virtual thread may end while a command runs.
+     */
     public Outcome run(String command) {
+        AtomicReference<Outcome> outcome = new AtomicReference<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread worker = Thread.ofPlatform().name("kleiber-command").start(() -> {
+            try {
+                outcome.set(runHere(command));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        boolean interrupted = false;
+        while (worker.isAlive()) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                // The worker kills the command and returns; wait for that, then pass the interrupt on.
+                interrupted = true;
+                worker.interrupt();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return outcome.get();
+    }
+
+    private Outcome runHere(String command) {
         List<String> launch;
         boolean ownGroup = false;
         if (settings.mode() == Mode.BWRAP) {
@@ -324,10 +359,15 @@ public final class CommandSandbox {
             // Whatever the command left running in the background goes with it.
             killAll(process, ownGroup);
             process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            if (!reader.join(KILL_GRACE)) {
+            if (reader.join(KILL_GRACE)) {
+                // When the process exits the JDK moves unread pipe bytes into the stream object, and a
+                // read racing with that move can fail; a second pass picks those bytes up (or sees EOF).
+                capture.drain(process.getInputStream());
+            } else {
                 process.getInputStream().close();
                 reader.join(KILL_GRACE);
             }
+            process.getInputStream().close();
         } catch (InterruptedException e) {
             killAll(process, ownGroup);
             Thread.currentThread().interrupt();

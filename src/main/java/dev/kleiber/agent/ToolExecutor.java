@@ -154,7 +154,7 @@ public final class ToolExecutor {
             JsonNode value = field.getValue();
             String shown = switch (field.getKey()) {
                 case "content", "old_text", "new_text" -> value.isTextual()
-                        ? value.textValue().length() + " chars" : value.getNodeType().name().toLowerCase();
+                        ? value.textValue().length() + " chars" : value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
                 default -> value.isTextual() ? value.textValue() : value.toString();
             };
             summary.append(summary.isEmpty() ? "" : " ").append(field.getKey()).append('=').append(shown);
