@@ -150,7 +150,7 @@ public final class ToolExecutor {
             return "(input is not an object)";
         }
         StringBuilder summary = new StringBuilder();
-        input.fields().forEachRemaining(field -> {
+        input.properties().forEach(field -> {
             JsonNode value = field.getValue();
             String shown = switch (field.getKey()) {
                 case "content", "old_text", "new_text" -> value.isTextual()
