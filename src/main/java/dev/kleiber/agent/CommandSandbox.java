@@ -359,11 +359,7 @@ public final class CommandSandbox {
             // Whatever the command left running in the background goes with it.
             killAll(process, ownGroup);
             process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            if (reader.join(KILL_GRACE)) {
-                // When the process exits the JDK moves unread pipe bytes into the stream object, and a
-                // read racing with that move can fail; a second pass picks those bytes up (or sees EOF).
-                capture.drain(process.getInputStream());
-            } else {
+            if (!reader.join(KILL_GRACE)) {
                 process.getInputStream().close();
                 reader.join(KILL_GRACE);
             }
@@ -390,7 +386,9 @@ public final class CommandSandbox {
             killGroup(process.pid());
         }
         descendants.forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        // Through the handle, not Process.destroyForcibly(), which also closes the output stream and
+        // would throw away whatever the reader has not consumed yet.
+        process.toHandle().destroyForcibly();
     }
 
     private void killGroup(long pgid) {
