@@ -1,0 +1,291 @@
+package dev.kleiber.agent;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.routing.Roles;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.kleiber.agent.Json.object;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The command sandbox against a real bwrap: network, secrets, runaway processes, floods of output. */
+class CommandSandboxTest {
+    private static final String FAKE_KEY = "sk-ant-api03-FAKE-kleiber-test-key-0123456789";
+
+    @TempDir
+    Path temp;
+
+    private AgentWorktree wt;
+    private Map<String, String> parentEnv;
+
+    @BeforeEach
+    void setUp() {
+        wt = AgentWorktree.create(temp);
+        parentEnv = new HashMap<>(Map.of(
+                "PATH", System.getenv("PATH"),
+                "ANTHROPIC_API_KEY", FAKE_KEY,
+                "AWS_SECRET_ACCESS_KEY", "fake-aws-secret",
+                "KLEIBER_DB_PASSWORD", "fake-db-password"));
+    }
+
+    private CommandSandbox sandbox(CommandSandbox.Settings settings) {
+        return new CommandSandbox(new PathGuard(wt.worktree(), RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND)),
+                parentEnv, settings);
+    }
+
+    private CommandSandbox bwrap(Duration timeout) {
+        return sandbox(CommandSandbox.Settings.defaults().withTimeout(timeout));
+    }
+
+    private static CommandSandbox.Outcome.Finished finished(CommandSandbox.Outcome outcome) {
+        assertThat(outcome).isInstanceOf(CommandSandbox.Outcome.Finished.class);
+        return (CommandSandbox.Outcome.Finished) outcome;
+    }
+
+    @Test
+    void reachingTheNetworkFailsInsideTheSandbox() throws Exception {
+        Bwrap.assumeInstalled();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(300);
+            String command = "echo hello > /dev/tcp/127.0.0.1/" + server.getLocalPort() + " && echo CONNECTED"
+                    + " || echo NO-NETWORK";
+            CommandSandbox.Outcome.Finished result = finished(bwrap(Duration.ofSeconds(20)).run(command));
+            assertThat(result.output().text()).as("exit %d", result.exitCode()).contains("NO-NETWORK").doesNotContain("CONNECTED");
+            assertThat(acceptedAnything(server)).isFalse();
+
+            // The same command unconfined does connect, so the test above measured the sandbox.
+            CommandSandbox.Outcome.Finished direct = finished(sandbox(CommandSandbox.Settings.defaults()
+                    .withMode(CommandSandbox.Mode.NONE).withTimeout(Duration.ofSeconds(20))).run(command));
+            assertThat(direct.output().text()).contains("CONNECTED");
+            assertThat(acceptedAnything(server)).isTrue();
+        }
+    }
+
+    private static boolean acceptedAnything(ServerSocket server) throws IOException {
+        try {
+            server.accept().close();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theApiKeyAndOtherSecretsNeverReachTheCommand() {
+        Bwrap.assumeInstalled();
+        String command = "env; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'; echo KEY=${ANTHROPIC_API_KEY:-absent}";
+        for (CommandSandbox.Mode mode : CommandSandbox.Mode.values()) {
+            String out = finished(sandbox(CommandSandbox.Settings.defaults().withMode(mode)).run(command)).output().text();
+            assertThat(out).as(mode.name()).contains("KEY=absent", "HOME=/tmp", "TERM=dumb", "PATH=")
+                    .doesNotContain(FAKE_KEY, "fake-aws-secret", "fake-db-password", "ANTHROPIC");
+        }
+        assertThat(bwrap(Duration.ofSeconds(20)).commandEnvironment()).containsOnlyKeys("PATH", "HOME", "LANG", "TERM");
+    }
+
+    @Test
+    void aCommandRunningForeverIsKilledWithItsBackgroundChildren() throws Exception {
+        Bwrap.assumeInstalled();
+        String marker = "98765" + ProcessHandle.current().pid();
+        CommandSandbox.Outcome outcome = bwrap(Duration.ofSeconds(1)).run(
+                "(sleep " + marker + "1; echo late > src/backend/late.txt) & echo started; sleep " + marker + "2");
+        assertThat(outcome).isInstanceOfSatisfying(CommandSandbox.Outcome.TimedOut.class, t -> {
+            assertThat(t.output().text()).contains("started");
+            assertThat(t.timeout()).isEqualTo(Duration.ofSeconds(1));
+        });
+        assertNoProcessMentions(marker);
+        assertThat(wt.worktree().resolve("src/backend/late.txt")).doesNotExist();
+    }
+
+    @Test
+    void unconfinedCommandsAlsoLoseTheirBackgroundChildren() throws Exception {
+        String marker = "87654" + ProcessHandle.current().pid();
+        CommandSandbox none = sandbox(CommandSandbox.Settings.defaults().withMode(CommandSandbox.Mode.NONE)
+                .withTimeout(Duration.ofSeconds(1)));
+        assertThat(none.run("sleep " + marker + "1 & sleep " + marker + "2"))
+                .isInstanceOf(CommandSandbox.Outcome.TimedOut.class);
+        assertNoProcessMentions(marker);
+        // Finished normally, but left a child holding the output pipe: it goes too, and the call returns.
+        assertThat(finished(none.run("sleep " + marker + "3 & echo parent done")).output().text()).contains("parent done");
+        assertNoProcessMentions(marker);
+    }
+
+    private static void assertNoProcessMentions(String marker) throws InterruptedException {
+        List<String> left = List.of();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            left = ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                    .map(p -> p.info().commandLine().orElse(""))
+                    .filter(cmd -> cmd.contains(marker)).toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(left).as("processes still alive").isEmpty();
+    }
+
+    @Test
+    void printingAHundredMegabytesIsCappedAndDrained() {
+        Bwrap.assumeInstalled();
+        long hundredMb = 100L * 1024 * 1024;
+        CommandSandbox.Outcome.Finished result = finished(bwrap(Duration.ofSeconds(60)).run(
+                "head -c " + hundredMb + " /dev/zero | tr '\\0' 'x'; echo; echo THE-END"));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output().totalBytes()).isEqualTo(hundredMb + "\nTHE-END\n".length());
+        assertThat(result.output().truncated()).isTrue();
+        assertThat(result.output().text().length()).isLessThan(64 * 1024 + 100);
+        assertThat(result.output().text()).startsWith("xxxx").contains("bytes of output omitted").endsWith("THE-END\n");
+    }
+
+    @Test
+    void exitCodesAndStderrComeBack() {
+        Bwrap.assumeInstalled();
+        CommandSandbox.Outcome.Finished result = finished(bwrap(Duration.ofSeconds(20)).run("echo out; echo err >&2; exit 3"));
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.output().text()).isEqualTo("out\nerr\n");
+        assertThat(result.output().truncated()).isFalse();
+    }
+
+    @Test
+    void missingWritableFoldersAreCreatedSoTheRoleCanUseThem() {
+        Bwrap.assumeInstalled();
+        assertThat(wt.worktree().resolve("src/services")).doesNotExist();
+        assertThat(finished(bwrap(Duration.ofSeconds(20)).run("echo ok > src/services/a.js")).exitCode()).isZero();
+        assertThat(wt.worktree().resolve("src/services/a.js")).hasContent("ok");
+    }
+
+    @Test
+    void aWritableFolderCommittedAsASymlinkOutIsNeverBound() throws Exception {
+        Bwrap.assumeInstalled();
+        Files.createDirectories(wt.worktree().resolve("src"));
+        Files.createSymbolicLink(wt.worktree().resolve("src/db"), wt.evil());
+        CommandSandbox.Outcome outcome = bwrap(Duration.ofSeconds(20)).run("echo pwned > src/db/x");
+        assertThat(outcome).isInstanceOfSatisfying(CommandSandbox.Outcome.Refused.class,
+                r -> assertThat(r.reason()).contains("src/db/", "symlink"));
+        assertThat(wt.filesInEvil()).isEqualTo(1);
+
+        RecordingEvents events = new RecordingEvents();
+        ToolResult result = new ToolExecutor(new PathGuard(wt.worktree(),
+                RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND)), bwrap(Duration.ofSeconds(20)), events)
+                .execute("run_command", object("command", "echo pwned > src/db/x"));
+        assertThat(result.isError()).isTrue();
+        assertThat(events.last()).isInstanceOf(ToolEvent.Refused.class);
+    }
+
+    @Test
+    void withoutBwrapRunCommandIsRefusedWithInstallAdvice() {
+        parentEnv.put("PATH", temp.resolve("empty-bin").toString());
+        RecordingEvents events = new RecordingEvents();
+        ToolResult result = ToolExecutor.open(wt.worktree(), RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND),
+                        parentEnv, CommandSandbox.Settings.defaults(), events)
+                .execute("run_command", object("command", "touch src/backend/x"));
+        assertThat(result.text()).contains("apt-get install bubblewrap", "sandbox: none");
+        assertThat(result.isError()).isTrue();
+        assertThat(events.last()).isInstanceOf(ToolEvent.Refused.class);
+        assertThat(wt.worktree().resolve("src/backend/x")).doesNotExist();
+    }
+
+    @Test
+    void runsFromAVirtualThreadAndAnInterruptKillsTheCommand() throws Exception {
+        Bwrap.assumeInstalled();
+        CommandSandbox sandbox = bwrap(Duration.ofSeconds(60));
+        AtomicReference<CommandSandbox.Outcome> fromVirtual = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> fromVirtual.set(sandbox.run("echo from-virtual"))).join();
+        assertThat(finished(fromVirtual.get()).output().text()).isEqualTo("from-virtual\n");
+
+        String marker = "76543" + ProcessHandle.current().pid();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                sandbox.run("echo started; sleep " + marker);
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        for (int i = 0; i < 100 && ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)); i++) {
+            Thread.sleep(50);
+        }
+        caller.interrupt();
+        caller.join(Duration.ofSeconds(20));
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(KleiberException.class).hasMessageContaining("interrupted");
+        assertNoProcessMentions(marker);
+    }
+
+    @Test
+    void modeIsSpelledAsInKleiberYaml() {
+        assertThat(CommandSandbox.Mode.parse("bwrap")).isEqualTo(CommandSandbox.Mode.BWRAP);
+        assertThat(CommandSandbox.Mode.parse("none")).isEqualTo(CommandSandbox.Mode.NONE);
+        assertThatThrownBy(() -> CommandSandbox.Mode.parse("docker")).isInstanceOf(KleiberException.class)
+                .hasMessage("sandbox must be bwrap or none; found 'docker'");
+        assertThatThrownBy(() -> new CommandSandbox.Settings(CommandSandbox.Mode.BWRAP, Duration.ZERO, 65536, List.of()))
+                .hasMessageContaining("timeout must be positive");
+        assertThatThrownBy(() -> CommandSandbox.Settings.defaults().withHiddenPaths(List.of(Path.of("home"))))
+                .hasMessageContaining("absolute folder other than /; found 'home'");
+    }
+
+    @Test
+    void aBwrapThatCannotStartIsToldApartFromAFailingCommand() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("fake-bin"));
+        Path fake = bin.resolve("bwrap");
+        Files.writeString(fake, "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        parentEnv.put("PATH", bin + ":" + System.getenv("PATH"));
+        CommandSandbox.Outcome outcome = bwrap(Duration.ofSeconds(20)).run("touch src/backend/x");
+        assertThat(outcome).isInstanceOfSatisfying(CommandSandbox.Outcome.Refused.class, r -> assertThat(r.reason())
+                .contains("cannot create a sandbox", "setting up uid map: Permission denied", "sandbox: none"));
+        assertThat(wt.worktree().resolve("src/backend/x")).doesNotExist();
+    }
+
+    @Test
+    void hiddenFoldersAreEmptyInsideButTheWorktreeWithinThemStaysVisible() throws Exception {
+        Bwrap.assumeInstalled();
+        AgentWorktree.write(wt.base(), "home/.ssh/id_ed25519", "FAKE-PRIVATE-KEY\n");
+        CommandSandbox hiding = sandbox(CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20))
+                .withHiddenPaths(List.of(wt.base(), Path.of("/nonexistent/kleiber"))));
+        CommandSandbox.Outcome.Finished result = finished(hiding.run(
+                "cat " + wt.base().resolve("home/.ssh/id_ed25519") + "; ls " + wt.evil()
+                        + "; cat src/backend/app.js; git log --oneline -1"));
+        assertThat(result.output().text()).doesNotContain("FAKE-PRIVATE-KEY", "sentinel.txt")
+                .contains("No such file", "export const port", "sample project");
+    }
+
+    @Test
+    void sandboxNoneRunsDirectlyWhenChosen() {
+        CommandSandbox none = sandbox(CommandSandbox.Settings.defaults().withMode(CommandSandbox.Mode.NONE)
+                .withTimeout(Duration.ofSeconds(20)));
+        CommandSandbox.Outcome.Finished result = finished(none.run("pwd; echo hi > src/backend/direct.txt"));
+        assertThat(result.output().text()).startsWith(wt.worktree().toString());
+        assertThat(wt.worktree().resolve("src/backend/direct.txt")).hasContent("hi");
+    }
+
+    @Test
+    void runCommandResultsTellTheModelTheExitCodeAndTheTimeout() {
+        Bwrap.assumeInstalled();
+        RecordingEvents events = new RecordingEvents();
+        ToolExecutor executor = new ToolExecutor(new PathGuard(wt.worktree(),
+                RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND)), bwrap(Duration.ofSeconds(1)), events);
+        ToolResult failedTests = executor.execute("run_command", object("command", "echo 2 failing; exit 1"));
+        assertThat(failedTests).isEqualTo(new ToolResult.Ok("Exit code: 1\n2 failing\n"));
+        assertThat(events.last()).isInstanceOfSatisfying(ToolEvent.Executed.class,
+                e -> assertThat(e.outcome()).startsWith("exit 1, 10 bytes of output"));
+        ToolResult forever = executor.execute("run_command", object("command", "echo waiting; sleep 600"));
+        assertThat(forever.isError()).isTrue();
+        assertThat(forever.text()).contains("still running after 1 s", "killed", "waiting");
+        assertThat(events.last()).isInstanceOf(ToolEvent.Failed.class);
+    }
+}

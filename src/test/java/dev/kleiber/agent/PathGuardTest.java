@@ -1,0 +1,122 @@
+package dev.kleiber.agent;
+
+import dev.kleiber.routing.Roles;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Checks only, on one worktree shared by the class (no test writes through the guard). */
+class PathGuardTest {
+    @TempDir
+    static Path temp;
+
+    private static AgentWorktree wt;
+    private static PathGuard backend;
+    private static PathGuard anywhere;
+
+    @BeforeAll
+    static void setUp() {
+        wt = AgentWorktree.create(temp);
+        backend = new PathGuard(wt.worktree(), RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND));
+        anywhere = new PathGuard(wt.worktree(),
+                RolePermissions.of("anywhere", EnumSet.allOf(ToolName.class), List.of("**"), List.of(), List.of()));
+    }
+
+    private static String refusal(PathGuard.Decision decision) {
+        assertThat(decision).isInstanceOf(PathGuard.Decision.Refused.class);
+        return ((PathGuard.Decision.Refused) decision).reason();
+    }
+
+    @Test
+    void allowsTheRolesOwnFilesWithTheirCanonicalPath() {
+        PathGuard.Decision decision = backend.checkWrite("src/backend/./new/../routes.js");
+        assertThat(decision).isEqualTo(new PathGuard.Decision.Allowed(
+                wt.worktree().resolve("src/backend/routes.js"), "src/backend/routes.js"));
+    }
+
+    @Test
+    void containmentIsPerComponentNotAStringPrefix() {
+        assertThat(wt.evil().toString()).startsWith(wt.worktree().toString());
+        assertThat(refusal(anywhere.checkRead("../t1-evil/sentinel.txt"))).contains("leads outside the worktree");
+        assertThat(refusal(anywhere.checkWrite("../t1-evil/x"))).contains("leads outside the worktree");
+    }
+
+    @Test
+    void refusesAbsoluteHomeAndNulPaths() {
+        assertThat(refusal(anywhere.checkRead(wt.worktree().resolve("README.md").toString()))).contains("absolute");
+        assertThat(refusal(anywhere.checkRead("~/.ssh/id_rsa"))).contains("absolute");
+        assertThat(refusal(anywhere.checkRead("README.md\0.txt"))).contains("NUL");
+        assertThat(refusal(anywhere.checkRead(""))).contains("empty");
+    }
+
+    @Test
+    void readsFollowSymlinksOnlyWhileTheyStayInside() {
+        assertThat(refusal(backend.checkRead("src/backend/escape/sentinel.txt")))
+                .contains("symlink 'src/backend/escape'", "leads outside the worktree");
+        assertThat(refusal(backend.checkRead("src/backend/escape-abs/sentinel.txt"))).contains("leads outside");
+        assertThat(backend.checkRead("src/backend/alias/ui.js")).isEqualTo(new PathGuard.Decision.Allowed(
+                wt.worktree().resolve("src/frontend/ui.js"), "src/frontend/ui.js"));
+    }
+
+    @Test
+    void writesNeverGoThroughASymlinkEvenOneStayingInside() {
+        assertThat(refusal(backend.checkWrite("src/backend/alias/ui.js"))).contains("symlink 'src/backend/alias'");
+        assertThat(refusal(backend.checkWrite("src/backend/escape/x.js"))).contains("symlink 'src/backend/escape'");
+    }
+
+    @Test
+    void refusesDanglingSymlinks() throws Exception {
+        Files.createSymbolicLink(wt.worktree().resolve("src/backend/dangling"), Path.of("/nonexistent/kleiber"));
+        try {
+            assertThat(refusal(backend.checkRead("src/backend/dangling"))).contains("does not exist");
+            assertThat(refusal(backend.checkWrite("src/backend/dangling"))).contains("symlink");
+        } finally {
+            Files.delete(wt.worktree().resolve("src/backend/dangling"));
+        }
+    }
+
+    @Test
+    void gitAndKleiberAreOutOfReachEvenForAnAllPowerfulRole() {
+        assertThat(refusal(anywhere.checkWrite(".git"))).contains(".git");
+        assertThat(refusal(anywhere.checkRead(".git"))).contains(".git");
+        assertThat(refusal(anywhere.checkWrite(".git/hooks/pre-commit"))).contains(".git");
+        assertThat(refusal(anywhere.checkWrite("src/.git/config"))).contains(".git");
+        assertThat(refusal(anywhere.checkWrite(".kleiber/kleiber.yaml"))).contains(".kleiber");
+        assertThat(refusal(anywhere.checkRead(".kleiber/kleiber.yaml"))).contains(".kleiber");
+        assertThat(refusal(anywhere.checkWrite("src/../.kleiber/agents/x.md"))).contains(".kleiber");
+    }
+
+    @Test
+    void protocolFoldersAreReadableButNeverWritable() {
+        for (String folder : PathGuard.PROTOCOL_FOLDERS) {
+            assertThat(refusal(anywhere.checkWrite(folder + "/engineer-backend/t1.md")))
+                    .contains("protocol folder " + folder + "/", "runtime");
+        }
+        assertThat(anywhere.checkRead("tasks/engineer-backend/t1.md")).isInstanceOf(PathGuard.Decision.Allowed.class);
+        assertThat(anywhere.checkWrite("docs/tasks/x.md")).isInstanceOf(PathGuard.Decision.Allowed.class);
+    }
+
+    @Test
+    void writeGlobsAreMatchedAfterNormalising() {
+        PathGuard frontend = new PathGuard(wt.worktree(), RolePermissions.blueprintDefault(Roles.ENGINEER_FRONTEND));
+        assertThat(refusal(frontend.checkWrite("src/frontend/../backend/x.js")))
+                .contains("may not write 'src/backend/x.js'", "src/frontend/**");
+        assertThat(refusal(backend.checkWrite("README.md"))).contains("engineer-backend may not write 'README.md'");
+        assertThat(refusal(backend.checkWrite("."))).contains("root");
+    }
+
+    @Test
+    void readGlobsLimitReads() {
+        PathGuard narrow = new PathGuard(wt.worktree(), RolePermissions.of("narrow",
+                EnumSet.of(ToolName.READ_FILE), List.of(), List.of("src/frontend/**"), List.of()));
+        assertThat(narrow.checkRead("src/frontend/ui.js")).isInstanceOf(PathGuard.Decision.Allowed.class);
+        assertThat(refusal(narrow.checkRead("src/backend/app.js"))).contains("may not read", "src/frontend/**");
+    }
+}
