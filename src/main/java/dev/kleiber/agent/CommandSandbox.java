@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs an agent's {@code bash -c COMMAND} under bubblewrap: the root filesystem read-only, fresh
@@ -154,7 +155,41 @@ public final class CommandSandbox {
                 + "and edit_file only";
     }
 
+    /**
+     * Runs {@code command} and waits for it. The process is started and awaited on a platform thread of
+     * its own: bwrap's {@code --die-with-parent} (PR_SET_PDEATHSIG) fires when the OS <em>thread</em>
+     * that started it ends, and the carrier thread of a virtual thread may end while a command runs.
+     */
     public Outcome run(String command) {
+        AtomicReference<Outcome> outcome = new AtomicReference<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread worker = Thread.ofPlatform().name("kleiber-command").start(() -> {
+            try {
+                outcome.set(runHere(command));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        boolean interrupted = false;
+        while (worker.isAlive()) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                // The worker kills the command and returns; wait for that, then pass the interrupt on.
+                interrupted = true;
+                worker.interrupt();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return outcome.get();
+    }
+
+    private Outcome runHere(String command) {
         List<String> launch;
         boolean ownGroup = false;
         if (settings.mode() == Mode.BWRAP) {
@@ -328,6 +363,7 @@ public final class CommandSandbox {
                 process.getInputStream().close();
                 reader.join(KILL_GRACE);
             }
+            process.getInputStream().close();
         } catch (InterruptedException e) {
             killAll(process, ownGroup);
             Thread.currentThread().interrupt();
@@ -350,7 +386,9 @@ public final class CommandSandbox {
             killGroup(process.pid());
         }
         descendants.forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        // Through the handle, not Process.destroyForcibly(), which also closes the output stream and
+        // would throw away whatever the reader has not consumed yet.
+        process.toHandle().destroyForcibly();
     }
 
     private void killGroup(long pgid) {

@@ -19,10 +19,10 @@ final class OutputCapture {
         tail = new byte[capBytes / 2];
     }
 
-    /** Reads {@code in} until end of stream or an I/O error (a killed process closes its pipe). */
+    /** Reads {@code in} until end of stream or an I/O error (a killed process closes its pipe); never closes it. */
     void drain(InputStream in) {
         byte[] buffer = new byte[64 * 1024];
-        try (in) {
+        try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 accept(buffer, n);

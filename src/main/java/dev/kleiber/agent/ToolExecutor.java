@@ -150,11 +150,11 @@ public final class ToolExecutor {
             return "(input is not an object)";
         }
         StringBuilder summary = new StringBuilder();
-        input.fields().forEachRemaining(field -> {
+        input.properties().forEach(field -> {
             JsonNode value = field.getValue();
             String shown = switch (field.getKey()) {
                 case "content", "old_text", "new_text" -> value.isTextual()
-                        ? value.textValue().length() + " chars" : value.getNodeType().name().toLowerCase();
+                        ? value.textValue().length() + " chars" : value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
                 default -> value.isTextual() ? value.textValue() : value.toString();
             };
             summary.append(summary.isEmpty() ? "" : " ").append(field.getKey()).append('=').append(shown);

@@ -1,8 +1,5 @@
 package dev.kleiber.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.config.AgentDefinition;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
@@ -32,7 +29,7 @@ final class ConfigCommand implements Runnable {
         KleiberConfig s = project.settings();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(toJson(project).toPrettyString());
+            out.println(ConfigJson.of(project, storeText(project.settings().store())).toPrettyString());
             return;
         }
         out.println("Settings (" + (java.nio.file.Files.exists(layout.configFile())
@@ -56,38 +53,10 @@ final class ConfigCommand implements Runnable {
         }
     }
 
-    private static String storeText(KleiberConfig.Store store) {
+    static String storeText(KleiberConfig.Store store) {
         return switch (store) {
             case KleiberConfig.Store.Sqlite ignored -> "sqlite (.kleiber/state.db)";
             case KleiberConfig.Store.Postgresql pg -> "postgresql (" + pg.redactedUrl() + ")";
         };
-    }
-
-    private static ObjectNode toJson(ProjectConfig project) {
-        ObjectMapper mapper = new ObjectMapper();
-        KleiberConfig s = project.settings();
-        ObjectNode root = mapper.createObjectNode();
-        ObjectNode models = root.putObject("models");
-        s.models().forEach((tier, id) -> models.put(tier.id(), id));
-        ObjectNode budget = root.putObject("budget");
-        budget.put("dailyUsd", s.budget().dailyUsd());
-        budget.put("timeZone", s.budget().timeZone().getId());
-        s.budget().perRunUsd().ifPresent(v -> budget.put("perRunUsd", v));
-        s.budget().perTaskUsd().ifPresent(v -> budget.put("perTaskUsd", v));
-        s.budget().webhook().ifPresent(v -> budget.put("webhook", v.toString()));
-        root.put("workers", s.workers());
-        root.put("store", storeText(s.store()));
-        root.put("sandbox", s.sandbox().name().toLowerCase(java.util.Locale.ROOT));
-        ArrayNode commands = root.putObject("validate").putArray("commands");
-        s.validate().commands().forEach(c -> commands.addObject().put("name", c.name()).put("run", c.run())
-                .put("timeoutSeconds", c.timeout().toSeconds()));
-        ArrayNode agents = root.putArray("agents");
-        project.agents().values().forEach(a -> {
-            ObjectNode agent = agents.addObject().put("name", a.name());
-            agent.put("model", a.model().map(Tier::id).orElse("router"));
-            a.tools().forEach(agent.putArray("tools")::add);
-            a.write().forEach(agent.putArray("write")::add);
-        });
-        return root;
     }
 }

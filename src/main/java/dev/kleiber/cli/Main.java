@@ -10,6 +10,7 @@ import java.util.Optional;
 /** The {@code kleiber} command: wires the subcommands and turns every failure into a message and an exit code. */
 @Command(name = "kleiber",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = {
                 "A conductor for AI coding agents: plans work into tasks, routes each to the cheapest Claude model "
@@ -20,6 +21,9 @@ import java.util.Optional;
                 InitCommand.class,
                 ConfigCommand.class,
                 ProtocolCommand.class,
+                LintCommand.class,
+                PlanCommand.class,
+                RouteCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

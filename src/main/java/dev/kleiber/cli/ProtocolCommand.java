@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
+import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.protocol.Kind;
 import dev.kleiber.protocol.ParseResult;
@@ -33,7 +34,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -42,7 +42,10 @@ import java.util.stream.Stream;
         description = "Check and show the markdown protocol files (tasks/, progress/, complete/, blocked/).",
         subcommands = {ProtocolCommand.Check.class, ProtocolCommand.Show.class, CommandLine.HelpCommand.class})
 public final class ProtocolCommand implements Runnable {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Loaded only when JSON is printed: picocli builds every command for --help, and start-up stays light. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     @Spec
     CommandSpec spec;
@@ -76,7 +79,7 @@ public final class ProtocolCommand implements Runnable {
             List<FileReport> reports = files.stream().map(file -> check(file, parser, context)).toList();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                ArrayNode array = MAPPER.createArrayNode();
+                ArrayNode array = Json.MAPPER.createArrayNode();
                 reports.forEach(report -> array.add(report.toJson()));
                 out.println(write(array));
             } else {
@@ -149,7 +152,7 @@ public final class ProtocolCommand implements Runnable {
 
     private record FileReport(String path, Optional<Kind> kind, List<Problem> problems) {
         ObjectNode toJson() {
-            ObjectNode node = MAPPER.createObjectNode();
+            ObjectNode node = Json.MAPPER.createObjectNode();
             node.put("path", path);
             if (kind.isPresent()) {
                 node.put("kind", kind.get().id());
@@ -212,35 +215,12 @@ public final class ProtocolCommand implements Runnable {
         }
     }
 
-    /**
-     * The agent names protocol files may carry: the project's roles ({@code .kleiber/agents/*.md}) when it defines
-     * them, else the blueprint's. The conductor is always known: Kleiber itself writes as it (budget alerts).
-     */
     static List<String> knownRoles(Optional<Path> repositoryRoot) {
-        Optional<Path> agents = repositoryRoot.map(root -> root.resolve(".kleiber").resolve("agents")).filter(Files::isDirectory);
-        if (agents.isEmpty()) {
-            return Roles.BLUEPRINT;
-        }
-        Set<String> roles = new TreeSet<>();
-        try (Stream<Path> files = Files.list(agents.get())) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".md") && n.length() > 3)
-                    .forEach(n -> roles.add(n.substring(0, n.length() - 3)));
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot list " + agents.get() + ": " + e.getMessage());
-        }
-        List<String> known = new ArrayList<>(List.of(Roles.CONDUCTOR));
-        roles.stream().filter(r -> !r.equals(Roles.CONDUCTOR)).forEach(known::add);
-        return known;
+        return repositoryRoot.map(root -> new ProjectLayout(root).knownRoles()).orElse(Roles.BLUEPRINT);
     }
 
-    /** The nearest folder at or above {@code start} holding a {@code .git} file or folder. */
     static Optional<Path> repositoryRoot(Path start) {
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
-                return Optional.of(dir);
-            }
-        }
-        return Optional.empty();
+        return ProjectLayout.find(start).map(ProjectLayout::root);
     }
 
     private static String display(Path file, CliContext context) {
@@ -249,7 +229,7 @@ public final class ProtocolCommand implements Runnable {
 
     private static String write(Object json) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serialises", e);
         }

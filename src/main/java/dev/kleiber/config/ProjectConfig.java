@@ -5,8 +5,6 @@ import dev.kleiber.routing.Roles;
 import dev.kleiber.yaml.SafeYaml;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +16,6 @@ import java.util.stream.Stream;
 
 /** A repository's Kleiber configuration as loaded from disk: settings and agent roles. */
 public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<String, AgentDefinition> agents) {
-    private static final long MAX_FILE_BYTES = SafeYaml.MAX_CHARS;
-
     /** {@code agents} keeps the order given: the blueprint's roles first, then the project's own by name. */
     public ProjectConfig {
         agents = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(agents));
@@ -32,7 +28,7 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
     public static ProjectConfig load(ProjectLayout layout) {
         SafeYaml yaml = new SafeYaml();
         KleiberConfig settings = Files.isRegularFile(layout.configFile())
-                ? new ConfigParser(yaml).parse(read(layout, layout.configFile()), layout.display(layout.configFile()))
+                ? new ConfigParser(yaml).parse(layout.readText(layout.configFile()), layout.display(layout.configFile()))
                 : KleiberConfig.defaults();
         Map<String, AgentDefinition> agents = new TreeMap<>(java.util.Comparator
                 .comparingInt((String role) -> Roles.BLUEPRINT.contains(role) ? Roles.BLUEPRINT.indexOf(role) : Integer.MAX_VALUE)
@@ -41,7 +37,7 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
             AgentDefinitionParser parser = new AgentDefinitionParser(yaml);
             try (Stream<Path> files = Files.list(layout.agentsDir())) {
                 for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".md")).sorted().toList()) {
-                    AgentDefinition agent = parser.parse(read(layout, file), Path.of(layout.display(file)));
+                    AgentDefinition agent = parser.parse(layout.readText(file), Path.of(layout.display(file)));
                     agents.put(agent.name(), agent);
                 }
             } catch (IOException e) {
@@ -53,7 +49,7 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
 
     /** The roles agents may take: the project's own when it defines any, else the blueprint's. */
     public Set<String> knownRoles() {
-        return agents.isEmpty() ? Set.copyOf(Roles.BLUEPRINT) : agents.keySet();
+        return Set.copyOf(layout.knownRoles());
     }
 
     public Optional<AgentDefinition> agent(String role) {
@@ -62,21 +58,5 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
 
     public List<String> sortedRoles() {
         return knownRoles().stream().sorted().toList();
-    }
-
-    static String read(ProjectLayout layout, Path file) {
-        String shown = layout.display(file);
-        try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                throw KleiberException.badInput(shown + ": too large (over " + MAX_FILE_BYTES + " bytes)");
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
-        } catch (CharacterCodingException e) {
-            throw KleiberException.badInput(shown + ": not valid UTF-8 text");
-        } catch (IOException e) {
-            throw KleiberException.badInput(shown + ": cannot be read: " + e.getMessage());
-        }
     }
 }

@@ -17,6 +17,11 @@ public enum Priority {
         return Arrays.stream(values()).filter(p -> p.id().equalsIgnoreCase(text.strip())).findFirst();
     }
 
+    /** "p0, p1, p2" — for error messages. */
+    public static String choices() {
+        return String.join(", ", Arrays.stream(values()).map(Priority::id).toList());
+    }
+
     @Override
     public String toString() {
         return id();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.kleiber.KleiberException;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -62,12 +63,23 @@ public final class SafeYaml {
             }
             return root;
         } catch (JsonProcessingException e) {
-            JsonLocation at = Optional.ofNullable(e.getLocation()).orElse(JsonLocation.NA);
-            String where = at.getLineNr() > 0 ? " line " + at.getLineNr() : "";
-            throw KleiberException.badInput(source + where + ": not valid YAML: " + e.getOriginalMessage());
+            throw KleiberException.badInput(source + syntaxError(e));
         } catch (IOException e) {
             throw KleiberException.badInput(source + ": cannot be read as YAML: " + e.getMessage());
         }
+    }
+
+    /** " line N: not valid YAML: what" — at the line where the problem is, not where its context began. */
+    private static String syntaxError(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                return " line " + (marked.getProblemMark().getLine() + 1) + ": not valid YAML: "
+                        + Optional.ofNullable(marked.getProblem()).orElse("syntax error").strip();
+            }
+        }
+        JsonLocation at = Optional.ofNullable(e.getLocation()).orElse(JsonLocation.NA);
+        String where = at.getLineNr() > 0 ? " line " + at.getLineNr() : "";
+        return where + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("syntax error").strip();
     }
 
     private YamlNode read(YAMLParser parser, String source, int depth) throws IOException {

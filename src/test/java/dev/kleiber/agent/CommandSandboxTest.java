@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.kleiber.agent.Json.object;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +64,7 @@ class CommandSandboxTest {
             String command = "echo hello > /dev/tcp/127.0.0.1/" + server.getLocalPort() + " && echo CONNECTED"
                     + " || echo NO-NETWORK";
             CommandSandbox.Outcome.Finished result = finished(bwrap(Duration.ofSeconds(20)).run(command));
-            assertThat(result.output().text()).contains("NO-NETWORK").doesNotContain("CONNECTED");
+            assertThat(result.output().text()).as("exit %d", result.exitCode()).contains("NO-NETWORK").doesNotContain("CONNECTED");
             assertThat(acceptedAnything(server)).isFalse();
 
             // The same command unconfined does connect, so the test above measured the sandbox.
@@ -195,6 +196,34 @@ class CommandSandboxTest {
         assertThat(result.isError()).isTrue();
         assertThat(events.last()).isInstanceOf(ToolEvent.Refused.class);
         assertThat(wt.worktree().resolve("src/backend/x")).doesNotExist();
+    }
+
+    @Test
+    void runsFromAVirtualThreadAndAnInterruptKillsTheCommand() throws Exception {
+        Bwrap.assumeInstalled();
+        CommandSandbox sandbox = bwrap(Duration.ofSeconds(60));
+        AtomicReference<CommandSandbox.Outcome> fromVirtual = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> fromVirtual.set(sandbox.run("echo from-virtual"))).join();
+        assertThat(finished(fromVirtual.get()).output().text()).isEqualTo("from-virtual\n");
+
+        String marker = "76543" + ProcessHandle.current().pid();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                sandbox.run("echo started; sleep " + marker);
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        for (int i = 0; i < 100 && ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)); i++) {
+            Thread.sleep(50);
+        }
+        caller.interrupt();
+        caller.join(Duration.ofSeconds(20));
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(KleiberException.class).hasMessageContaining("interrupted");
+        assertNoProcessMentions(marker);
     }
 
     @Test

@@ -28,6 +28,15 @@ class MainTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"init", "config", "protocol", "lint", "plan"}) {
+            Cli.Result result = new Cli(dir).run(command, "--help");
+            assertThat(result.exitCode()).as(command + ": " + result.err()).isZero();
+            assertThat(result.out()).contains("Usage: kleiber " + command);
+        }
+    }
+
+    @Test
     void noCommandIsBadUsage() {
         Cli.Result result = new Cli(dir).run();
 

@@ -3,26 +3,18 @@ package dev.kleiber.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kleiber.ledger.CallContext;
-import dev.kleiber.ledger.CallOutcome;
-import dev.kleiber.ledger.TokenUsage;
 import dev.kleiber.llm.fake.FakeMessagesApi;
-import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.llm.fake.FakeTime;
-import dev.kleiber.llm.fake.FakeUsage;
-import dev.kleiber.llm.fake.RecordedRequest;
 import dev.kleiber.llm.fake.RecordingBudget;
 import dev.kleiber.routing.Tier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A fake Messages API, a recording budget and fake time for tests of the Anthropic adapter. */
 abstract class FakeApiTestSupport {

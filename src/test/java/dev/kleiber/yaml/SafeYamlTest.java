@@ -56,7 +56,10 @@ class SafeYamlTest {
     @Test
     void syntaxErrorsNameTheLine() {
         assertThatThrownBy(() -> yaml.parse("a: 1\nb: [1, 2\nc: 3\n", "k.yaml"))
-                .hasMessageStartingWith("k.yaml line ").hasMessageContaining("not valid YAML");
+                .hasMessageStartingWith("k.yaml line 3: not valid YAML: expected ',' or ']'")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> yaml.parse("a: 1\n  b: 2\n", "k.yaml"))
+                .hasMessageStartingWith("k.yaml line 2: not valid YAML");
     }
 
     @Test

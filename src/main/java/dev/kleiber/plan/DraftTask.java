@@ -1,0 +1,38 @@
+package dev.kleiber.plan;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A task as read from a plan file or the planner's tool call, fields still unchecked: texts and lists of
+ * texts, each with where it was written. The parsers check shapes, naming in {@code malformed} the keys
+ * whose values had the wrong shape (already reported); {@link PlanAssembler} checks meaning.
+ */
+record DraftTask(Where where, Map<String, Located> texts, Map<String, List<Located>> lists, Set<String> malformed) {
+    DraftTask {
+        texts = Map.copyOf(texts);
+        lists = Map.copyOf(lists);
+        malformed = Set.copyOf(malformed);
+    }
+
+    Optional<Located> text(String key) {
+        return Optional.ofNullable(texts.get(key));
+    }
+
+    List<Located> list(String key) {
+        return lists.getOrDefault(key, List.of());
+    }
+
+    /**
+     * A place in the input. {@code text} starts a problem line ("plan.yaml line 7", "task 3 'auth-login'"),
+     * {@code order} sorts problems (the line, or the task's position) and {@code ref} points at it from a
+     * problem elsewhere ("line 7", "task 3").
+     */
+    record Where(String text, int order, String ref) {
+    }
+
+    record Located(String value, Where where) {
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kleiber.plan;
+
+import dev.kleiber.protocol.Priority;
+import dev.kleiber.routing.Tier;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One task of a plan, as the planner (or a plan file) states it, before routing. {@code model} is the
+ * planner's suggestion; the router decides. {@code dependsOn} names tasks of the same plan.
+ */
+public record PlannedTask(
+        String id,
+        String title,
+        String agent,
+        String description,
+        List<String> acceptance,
+        Optional<String> context,
+        Optional<String> constraints,
+        List<String> dependsOn,
+        Priority priority,
+        List<String> files,
+        Optional<Tier> model) {
+
+    public PlannedTask {
+        if (!TaskIds.isValid(id)) {
+            // The id becomes part of file and branch names: never let an unchecked one through.
+            throw new IllegalArgumentException("not a task id: '" + id + "'; an id must be " + TaskIds.RULE);
+        }
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(priority, "priority");
+        acceptance = List.copyOf(acceptance);
+        context = Objects.requireNonNull(context, "context");
+        constraints = Objects.requireNonNull(constraints, "constraints");
+        dependsOn = List.copyOf(dependsOn);
+        files = List.copyOf(files);
+        model = Objects.requireNonNull(model, "model");
+    }
+
+    /** The blueprint's feature branch for this task: {@code feature/{task-id}-{slug}}. */
+    public String featureBranch() {
+        return TaskIds.branch("feature", id, title);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.kleiber.validate;
+
+import dev.kleiber.KleiberException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Runs every check on a worktree and collects a {@link ValidationReport}: the project's commands first
+ * (they produce the coverage reports), then the naming conventions, the two role gates and coverage.
+ */
+public final class Validator {
+    static final int MAX_FINDINGS_SHOWN = 200;
+
+    private final CommandRunner runner;
+    private final Clock clock;
+
+    public Validator(CommandRunner runner, Clock clock) {
+        this.runner = runner;
+        this.clock = clock;
+    }
+
+    public ValidationReport validate(ValidationRequest request) {
+        Instant started = clock.instant();
+        Path root = request.worktree().toAbsolutePath().normalize();
+        List<CheckResult> checks = new ArrayList<>();
+        for (CommandCheck command : request.commands()) {
+            checks.add(runner.run(command, root));
+        }
+        List<Path> targets = request.paths().isEmpty() ? List.of(root)
+                : request.paths().stream().map(root::resolve).filter(Files::exists).toList();
+        Linter linter = new Linter(root, unignored(root));
+        checks.add(timed("naming", () -> naming(linter, targets, request.branches())));
+        checks.add(timed("storybook", () -> {
+            Linter.Result result = linter.lint(targets, List.of(), EnumSet.of(Linter.Scope.STORIES));
+            return gate(result, result.componentsChecked(), "component", "with a story");
+        }));
+        checks.add(timed("endpoint-tests", () -> {
+            Linter.Result result = linter.lint(targets, List.of(), EnumSet.of(Linter.Scope.ENDPOINT_TESTS));
+            return gate(result, result.endpointsChecked(), "endpoint", "with an integration test");
+        }));
+        checks.add(timed("coverage", () -> coverage(root, request.coverageMinPercent())));
+        return new ValidationReport(request.taskId(), started, request.commit(), checks);
+    }
+
+    /** Writes the report to {@code reports/{task-id}-validation.md} under {@code root}, replacing an older one whole. */
+    public static Path write(Path root, ValidationReport report) {
+        Path file = root.resolve(report.fileName());
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = Files.createTempFile(file.getParent(), "." + report.taskId(), ".tmp");
+            try {
+                Files.writeString(temp, report.toMarkdown(), StandardCharsets.UTF_8);
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return file;
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot write " + report.fileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Set<String>> unignored(Path root) {
+        try {
+            return Optional.of(new LocalGit(root).unignoredFiles());
+        } catch (KleiberException notGit) {
+            return Optional.empty();
+        }
+    }
+
+    private CheckResult timed(String name, Supplier<Outcome> check) {
+        Instant start = clock.instant();
+        Outcome outcome = check.get();
+        Duration duration = Duration.between(start, clock.instant());
+        return new CheckResult(name, outcome.status(), duration.isNegative() ? Duration.ZERO : duration,
+                outcome.summary(), outcome.output());
+    }
+
+    private record Outcome(CheckStatus status, String summary, String output) {
+    }
+
+    private static Outcome naming(Linter linter, List<Path> targets, List<String> branches) {
+        Linter.Result result = linter.lint(targets, branches, EnumSet.of(Linter.Scope.NAMING));
+        String checked = result.filesChecked() + " file" + plural(result.filesChecked()) + ", "
+                + result.branchesChecked() + " branch" + (result.branchesChecked() == 1 ? "" : "es");
+        if (result.findings().isEmpty()) {
+            return new Outcome(CheckStatus.PASS, "no findings in " + checked, "");
+        }
+        return new Outcome(CheckStatus.FAIL, result.findings().size() + " finding" + plural(result.findings().size())
+                + " in " + checked, render(result.findings()));
+    }
+
+    private static Outcome gate(Linter.Result result, int checked, String noun, String with) {
+        if (checked == 0) {
+            return new Outcome(CheckStatus.SKIPPED, "no " + noun + "s found", "");
+        }
+        List<Finding> findings = result.findings();
+        String counted = (checked - findings.size()) + " of " + checked + " " + noun + plural(checked) + " " + with;
+        return new Outcome(findings.isEmpty() ? CheckStatus.PASS : CheckStatus.FAIL, counted, render(findings));
+    }
+
+    private static Outcome coverage(Path root, int minPercent) {
+        List<Path> files = CoverageReports.find(root);
+        if (files.isEmpty()) {
+            return new Outcome(CheckStatus.SKIPPED, "no coverage report found (looked for "
+                    + String.join(", ", CoverageReports.USUAL_PLACES) + ")", "");
+        }
+        List<String> lines = new ArrayList<>();
+        List<String> figures = new ArrayList<>();
+        boolean ok = true;
+        for (Path file : files) {
+            String display = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+            try {
+                CoverageReport report = CoverageReports.read(file, display);
+                boolean meets = report.meets(minPercent);
+                ok &= meets;
+                lines.add(display + " (" + report.format().name().toLowerCase(java.util.Locale.ROOT) + "): "
+                        + report.percent().toPlainString() + "% of lines (" + report.coveredLines() + "/"
+                        + report.totalLines() + ")" + (meets ? "" : ", below " + minPercent + "%"));
+                figures.add(display + " " + report.percent().toPlainString() + "%");
+            } catch (KleiberException unreadable) {
+                ok = false;
+                lines.add(unreadable.getMessage());
+                figures.add(display + " unreadable");
+            }
+        }
+        String summary = "line coverage " + String.join(", ", figures) + " (threshold " + minPercent + "%)";
+        return new Outcome(ok ? CheckStatus.PASS : CheckStatus.FAIL, summary, String.join("\n", lines));
+    }
+
+    private static String render(List<Finding> findings) {
+        List<String> lines = new ArrayList<>(findings.stream().limit(MAX_FINDINGS_SHOWN).map(Finding::render).toList());
+        if (findings.size() > MAX_FINDINGS_SHOWN) {
+            lines.add("[... " + (findings.size() - MAX_FINDINGS_SHOWN) + " more ...]");
+        }
+        return String.join("\n", lines);
+    }
+
+    private static String plural(int count) {
+        return count == 1 ? "" : "s";
+    }
+}

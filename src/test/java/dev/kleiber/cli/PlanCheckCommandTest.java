@@ -1,0 +1,119 @@
+package dev.kleiber.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kleiber.testutil.GitRepos;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PlanCheckCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aValidPlanPrintsItsOrderAndCriticalPath() throws IOException {
+        Files.copy(Path.of("examples/plan.yaml"), dir.resolve("plan.yaml"));
+
+        Cli.Result result = new Cli(dir).run("plan", "check", "plan.yaml", "--workers", "3");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("plan.yaml: 6 tasks, valid.")
+                .containsPattern("1 +kyc-design +architect +p0 +opus +5 +-")
+                .containsPattern("4 +kyc-types +engineer-frontend +p2 +haiku +2 +kyc-api-filter")
+                .contains("Critical path (5 tasks): kyc-design → kyc-column → kyc-api-filter → kyc-types → "
+                        + "kyc-dashboard-filter")
+                .contains("5 steps on 3 workers; no schedule needs fewer than 5.");
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void jsonIsOneDocument() throws IOException {
+        Files.copy(Path.of("examples/plan.yaml"), dir.resolve("plan.yaml"));
+
+        Cli.Result result = new Cli(dir).run("plan", "check", "plan.yaml", "--workers", "1", "--json");
+
+        JsonNode json = new ObjectMapper().readTree(result.out());
+        assertThat(json.path("steps").asInt()).isEqualTo(6);
+        assertThat(json.path("tasks")).hasSize(6);
+        assertThat(json.at("/tasks/0/branch").asText()).isEqualTo("feature/kyc-design-design-the-kyc-status-model");
+        assertThat(json.path("criticalPath")).hasSize(5);
+    }
+
+    @Test
+    void everyProblemIsPrintedWithFileAndLineAndExitIsTwo() throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), """
+                tasks:
+                  - id: a
+                    title: A
+                    agent: wizard
+                    description: Do it.
+                    acceptance: [Works]
+                    depends_on: [b]
+                  - id: b
+                    title: B
+                    agent: scribe
+                    description: Do it.
+                    acceptance: [Works]
+                    depends_on: [a]
+                    priority: p9
+                """);
+
+        Cli.Result result = new Cli(dir).run("plan", "check", "bad.yaml");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err().lines()).containsExactly(
+                "bad.yaml line 4: agent 'wizard' is not a known role; expected one of architect, conductor, "
+                        + "engineer-backend, engineer-frontend, scribe, validator",
+                "bad.yaml line 7: dependency cycle: a → b → a (each depends on the next)",
+                "bad.yaml line 14: priority must be one of p0, p1, p2; found 'p9'",
+                "kleiber: bad.yaml is not a valid plan: 3 problems");
+    }
+
+    @Test
+    void insideAProjectItsOwnRolesApply() throws IOException {
+        Path repo = GitRepos.init(dir.resolve("repo"));
+        assertThat(new Cli(repo).run("init").exitCode()).isZero();
+        Path agent = repo.resolve(".kleiber/agents/engineer-mobile.md");
+        Files.writeString(agent, """
+                ---
+                name: engineer-mobile
+                description: Builds the mobile app.
+                write: [app/**]
+                ---
+                You build the mobile app.
+                """);
+        Files.writeString(repo.resolve("plan.yaml"), """
+                tasks:
+                  - id: app-login
+                    title: Login screen
+                    agent: engineer-mobile
+                    description: Build it.
+                    acceptance: [It shows]
+                """);
+
+        Cli.Result result = new Cli(repo).run("plan", "check", "plan.yaml");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("on 3 workers").containsPattern("1 +app-login +engineer-mobile");
+    }
+
+    @Test
+    void aMissingFileOrBadUsageIsBadInput() {
+        Cli.Result missing = new Cli(dir).run("plan", "check", "nope.yaml");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("kleiber: nope.yaml: no such file\n");
+
+        assertThat(new Cli(dir).run("plan").exitCode()).isEqualTo(2);
+        assertThat(new Cli(dir).run("plan", "check", "--help").out()).contains("Usage: kleiber plan check");
+        assertThat(new Cli(dir).run("plan", "check").exitCode()).isEqualTo(2);
+        assertThat(new Cli(dir).run("plan", "check", "x.yaml", "--workers", "0").err())
+                .contains("--workers must be at least 1");
+    }
+}

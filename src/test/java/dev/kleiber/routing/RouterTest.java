@@ -1,0 +1,288 @@
+package dev.kleiber.routing;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.routing.Explanation.Outcome;
+import dev.kleiber.routing.RoutingRequest.Hints;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RouterTest {
+    private static final Router ROUTER = new Router(new PolicyReader().bundled());
+
+    private static RoutingDecision route(String text) {
+        return ROUTER.route(RoutingRequest.of(text));
+    }
+
+    private static List<String> ruleIds(RoutingDecision decision) {
+        return decision.reasons().stream().map(Reason::ruleId).toList();
+    }
+
+    @ParameterizedTest(name = "blueprint Opus example: {0}")
+    @ValueSource(strings = {
+            "Design event-driven architecture for cross-border payments",
+            "Refactor authentication across 6 services without downtime",
+            "Implement PCI-DSS compliant card storage",
+            "Design rate limiting strategy for 10M requests/day"})
+    void blueprintOpusExamplesRouteToOpus(String text) {
+        assertThat(route(text).tier()).isEqualTo(Tier.OPUS);
+    }
+
+    @Test
+    void blueprintOpusExamplesThatTouchTheForcedSetAlsoNeedReview() {
+        assertThat(route("Design event-driven architecture for cross-border payments").humanReview()).isTrue();
+        assertThat(route("Refactor authentication across 6 services without downtime").humanReview()).isTrue();
+        assertThat(route("Implement PCI-DSS compliant card storage").humanReview()).isTrue();
+        assertThat(route("Design rate limiting strategy for 10M requests/day").humanReview()).isFalse();
+    }
+
+    @ParameterizedTest(name = "blueprint Sonnet example: {0}")
+    @ValueSource(strings = {
+            "Add KYC status column and filter to dashboard",
+            "Implement webhook handler with integration tests",
+            "Create user settings page with form validation",
+            "Add pagination to search results endpoint"})
+    void blueprintSonnetExamplesRouteToSonnetWithoutReview(String text) {
+        RoutingDecision decision = route(text);
+        assertThat(decision.tier()).isEqualTo(Tier.SONNET);
+        assertThat(decision.humanReview()).isFalse();
+    }
+
+    @ParameterizedTest(name = "blueprint Haiku example: {0}")
+    @ValueSource(strings = {
+            "Generate TypeScript types from JSON schema",
+            "Add basic logging to these 5 functions",
+            "Create DTO classes for these API responses",
+            "Add JSDoc comments to exported functions"})
+    void blueprintHaikuExamplesRouteToHaiku(String text) {
+        RoutingDecision decision = route(text);
+        assertThat(decision.tier()).isEqualTo(Tier.HAIKU);
+        assertThat(decision.humanReview()).isFalse();
+    }
+
+    @Test
+    void kycColumnAndFilterIsSkippedAsPresentationAndSaysSo() {
+        Explanation explanation = ROUTER.explain(RoutingRequest.of("Add KYC status column and filter to dashboard"));
+
+        assertThat(explanation.considered()).filteredOn(c -> c.ruleId().equals("forced.compliance"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.outcome()).isEqualTo(Outcome.SKIPPED_COSMETIC);
+                    assertThat(c.evidence()).contains("'kyc'").contains("presentation").contains("'filter'");
+                });
+    }
+
+    @ParameterizedTest(name = "role {0} starts at {1}")
+    @CsvSource({"conductor,opus", "architect,opus", "engineer-frontend,sonnet", "engineer-backend,sonnet",
+            "validator,haiku", "scribe,haiku"})
+    void rolesStartAtTheirBlueprintTier(String role, String tier) {
+        RoutingDecision decision = ROUTER.route(RoutingRequest.of("Look at the open items", role));
+
+        assertThat(decision.tier().id()).isEqualTo(tier);
+        assertThat(decision.roleDefault().id()).isEqualTo(tier);
+        assertThat(decision.reasons().getFirst()).satisfies(r -> {
+            assertThat(r.ruleId()).isEqualTo(Router.ROLE_DEFAULT);
+            assertThat(r.evidence()).contains(role);
+        });
+    }
+
+    @Test
+    void noRoleStartsAtTheWorkersDefaultSonnet() {
+        RoutingDecision decision = route("Look at the open items");
+
+        assertThat(decision.tier()).isEqualTo(Tier.SONNET);
+        assertThat(decision.reasons()).containsExactly(
+                new Reason(Router.ROLE_DEFAULT, "no role given: workers start at sonnet"));
+    }
+
+    @Test
+    void conductorStaysOpusEvenForBoilerplateAndMayNotBeLowered() {
+        RoutingDecision decision = ROUTER.route(RoutingRequest.of("Create DTO classes for the plan", "conductor"));
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.floor()).isEqualTo(Tier.OPUS);
+        assertThat(decision.allows(Tier.SONNET)).isFalse();
+        assertThat(ruleIds(decision)).doesNotContain("boilerplate.dto");
+    }
+
+    @Test
+    void unknownRoleIsBadInputListingTheKnownRoles() {
+        assertThatThrownBy(() -> ROUTER.route(RoutingRequest.of("Add a page", "designer")))
+                .isInstanceOf(KleiberException.class)
+                .hasMessage("unknown role 'designer'; known roles: conductor, architect, engineer-frontend, "
+                        + "engineer-backend, validator, scribe")
+                .extracting(e -> ((KleiberException) e).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void emptyTextIsBadInput() {
+        assertThatThrownBy(() -> route("   ")).isInstanceOf(KleiberException.class)
+                .hasMessageContaining("empty");
+    }
+
+    @ParameterizedTest(name = "forced: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "Implement Stripe payment processing for renewals | forced.payments",
+            "Add refund logic for partially shipped orders | forced.payments",
+            "Let users pay with Apple Pay | forced.payments",
+            "Change how authorization is checked for admin routes | forced.auth",
+            "Users authorizing third-party apps must confirm scopes | forced.auth",
+            "Encrypt the API keys stored in the integrations table | forced.encryption",
+            "Implement GDPR right-to-be-forgotten deletion | forced.compliance",
+            "Add AML screening to outgoing transfers | forced.compliance",
+            "Add HIPAA audit logging for patient records | forced.compliance",
+            "Refactor the error envelope across the orders, billing and search services | forced.multi-service-refactor"})
+    void forcedSetIsOpusWithReviewAndCannotBeLowered(String text, String rule) {
+        RoutingDecision decision = route(text);
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).isTrue();
+        assertThat(decision.isForced()).isTrue();
+        assertThat(decision.floor()).isEqualTo(Tier.OPUS);
+        assertThat(ruleIds(decision)).contains(rule);
+    }
+
+    @Test
+    void multiServiceRefactorIsDetectedFromTheServicesHint() {
+        Hints two = new Hints(List.of(), List.of("api", "worker"), Optional.empty(), Optional.empty());
+        Hints one = new Hints(List.of(), List.of("api"), Optional.empty(), Optional.empty());
+
+        RoutingDecision across = ROUTER.route(new RoutingRequest("Refactor the config loading", Optional.empty(), two));
+        RoutingDecision within = ROUTER.route(new RoutingRequest("Refactor the config loading", Optional.empty(), one));
+
+        assertThat(across.isForced()).isTrue();
+        assertThat(across.reasons()).contains(new Reason("forced.multi-service-refactor",
+                "'refactor', 2 services touched (api, worker)"));
+        assertThat(within.tier()).isEqualTo(Tier.SONNET);
+        assertThat(within.humanReview()).isFalse();
+    }
+
+    @Test
+    void piiIsAtLeastOpusWithoutForcedReview() {
+        RoutingDecision decision = route("Import social security numbers from the HR CSV");
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).isFalse();
+        assertThat(decision.floor()).isEqualTo(Tier.OPUS);
+        assertThat(ruleIds(decision)).contains("opus.pii");
+    }
+
+    @Test
+    void piiNextToAForcedRuleGetsReviewFromTheForcedRule() {
+        RoutingDecision decision = route("Encrypt the date of birth column");
+
+        assertThat(decision.humanReview()).isTrue();
+        assertThat(ruleIds(decision)).contains("forced.encryption", "opus.pii");
+    }
+
+    @ParameterizedTest(name = "cosmetic, not sensitive: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "Change the button colour on the checkout page | haiku",
+            "Fix the label on the login form | haiku",
+            "Add doc comments in the auth helper | haiku",
+            "Fix a typo in the payment FAQ | haiku",
+            "Update the authorized reviewers list in CONTRIBUTING.md | haiku",
+            "Describe the encryption section of the README | haiku",
+            "Rename the 'Pay' tab to 'Billing' in the navigation | haiku",
+            "Show a spinner on the login button while the request runs | sonnet"})
+    void cosmeticChangesThatMentionASensitiveWordRouteOnWhatTheyChange(String text, String tier) {
+        RoutingDecision decision = route(text);
+
+        assertThat(decision.tier().id()).isEqualTo(tier);
+        assertThat(decision.humanReview()).isFalse();
+    }
+
+    @ParameterizedTest(name = "look-alike word, no sensitive domain: {0}")
+    @ValueSource(strings = {
+            "Display the order count in the header",
+            "Render the webhook payload in the debug panel",
+            "Write the tokenizer docs for the search index",
+            "Count the input tokens per agent call",
+            "Create a dashboard card component for uptime",
+            "Add an author column to the articles view",
+            "Replay the recorded HTTP fixtures",
+            "Show the session duration on the workout screen"})
+    void lookAlikeWordsDoNotTriggerTheForcedSet(String text) {
+        RoutingDecision decision = route(text);
+
+        assertThat(decision.humanReview()).as(decision.reasons().toString()).isFalse();
+        assertThat(decision.tier()).isNotEqualTo(Tier.OPUS);
+    }
+
+    @Test
+    void aCosmeticChangeNextToALogicChangeIsNotCosmetic() {
+        RoutingDecision decision = route("Change the checkout button colour and fix the discount calculation");
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).isTrue();
+    }
+
+    @Test
+    void quickReversibleWorkGoesToHaikuFromHintsOrText() {
+        Hints quick = new Hints(List.of(), List.of(), Optional.of(5), Optional.of(true));
+        Hints slow = new Hints(List.of(), List.of(), Optional.of(30), Optional.of(true));
+        Hints irreversible = new Hints(List.of(), List.of(), Optional.of(5), Optional.of(false));
+
+        assertThat(ROUTER.route(new RoutingRequest("Add a health check endpoint", Optional.empty(), quick)).tier())
+                .isEqualTo(Tier.HAIKU);
+        assertThat(ROUTER.route(new RoutingRequest("Add a health check endpoint", Optional.empty(), slow)).tier())
+                .isEqualTo(Tier.SONNET);
+        assertThat(ROUTER.route(new RoutingRequest("Add a health check endpoint", Optional.empty(), irreversible))
+                .tier()).isEqualTo(Tier.SONNET);
+        assertThat(route("A 5-minute, fully reversible change: raise the client timeout").reasons())
+                .contains(new Reason("boilerplate.quick-reversible", "'reversible', '5-minute'"));
+    }
+
+    @Test
+    void quickReversibleDoesNotOverrideTheForcedSet() {
+        Hints quick = new Hints(List.of(), List.of(), Optional.of(3), Optional.of(true));
+
+        RoutingDecision decision = ROUTER.route(new RoutingRequest("Change the refund limit", Optional.empty(), quick));
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).isTrue();
+    }
+
+    @Test
+    void configFilesHintLowersToHaiku() {
+        Hints files = new Hints(List.of("config/cache.yaml", "deploy/values.yml"), List.of(), Optional.empty(),
+                Optional.empty());
+
+        RoutingDecision decision = ROUTER.route(new RoutingRequest("Update the cache TTL", Optional.empty(), files));
+
+        assertThat(decision.tier()).isEqualTo(Tier.HAIKU);
+        assertThat(ruleIds(decision)).contains("boilerplate.config");
+    }
+
+    @Test
+    void whatIsMadeComesFirst() {
+        assertThat(route("Write unit tests for the DTO mappers").tier()).isEqualTo(Tier.SONNET);
+        assertThat(route("Create DTOs for the search endpoint").tier()).isEqualTo(Tier.HAIKU);
+    }
+
+    @Test
+    void contentRules() {
+        assertThat(route("Write the first draft of the onboarding guide").tier()).isEqualTo(Tier.SONNET);
+        assertThat(route("Final polish of the incident report for the regulator").tier()).isEqualTo(Tier.OPUS);
+        assertThat(route("Update the internal runbook for restarts").tier()).isEqualTo(Tier.HAIKU);
+        assertThat(ROUTER.route(RoutingRequest.of("Write the first draft of the migration guide", "scribe")).tier())
+                .isEqualTo(Tier.SONNET);
+    }
+
+    @Test
+    void explainListsEveryRuleOnceInPolicyOrder() {
+        Explanation explanation = ROUTER.explain(RoutingRequest.of("Add refund logic and JSDoc comments"));
+
+        assertThat(explanation.considered()).extracting(Explanation.Considered::ruleId)
+                .containsExactlyElementsOf(ROUTER.policy().rules().stream().map(RoutingPolicy.Rule::id).toList());
+        assertThat(explanation.considered()).filteredOn(c -> c.ruleId().equals("boilerplate.docstrings"))
+                .singleElement().extracting(Explanation.Considered::outcome).isEqualTo(Outcome.OUTWEIGHED);
+        assertThat(explanation.decision()).isEqualTo(ROUTER.route(RoutingRequest.of("Add refund logic and JSDoc comments")));
+    }
+}
