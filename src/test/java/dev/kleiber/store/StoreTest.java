@@ -1,18 +1,15 @@
 package dev.kleiber.store;
 
 import dev.kleiber.routing.Tier;
+import dev.kleiber.testutil.ManualClock;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,30 +17,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StoreTest {
     @TempDir
     Path dir;
-
-    /** A clock the test moves by hand, so lease expiry needs no sleeping. */
-    static final class ManualClock extends Clock {
-        final AtomicLong millis = new AtomicLong(Instant.parse("2025-01-09T14:30:00Z").toEpochMilli());
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-    }
 
     final ManualClock clock = new ManualClock();
 
