@@ -123,7 +123,7 @@ public final class Ledger {
             long spent = LedgerTables.spent(tx, scope);
             long reserved = LedgerTables.reserved(tx, scope, now);
             List<BudgetStatus.Approval> approvals = tx.query("SELECT at_ms, scope, kind, amount_pusd, approved_by "
-                    + "FROM approvals WHERE scope = ? OR (scope NOT LIKE 'day:%' AND at_ms >= ?) ORDER BY at_ms, id",
+                    + "FROM approvals WHERE scope = ? OR (scope NOT LIKE 'day:%' AND at_ms >= ?) ORDER BY seq",
                     rs -> new BudgetStatus.Approval(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3),
                             Usd.fromPico(rs.getLong(4)), rs.getString(5)),
                     scope.key(), day.atStartOfDay(limits.zone()).toInstant().toEpochMilli());

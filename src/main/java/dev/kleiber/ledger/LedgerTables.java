@@ -33,18 +33,18 @@ final class LedgerTables {
 
     /** The limit in force: the latest raise (else {@code configured}) plus every extra approved after it. */
     static long limit(Tx tx, Scope scope, long configuredPico) throws SQLException {
-        Optional<long[]> raise = tx.one("SELECT amount_pusd, at_ms FROM approvals WHERE scope = ? AND kind = 'raise' "
-                + "ORDER BY at_ms DESC, id DESC LIMIT 1", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, scope.key());
+        Optional<long[]> raise = tx.one("SELECT amount_pusd, seq FROM approvals WHERE scope = ? AND kind = 'raise' "
+                + "ORDER BY seq DESC LIMIT 1", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, scope.key());
         long base = raise.map(r -> r[0]).orElse(configuredPico);
-        long since = raise.map(r -> r[1]).orElse(Long.MIN_VALUE);
+        long after = raise.map(r -> r[1]).orElse(0L);
         long extra = tx.number("SELECT COALESCE(SUM(amount_pusd), 0) FROM approvals "
-                + "WHERE scope = ? AND kind = 'extra' AND at_ms >= ?", scope.key(), since);
+                + "WHERE scope = ? AND kind = 'extra' AND seq > ?", scope.key(), after);
         return base + extra;
     }
 
     static void insertApproval(Tx tx, Scope scope, String kind, long amountPico, String who, long nowMs) throws SQLException {
-        tx.update("INSERT INTO approvals (id, at_ms, scope, kind, amount_pusd, approved_by) VALUES (?, ?, ?, ?, ?, ?)",
-                UUID.randomUUID().toString(), nowMs, scope.key(), kind, amountPico, who);
+        tx.update("INSERT INTO approvals (at_ms, scope, kind, amount_pusd, approved_by) VALUES (?, ?, ?, ?, ?)",
+                nowMs, scope.key(), kind, amountPico, who);
     }
 
     private static final String PAUSE_COLUMNS = "scope, limit_name, day, since_ms, limit_pusd, spent_pusd, "

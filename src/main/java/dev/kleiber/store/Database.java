@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,6 +35,7 @@ public final class Database implements AutoCloseable {
     private final BlockingQueue<Connection> idle;
     private final List<Connection> all;
     private final ReentrantLock writer = new ReentrantLock(true);
+    private volatile boolean closed;
 
     private Database(StoreUrl url, List<Connection> connections) {
         this.url = url;
@@ -162,13 +164,30 @@ public final class Database implements AutoCloseable {
             healthy = rollback(connection);
             throw e;
         } finally {
-            giveBack(connection, healthy);
+            // sqlite-jdbc begins the next transaction (and so takes the write lock again) right after a commit
+            // or rollback; back in autocommit mode the connection holds no lock while idle in the pool.
+            giveBack(connection, healthy && endTransaction(connection));
+        }
+    }
+
+    private static boolean endTransaction(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 
     private Connection take() {
         try {
-            return idle.take();
+            while (!closed) {
+                Connection connection = idle.poll(100, TimeUnit.MILLISECONDS);
+                if (connection != null) {
+                    return connection;
+                }
+            }
+            throw new StoreException("store " + url + " is closed", new IllegalStateException("closed"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("store " + url + ": interrupted while waiting for a connection", e);
@@ -216,6 +235,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         all.forEach(Database::closeQuietly);
         idle.clear();
     }

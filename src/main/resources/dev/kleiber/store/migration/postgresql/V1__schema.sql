@@ -105,7 +105,7 @@ CREATE INDEX idx_reservations_lease_id ON reservations (lease_id);
 CREATE INDEX idx_reservations_day ON reservations (day);
 
 CREATE TABLE approvals (
-    id           TEXT PRIMARY KEY,
+    seq          BIGSERIAL PRIMARY KEY,
     at_ms        BIGINT NOT NULL,
     scope        TEXT NOT NULL,
     kind         TEXT NOT NULL,
