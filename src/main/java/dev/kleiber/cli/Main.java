@@ -17,6 +17,8 @@ import java.util.Optional;
                         + "on real tests and human review, merges, documents, and logs every token and dollar."},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                CostCommand.class,
+                BudgetCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;
