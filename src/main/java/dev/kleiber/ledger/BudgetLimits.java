@@ -3,7 +3,6 @@ package dev.kleiber.ledger;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -13,7 +12,7 @@ import java.util.Optional;
 public record BudgetLimits(BigDecimal dailyUsd, ZoneId zone, Optional<BigDecimal> perRunUsd,
                            Optional<BigDecimal> perTaskUsd, Optional<URI> webhook) {
     /** The blueprint's cost guard: $50 a day, counted in UTC, no other caps. */
-    public static final BudgetLimits DEFAULTS = new BudgetLimits(new BigDecimal("50"), ZoneOffset.UTC,
+    public static final BudgetLimits DEFAULTS = new BudgetLimits(new BigDecimal("50"), ZoneId.of("UTC"),
             Optional.empty(), Optional.empty(), Optional.empty());
 
     public BudgetLimits {

@@ -109,7 +109,7 @@ class LedgerCommandsTest {
     void budgetShowsLimitSpentReservedAndRemaining() throws Exception {
         Cli.Result result = cli.run("budget");
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("Budget for 2025-01-09 (Z)").contains("limit      $50.00")
+        assertThat(result.out()).contains("Budget for 2025-01-09 (UTC)").contains("limit      $50.00")
                 .contains("spent      $2.415").contains("reserved   $0.30").contains("remaining  $47.285")
                 .contains("state      open");
         JsonNode json = new ObjectMapper().readTree(cli.run("budget", "--json").out());

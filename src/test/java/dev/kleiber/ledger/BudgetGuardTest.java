@@ -223,6 +223,11 @@ class BudgetGuardTest {
             // all on claude-opus-4-1: 15000x15 + 8000x75 + 4000x15 + 2000x75 + 10000x1.5, per million
             assertThat(report.allOpusUsd()).isEqualByComparingTo("1.05");
             assertThat(ledger(BudgetLimits.DEFAULTS).cost(Optional.empty(), Optional.of("other")).calls()).isZero();
+            Session session = ledger(BudgetLimits.DEFAULTS).session("r1", "feat-001", 1).orElseThrow();
+            assertThat(session.models()).containsExactly("claude-sonnet-4-5-20250929");
+            assertThat(OrchestrationLog.render(OrchestrationLog.Row.of(session, Tier.SONNET, Optional.empty())))
+                    .isEqualTo("| 2025-01-09T14:30:00Z | engineer-backend | feat-001 | sonnet | 15000 | 8000 | $0.165 |\n");
+            assertThat(ledger(BudgetLimits.DEFAULTS).session("r1", "feat-001", 2)).isEmpty();
         }
     }
 }
