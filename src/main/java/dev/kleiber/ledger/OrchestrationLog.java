@@ -116,13 +116,18 @@ public final class OrchestrationLog {
                 Files.createDirectories(file.getParent());
             }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
-                ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
-                while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
-                    // read the whole file: the addition depends on how it ends
+                    StandardOpenOption.WRITE)) {
+                FileLock lock = channel.lock();
+                try {
+                    ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(channel.size()));
+                    while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+                        continue; // the addition depends on how the whole file ends
+                    }
+                    String existing = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+                    channel.write(ByteBuffer.wrap(addition.after(existing).getBytes(StandardCharsets.UTF_8)), channel.size());
+                } finally {
+                    lock.release();
                 }
-                String existing = new String(buffer.array(), StandardCharsets.UTF_8);
-                channel.write(ByteBuffer.wrap(addition.after(existing).getBytes(StandardCharsets.UTF_8)), channel.size());
             }
         } catch (IOException e) {
             throw KleiberException.failed(file + ": cannot append to the orchestration log: " + e.getMessage(), e);
