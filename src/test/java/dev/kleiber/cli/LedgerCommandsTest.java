@@ -149,4 +149,25 @@ class LedgerCommandsTest {
         assertThat(repo.resolve(".kleiber/state.db")).exists();
         assertThat(repo.resolve("src/.kleiber")).doesNotExist();
     }
+
+    @Test
+    void aPauseIsPrintedWrittenAsABlockedFileAndShownByBudget() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        LedgerSettings settings = LedgerSettings.of(new CliContext(repo, Map.of(), clock), Optional.empty());
+        try (Store store = Store.open(settings.store(), clock)) {
+            BudgetGuard guard = new BudgetGuard(store, settings.prices(), settings.limits(), clock,
+                    store.leases().acquire("conductor", Duration.ofMinutes(5)), settings.alerts(new java.io.PrintWriter(err)));
+            CallContext big = new CallContext("r1", "feat-009", 1, "architect", Tier.OPUS);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> guard.reserve(big, "claude-opus-4-1", 1_000_000, 500_000))
+                    .isInstanceOf(dev.kleiber.ledger.BudgetExceededException.class);
+        }
+        assertThat(err.toString()).contains("kleiber: PAUSED for budget: the daily budget for 2025-01-09 ($50.00)")
+                .contains("blocked/conductor/budget-2025-01-09-conflict.md");
+        assertThat(repo.resolve("blocked/conductor/budget-2025-01-09-conflict.md")).exists();
+        Cli.Result budget = cli.run("budget");
+        assertThat(budget.out()).contains("state      PAUSED since 2025-01-09T14:30:00Z")
+                .contains("continue with 'kleiber budget raise --to USD' or 'kleiber budget approve --extra USD'");
+        assertThat(cli.run("budget", "approve", "--extra", "60").exitCode()).isZero();
+        assertThat(cli.run("budget").out()).contains("state      open");
+    }
 }
