@@ -24,6 +24,8 @@ import java.util.Optional;
                 LintCommand.class,
                 PlanCommand.class,
                 RouteCommand.class,
+                CostCommand.class,
+                BudgetCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

@@ -1,0 +1,242 @@
+package dev.kleiber.store;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A migrated database and its connections. Work runs in transactions through {@link #write} and
+ * {@link #read}; an {@link SQLException} comes out as a {@link StoreException} naming the store, so a failed
+ * read can never pass for an empty answer.
+ */
+public final class Database implements AutoCloseable {
+    /** One unit of work on a transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+    private final StoreUrl url;
+    private final BlockingQueue<Connection> idle;
+    private final List<Connection> all;
+    private final ReentrantLock writer = new ReentrantLock(true);
+    private volatile boolean closed;
+
+    private Database(StoreUrl url, List<Connection> connections) {
+        this.url = url;
+        this.all = List.copyOf(connections);
+        this.idle = new ArrayBlockingQueue<>(connections.size(), true, connections);
+    }
+
+    /** Opens the store, creating the SQLite file's folder when needed, and brings its schema up to date. */
+    public static Database open(StoreUrl url) {
+        try {
+            if (url instanceof StoreUrl.Sqlite sqlite && sqlite.file().getParent() != null) {
+                Files.createDirectories(sqlite.file().getParent());
+            }
+        } catch (IOException e) {
+            throw new StoreException("store " + url + ": cannot create its folder: " + e.getMessage(), e);
+        }
+        migrate(url);
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < url.dialect().connections(); i++) {
+                connections.add(connect(url));
+            }
+        } catch (SQLException e) {
+            connections.forEach(Database::closeQuietly);
+            throw new StoreException("store " + url + ": cannot connect: " + e.getMessage(), e);
+        }
+        return new Database(url, connections);
+    }
+
+    private static void migrate(StoreUrl url) {
+        try {
+            Properties props = credentials(url);
+            Flyway.configure()
+                    .dataSource(url.jdbcUrl(), props.getProperty("user"), props.getProperty("password"))
+                    .locations(url.dialect().migrations())
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("store " + url + ": cannot bring the schema up to date: " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(StoreUrl url) throws SQLException {
+        return switch (url) {
+            case StoreUrl.Sqlite sqlite -> {
+                SQLiteConfig config = new SQLiteConfig();
+                config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+                config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+                config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+                config.enforceForeignKeys(true);
+                // Every transaction takes the write lock at BEGIN, so a read-then-write (a claim, a
+                // reservation) can never be overtaken by another process between its read and its write.
+                config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+                yield DriverManager.getConnection(sqlite.jdbcUrl(), config.toProperties());
+            }
+            case StoreUrl.Postgresql pg -> {
+                Connection connection = DriverManager.getConnection(pg.jdbcUrl(), credentials(pg));
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                yield connection;
+            }
+        };
+    }
+
+    private static Properties credentials(StoreUrl url) {
+        Properties props = new Properties();
+        if (url instanceof StoreUrl.Postgresql pg) {
+            pg.user().ifPresent(u -> props.setProperty("user", u));
+            pg.password().ifPresent(p -> props.setProperty("password", p));
+        }
+        return props;
+    }
+
+    public Dialect dialect() {
+        return url.dialect();
+    }
+
+    public StoreUrl url() {
+        return url;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it; rolls back on any exception. On SQLite the
+     * transaction holds the database's write lock from its start ({@code BEGIN IMMEDIATE}).
+     */
+    public <T> T write(Work<T> work) {
+        boolean single = dialect().singleWriter();
+        if (single) {
+            writer.lock();
+        }
+        try {
+            return inTransaction(work);
+        } finally {
+            if (single) {
+                writer.unlock();
+            }
+        }
+    }
+
+    /** Runs read-only {@code work}, each statement seeing the latest committed data. */
+    public <T> T read(Work<T> work) {
+        Connection connection = take();
+        boolean healthy = true;
+        try {
+            connection.setAutoCommit(true);
+            return work.run(new Tx(connection, dialect()));
+        } catch (SQLException e) {
+            healthy = isValid(connection);
+            throw new StoreException("store " + url + ": read failed: " + e.getMessage(), e);
+        } finally {
+            giveBack(connection, healthy);
+        }
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        Connection connection = take();
+        boolean healthy = true;
+        try {
+            connection.setAutoCommit(false);
+            T result = work.run(new Tx(connection, dialect()));
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            healthy = rollback(connection);
+            throw new StoreException("store " + url + ": write failed: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            healthy = rollback(connection);
+            throw e;
+        } finally {
+            // sqlite-jdbc begins the next transaction (and so takes the write lock again) right after a commit
+            // or rollback; back in autocommit mode the connection holds no lock while idle in the pool.
+            giveBack(connection, healthy && endTransaction(connection));
+        }
+    }
+
+    private static boolean endTransaction(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Connection take() {
+        try {
+            while (!closed) {
+                Connection connection = idle.poll(100, TimeUnit.MILLISECONDS);
+                if (connection != null) {
+                    return connection;
+                }
+            }
+            throw new StoreException("store " + url + " is closed", new IllegalStateException("closed"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("store " + url + ": interrupted while waiting for a connection", e);
+        }
+    }
+
+    private void giveBack(Connection connection, boolean healthy) {
+        Connection back = connection;
+        if (!healthy) {
+            closeQuietly(connection);
+            try {
+                back = connect(url);
+            } catch (SQLException e) {
+                // The pool stays one short; the next take waits for the others. Reported on the next failure.
+                return;
+            }
+        }
+        idle.add(back);
+    }
+
+    private static boolean rollback(Connection connection) {
+        try {
+            connection.rollback();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static boolean isValid(Connection connection) {
+        try {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection has nothing left to report
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        all.forEach(Database::closeQuietly);
+        idle.clear();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.kleiber.store;
+
+import dev.kleiber.KleiberException;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs: one feature request carried from plan to merge. */
+public final class Runs {
+    /** A run as stored; {@code state} is the conductor's word for it (active, finished, cancelled). */
+    public record RunRecord(String id, String request, String state, Instant createdAt) {
+    }
+
+    private final Database database;
+    private final Clock clock;
+    private final Events events;
+
+    Runs(Database database, Clock clock, Events events) {
+        this.database = database;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    public RunRecord create(String id, String request) {
+        long now = clock.millis();
+        database.write(tx -> {
+            if (tx.one("SELECT id FROM runs WHERE id = ?", rs -> rs.getString(1), id).isPresent()) {
+                throw KleiberException.badInput("run '" + id + "' already exists");
+            }
+            tx.update("INSERT INTO runs (id, request, state, created_ms, updated_ms) VALUES (?, ?, 'active', ?, ?)",
+                    id, request, now, now);
+            events.append(tx, id, "", "run.created", request);
+            return null;
+        });
+        return new RunRecord(id, request, "active", Instant.ofEpochMilli(now));
+    }
+
+    public Optional<RunRecord> find(String id) {
+        return database.read(tx -> tx.one("SELECT id, request, state, created_ms FROM runs WHERE id = ?",
+                Runs::map, id));
+    }
+
+    public List<RunRecord> all() {
+        return database.read(tx -> tx.query("SELECT id, request, state, created_ms FROM runs ORDER BY created_ms, id",
+                Runs::map));
+    }
+
+    public void setState(String id, String state) {
+        database.write(tx -> {
+            if (tx.update("UPDATE runs SET state = ?, updated_ms = ? WHERE id = ?", state, clock.millis(), id) != 1) {
+                throw KleiberException.badInput("no run '" + id + "' in the store");
+            }
+            events.append(tx, id, "", "run." + state, "");
+            return null;
+        });
+    }
+
+    private static RunRecord map(java.sql.ResultSet rs) throws SQLException {
+        return new RunRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
+    }
+}

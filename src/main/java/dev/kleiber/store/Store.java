@@ -1,0 +1,50 @@
+package dev.kleiber.store;
+
+import java.time.Clock;
+
+/** Kleiber's memory: runs, tasks with their state machine, leases, the event log, and the tables the ledger uses. */
+public final class Store implements AutoCloseable {
+    private final Database database;
+    private final Events events;
+    private final Leases leases;
+    private final Runs runs;
+    private final Tasks tasks;
+
+    public Store(Database database, Clock clock) {
+        this.database = database;
+        this.events = new Events(database, clock);
+        this.leases = new Leases(database, clock);
+        this.runs = new Runs(database, clock, events);
+        this.tasks = new Tasks(database, clock, events);
+    }
+
+    /** Opens (and migrates) the store at {@code url}. */
+    public static Store open(StoreUrl url, Clock clock) {
+        return new Store(Database.open(url), clock);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Events events() {
+        return events;
+    }
+
+    public Leases leases() {
+        return leases;
+    }
+
+    public Runs runs() {
+        return runs;
+    }
+
+    public Tasks tasks() {
+        return tasks;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

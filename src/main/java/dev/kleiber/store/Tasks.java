@@ -1,0 +1,214 @@
+package dev.kleiber.store;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.routing.Tier;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tasks and their state machine. A task in {@code running} or {@code validating} is held under a lease: only a
+ * write presenting that lease's fencing version, while the lease is live, may move it on. A zombie worker whose
+ * lease expired or was re-granted gets a {@link LeaseLostException}.
+ */
+public final class Tasks {
+    /** What a new task is: its id, agent, routed tier and the tasks it waits for (in the same run). */
+    public record NewTask(String id, String agent, Tier tier, List<String> dependsOn) {
+        public NewTask {
+            dependsOn = List.copyOf(dependsOn);
+        }
+    }
+
+    private static final String COLUMNS = "run_id, id, agent, tier, state, fence, lease_id, attempts";
+
+    private final Database database;
+    private final Clock clock;
+    private final Events events;
+
+    Tasks(Database database, Clock clock, Events events) {
+        this.database = database;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** Adds tasks to a run, all {@code planned}; dependencies may point at any task of the batch. */
+    public void add(String runId, List<NewTask> tasks) {
+        database.write(tx -> {
+            long now = clock.millis();
+            for (NewTask task : tasks) {
+                tx.update("INSERT INTO tasks (run_id, id, agent, tier, state, fence, attempts, updated_ms) "
+                        + "VALUES (?, ?, ?, ?, 'planned', 0, 0, ?)", runId, task.id(), task.agent(), task.tier().id(), now);
+                events.append(tx, runId, task.id(), "task.planned", task.agent() + " on " + task.tier().id());
+            }
+            for (NewTask task : tasks) {
+                for (String dependency : task.dependsOn()) {
+                    tx.update("INSERT INTO task_dependencies (run_id, task_id, depends_on) VALUES (?, ?, ?)",
+                            runId, task.id(), dependency);
+                }
+            }
+            return null;
+        });
+    }
+
+    public Optional<TaskRecord> find(String runId, String taskId) {
+        return database.read(tx -> find(tx, runId, taskId));
+    }
+
+    public List<TaskRecord> ofRun(String runId) {
+        return database.read(tx -> {
+            List<TaskRecord> out = new ArrayList<>();
+            for (String id : tx.query("SELECT id FROM tasks WHERE run_id = ? ORDER BY id", rs -> rs.getString(1), runId)) {
+                out.add(find(tx, runId, id).orElseThrow());
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Moves a task that no worker holds (planned, queued, awaiting review, blocked) to {@code target}. A task
+     * under a lease moves only through {@link #transition(Claim, TaskState, String)}.
+     */
+    public TaskRecord transition(String runId, String taskId, TaskState target, String reason) {
+        return database.write(tx -> {
+            TaskRecord task = require(tx, runId, taskId);
+            if (task.state().isLeased()) {
+                throw new LeaseLostException("task " + runId + "/" + taskId + " is " + task.state()
+                        + " under a worker's lease; only that worker's fenced write can move it");
+            }
+            return move(tx, task, target, reason);
+        });
+    }
+
+    /**
+     * Moves the claimed task to {@code target} if the claim's lease is still live and still the latest one
+     * (its fencing version matches the task's). Leaving the leased states ends the lease.
+     */
+    public TaskRecord transition(Claim claim, TaskState target, String reason) {
+        Lease lease = claim.lease();
+        try {
+            return database.write(tx -> {
+                TaskRecord task = require(tx, claim.task().runId(), claim.task().id());
+                if (task.fence() != lease.fence() || !task.state().isLeased()
+                        || !new Leases(database, clock).isLive(tx, lease)) {
+                    throw new LeaseLostException("task " + task.runId() + "/" + task.id() + ": the lease of "
+                            + lease.holder() + " (fence " + lease.fence() + ") expired or was superseded (task at "
+                            + "fence " + task.fence() + ", " + task.state() + "); the write is refused");
+                }
+                return move(tx, task, target, reason);
+            });
+        } catch (LeaseLostException e) {
+            // recorded in its own transaction: the refused one rolled back
+            events.append(claim.task().runId(), claim.task().id(), "task.stale_write_refused",
+                    lease.holder() + " fence " + lease.fence() + " wanted " + target.id());
+            throw e;
+        }
+    }
+
+    /**
+     * Claims the first queued task of {@code runId} whose dependencies are all merged: it becomes running under
+     * a new lease whose fencing version is one above the task's last. Empty when nothing is ready.
+     */
+    public Optional<Claim> claimNext(String runId, String holder, Duration ttl) {
+        return database.write(tx -> {
+            tx.lock("claims");
+            Optional<String> ready = tx.one("SELECT t.id FROM tasks t WHERE t.run_id = ? AND t.state = 'queued' "
+                    + "AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks u "
+                    + "ON u.run_id = d.run_id AND u.id = d.depends_on "
+                    + "WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.state <> 'merged') "
+                    + "ORDER BY t.id LIMIT 1", rs -> rs.getString(1), runId);
+            if (ready.isEmpty()) {
+                return Optional.<Claim>empty();
+            }
+            TaskRecord task = require(tx, runId, ready.get());
+            long fence = task.fence() + 1;
+            String subject = "task:" + runId + "/" + task.id();
+            tx.update("DELETE FROM leases WHERE subject = ?", subject);
+            Lease lease = new Leases(database, clock).insert(tx, holder, Optional.of(subject), fence, ttl);
+            int attempt = task.attempts() + 1;
+            long now = clock.millis();
+            tx.update("UPDATE tasks SET state = 'running', fence = ?, lease_id = ?, attempts = ?, updated_ms = ? "
+                    + "WHERE run_id = ? AND id = ?", fence, lease.id(), attempt, now, runId, task.id());
+            tx.update("INSERT INTO attempts (run_id, task_id, attempt, tier, holder, fence, started_ms) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", runId, task.id(), attempt, task.tier().id(), holder, fence, now);
+            events.append(tx, runId, task.id(), "task.running", holder + " attempt " + attempt + " fence " + fence);
+            return Optional.of(new Claim(require(tx, runId, task.id()), lease, attempt));
+        });
+    }
+
+    /** Puts back in the queue every leased task of {@code runId} whose lease has expired; returns them. */
+    public List<TaskRecord> requeueExpired(String runId) {
+        return database.write(tx -> {
+            List<String> expired = tx.query("SELECT t.id FROM tasks t LEFT JOIN leases l ON l.id = t.lease_id "
+                    + "WHERE t.run_id = ? AND t.state IN ('running', 'validating') "
+                    + "AND (l.id IS NULL OR l.expires_ms <= ?) ORDER BY t.id", rs -> rs.getString(1), runId, clock.millis());
+            List<TaskRecord> out = new ArrayList<>();
+            for (String id : expired) {
+                out.add(move(tx, require(tx, runId, id), TaskState.QUEUED, "lease expired"));
+            }
+            return out;
+        });
+    }
+
+    /** Changes the tier a task runs on (escalation); takes effect at its next claim. */
+    public void changeTier(String runId, String taskId, Tier tier, String reason) {
+        database.write(tx -> {
+            require(tx, runId, taskId);
+            tx.update("UPDATE tasks SET tier = ?, updated_ms = ? WHERE run_id = ? AND id = ?",
+                    tier.id(), clock.millis(), runId, taskId);
+            events.append(tx, runId, taskId, "task.tier", tier.id() + ": " + reason);
+            return null;
+        });
+    }
+
+    private TaskRecord move(Tx tx, TaskRecord task, TaskState target, String reason) throws SQLException {
+        if (!task.state().canMoveTo(target)) {
+            throw new IllegalTransitionException("task " + task.runId() + "/" + task.id() + " cannot go from "
+                    + task.state() + " to " + target + "; from " + task.state() + " it may go to "
+                    + (task.state().next().isEmpty() ? "nothing (it is final)" : task.state().next().toString()));
+        }
+        long now = clock.millis();
+        if (task.state().isLeased() && !target.isLeased()) {
+            tx.update("UPDATE attempts SET ended_ms = ?, outcome = ? WHERE run_id = ? AND task_id = ? AND attempt = ?",
+                    now, target.id(), task.runId(), task.id(), task.attempts());
+            task.leaseId().ifPresent(id -> deleteLease(tx, id));
+            tx.update("UPDATE tasks SET state = ?, lease_id = NULL, updated_ms = ? WHERE run_id = ? AND id = ?",
+                    target.id(), now, task.runId(), task.id());
+        } else {
+            tx.update("UPDATE tasks SET state = ?, updated_ms = ? WHERE run_id = ? AND id = ?",
+                    target.id(), now, task.runId(), task.id());
+        }
+        events.append(tx, task.runId(), task.id(), "task." + target.id(), reason);
+        return require(tx, task.runId(), task.id());
+    }
+
+    private static void deleteLease(Tx tx, String leaseId) {
+        try {
+            tx.update("DELETE FROM leases WHERE id = ?", leaseId);
+        } catch (SQLException e) {
+            throw new StoreException("cannot end lease " + leaseId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TaskRecord require(Tx tx, String runId, String taskId) throws SQLException {
+        return find(tx, runId, taskId).orElseThrow(() ->
+                KleiberException.badInput("no task '" + taskId + "' in run '" + runId + "'"));
+    }
+
+    private static Optional<TaskRecord> find(Tx tx, String runId, String taskId) throws SQLException {
+        List<String> deps = tx.query("SELECT depends_on FROM task_dependencies WHERE run_id = ? AND task_id = ? "
+                + "ORDER BY depends_on", rs -> rs.getString(1), runId, taskId);
+        return tx.one("SELECT " + COLUMNS + " FROM tasks WHERE run_id = ? AND id = ?", rs -> map(rs, deps), runId, taskId);
+    }
+
+    private static TaskRecord map(ResultSet rs, List<String> deps) throws SQLException {
+        String tierId = rs.getString(4);
+        Tier tier = Tier.parse(tierId).orElseThrow(() -> new SQLException("unknown tier in the store: " + tierId));
+        return new TaskRecord(rs.getString(1), rs.getString(2), rs.getString(3), tier, TaskState.fromStore(rs.getString(5)),
+                rs.getLong(6), Optional.ofNullable(rs.getString(7)), rs.getInt(8), deps);
+    }
+}
