@@ -1,6 +1,9 @@
 package dev.kleiber.cli;
 
-import dev.kleiber.KleiberException;
+import dev.kleiber.config.KleiberConfig;
+import dev.kleiber.config.ProjectConfig;
+import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.ledger.ModelPrice;
 import dev.kleiber.ledger.BlockedBudgetFile;
 import dev.kleiber.ledger.BudgetAlert;
 import dev.kleiber.ledger.BudgetWebhook;
@@ -11,23 +14,39 @@ import dev.kleiber.ledger.TierModels;
 import dev.kleiber.store.StoreUrl;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the store and ledger commands need to know of the project: where the store is, the prices, the tier
- * models and the budget. The one place their defaults live until {@code .kleiber/kleiber.yaml} is read here.
+ * models and the budget, as {@code .kleiber/kleiber.yaml} sets them (its defaults when there is none).
  */
 record LedgerSettings(Path repositoryRoot, StoreUrl store, PriceTable prices, TierModels models, BudgetLimits limits) {
 
     /** The settings of the repository around {@code context}'s working directory; {@code --store} wins when given. */
     static LedgerSettings of(CliContext context, Optional<String> storeOption) {
-        Path root = repositoryRoot(context.workingDir());
-        StoreUrl store = storeOption.map(s -> StoreUrl.parse(s, root, "--store")).orElse(StoreUrl.defaultFor(root));
-        return new LedgerSettings(root, store, PriceTable.shipped(), TierModels.DEFAULTS, BudgetLimits.DEFAULTS);
+        ProjectLayout layout = ProjectLayout.require(context.workingDir());
+        return of(layout, ProjectConfig.loadSettings(layout), storeOption);
+    }
+
+    static LedgerSettings of(ProjectLayout layout, KleiberConfig config, Optional<String> storeOption) {
+        Path root = layout.root();
+        StoreUrl store = storeOption.map(s -> StoreUrl.parse(s, root, "--store")).orElseGet(() -> switch (config.store()) {
+            case KleiberConfig.Store.Sqlite ignored -> StoreUrl.defaultFor(root);
+            case KleiberConfig.Store.Postgresql pg -> StoreUrl.parse(pg.url(), root,
+                    layout.display(layout.configFile()) + " 'store'");
+        });
+        Map<String, ModelPrice> overrides = new LinkedHashMap<>();
+        config.prices().forEach((model, p) -> overrides.put(model,
+                new ModelPrice(p.input(), p.output(), p.cacheWrite5m(), p.cacheWrite1h(), p.cacheRead())));
+        KleiberConfig.Budget budget = config.budget();
+        return new LedgerSettings(root, store, PriceTable.shipped().withOverrides(overrides),
+                new TierModels(config.models()), new BudgetLimits(budget.dailyUsd(), budget.timeZone(),
+                budget.perRunUsd(), budget.perTaskUsd(), budget.webhook()));
     }
 
     /**
@@ -47,16 +66,5 @@ record LedgerSettings(Path repositoryRoot, StoreUrl store, PriceTable prices, Ti
         });
         limits.webhook().ifPresent(url -> alerts.add(BudgetWebhook.to(url)));
         return BudgetAlert.all(alerts, problem -> err.println("kleiber: " + problem));
-    }
-
-    /** The nearest folder at or above {@code dir} that holds {@code .git} (a folder, or a file in a worktree). */
-    static Path repositoryRoot(Path dir) {
-        for (Path at = dir.toAbsolutePath().normalize(); at != null; at = at.getParent()) {
-            if (Files.exists(at.resolve(".git"))) {
-                return at;
-            }
-        }
-        throw KleiberException.badInput(dir + " is not inside a git repository (no .git here or above); "
-                + "run kleiber in your project's repository");
     }
 }

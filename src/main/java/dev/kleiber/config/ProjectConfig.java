@@ -27,9 +27,7 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
      */
     public static ProjectConfig load(ProjectLayout layout) {
         SafeYaml yaml = new SafeYaml();
-        KleiberConfig settings = Files.isRegularFile(layout.configFile())
-                ? new ConfigParser(yaml).parse(layout.readText(layout.configFile()), layout.display(layout.configFile()))
-                : KleiberConfig.defaults();
+        KleiberConfig settings = loadSettings(layout);
         Map<String, AgentDefinition> agents = new TreeMap<>(java.util.Comparator
                 .comparingInt((String role) -> Roles.BLUEPRINT.contains(role) ? Roles.BLUEPRINT.indexOf(role) : Integer.MAX_VALUE)
                 .thenComparing(role -> role));
@@ -45,6 +43,14 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
             }
         }
         return new ProjectConfig(layout, settings, agents);
+    }
+
+    /** Only {@code .kleiber/kleiber.yaml}: its settings, or the defaults when there is no such file. */
+    public static KleiberConfig loadSettings(ProjectLayout layout) {
+        return Files.isRegularFile(layout.configFile())
+                ? new ConfigParser(new SafeYaml()).parse(layout.readText(layout.configFile()),
+                layout.display(layout.configFile()))
+                : KleiberConfig.defaults();
     }
 
     /** The roles agents may take: the project's own when it defines any, else the blueprint's. */

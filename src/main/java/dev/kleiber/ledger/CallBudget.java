@@ -8,7 +8,8 @@ public interface CallBudget {
 
     /**
      * Sets aside the worst-case cost of a call: {@code maxInputTokens} at the input price plus
-     * {@code maxOutputTokens} at the output price of {@code modelId}.
+     * {@code maxOutputTokens} at the output price of {@code modelId}. A caller whose input may be written to the
+     * prompt cache (dearer than plain input) counts those tokens at their price ratio, so the bound covers them.
      *
      * @throws BudgetExceededException when the reservation would pass a limit; the call must not be made
      * @throws dev.kleiber.KleiberException when the price is unknown or the store cannot be read

@@ -76,7 +76,7 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
     @Override
     public LlmResponse send(CallContext context, LlmRequest request, StreamListener listener) {
         MessageCreateParams params = RequestMapper.toParams(request);
-        long inputBound = RequestMapper.inputTokenUpperBound(params);
+        long inputBound = RequestMapper.reservedInputTokens(request, params);
         Duration waited = Duration.ZERO;
         for (int attempt = 1; ; attempt++) {
             Reservation reservation = budget.reserve(context, request.model(), inputBound, request.maxTokens());

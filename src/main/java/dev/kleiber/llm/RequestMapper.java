@@ -60,6 +60,19 @@ final class RequestMapper {
         }
     }
 
+    /** The dearest cache write (one hour) costs this many times the input price per token. */
+    static final long CACHE_WRITE_PRICE_FACTOR = 2;
+
+    /**
+     * What the budget reserves for the input: {@link #inputTokenUpperBound} in input-price tokens. The budget
+     * prices reserved input at the input rate, but a request with cache breakpoints may pay up to twice that for
+     * the tokens it writes to cache; counting them twice keeps a cached call from settling above its reservation.
+     */
+    static long reservedInputTokens(LlmRequest request, MessageCreateParams params) {
+        long bound = inputTokenUpperBound(params);
+        return request.cacheBreakpoints().isEmpty() ? bound : bound * CACHE_WRITE_PRICE_FACTOR;
+    }
+
     private static MessageParam message(Message message) {
         List<ContentBlockParam> blocks = message.content().stream().map(RequestMapper::block).toList();
         return switch (message.role()) {

@@ -102,7 +102,7 @@ public final class ScriptedClient implements LlmClient {
     @Override
     public LlmResponse send(CallContext context, LlmRequest request, StreamListener listener) {
         String key = keyFor(context);
-        long inputBound = RequestMapper.inputTokenUpperBound(RequestMapper.toParams(request));
+        long inputBound = RequestMapper.reservedInputTokens(request, RequestMapper.toParams(request));
         Reservation reservation = budget.reserve(context, request.model(), inputBound, request.maxTokens());
         String answeredModel = request.model() + MARKER;
         Optional<Entry> entry = next(key);
