@@ -1,0 +1,54 @@
+package dev.kleiber.conductor;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.plan.Plan;
+import dev.kleiber.plan.PlanFileParser;
+import dev.kleiber.plan.PlannedTask;
+import dev.kleiber.routing.Router;
+import dev.kleiber.routing.RoutingRequest;
+import dev.kleiber.store.Event;
+import dev.kleiber.store.Store;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The plan of a run with every task routed. The plan's text is kept in the run's event log ({@code run.plan}),
+ * so a resumed run, a review or an approval sees exactly the plan the run started with; routing is pure and
+ * gives the same decisions again.
+ */
+record RunPlan(String runId, Plan plan, Map<String, RoutedTask> tasks) {
+    static final String PLAN_EVENT = "run.plan";
+
+    static RunPlan route(String runId, Plan plan, Router router) {
+        Map<String, RoutedTask> routed = new LinkedHashMap<>();
+        for (PlannedTask task : plan.tasks()) {
+            String text = task.title() + "\n" + task.description() + "\n" + String.join("\n", task.acceptance())
+                    + task.context().map(c -> "\n" + c).orElse("");
+            RoutingRequest request = new RoutingRequest(text, Optional.of(task.agent()),
+                    new RoutingRequest.Hints(task.files(), List.of(), Optional.empty(), Optional.empty()));
+            routed.put(task.id(), RoutedTask.of(task, router.route(request)));
+        }
+        return new RunPlan(runId, plan, Map.copyOf(routed));
+    }
+
+    /** The plan recorded for {@code runId}, routed again. */
+    static RunPlan load(Store store, String runId, Set<String> roles, Router router) {
+        String text = store.events().ofRun(runId).stream().filter(e -> e.kind().equals(PLAN_EVENT))
+                .map(Event::detail).reduce((first, second) -> second)
+                .orElseThrow(() -> KleiberException.badInput("run '" + runId + "' has no plan recorded; was it started "
+                        + "with `kleiber run --plan`?"));
+        return route(runId, new PlanFileParser(new dev.kleiber.yaml.SafeYaml(), roles).parse(text, "plan of " + runId), router);
+    }
+
+    RoutedTask task(String id) {
+        RoutedTask task = tasks.get(id);
+        if (task == null) {
+            throw KleiberException.badInput("run '" + runId + "' has no task '" + id + "'");
+        }
+        return task;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.kleiber.conductor;
+
+import dev.kleiber.agent.CommandSandbox;
+import dev.kleiber.agent.PathGuard;
+import dev.kleiber.agent.RolePermissions;
+import dev.kleiber.validate.CheckResult;
+import dev.kleiber.validate.CheckStatus;
+import dev.kleiber.validate.CommandCheck;
+import dev.kleiber.validate.CommandRunner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs a validation command in a task's worktree through the agent command sandbox with the validator role's
+ * rights: the source read-only, only the validator's own paths writable, no network.
+ */
+public final class SandboxCommandRunner implements CommandRunner {
+    private final RolePermissions validator;
+    private final Map<String, String> parentEnv;
+    private final CommandSandbox.Settings settings;
+
+    public SandboxCommandRunner(RolePermissions validator, Map<String, String> parentEnv, CommandSandbox.Settings settings) {
+        this.validator = validator;
+        this.parentEnv = Map.copyOf(parentEnv);
+        this.settings = settings;
+    }
+
+    @Override
+    public CheckResult run(CommandCheck command, Path worktree) {
+        CommandSandbox sandbox = new CommandSandbox(new PathGuard(worktree, validator), parentEnv,
+                settings.withTimeout(command.timeout()));
+        return switch (sandbox.run(command.run())) {
+            case CommandSandbox.Outcome.Finished finished -> new CheckResult(command.name(),
+                    finished.exitCode() == 0 ? CheckStatus.PASS : CheckStatus.FAIL, finished.elapsed(),
+                    "`" + command.run() + "` exited with " + finished.exitCode(), finished.output().text());
+            case CommandSandbox.Outcome.TimedOut timedOut -> new CheckResult(command.name(), CheckStatus.FAIL,
+                    timedOut.timeout(), "`" + command.run() + "` did not finish within " + timedOut.timeout().toSeconds()
+                    + " s and was stopped", timedOut.output().text());
+            case CommandSandbox.Outcome.Refused refused -> new CheckResult(command.name(), CheckStatus.FAIL,
+                    Duration.ZERO, "`" + command.run() + "` could not be started: " + refused.reason(), "");
+        };
+    }
+}
