@@ -26,6 +26,12 @@ import java.util.Optional;
                 RouteCommand.class,
                 CostCommand.class,
                 BudgetCommand.class,
+                RunCommand.class,
+                ResumeCommand.class,
+                StatusCommand.class,
+                ReviewCommand.class,
+                ApproveCommand.class,
+                RejectCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

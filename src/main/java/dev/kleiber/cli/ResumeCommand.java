@@ -1,0 +1,46 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.ReviewDesk;
+import dev.kleiber.conductor.RunOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code kleiber resume}: continues the latest run (or the one named) after a pause, a review or a crash. */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = {"Continue the latest run (or --run ID): expired leases are reclaimed, half-done attempts restart "
+                + "from their branch, approved and rejected tasks go on; nothing merges twice."})
+final class ResumeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
+    Optional<String> run = Optional.empty();
+
+    @Option(names = "--workers", paramLabel = "N", description = "Agents in parallel (default: concurrency.workers).")
+    Optional<Integer> workers = Optional.empty();
+
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
+    Optional<String> script = Optional.empty();
+
+    @Override
+    public Integer call() {
+        CliContext context = CliContext.of(spec);
+        try (RunSetup setup = new RunSetup(context)) {
+            String runId = ReviewDesk.runId(setup.store, run);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("resuming run " + runId);
+            Conductor conductor = setup.conductor(script.map(context::resolve), spec.commandLine().getErr(),
+                    RunCommand.printer(out, context));
+            RunOutcome outcome = conductor.resume(runId, RunCommand.workers(workers, setup.project.settings().workers()));
+            return RunCommand.report(out, outcome, setup.store.tasks().ofRun(runId));
+        }
+    }
+}

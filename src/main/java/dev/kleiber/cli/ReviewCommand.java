@@ -1,0 +1,77 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.conductor.ReviewDesk;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code kleiber review [show TASK]}: the tasks waiting for a person, and what a reviewer needs to see. */
+@Command(name = "review", mixinStandardHelpOptions = true, subcommands = ReviewCommand.Show.class,
+        description = {"List the tasks of the latest run (or --run ID) that wait for a human review."})
+final class ReviewCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
+    Optional<String> run = Optional.empty();
+
+    @Override
+    public void run() {
+        try (RunSetup setup = new RunSetup(CliContext.of(spec))) {
+            String runId = ReviewDesk.runId(setup.store, run);
+            List<ReviewDesk.Pending> pending = setup.reviewDesk().pending(runId);
+            PrintWriter out = spec.commandLine().getOut();
+            if (pending.isEmpty()) {
+                out.println("nothing waits for review in run " + runId);
+                return;
+            }
+            for (ReviewDesk.Pending p : pending) {
+                out.println(p.taskId() + "  " + p.agent() + "  " + p.title() + "  (" + p.branch() + " at "
+                        + p.commit().substring(0, 12) + ")");
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Print a task's diff, the routing reasons that demand review, and its validation report."})
+    static final class Show implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TASK")
+        String task;
+
+        @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
+        Optional<String> run = Optional.empty();
+
+        @Override
+        public void run() {
+            try (RunSetup setup = new RunSetup(CliContext.of(spec))) {
+                String runId = ReviewDesk.runId(setup.store, run);
+                ReviewDesk.Details details = setup.reviewDesk().show(runId, task);
+                PrintWriter out = spec.commandLine().getOut();
+                ReviewDesk.Pending p = details.pending();
+                out.println("# Review: " + p.taskId() + " — " + p.title());
+                out.println("Agent: " + p.agent() + "; branch " + p.branch() + " at " + p.commit());
+                out.println();
+                out.println("## Why a person must review it (routing)");
+                out.print(p.reasons());
+                out.println();
+                out.println("## Validation");
+                out.println(details.validationReport().strip());
+                out.println();
+                out.println("## Diff");
+                out.println(details.diff().strip());
+                out.println();
+                out.println("Approve with `kleiber approve " + p.taskId() + "` or send back with `kleiber reject "
+                        + p.taskId() + " --feedback TEXT`.");
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RunOutcome;
+import dev.kleiber.plan.InvalidPlanException;
+import dev.kleiber.plan.Plan;
+import dev.kleiber.plan.PlanFileParser;
+import dev.kleiber.plan.PlanProblem;
+import dev.kleiber.store.TaskRecord;
+import dev.kleiber.yaml.SafeYaml;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code kleiber run --plan FILE}: executes a plan end to end and says what waits for whom. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a plan: route its tasks, run agents in parallel in their own worktrees, validate, stop "
+                + "forced-review tasks for a person, merge the rest into main and document it. Prints one line per "
+                + "event and, at the end, what waits for whom. Exit 0 unless a task failed."})
+final class RunCommand implements Callable<Integer> {
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--plan", required = true, paramLabel = "FILE", description = "The plan (YAML with a 'tasks:' list).")
+    String plan;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Agents in parallel (default: concurrency.workers).")
+    Optional<Integer> workers = Optional.empty();
+
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
+    Optional<String> script = Optional.empty();
+
+    @Override
+    public Integer call() {
+        CliContext context = CliContext.of(spec);
+        Path file = context.resolve(plan);
+        String text = read(file);
+        try (RunSetup setup = new RunSetup(context)) {
+            Plan parsed;
+            try {
+                parsed = new PlanFileParser(new SafeYaml(), setup.project.knownRoles()).parse(text, plan);
+            } catch (InvalidPlanException e) {
+                PrintWriter err = spec.commandLine().getErr();
+                e.problems().stream().map(PlanProblem::toString).forEach(err::println);
+                err.println("kleiber: " + plan + " is not a valid plan");
+                return KleiberException.BAD_INPUT;
+            }
+            String runId = newRunId(setup, context);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("run " + runId + ": " + parsed.tasks().size() + " tasks from " + plan);
+            Conductor conductor = setup.conductor(script.map(context::resolve), spec.commandLine().getErr(), printer(out, context));
+            RunOutcome outcome = conductor.start(runId, "plan " + plan, parsed, text,
+                    workers(workers, setup.project.settings().workers()));
+            return report(out, outcome, setup.store.tasks().ofRun(runId));
+        }
+    }
+
+    static int workers(Optional<Integer> option, int configured) {
+        int n = option.orElse(configured);
+        if (n < 1) {
+            throw KleiberException.badInput("--workers must be at least 1; found " + n);
+        }
+        return n;
+    }
+
+    private static String newRunId(RunSetup setup, CliContext context) {
+        String base = RUN_ID.format(context.clock().instant());
+        String id = base;
+        for (int n = 2; setup.store.runs().find(id).isPresent(); n++) {
+            id = base + "-" + n;
+        }
+        return id;
+    }
+
+    static Conductor.Listener printer(PrintWriter out, CliContext context) {
+        return (task, message) -> {
+            synchronized (out) {
+                out.println(TIME.format(context.clock().instant()) + " " + (task.isEmpty() ? "" : task + ": ") + message);
+                out.flush();
+            }
+        };
+    }
+
+    /** Prints where the run stands and what waits for whom; the exit code (1 when a task failed). */
+    static int report(PrintWriter out, RunOutcome outcome, List<TaskRecord> tasks) {
+        Map<String, String> agents = tasks.stream().collect(Collectors.toMap(TaskRecord::id, TaskRecord::agent));
+        out.println();
+        out.println("run " + outcome.runId() + ": " + outcome.merged().size() + " merged, " + outcome.awaitingReview().size()
+                + " awaiting review, " + outcome.blocked().size() + " blocked, " + outcome.failed().size() + " failed, "
+                + (outcome.queued().size() + outcome.waiting().size()) + " not started");
+        outcome.pause().ifPresent(p -> out.println("PAUSED for budget: " + p + "; the tasks not done stay queued. "
+                + "See `kleiber budget`, then `kleiber resume`."));
+        for (String id : outcome.awaitingReview()) {
+            out.println("  " + id + " waits for a person: `kleiber review show " + id + "`, then `kleiber approve " + id
+                    + "` or `kleiber reject " + id + " --feedback TEXT`");
+        }
+        for (String id : outcome.blocked()) {
+            out.println("  " + id + " is blocked, waits for the conductor or a person: see blocked/" + agents.get(id) + "/"
+                    + id + "-conflict.md");
+        }
+        for (String id : outcome.failed()) {
+            out.println("  " + id + " failed");
+        }
+        outcome.waiting().forEach((id, on) -> out.println("  " + id + " waits for " + String.join(", ", on)));
+        for (String id : outcome.queued()) {
+            out.println("  " + id + " is queued: `kleiber resume` continues it");
+        }
+        if (outcome.finished()) {
+            out.println("every task is merged.");
+        } else if (outcome.failed().isEmpty()) {
+            out.println("continue with `kleiber resume` once these are answered.");
+        }
+        out.flush();
+        return outcome.anyFailed() ? KleiberException.FAILED : 0;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw KleiberException.badInput("cannot read the plan " + file + ": " + e.getMessage());
+        }
+    }
+}

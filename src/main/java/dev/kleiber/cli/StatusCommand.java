@@ -1,0 +1,87 @@
+package dev.kleiber.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.conductor.ReviewDesk;
+import dev.kleiber.ledger.BudgetStatus;
+import dev.kleiber.ledger.CostReport;
+import dev.kleiber.ledger.Usd;
+import dev.kleiber.store.TaskRecord;
+import dev.kleiber.store.TaskState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code kleiber status}: every task of the latest run with its state, agent, model, attempt and cost; the budget. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show the latest run (or --run ID): each task's state, agent, model, attempt and cost, spend "
+                + "against the daily budget, and what waits for a person."})
+final class StatusCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
+    Optional<String> run = Optional.empty();
+
+    @Option(names = "--json", description = "Print one JSON document: {run, tasks:[{id,state,agent,model,attempt,costUsd}], budget}.")
+    boolean json;
+
+    @Override
+    public void run() {
+        CliContext context = CliContext.of(spec);
+        try (RunSetup setup = new RunSetup(context)) {
+            String runId = ReviewDesk.runId(setup.store, run);
+            List<TaskRecord> tasks = setup.store.tasks().ofRun(runId);
+            CostReport cost = setup.ledger.cost(Optional.empty(), Optional.of(runId));
+            Map<String, BigDecimal> costs = new HashMap<>();
+            cost.byTask().forEach(line -> costs.put(line.taskId(), line.costUsd()));
+            BudgetStatus budget = setup.ledger.status();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode root = JsonNodeFactory.instance.objectNode();
+                root.put("run", runId);
+                ArrayNode array = root.putArray("tasks");
+                for (TaskRecord task : tasks) {
+                    ObjectNode node = array.addObject();
+                    node.put("id", task.id());
+                    node.put("state", task.state().id());
+                    node.put("agent", task.agent());
+                    node.put("model", task.tier().id());
+                    node.put("attempt", task.attempts());
+                    node.put("costUsd", costs.getOrDefault(task.id(), BigDecimal.ZERO));
+                }
+                ObjectNode b = root.putObject("budget");
+                b.put("day", budget.day().toString());
+                b.put("limitUsd", budget.limitUsd());
+                b.put("spentUsd", budget.spentUsd());
+                b.put("reservedUsd", budget.reservedUsd());
+                b.put("remainingUsd", budget.remainingUsd());
+                b.put("paused", budget.paused());
+                b.put("runCostUsd", cost.totalUsd());
+                out.println(Json.write(root));
+                return;
+            }
+            out.printf("run %s (%s)%n", runId, setup.store.runs().find(runId).map(r -> r.state()).orElse("?"));
+            out.printf("%-24s %-16s %-18s %-7s %7s %10s%n", "TASK", "STATE", "AGENT", "MODEL", "ATTEMPT", "COST");
+            for (TaskRecord task : tasks) {
+                out.printf("%-24s %-16s %-18s %-7s %7d %10s%n", task.id(), task.state().id(), task.agent(), task.tier().id(),
+                        task.attempts(), Usd.fine(costs.getOrDefault(task.id(), BigDecimal.ZERO)));
+            }
+            out.println("budget " + budget.day() + ": spent " + Usd.fine(budget.spentUsd()) + " of " + Usd.cents(budget.limitUsd())
+                    + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
+            tasks.stream().filter(t -> t.state() == TaskState.AWAITING_REVIEW).forEach(t ->
+                    out.println("waits for a person: " + t.id() + " (`kleiber review show " + t.id() + "`)"));
+            tasks.stream().filter(t -> t.state() == TaskState.BLOCKED).forEach(t ->
+                    out.println("blocked: " + t.id() + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"));
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.kleiber.conductor;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.config.ProjectConfig;
+import dev.kleiber.git.GitRepository;
+import dev.kleiber.routing.Router;
+import dev.kleiber.store.Event;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.TaskRecord;
+import dev.kleiber.store.TaskState;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The human gate: tasks waiting for review, what a reviewer needs to see, and the decision. An approval is
+ * bound to the commit that was validated and shown: if the branch moved since, it is refused.
+ */
+public final class ReviewDesk {
+    /** One task waiting for a person: the commit validated and the routing reasons that demand review. */
+    public record Pending(String taskId, String agent, String title, String branch, String commit, String reasons) {
+    }
+
+    /** What `review show` prints. */
+    public record Details(Pending pending, String diff, String validationReport) {
+    }
+
+    private final Store store;
+    private final GitRepository git;
+    private final ProjectConfig project;
+    private final Router router;
+    private final Merger merger;
+
+    public ReviewDesk(Store store, GitRepository git, ProjectConfig project, Router router, Clock clock) {
+        this.store = store;
+        this.git = git;
+        this.project = project;
+        this.router = router;
+        this.merger = new Merger(git, project.layout().root(), project.knownRoles(), clock);
+    }
+
+    public List<Pending> pending(String runId) {
+        RunPlan plan = RunPlan.load(store, runId, project.knownRoles(), router);
+        return store.tasks().ofRun(runId).stream().filter(t -> t.state() == TaskState.AWAITING_REVIEW)
+                .map(t -> pending(plan, t)).toList();
+    }
+
+    public Details show(String runId, String taskId) {
+        Pending pending = require(runId, taskId);
+        // the task's work alone: from the commit its first attempt started on
+        List<String> own = git.commitsWithTrailer(pending.commit(), "Kleiber-Task", taskId);
+        String from = own.isEmpty() ? pending.commit() : own.getLast() + "^";
+        Path report = project.layout().root().resolve("reports").resolve(taskId + "-validation.md");
+        String text;
+        try {
+            text = Files.isRegularFile(report) ? Files.readString(report) : "(no validation report at reports/" + taskId + "-validation.md)";
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot read " + report + ": " + e.getMessage(), e);
+        }
+        return new Details(pending, git.diff(from, pending.commit()), text);
+    }
+
+    /** Merges the reviewed task; refuses when its branch moved since it was validated. */
+    public String approve(String runId, String taskId) {
+        Pending pending = require(runId, taskId);
+        RoutedTask task = RunPlan.load(store, runId, project.knownRoles(), router).task(taskId);
+        String head = git.commitOf("refs/heads/" + pending.branch());
+        if (!head.equals(pending.commit())) {
+            throw KleiberException.failed("cannot approve " + taskId + ": its branch " + pending.branch() + " moved from "
+                    + pending.commit().substring(0, 12) + " (validated, the commit a review shows) to " + head.substring(0, 12)
+                    + " since; the approval would cover work nobody reviewed. Run it again (`kleiber reject " + taskId
+                    + " --feedback ...` then `kleiber resume`) so the new commit is validated and reviewed.");
+        }
+        TaskRecord record = store.tasks().find(runId, taskId).orElseThrow();
+        return switch (merger.merge(task, record.attempts())) {
+            case Merger.Result.Merged merged -> {
+                store.tasks().transition(runId, taskId, TaskState.MERGED, "approved by a person at "
+                        + pending.commit() + "; merged as " + merged.commit());
+                merger.record(task, record.tier().id());
+                Path worktree = project.layout().worktreesDir().resolve(taskId).toAbsolutePath().normalize();
+                if (git.worktrees().stream().anyMatch(w -> w.path().equals(worktree))) {
+                    git.removeWorktree(worktree);
+                }
+                yield merged.commit();
+            }
+            case Merger.Result.Conflicted conflicted -> {
+                merger.writeConflict(task, conflicted.files());
+                store.tasks().transition(runId, taskId, TaskState.BLOCKED, "merge conflict in "
+                        + String.join(", ", conflicted.files()));
+                throw KleiberException.failed("approved, but merging " + pending.branch() + " into main conflicts in "
+                        + String.join(", ", conflicted.files()) + "; the task is blocked (blocked/" + task.agent() + "/"
+                        + taskId + "-conflict.md)");
+            }
+        };
+    }
+
+    /** Sends the task back to the queue; its next attempt sees the feedback. */
+    public void reject(String runId, String taskId, String feedback) {
+        require(runId, taskId);
+        if (feedback.isBlank()) {
+            throw KleiberException.badInput("--feedback must say what to change");
+        }
+        store.events().append(runId, taskId, Conductor.FEEDBACK_EVENT, "A human reviewer rejected the previous attempt: "
+                + feedback.strip());
+        store.tasks().transition(runId, taskId, TaskState.QUEUED, "rejected in review: " + feedback.strip());
+    }
+
+    private Pending require(String runId, String taskId) {
+        TaskRecord record = store.tasks().find(runId, taskId)
+                .orElseThrow(() -> KleiberException.badInput("no task '" + taskId + "' in run '" + runId + "'"));
+        if (record.state() != TaskState.AWAITING_REVIEW) {
+            throw KleiberException.badInput(taskId + " is " + record.state().id() + ", not awaiting_review; `kleiber review` "
+                    + "lists the tasks waiting for a person");
+        }
+        return pending(RunPlan.load(store, runId, project.knownRoles(), router), record);
+    }
+
+    private Pending pending(RunPlan plan, TaskRecord record) {
+        RoutedTask task = plan.task(record.id());
+        String commit = store.events().ofRun(plan.runId()).stream()
+                .filter(e -> e.taskId().equals(record.id()) && e.kind().equals(Conductor.VALIDATED_EVENT))
+                .map(Event::detail).reduce((first, second) -> second)
+                .orElseThrow(() -> KleiberException.failed(record.id() + " awaits review but no validated commit is recorded"));
+        return new Pending(record.id(), record.agent(), task.task().title(), task.branch(), commit, task.reasons());
+    }
+
+    /** The run a command means: the one named, else the latest. */
+    public static String runId(Store store, Optional<String> named) {
+        if (named.isPresent()) {
+            store.runs().find(named.get()).orElseThrow(() -> KleiberException.badInput("no run '" + named.get() + "' in the store"));
+            return named.get();
+        }
+        List<dev.kleiber.store.Runs.RunRecord> runs = store.runs().all();
+        if (runs.isEmpty()) {
+            throw KleiberException.badInput("no run yet; start one with `kleiber run --plan FILE`");
+        }
+        return runs.getLast().id();
+    }
+}
