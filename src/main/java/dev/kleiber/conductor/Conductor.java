@@ -234,30 +234,28 @@ public final class Conductor {
     /** A worker: runs the claimed task, and again (or the next queued one) while it goes back to the queue. */
     private void work(Claim first, RunState state) {
         Optional<Claim> next = Optional.of(first);
-        while (next.isPresent()) {
-            Claim claim = next.get();
-            Optional<String> requeue;
-            try {
-                requeue = attempt(claim, state);
-            } catch (LeaseLostException e) {
-                listener.event(claim.task().id(), "stopped: " + e.getMessage());
-                requeue = Optional.empty();
-            } catch (RuntimeException e) {
-                requeue = Optional.empty();
-                failHard(claim, e);
+        try {
+            while (next.isPresent()) {
+                Claim claim = next.get();
+                boolean requeued = false;
+                try {
+                    requeued = attempt(claim, state);
+                } catch (LeaseLostException e) {
+                    listener.event(claim.task().id(), "stopped: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    failHard(claim, e);
+                }
+                synchronized (lock) {
+                    next = requeued && state.pause.isEmpty()
+                            ? store.tasks().claimNext(state.plan.runId(), holder, LEASE_TTL) : Optional.empty();
+                }
             }
+        } catch (RuntimeException e) {
+            listener.event("", "a worker stopped: " + e.getMessage());
+        } finally {
             synchronized (lock) {
-                next = Optional.empty();
-                if (requeue.isPresent()) {
-                    store.tasks().transition(claim, TaskState.QUEUED, requeue.get());
-                    if (state.pause.isEmpty()) {
-                        next = store.tasks().claimNext(state.plan.runId(), holder, LEASE_TTL);
-                    }
-                }
-                if (next.isEmpty()) {
-                    state.active--;
-                    lock.notifyAll();
-                }
+                state.active--;
+                lock.notifyAll();
             }
         }
     }
@@ -276,7 +274,12 @@ public final class Conductor {
      * One attempt at a claimed task. Returns the reason to put it back in the queue (a retry, an escalation, a
      * budget pause), or empty when the task reached its next resting state.
      */
-    private Optional<String> attempt(Claim claim, RunState state) {
+    private boolean attempt(Claim claim, RunState state) {
+        Optional<String> requeue = attemptOnce(claim, state);
+        return requeue.isPresent();
+    }
+
+    private Optional<String> attemptOnce(Claim claim, RunState state) {
         String runId = state.plan.runId();
         TaskRecord record = claim.task();
         RoutedTask task = state.plan.task(record.id());
@@ -291,7 +294,23 @@ public final class Conductor {
             return Optional.empty();
         }
         try (LeaseKeeper keeper = new LeaseKeeper(store.leases(), claim.lease(), LEASE_TTL, lost -> { })) {
-            Path worktree = prepareWorktree(task);
+            Optional<String> requeue = attemptIn(prepareWorktree(task), claim, task, tier, state);
+            if (requeue.isPresent()) {
+                // while the lease still holds: closing the keeper ends it
+                synchronized (lock) {
+                    store.tasks().transition(claim, TaskState.QUEUED, requeue.get());
+                }
+            }
+            return requeue;
+        } finally {
+            // the branch keeps the work; a later attempt, a review or a resume starts from it
+            removeWorktree(task);
+        }
+    }
+
+    private Optional<String> attemptIn(Path worktree, Claim claim, RoutedTask task, Tier tier, RunState state) {
+        String runId = state.plan.runId();
+        {
             TaskFile file = writeTaskFile(runId, task, tier, latestFeedback(runId, task.id()));
             listener.event(task.id(), "running: " + task.agent() + " on " + tier.id() + ", attempt " + claim.attempt());
             TaskRun run = runner.run(new TaskRunner.Assignment(file, role(task.agent()), tier,
