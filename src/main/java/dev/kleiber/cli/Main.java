@@ -19,6 +19,7 @@ import java.util.Optional;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 InitCommand.class,
+                AgentCommand.class,
                 ConfigCommand.class,
                 ProtocolCommand.class,
                 LintCommand.class,

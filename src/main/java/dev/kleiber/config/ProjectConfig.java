@@ -62,6 +62,14 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
         return Optional.ofNullable(agents.get(role));
     }
 
+    /** The project's definition of {@code role}, else the blueprint's own (as {@code kleiber init} writes it). */
+    public Optional<AgentDefinition> agentOrBlueprint(String role) {
+        return agent(role).or(() -> Roles.BLUEPRINT.contains(role)
+                ? Optional.of(new AgentDefinitionParser(new SafeYaml()).parse(
+                ProjectInitializer.template("agents/" + role + ".md"), Path.of(".kleiber/agents/" + role + ".md")))
+                : Optional.empty());
+    }
+
     public List<String> sortedRoles() {
         return knownRoles().stream().sorted().toList();
     }

@@ -163,6 +163,11 @@ public final class GitRepository {
         return ok(root, "diff", "--stat", "--patch", from, to);
     }
 
+    /** The files git tracks at {@code HEAD} of the main worktree, as paths relative to its root. */
+    public List<String> trackedFiles() {
+        return List.of(ok(root, "ls-files", "-z").split("\0")).stream().filter(path -> !path.isEmpty()).toList();
+    }
+
     /** The full message of a commit. */
     public String message(String commit) {
         return ok(root, "log", "-1", "--format=%B", commit);

@@ -1,0 +1,101 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.agent.CommandSandbox;
+import dev.kleiber.agent.SessionLimits;
+import dev.kleiber.config.KleiberConfig;
+import dev.kleiber.config.ProjectConfig;
+import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.ledger.BudgetGuard;
+import dev.kleiber.ledger.Ledger;
+import dev.kleiber.ledger.OrchestrationLog;
+import dev.kleiber.llm.AnthropicClient;
+import dev.kleiber.llm.AnthropicSettings;
+import dev.kleiber.llm.LlmClient;
+import dev.kleiber.llm.ScriptedClient;
+import dev.kleiber.store.LeaseKeeper;
+import dev.kleiber.store.Store;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything a command that runs agents needs, built from the project's configuration: the store, a lease
+ * for this process kept alive by heartbeat, the budget guard every call passes, the ledger, and the LLM
+ * client — the real API from {@code ANTHROPIC_API_KEY}, or a script replayed with no network. Closing it
+ * releases the lease (so its reservations stop counting) and the store.
+ */
+final class AgentRuntime implements AutoCloseable {
+    static final Duration LEASE_TTL = Duration.ofSeconds(60);
+
+    final ProjectConfig project;
+    final LedgerSettings ledgerSettings;
+    final Store store;
+    final LeaseKeeper lease;
+    final BudgetGuard budget;
+    final Ledger ledger;
+    final LlmClient client;
+    final OrchestrationLog orchestrationLog;
+
+    private AgentRuntime(ProjectConfig project, LedgerSettings ledgerSettings, Store store, LeaseKeeper lease,
+                         BudgetGuard budget, Ledger ledger, LlmClient client) {
+        this.project = project;
+        this.ledgerSettings = ledgerSettings;
+        this.store = store;
+        this.lease = lease;
+        this.budget = budget;
+        this.ledger = ledger;
+        this.client = client;
+        this.orchestrationLog = new OrchestrationLog(project.layout().orchestrationLog());
+    }
+
+    /** @param script a JSON Lines file of Messages API responses to replay instead of calling the API */
+    static AgentRuntime open(CliContext context, ProjectLayout layout, Optional<Path> script, PrintWriter err) {
+        ProjectConfig project = ProjectConfig.load(layout);
+        LedgerSettings settings = LedgerSettings.of(layout, project.settings(), Optional.empty());
+        Store store = Store.open(settings.store(), context.clock());
+        LeaseKeeper keeper = null;
+        try {
+            String holder = "kleiber-" + ProcessHandle.current().pid();
+            keeper = new LeaseKeeper(store.leases(), store.leases().acquire(holder, LEASE_TTL), LEASE_TTL,
+                    lost -> err.println("kleiber: " + lost.getMessage()));
+            BudgetGuard budget = new BudgetGuard(store, settings.prices(), settings.limits(), context.clock(),
+                    keeper.lease(), settings.alerts(err));
+            Ledger ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
+            LlmClient client = script.isPresent() ? ScriptedClient.load(script.get(), budget)
+                    : AnthropicClient.create(AnthropicSettings.fromEnv(context.env()), budget, context.clock());
+            return new AgentRuntime(project, settings, store, keeper, budget, ledger, client);
+        } catch (RuntimeException e) {
+            if (keeper != null) {
+                keeper.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    CommandSandbox.Settings sandbox() {
+        CommandSandbox.Mode mode = project.settings().sandbox() == KleiberConfig.Sandbox.NONE
+                ? CommandSandbox.Mode.NONE : CommandSandbox.Mode.BWRAP;
+        return CommandSandbox.Settings.defaults().withMode(mode);
+    }
+
+    SessionLimits limits() {
+        KleiberConfig.AgentLimits agent = project.settings().agent();
+        return SessionLimits.of(agent.maxTurns(), agent.maxOutputTokens());
+    }
+
+    boolean scripted() {
+        return client instanceof ScriptedClient;
+    }
+
+    @Override
+    public void close() {
+        if (client instanceof AnthropicClient anthropic) {
+            anthropic.close();
+        }
+        lease.close();
+        store.close();
+    }
+}
