@@ -3,6 +3,7 @@ package dev.kleiber.cli;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.conductor.RunOutcome;
+import dev.kleiber.config.ProjectLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,14 +34,15 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
-        try (RunSetup setup = new RunSetup(context)) {
-            String runId = ReviewDesk.runId(setup.store, run);
+        ProjectLayout layout = ProjectLayout.require(context.workingDir());
+        try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.map(context::resolve),
+                spec.commandLine().getErr())) {
+            String runId = ReviewDesk.runId(runtime.store, run);
             PrintWriter out = spec.commandLine().getOut();
             out.println("resuming run " + runId);
-            Conductor conductor = setup.conductor(script.map(context::resolve), spec.commandLine().getErr(),
-                    RunCommand.printer(out, context));
-            RunOutcome outcome = conductor.resume(runId, RunCommand.workers(workers, setup.project.settings().workers()));
-            return RunCommand.report(out, outcome, setup.store.tasks().ofRun(runId));
+            Conductor conductor = RunSetup.conductor(runtime, context, RunCommand.printer(out, context));
+            RunOutcome outcome = conductor.resume(runId, RunCommand.workers(workers, runtime.project.settings().workers()));
+            return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId));
         }
     }
 }

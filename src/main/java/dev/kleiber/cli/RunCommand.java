@@ -3,6 +3,7 @@ package dev.kleiber.cli;
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.RunOutcome;
+import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.plan.InvalidPlanException;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileParser;
@@ -53,23 +54,25 @@ final class RunCommand implements Callable<Integer> {
         CliContext context = CliContext.of(spec);
         Path file = context.resolve(plan);
         String text = read(file);
-        try (RunSetup setup = new RunSetup(context)) {
+        ProjectLayout layout = ProjectLayout.require(context.workingDir());
+        try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.map(context::resolve),
+                spec.commandLine().getErr())) {
             Plan parsed;
             try {
-                parsed = new PlanFileParser(new SafeYaml(), setup.project.knownRoles()).parse(text, plan);
+                parsed = new PlanFileParser(new SafeYaml(), runtime.project.knownRoles()).parse(text, plan);
             } catch (InvalidPlanException e) {
                 PrintWriter err = spec.commandLine().getErr();
                 e.problems().stream().map(PlanProblem::toString).forEach(err::println);
                 err.println("kleiber: " + plan + " is not a valid plan");
                 return KleiberException.BAD_INPUT;
             }
-            String runId = newRunId(setup, context);
+            String runId = newRunId(runtime, context);
             PrintWriter out = spec.commandLine().getOut();
             out.println("run " + runId + ": " + parsed.tasks().size() + " tasks from " + plan);
-            Conductor conductor = setup.conductor(script.map(context::resolve), spec.commandLine().getErr(), printer(out, context));
+            Conductor conductor = RunSetup.conductor(runtime, context, printer(out, context));
             RunOutcome outcome = conductor.start(runId, "plan " + plan, parsed, text,
-                    workers(workers, setup.project.settings().workers()));
-            return report(out, outcome, setup.store.tasks().ofRun(runId));
+                    workers(workers, runtime.project.settings().workers()));
+            return report(out, outcome, runtime.store.tasks().ofRun(runId));
         }
     }
 
@@ -81,10 +84,10 @@ final class RunCommand implements Callable<Integer> {
         return n;
     }
 
-    private static String newRunId(RunSetup setup, CliContext context) {
+    private static String newRunId(AgentRuntime runtime, CliContext context) {
         String base = RUN_ID.format(context.clock().instant());
         String id = base;
-        for (int n = 2; setup.store.runs().find(id).isPresent(); n++) {
+        for (int n = 2; runtime.store.runs().find(id).isPresent(); n++) {
             id = base + "-" + n;
         }
         return id;

@@ -6,29 +6,17 @@ import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.git.GitRepository;
-import dev.kleiber.ledger.BudgetGuard;
 import dev.kleiber.ledger.Ledger;
-import dev.kleiber.llm.AnthropicClient;
-import dev.kleiber.llm.AnthropicSettings;
-import dev.kleiber.llm.LlmClient;
-import dev.kleiber.llm.ScriptedClient;
 import dev.kleiber.routing.Router;
-import dev.kleiber.store.LeaseKeeper;
 import dev.kleiber.store.Store;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What the conductor's commands share: the project, its store and ledger, git, the router; for a run also
- * the budget guard under a process lease (its reservations die with the process) and the LLM client, the
- * scripted one when {@code --script} is given.
+ * What the review and status commands share: the project, its store and ledger, git and the router. A run
+ * uses {@link AgentRuntime} instead, which adds the process lease, the budget guard and the LLM client.
  */
 final class RunSetup implements AutoCloseable {
-    private static final Duration PROCESS_LEASE = Duration.ofSeconds(60);
-
     final CliContext context;
     final ProjectConfig project;
     final LedgerSettings settings;
@@ -36,8 +24,6 @@ final class RunSetup implements AutoCloseable {
     final Ledger ledger;
     final GitRepository git;
     final Router router;
-    private Optional<LeaseKeeper> processLease = Optional.empty();
-    private Optional<LlmClient> client = Optional.empty();
 
     RunSetup(CliContext context) {
         this.context = context;
@@ -50,16 +36,12 @@ final class RunSetup implements AutoCloseable {
         this.router = new Router(RoutingPolicies.load(Optional.of(layout)));
     }
 
-    Conductor conductor(Optional<Path> script, PrintWriter err, Conductor.Listener listener) {
-        LeaseKeeper keeper = new LeaseKeeper(store.leases(), store.leases().acquire("kleiber-run-"
-                + ProcessHandle.current().pid(), PROCESS_LEASE), PROCESS_LEASE, lost -> { });
-        processLease = Optional.of(keeper);
-        BudgetGuard budget = new BudgetGuard(store, settings.prices(), settings.limits(), context.clock(), keeper.lease(),
-                settings.alerts(err));
-        LlmClient llm = script.<LlmClient>map(s -> ScriptedClient.load(s, budget)).orElseGet(() -> AnthropicClient.create(
-                AnthropicSettings.fromEnv(context.env()), budget, context.clock()));
-        client = Optional.of(llm);
-        return new Conductor(store, ledger, llm, git, project, router, context.env(), context.clock(), listener);
+    /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
+    static Conductor conductor(AgentRuntime runtime, CliContext context, Conductor.Listener listener) {
+        ProjectLayout layout = runtime.project.layout();
+        return new Conductor(runtime.store, runtime.ledger, runtime.client,
+                new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge")), runtime.project,
+                new Router(RoutingPolicies.load(Optional.of(layout))), context.env(), context.clock(), listener);
     }
 
     ReviewDesk reviewDesk() {
@@ -68,16 +50,6 @@ final class RunSetup implements AutoCloseable {
 
     @Override
     public void close() {
-        client.ifPresent(c -> {
-            if (c instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // closing an HTTP client loses nothing
-                }
-            }
-        });
-        processLease.ifPresent(LeaseKeeper::close);
         store.close();
     }
 }
