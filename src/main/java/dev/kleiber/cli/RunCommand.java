@@ -2,6 +2,13 @@ package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.Planner;
+import dev.kleiber.conductor.RepositoryOverview;
+import dev.kleiber.config.AgentDefinition;
+import dev.kleiber.git.GitRepository;
+import dev.kleiber.plan.PlanFileWriter;
+import dev.kleiber.routing.Roles;
+import dev.kleiber.routing.Tier;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.plan.InvalidPlanException;
@@ -13,6 +20,7 @@ import dev.kleiber.yaml.SafeYaml;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -27,9 +35,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code kleiber run --plan FILE}: executes a plan end to end and says what waits for whom. */
+/** {@code kleiber run "REQUEST" | --plan FILE}: plans (or loads) and executes a plan end to end. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a plan: route its tasks, run agents in parallel in their own worktrees, validate, stop "
+        description = {"Plan a REQUEST (the conductor drafts on Opus, the architect reviews) or load --plan FILE; then "
+                + "run the plan: route its tasks, run agents in parallel in their own worktrees, validate, stop "
                 + "forced-review tasks for a person, merge the rest into main and document it. Prints one line per "
                 + "event and, at the end, what waits for whom. Exit 0 unless a task failed."})
 final class RunCommand implements Callable<Integer> {
@@ -39,7 +48,10 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--plan", required = true, paramLabel = "FILE", description = "The plan (YAML with a 'tasks:' list).")
+    @Parameters(arity = "0..1", paramLabel = "REQUEST", description = "The feature request to plan and run.")
+    String request;
+
+    @Option(names = "--plan", paramLabel = "FILE", description = "A plan (YAML with a 'tasks:' list) instead of a REQUEST.")
     String plan;
 
     @Option(names = "--workers", paramLabel = "N", description = "Agents in parallel (default: concurrency.workers).")
@@ -52,28 +64,56 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
-        Path file = context.resolve(plan);
-        String text = read(file);
+        if ((plan == null) == (request == null || request.isBlank())) {
+            throw KleiberException.badInput("say what to do: kleiber run \"REQUEST\", or kleiber run --plan FILE");
+        }
+        String text = plan == null ? "" : read(context.resolve(plan));
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
         try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.map(context::resolve),
                 spec.commandLine().getErr())) {
-            Plan parsed;
-            try {
-                parsed = new PlanFileParser(new SafeYaml(), runtime.project.knownRoles()).parse(text, plan);
-            } catch (InvalidPlanException e) {
-                PrintWriter err = spec.commandLine().getErr();
-                e.problems().stream().map(PlanProblem::toString).forEach(err::println);
-                err.println("kleiber: " + plan + " is not a valid plan");
-                return KleiberException.BAD_INPUT;
-            }
-            String runId = newRunId(runtime, context);
             PrintWriter out = spec.commandLine().getOut();
-            out.println("run " + runId + ": " + parsed.tasks().size() + " tasks from " + plan);
+            String runId = newRunId(runtime, context);
+            Plan parsed;
+            if (plan == null) {
+                parsed = planRequest(runtime, layout, runId, out);
+                text = new PlanFileWriter().write(parsed);
+            } else {
+                try {
+                    parsed = new PlanFileParser(new SafeYaml(), runtime.project.knownRoles()).parse(text, plan);
+                } catch (InvalidPlanException e) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    e.problems().stream().map(PlanProblem::toString).forEach(err::println);
+                    err.println("kleiber: " + plan + " is not a valid plan");
+                    return KleiberException.BAD_INPUT;
+                }
+            }
+            if (runtime.scripted()) {
+                out.println("SCRIPTED: the model's answers are replayed from " + script.get() + ". To run for real: "
+                        + "ANTHROPIC_API_KEY=... kleiber run \"REQUEST\"");
+            }
+            out.println("run " + runId + ": " + parsed.tasks().size() + " tasks from "
+                    + (plan == null ? "the conductor's plan" : plan));
             Conductor conductor = RunSetup.conductor(runtime, context, printer(out, context));
-            RunOutcome outcome = conductor.start(runId, "plan " + plan, parsed, text,
+            RunOutcome outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text,
                     workers(workers, runtime.project.settings().workers()));
             return report(out, outcome, runtime.store.tasks().ofRun(runId));
         }
+    }
+
+    /** The conductor drafts a plan for the request and the architect reviews it, both on the Opus tier's model. */
+    private Plan planRequest(AgentRuntime runtime, ProjectLayout layout, String runId, PrintWriter out) {
+        String opus = runtime.project.settings().modelFor(Tier.OPUS);
+        String conductorPrompt = runtime.project.agentOrBlueprint(Roles.CONDUCTOR).map(AgentDefinition::prompt).orElseThrow();
+        String architectPrompt = runtime.project.agentOrBlueprint(Roles.ARCHITECT).map(AgentDefinition::prompt).orElseThrow();
+        out.println("planning: the conductor drafts a plan on " + opus + ", the architect reviews it");
+        out.flush();
+        Planner.Result result = new Planner(runtime.client, opus, opus, runtime.project.knownRoles(), 2,
+                runtime.project.settings().agent().maxOutputTokens()).plan(runId, request,
+                RepositoryOverview.of(new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"))),
+                conductorPrompt, architectPrompt);
+        result.feedback().forEach(feedback -> out.println("  architect asked for changes: " + feedback));
+        out.println("  plan approved after " + result.reviews() + " review round" + (result.reviews() == 1 ? "" : "s"));
+        return result.plan();
     }
 
     static int workers(Optional<Integer> option, int configured) {
