@@ -1,2 +1,2 @@
-/** The run: routes and records a plan, schedules its tasks on parallel workers, validates, gates review, merges, documents and resumes. */
+/** The run: plans a request (conductor drafts, architect reviews), routes and records the plan, schedules its tasks on parallel workers, validates, gates review, merges, documents and resumes. */
 package dev.kleiber.conductor;
