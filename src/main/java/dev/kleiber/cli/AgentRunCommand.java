@@ -89,7 +89,8 @@ final class AgentRunCommand implements Callable<Integer> {
             String modelId = runtime.project.settings().modelFor(tier);
             Workspace workspace = workspace(layout, task);
             int attempt = nextAttempt(workspace.git(), task.id());
-            String runId = newRunId(runtime, context, task.id());
+            String runId = runtime.freshRunId("agent-" + context.clock().instant().atZone(java.time.ZoneOffset.UTC)
+                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + task.id());
             runtime.store.runs().create(runId, "kleiber agent run " + taskFile);
             if (runtime.scripted() && !json) {
                 out.println("SCRIPTED: the model's answers are replayed from " + script + ", not produced by a model. "
@@ -117,17 +118,6 @@ final class AgentRunCommand implements Callable<Integer> {
             }
             return run.outcome() instanceof SessionOutcome.Completed ? 0 : KleiberException.FAILED;
         }
-    }
-
-    /** agent-{time}-{task}, with a counter when the same task ran within the same second. */
-    private static String newRunId(AgentRuntime runtime, CliContext context, String taskId) {
-        String base = "agent-" + context.clock().instant().atZone(java.time.ZoneOffset.UTC)
-                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + taskId;
-        String id = base;
-        for (int n = 2; runtime.store.runs().find(id).isPresent(); n++) {
-            id = base + "-" + n;
-        }
-        return id;
     }
 
     private record Workspace(Path path, GitRepository git, Optional<String> branch) {

@@ -86,6 +86,15 @@ final class AgentRuntime implements AutoCloseable {
         return SessionLimits.of(agent.maxTurns(), agent.maxOutputTokens());
     }
 
+    /** {@code base}, or {@code base-2}, {@code base-3}… when a run of that id exists (ids have second resolution). */
+    String freshRunId(String base) {
+        String id = base;
+        for (int n = 2; store.runs().find(id).isPresent(); n++) {
+            id = base + "-" + n;
+        }
+        return id;
+    }
+
     boolean scripted() {
         return client instanceof ScriptedClient;
     }

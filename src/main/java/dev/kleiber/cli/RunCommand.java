@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
         try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.map(context::resolve),
                 spec.commandLine().getErr())) {
             PrintWriter out = spec.commandLine().getOut();
-            String runId = newRunId(runtime, context);
+            String runId = runtime.freshRunId(RUN_ID.format(context.clock().instant()));
             Plan parsed;
             if (plan == null) {
                 parsed = planRequest(runtime, layout, runId, out);
@@ -122,15 +122,6 @@ final class RunCommand implements Callable<Integer> {
             throw KleiberException.badInput("--workers must be at least 1; found " + n);
         }
         return n;
-    }
-
-    private static String newRunId(AgentRuntime runtime, CliContext context) {
-        String base = RUN_ID.format(context.clock().instant());
-        String id = base;
-        for (int n = 2; runtime.store.runs().find(id).isPresent(); n++) {
-            id = base + "-" + n;
-        }
-        return id;
     }
 
     static Conductor.Listener printer(PrintWriter out, CliContext context) {
