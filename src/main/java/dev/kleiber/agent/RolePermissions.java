@@ -3,7 +3,6 @@ package dev.kleiber.agent;
 import dev.kleiber.KleiberException;
 import dev.kleiber.routing.Roles;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

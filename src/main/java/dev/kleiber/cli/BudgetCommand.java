@@ -13,7 +13,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;

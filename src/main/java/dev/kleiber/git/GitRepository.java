@@ -2,19 +2,11 @@ package dev.kleiber.git;
 
 import dev.kleiber.KleiberException;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A repository driven through the {@code git} command line. Kleiber's own git calls run with hooks
@@ -24,8 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GitRepository {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
-    private static final List<String> SCRUBBED_ENV = List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-            "GIT_OBJECT_DIRECTORY", "GIT_CEILING_DIRECTORIES", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN");
 
     private final Path root;
     private final Path mergeWorktree;
@@ -44,7 +34,7 @@ public final class GitRepository {
         this.root = root.toAbsolutePath().normalize();
         this.mergeWorktree = mergeWorktree.toAbsolutePath().normalize();
         this.timeout = timeout;
-        Result top = run(this.root, List.of("rev-parse", "--show-toplevel"), Optional.empty());
+        GitProcess.Result top = run(this.root, List.of("rev-parse", "--show-toplevel"), Optional.empty());
         if (top.exitCode() != 0) {
             throw KleiberException.badInput(this.root + " is not a git repository: " + top.err().strip());
         }
@@ -62,7 +52,7 @@ public final class GitRepository {
     }
 
     public Optional<String> currentBranch(Path worktree) {
-        Result result = run(worktree, List.of("symbolic-ref", "--quiet", "--short", "HEAD"), Optional.empty());
+        GitProcess.Result result = run(worktree, List.of("symbolic-ref", "--quiet", "--short", "HEAD"), Optional.empty());
         return result.exitCode() == 0 ? Optional.of(result.out().strip()) : Optional.empty();
     }
 
@@ -77,7 +67,7 @@ public final class GitRepository {
 
     /** Is {@code ancestor} reachable from {@code descendant}? */
     public boolean isAncestor(String ancestor, String descendant) {
-        Result result = run(root, List.of("merge-base", "--is-ancestor", ancestor, descendant), Optional.empty());
+        GitProcess.Result result = run(root, List.of("merge-base", "--is-ancestor", ancestor, descendant), Optional.empty());
         if (result.exitCode() > 1) {
             throw failure(List.of("merge-base", "--is-ancestor", ancestor, descendant), result);
         }
@@ -132,7 +122,7 @@ public final class GitRepository {
     /** Stages everything in {@code worktree} and commits it; empty when there was nothing to commit. */
     public Optional<String> commitAll(Path worktree, CommitMessage message) {
         ok(worktree, "add", "--all");
-        Result staged = run(worktree, List.of("diff", "--cached", "--quiet"), Optional.empty());
+        GitProcess.Result staged = run(worktree, List.of("diff", "--cached", "--quiet"), Optional.empty());
         if (staged.exitCode() == 0) {
             return Optional.empty();
         }
@@ -191,7 +181,7 @@ public final class GitRepository {
         prepareMergeWorktree(before);
         List<String> merge = new ArrayList<>(identity);
         merge.addAll(List.of("merge", "--no-ff", "--no-verify", "--quiet", "-m", message.text(), branch));
-        Result merged = run(mergeWorktree, merge, Optional.empty());
+        GitProcess.Result merged = run(mergeWorktree, merge, Optional.empty());
         if (merged.exitCode() != 0) {
             List<String> conflicted = ok(mergeWorktree, "diff", "--name-only", "--diff-filter=U").lines().toList();
             run(mergeWorktree, List.of("merge", "--abort"), Optional.empty());
@@ -221,7 +211,7 @@ public final class GitRepository {
         Optional<Worktree> checkedOut = worktrees().stream()
                 .filter(w -> w.branch().equals(Optional.of(target))).findFirst();
         if (checkedOut.isPresent()) {
-            Result ff = run(checkedOut.get().path(), List.of("merge", "--ff-only", "--quiet", after), Optional.empty());
+            GitProcess.Result ff = run(checkedOut.get().path(), List.of("merge", "--ff-only", "--quiet", after), Optional.empty());
             if (ff.exitCode() != 0) {
                 throw KleiberException.failed("the merge into " + target + " is ready (" + after.substring(0, 12)
                         + ") but " + checkedOut.get().path() + " could not be fast-forwarded to it: "
@@ -237,66 +227,20 @@ public final class GitRepository {
         return check(list, run(dir, list, Optional.empty())).out();
     }
 
-    private static Result check(List<String> args, Result result) {
+    private static GitProcess.Result check(List<String> args, GitProcess.Result result) {
         if (result.exitCode() != 0) {
             throw failure(args, result);
         }
         return result;
     }
 
-    private static KleiberException failure(List<String> args, Result result) {
+    private static KleiberException failure(List<String> args, GitProcess.Result result) {
         String detail = result.err().isBlank() ? result.out().strip() : result.err().strip();
         return KleiberException.failed("git " + String.join(" ", args) + " failed (exit " + result.exitCode()
                 + "): " + detail);
     }
 
-    record Result(int exitCode, String out, String err) {
-    }
-
-    private Result run(Path dir, List<String> args, Optional<String> input) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "core.hooksPath=/dev/null",
-                "-c", "commit.gpgsign=false", "-c", "core.quotepath=off", "-c", "advice.detachedHead=false"));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        Map<String, String> env = builder.environment();
-        SCRUBBED_ENV.forEach(env::remove);
-        env.put("GIT_TERMINAL_PROMPT", "0");
-        env.put("LC_ALL", "C");
-        try {
-            Process process = builder.start();
-            CompletableFuture<String> out = drain(process.getInputStream());
-            CompletableFuture<String> err = drain(process.getErrorStream());
-            try (OutputStream stdin = process.getOutputStream()) {
-                if (input.isPresent()) {
-                    stdin.write(input.get().getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw KleiberException.failed("git " + String.join(" ", args) + " did not finish within "
-                        + timeout.toSeconds() + " s");
-            }
-            return new Result(process.exitValue(), out.get(), err.get());
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot run git (is it installed?): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw KleiberException.failed("interrupted while running git " + String.join(" ", args), e);
-        } catch (ExecutionException e) {
-            throw KleiberException.failed("cannot read git's output: " + e.getCause(), e);
-        }
-    }
-
-    private static CompletableFuture<String> drain(InputStream stream) {
-        CompletableFuture<String> text = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (stream) {
-                text.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                text.completeExceptionally(e);
-            }
-        });
-        return text;
+    private GitProcess.Result run(Path dir, List<String> args, Optional<String> input) {
+        return GitProcess.run(dir, args, input, timeout);
     }
 }

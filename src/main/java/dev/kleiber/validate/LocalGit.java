@@ -1,22 +1,19 @@
 package dev.kleiber.validate;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.git.GitProcess;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** What the linter asks git: the local branch names and which files git does not ignore. Read-only. */
 public final class LocalGit {
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final Path root;
 
     public LocalGit(Path root) {
@@ -53,43 +50,10 @@ public final class LocalGit {
     }
 
     private String run(String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-C", root.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
-        builder.environment().put("GIT_OPTIONAL_LOCKS", "0");
-        builder.environment().put("GIT_TERMINAL_PROMPT", "0");
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot run git: " + e.getMessage(), e);
+        GitProcess.Result result = GitProcess.run(root, List.of(args), Optional.empty(), TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw KleiberException.failed("git " + args[0] + " failed in " + root + ": " + result.err().strip());
         }
-        try {
-            process.getOutputStream().close();
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-            String out = readAll(process.getInputStream());
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw KleiberException.failed("git " + args[0] + " did not finish within " + TIMEOUT_SECONDS + " s");
-            }
-            if (process.exitValue() != 0) {
-                throw KleiberException.failed("git " + args[0] + " failed in " + root + ": " + err.join().strip());
-            }
-            return out;
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot run git: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw KleiberException.failed("interrupted while running git " + args[0]);
-        }
-    }
-
-    private static String readAll(java.io.InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return result.out();
     }
 }
