@@ -119,9 +119,16 @@ public final class GitRepository {
         return worktrees;
     }
 
-    /** Stages everything in {@code worktree} and commits it; empty when there was nothing to commit. */
+    /**
+     * Stages everything in {@code worktree} and commits it; empty when there was nothing to commit. A git
+     * repository nested in the worktree (a command can {@code git init} one) is left out: it would land on
+     * main as a gitlink to commits nobody reviewed.
+     */
     public Optional<String> commitAll(Path worktree, CommitMessage message) {
         ok(worktree, "add", "--all");
+        for (String gitlink : newGitlinks(worktree)) {
+            ok(worktree, "reset", "--quiet", "--", gitlink);
+        }
         GitProcess.Result staged = run(worktree, List.of("diff", "--cached", "--quiet"), Optional.empty());
         if (staged.exitCode() == 0) {
             return Optional.empty();
@@ -130,6 +137,19 @@ public final class GitRepository {
         commit.addAll(List.of("commit", "--quiet", "--no-verify", "--file", "-"));
         check(commit, run(worktree, commit, Optional.of(message.text())));
         return Optional.of(ok(worktree, "rev-parse", "HEAD").strip());
+    }
+
+    /** Paths staged in {@code worktree} as new nested repositories (mode 160000). */
+    private List<String> newGitlinks(Path worktree) {
+        List<String> links = new ArrayList<>();
+        for (String entry : ok(worktree, "diff", "--cached", "--raw", "--no-renames", "-z").split("\0:")) {
+            String[] fields = entry.replaceFirst("^:", "").split("\0", 2);
+            String[] modes = fields[0].split(" ");
+            if (fields.length == 2 && modes.length > 1 && modes[1].equals("160000")) {
+                links.add(fields[1].replaceFirst("\0$", ""));
+            }
+        }
+        return links;
     }
 
     /** What changed between two commits, by file. */
