@@ -3,6 +3,7 @@ package dev.kleiber.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.NodeShop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
+import static dev.kleiber.testutil.NodeShop.BROKEN_SUM;
+import static dev.kleiber.testutil.NodeShop.SUM;
+import static dev.kleiber.testutil.NodeShop.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -19,42 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * validation command, run under bwrap with the validator's rights.
  */
 class ValidateCommandTest {
-    static final String SUM = "export function sum(a, b) {\n  return a + b;\n}\n";
-    static final String BROKEN_SUM = "export function sum(a, b) {\n  return a - b;\n}\n";
-    static final String SUM_TEST = """
-            import { test } from 'node:test';
-            import assert from 'node:assert/strict';
-            import { sum } from './sum.js';
-
-            test('sum adds two numbers', () => {
-              assert.equal(sum(2, 3), 5);
-            });
-            """;
-
     @TempDir
     Path tmp;
-
-    /** A Node project under Kleiber, committed on main, whose {@code node --test} passes. */
-    static Path nodeProject(Path dir) throws IOException {
-        Path repo = GitRepos.init(dir);
-        write(repo, "package.json", "{\"name\": \"shop\", \"type\": \"module\", \"private\": true}\n");
-        write(repo, "src/services/sum.js", SUM);
-        write(repo, "src/services/sum.test.js", SUM_TEST);
-        Cli.Result init = new Cli(repo).run("init");
-        assertThat(init.exitCode()).as(init.err()).isZero();
-        Path config = repo.resolve(".kleiber/kleiber.yaml");
-        Files.writeString(config, Files.readString(config)
-                .replace("commands: []", "commands: [{name: test, run: \"node --test\", timeout: 60}]"));
-        GitRepos.git(repo, "add", "-A");
-        GitRepos.git(repo, "commit", "-q", "-m", "a tiny shop under kleiber");
-        return repo;
-    }
-
-    static void write(Path root, String path, String text) throws IOException {
-        Path file = root.resolve(path);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
-    }
 
     private static Cli cli(Path repo) {
         return new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC()));
@@ -62,7 +32,7 @@ class ValidateCommandTest {
 
     @Test
     void aPassingMainExitsZeroAndWritesTheReport() throws IOException {
-        Path repo = nodeProject(tmp.resolve("shop"));
+        Path repo = NodeShop.create(tmp.resolve("shop"));
         String head = GitRepos.git(repo, "rev-parse", "main").strip();
 
         Cli.Result result = cli(repo.resolve("src")).run("validate");
@@ -84,7 +54,7 @@ class ValidateCommandTest {
 
     @Test
     void aFailingTestOnMainExitsOneNamingTheCheckAndTheReportSaysWhy() throws IOException {
-        Path repo = nodeProject(tmp.resolve("shop"));
+        Path repo = NodeShop.create(tmp.resolve("shop"));
         write(repo, "src/services/sum.js", BROKEN_SUM);
         write(repo, "src/components/user-card.tsx", "export const UserCard = () => null;\n");
         GitRepos.git(repo, "add", "-A");
@@ -108,7 +78,7 @@ class ValidateCommandTest {
 
     @Test
     void uncommittedEditsInTheCheckoutDoNotCount() throws IOException {
-        Path repo = nodeProject(tmp.resolve("shop"));
+        Path repo = NodeShop.create(tmp.resolve("shop"));
         write(repo, "src/services/sum.js", BROKEN_SUM);
         write(repo, "src/services/bad_name.ts", "export const x = 1;\n");
 
@@ -129,7 +99,7 @@ class ValidateCommandTest {
 
     @Test
     void mainIsValidatedWhicheverBranchIsCheckedOut() throws IOException {
-        Path repo = nodeProject(tmp.resolve("shop"));
+        Path repo = NodeShop.create(tmp.resolve("shop"));
         GitRepos.git(repo, "checkout", "-q", "-b", "feature/t1-break-sum");
         write(repo, "src/services/sum.js", BROKEN_SUM);
         GitRepos.git(repo, "commit", "-q", "-am", "break sum on a branch");
@@ -142,9 +112,8 @@ class ValidateCommandTest {
 
     @Test
     void jsonIsOneDocument() throws IOException {
-        Path repo = nodeProject(tmp.resolve("shop"));
-        write(repo, "src/services/sum.js", BROKEN_SUM);
-        GitRepos.git(repo, "commit", "-q", "-am", "break sum");
+        Path repo = NodeShop.create(tmp.resolve("shop"));
+        NodeShop.breakMain(repo);
 
         Cli.Result result = cli(repo).run("validate", "--json");
 
@@ -174,7 +143,7 @@ class ValidateCommandTest {
 
     @Test
     void aBadSettingIsBadInputNamingTheLine() throws IOException {
-        Path repo = nodeProject(tmp.resolve("shop"));
+        Path repo = NodeShop.create(tmp.resolve("shop"));
         Path config = repo.resolve(".kleiber/kleiber.yaml");
         Files.writeString(config, Files.readString(config).replace("main_every: 30m", "main_every: soon"));
         int line = Files.readString(config).substring(0, Files.readString(config).indexOf("main_every: soon"))
