@@ -98,6 +98,21 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aWorktreeLeftByAKilledValidationIsRemovedByTheNext() throws Exception {
+        Path repo = NodeShop.create(tmp.resolve("shop"));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path abandoned = repo.resolve(".kleiber/worktrees/_main-" + gone.pid() + "-123");
+        GitRepos.git(repo, "worktree", "add", "-q", "--detach", abandoned.toString(), "main");
+
+        Cli.Result result = cli(repo).run("validate");
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(abandoned).doesNotExist();
+        assertThat(GitRepos.git(repo, "worktree", "list").lines()).hasSize(1);
+    }
+
+    @Test
     void mainIsValidatedWhicheverBranchIsCheckedOut() throws IOException {
         Path repo = NodeShop.create(tmp.resolve("shop"));
         GitRepos.git(repo, "checkout", "-q", "-b", "feature/t1-break-sum");
