@@ -46,13 +46,14 @@ final class ValidateCommand implements Callable<Integer> {
         GitRepository git = new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"));
         MainValidation validation = new MainValidation(git, project, context.env(), context.clock());
         PrintWriter out = spec.commandLine().getOut();
+        String commit = validation.mainCommit();
         if (!json) {
-            out.println("validating main at " + validation.mainCommit().substring(0, 12) + " in a fresh worktree"
+            out.println("validating main at " + commit.substring(0, 12) + " in a fresh worktree"
                     + (project.settings().validate().commands().isEmpty()
                     ? " (no validate.commands in .kleiber/kleiber.yaml: only Kleiber's own checks run)" : ""));
             out.flush();
         }
-        ValidationReport report = validation.validate();
+        ValidationReport report = validation.validate(commit);
         if (json) {
             out.println(Json.write(json(report)));
         } else {

@@ -57,12 +57,16 @@ public final class MainValidation {
         return git.commitOf("refs/heads/" + Merger.MAIN);
     }
 
-    /**
-     * Checks main's last commit and writes the report. Interrupting the calling thread stops a running command
-     * (the sandbox kills it) and throws; the worktree is removed either way.
-     */
+    /** Checks the commit main points at now: see {@link #validate(String)}. */
     public ValidationReport validate() {
-        String commit = mainCommit();
+        return validate(mainCommit());
+    }
+
+    /**
+     * Checks {@code commit} (of main) and writes the report. Interrupting the calling thread stops a running
+     * command (the sandbox kills it) and throws; the worktree is removed either way.
+     */
+    public ValidationReport validate(String commit) {
         removeAbandonedWorktrees();
         Worktree worktree = addWorktree(commit);
         ValidationReport report;

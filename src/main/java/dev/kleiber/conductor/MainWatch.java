@@ -100,7 +100,7 @@ public final class MainWatch implements AutoCloseable {
     }
 
     /** {@code passed at 3f2a9c1d0e4b} or {@code failed at 3f2a9c1d0e4b: test (`npm test` exited with 1); naming (...)}. */
-    static String describe(ValidationReport report) {
+    private static String describe(ValidationReport report) {
         String at = " at " + report.commit().map(MainWatch::shortCommit).orElse("?");
         return report.passed() ? "passed" + at
                 : "failed" + at + ": " + failures(report) + "; see " + report.fileName();
