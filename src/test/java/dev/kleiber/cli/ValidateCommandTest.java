@@ -77,6 +77,22 @@ class ValidateCommandTest {
     }
 
     @Test
+    void validationCommandsMayWriteBuildOutputsAndTheirCoverageReportIsRead() throws IOException {
+        Path repo = NodeShop.create(tmp.resolve("shop"));
+        Path config = repo.resolve(".kleiber/kleiber.yaml");
+        Files.writeString(config, Files.readString(config).replace("run: \"node --test\"",
+                "run: \"node --test && mkdir -p target coverage && echo built > target/app.txt"
+                        + " && printf 'SF:src/services/sum.js\\\\nDA:1,1\\\\nDA:2,1\\\\nDA:3,0\\\\nend_of_record\\\\n'"
+                        + " > coverage/lcov.info\""));
+        GitRepos.git(repo, "commit", "-q", "-am", "the tests write a build output and a coverage report");
+
+        Cli.Result result = cli(repo).run("validate");
+
+        assertThat(result.out()).contains("  [PASS] test (").contains("  [FAIL] coverage (").contains("coverage/lcov.info 66.6% (threshold 80%)");
+        assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(1);
+    }
+
+    @Test
     void uncommittedEditsInTheCheckoutDoNotCount() throws IOException {
         Path repo = NodeShop.create(tmp.resolve("shop"));
         write(repo, "src/services/sum.js", BROKEN_SUM);
