@@ -16,6 +16,8 @@ import dev.kleiber.plan.InvalidPlanException;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileParser;
 import dev.kleiber.plan.PlanFileWriter;
+import dev.kleiber.protocol.FileLocation;
+import dev.kleiber.protocol.Kind;
 import dev.kleiber.protocol.TaskFile;
 import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Router;
@@ -127,18 +129,23 @@ final class PlanCommand implements Callable<Integer> {
         CostEstimator estimator = new CostEstimator(ledger.prices(), ledger.models());
 
         List<String> written = new ArrayList<>();
+        List<Boolean> replaced = new ArrayList<>();
         Optional<Path> planFile = Optional.empty();
         if (!dryRun) {
             OffsetDateTime created = OffsetDateTime.ofInstant(context.clock().instant(), ZoneOffset.UTC)
                     .truncatedTo(ChronoUnit.SECONDS);
             TaskFileWriter writer = new TaskFileWriter(layout.root());
             for (RoutedTask task : routed) {
+                boolean existed = Files.exists(layout.root().resolve(
+                        new FileLocation(Kind.TASK, task.agent(), task.id()).relativePath()));
                 TaskFile file = writer.write(task, task.tier(), created, Optional.empty());
                 written.add(file.location().relativePath().toString());
+                replaced.add(existed);
             }
             planFile = Optional.of(writePlan(layout, context, planId, source));
         }
-        Report report = new Report(planId, source, routed, policy, estimator, written, planFile.map(p -> display(context, p)));
+        Report report = new Report(planId, source, routed, policy, estimator, written, replaced,
+                planFile.map(p -> display(context, p)));
         if (json) {
             out.println(Json.write(report.toJson()));
         } else if (dryRun) {
@@ -216,10 +223,11 @@ final class PlanCommand implements Callable<Integer> {
         private final CostEstimator.Range total;
         private final CostEstimator.Range totalAllOpus;
         private final List<String> written;
+        private final List<Boolean> replaced;
         private final Optional<String> planFile;
 
         Report(String planId, Source source, List<RoutedTask> tasks, RoutingPolicy policy, CostEstimator estimator,
-               List<String> written, Optional<String> planFile) {
+               List<String> written, List<Boolean> replaced, Optional<String> planFile) {
             this.planId = planId;
             this.source = source;
             this.tasks = tasks;
@@ -230,6 +238,7 @@ final class PlanCommand implements Callable<Integer> {
             this.totalAllOpus = estimates.stream().map(CostEstimator.Estimate::allOpus)
                     .reduce(CostEstimator.Range.ZERO, CostEstimator.Range::plus);
             this.written = written;
+            this.replaced = replaced;
             this.planFile = planFile;
         }
 
@@ -265,7 +274,8 @@ final class PlanCommand implements Callable<Integer> {
             }
             out.println();
             printTotal(out);
-            out.println("Write it with the same command without --dry-run, or run it directly with `kleiber run`.");
+            out.println("To write the task files and the plan, repeat without --dry-run; `kleiber run --plan` then runs "
+                    + "exactly that plan.");
         }
 
         void printWritten(PrintWriter out) {
@@ -273,19 +283,20 @@ final class PlanCommand implements Callable<Integer> {
             int width = written.stream().mapToInt(String::length).max().orElse(0);
             for (int i = 0; i < tasks.size(); i++) {
                 RoutedTask task = tasks.get(i);
-                out.println("  wrote " + pad(written.get(i), width) + "  " + pad(task.tier().id()
+                out.println((replaced.get(i) ? "  replaced " : "  wrote    ") + pad(written.get(i), width) + "  " + pad(task.tier().id()
                         + (task.needsReview() ? ", human review" : ""), 19) + "  est. " + range(estimates.get(i).cost())
                         + "  (" + String.join(", ", task.decision().reasons().stream().map(Reason::ruleId).distinct().toList()) + ")");
             }
-            out.println("  wrote " + planFile.orElseThrow());
+            out.println("  wrote    " + planFile.orElseThrow());
             printTotal(out);
             out.println("Run exactly this plan with: kleiber run --plan " + planFile.orElseThrow());
         }
 
         private void printTotal(PrintWriter out) {
             out.println("Estimated cost: " + range(total) + " (all-Opus " + range(totalAllOpus) + ") for "
-                    + tasks.size() + (tasks.size() == 1 ? " task" : " tasks")
-                    + "; the ranges assume a short session at the low end and a long one with a retry at the high end.");
+                    + tasks.size() + (tasks.size() == 1 ? " task" : " tasks") + ".");
+            out.println("  (low end: one short session per task; high end: a long session and a retry; input at list "
+                    + "price, before prompt caching; escalations not included)");
         }
 
         /** What became of the plan's suggested model, when it changed anything. */
