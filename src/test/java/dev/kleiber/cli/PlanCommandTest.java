@@ -22,7 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -253,7 +259,7 @@ class PlanCommandTest {
     }
 
     @Test
-    void aDryRunOfARequestWritesNothingButRecordsThePlanningCallsInTheLedger() throws IOException {
+    void aDryRunOfARequestWritesNothingButRecordsThePlanningCallsInTheLedger() throws Exception {
         initProject();
         writePlanningScript();
         Map<String, String> before = tree();
@@ -269,6 +275,27 @@ class PlanCommandTest {
                 .contains("HUMAN REVIEW REQUIRED (forced)").contains("forced.payments");
         JsonNode cost = new ObjectMapper().readTree(cli.run("cost", "--json").out());
         assertThat(cost.path("calls").asLong()).isEqualTo(4);
+        assertThat(rowCounts()).as("only the ledger keeps anything").containsEntry("ledger", 4L)
+                .allSatisfy((table, rows) -> assertThat(rows).as(table).isEqualTo(table.equals("ledger") ? 4L : 0L));
+    }
+
+    /** Rows per table of the project's SQLite store; Flyway's history and the schema's fixed lock rows left out. */
+    private Map<String, Long> rowCounts() throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + repo.resolve(".kleiber/state.db"));
+             ResultSet tables = db.createStatement().executeQuery(
+                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'flyway%' AND name NOT LIKE 'sqlite%' AND name <> 'locks'")) {
+            List<String> names = new ArrayList<>();
+            while (tables.next()) {
+                names.add(tables.getString(1));
+            }
+            for (String name : names) {
+                try (ResultSet count = db.createStatement().executeQuery("SELECT count(*) FROM " + name)) {
+                    counts.put(name, count.next() ? count.getLong(1) : 0);
+                }
+            }
+        }
+        return counts;
     }
 
     @Test
