@@ -88,8 +88,12 @@ final class PlanCommand implements Callable<Integer> {
             description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
     Optional<String> script = Optional.empty();
 
-    /** A plan with where it came from: the conductor's planning (with its ledger figures) or a file. */
-    private record Source(Plan plan, String text, Optional<Planner.Result> planning, Optional<CostReport> planningCost) {
+    /**
+     * A plan, the text it is kept as (the --from file as written, or the conductor's plan in the plan-file
+     * format), where it came from, and for a request the planning with its ledger figures.
+     */
+    private record Source(Plan plan, String text, String origin, Optional<Planner.Result> planning,
+                          Optional<CostReport> planningCost) {
     }
 
     @Override
@@ -107,13 +111,18 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = json ? spec.commandLine().getErr() : out;
         String planId = freshPlanId(layout, context);
+        // Routing policy and prices are checked before planning spends anything.
+        RoutingPolicy policy = RoutingPolicies.load(Optional.of(layout));
+        Router router = new Router(policy);
+        LedgerSettings ledger = LedgerSettings.of(layout, project.settings(), Optional.empty());
+        CostEstimator estimator = new CostEstimator(ledger.prices(), ledger.models());
 
         Source source;
         if (from != null) {
             String text = PlanCheckCommand.read(context.resolve(from), from);
             try {
                 source = new Source(new PlanFileParser(new SafeYaml(), project.knownRoles()).parse(text, from), text,
-                        Optional.empty(), Optional.empty());
+                        from, Optional.empty(), Optional.empty());
             } catch (InvalidPlanException e) {
                 PlanCheckCommand.report(e, from, spec.commandLine().getErr());
                 return KleiberException.BAD_INPUT;
@@ -122,11 +131,7 @@ final class PlanCommand implements Callable<Integer> {
             source = plan(context, layout, planId, progress);
         }
 
-        RoutingPolicy policy = RoutingPolicies.load(Optional.of(layout));
-        Router router = new Router(policy);
         List<RoutedTask> routed = source.plan().tasks().stream().map(t -> RoutedTask.route(t, router)).toList();
-        LedgerSettings ledger = LedgerSettings.of(layout, project.settings(), Optional.empty());
-        CostEstimator estimator = new CostEstimator(ledger.prices(), ledger.models());
 
         List<String> written = new ArrayList<>();
         List<Boolean> replaced = new ArrayList<>();
@@ -165,8 +170,8 @@ final class PlanCommand implements Callable<Integer> {
                         + "real: ANTHROPIC_API_KEY=... kleiber plan \"REQUEST\"");
             }
             Planner.Result result = RequestPlanning.plan(runtime, planId, request, progress);
-            String text = header(planId, context, "the request: " + request.strip()) + new PlanFileWriter().write(result.plan());
-            return new Source(result.plan(), text, Optional.of(result),
+            return new Source(result.plan(), new PlanFileWriter().write(result.plan()), "the request: " + request.strip(),
+                    Optional.of(result),
                     Optional.of(runtime.ledger.cost(Optional.empty(), Optional.of(planId))));
         }
     }
@@ -181,24 +186,35 @@ final class PlanCommand implements Callable<Integer> {
         return id;
     }
 
-    static Path plansDir(ProjectLayout layout) {
+    private static Path plansDir(ProjectLayout layout) {
         return layout.kleiberDir().resolve("plans");
     }
 
-    /** The plan file: the conductor's plan in the plan-file format, or the --from file as it was written. */
-    private Path writePlan(ProjectLayout layout, CliContext context, String planId, Source source) {
+    /** Writes the plan's text under a header saying where it came from and how to run it; atomically. */
+    private static Path writePlan(ProjectLayout layout, CliContext context, String planId, Source source) {
         Path target = plansDir(layout).resolve(planId + ".yaml");
-        String text = source.planning().isPresent() ? source.text()
-                : header(planId, context, from) + source.text();
+        Path temporary = null;
         try {
             Files.createDirectories(target.getParent());
-            Path temporary = Files.createTempFile(target.getParent(), "." + planId, ".tmp");
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            temporary = Files.createTempFile(target.getParent(), "." + planId, ".tmp");
+            Files.writeString(temporary, header(planId, context, source.origin()) + source.text(), StandardCharsets.UTF_8);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw KleiberException.failed("cannot write the plan " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(temporary);
         }
         return target;
+    }
+
+    private static void deleteQuietly(Path temporary) {
+        if (temporary != null) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // only a leftover .tmp file; the plan itself was written or its failure reported
+            }
+        }
     }
 
     private static String header(String planId, CliContext context, String origin) {
@@ -243,7 +259,7 @@ final class PlanCommand implements Callable<Integer> {
         }
 
         private String origin() {
-            return source.planning().isPresent() ? "the conductor's plan" : from;
+            return source.planning().isPresent() ? "the conductor's plan" : source.origin();
         }
 
         void printDryRun(PrintWriter out) {
