@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
                 + "forced-review tasks for a person, merge the rest into main and document it. Prints one line per "
                 + "event and, at the end, what waits for whom. Exit 0 unless a task failed."})
 final class RunCommand implements Callable<Integer> {
-    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     @Spec
@@ -75,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
             String runId = runtime.freshRunId(RUN_ID.format(context.clock().instant()));
             Plan parsed;
             if (plan == null) {
-                parsed = planRequest(runtime, layout, runId, out);
+                parsed = planRequest(runtime, layout, runId, request, out);
                 text = new PlanFileWriter().write(parsed);
             } else {
                 try {
@@ -101,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The conductor drafts a plan for the request and the architect reviews it, both on the Opus tier's model. */
-    private Plan planRequest(AgentRuntime runtime, ProjectLayout layout, String runId, PrintWriter out) {
+    static Plan planRequest(AgentRuntime runtime, ProjectLayout layout, String runId, String request, PrintWriter out) {
         String opus = runtime.project.settings().modelFor(Tier.OPUS);
         String conductorPrompt = runtime.project.agentOrBlueprint(Roles.CONDUCTOR).map(AgentDefinition::prompt).orElseThrow();
         String architectPrompt = runtime.project.agentOrBlueprint(Roles.ARCHITECT).map(AgentDefinition::prompt).orElseThrow();
