@@ -309,8 +309,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("more                " + launcher() + " status --run " + runId + " (also: cost, budget, review), "
                 + "run in the repository");
         out.println();
-        out.println("The model answers were scripted. To run Kleiber for real on your own repository:");
-        out.println("  ./kleiber init /path/to/repo && cd /path/to/repo && " + FOR_REAL);
+        String kleiber = launcher();
+        out.println("The model answers were scripted. To run Kleiber for real on your own git repository:");
+        out.println("  cd /path/to/repo && " + kleiber + " init && ANTHROPIC_API_KEY=sk-ant-... " + kleiber
+                + " run \"REQUEST\"");
         out.flush();
     }
 }
