@@ -71,6 +71,7 @@ class DemoCommandTest {
                 .contains("alert for a person: blocked/conductor/budget-")
                 .contains("Raised by tester: today's limit is now $5.00")
                 .contains("card-refunds: awaiting review")
+                .contains("## Diff\n src/services/catalog.js ") // the diffstat keeps its alignment
                 .contains("card-refunds approved and merged into main")
                 .contains("refund-guide: merged into main")
                 .contains("every task is merged.");
