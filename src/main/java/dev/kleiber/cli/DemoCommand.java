@@ -85,10 +85,11 @@ final class DemoCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         int n = RunCommand.workers(workers, 3);
-        Path target = DemoProject.requireUsable(dir.map(context::resolve).orElseGet(DemoCommand::newTempFolder));
+        Optional<Path> requested = dir.map(context::resolve).map(DemoProject::requireUsable);
         Map<String, String> env = new HashMap<>(context.env());
         SCRUBBED_ENV.forEach(env::remove);
         DemoPrerequisites prerequisites = DemoPrerequisites.check(env);
+        Path target = requested.orElseGet(DemoCommand::newTempFolder);
         HumanAnswers answers = yes ? HumanAnswers.YES : HumanAnswers.fromTerminal();
 
         out.println("Kleiber demo: the whole orchestration on a sample shop, with no API key and no network.");
@@ -102,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
 
         screen("A new repository with the sample shop");
         CliContext demo = new CliContext(target, env, context.clock());
-        String init = DemoProject.create(target, demo, prerequisites.sandboxed());
+        String init = DemoProject.create(target, prerequisites.sandboxed());
         ProjectLayout layout = ProjectLayout.require(target);
         out.println("repository: " + layout.root());
         out.println("Lantern Books: a Node bookshop (catalogue service, HTTP API, storefront helpers) with 6 tests run by "
@@ -219,7 +220,8 @@ final class DemoCommand implements Callable<Integer> {
                     "kleiber resume --script " + DemoProject.SCRIPT, "kleiber cost"));
         }
         out.println("$ " + raise + " --by " + who(demo));
-        return command(demo, "budget", "raise", "--to", RAISED_BUDGET_USD.toPlainString(), "--by", who(demo)) == 0;
+        command(demo, "budget", "raise", "--to", RAISED_BUDGET_USD.toPlainString(), "--by", who(demo));
+        return true;
     }
 
     /** Forced-review tasks wait for a person: show each one, then approve it as `kleiber approve` does. */
@@ -235,9 +237,7 @@ final class DemoCommand implements Callable<Integer> {
                         + DemoProject.SCRIPT, "kleiber cost"));
             }
             out.println("$ kleiber approve " + task);
-            if (command(demo, "approve", task) != 0) {
-                return false;
-            }
+            command(demo, "approve", task);
         }
         return true;
     }
@@ -281,12 +281,15 @@ final class DemoCommand implements Callable<Integer> {
         return demo.env("USER").or(() -> demo.env("LOGNAME")).orElse("demo");
     }
 
-    /** Runs a kleiber command in-process in the demo repository, printing what it prints; returns its exit code. */
-    private int command(CliContext demo, String... args) {
+    /** Runs a kleiber command in-process in the demo repository, printing what it prints; the demo stops if it fails. */
+    private void command(CliContext demo, String... args) {
         out.flush();
         int code = Main.run(demo, args, out, err);
         out.flush();
-        return code;
+        if (code != 0) {
+            throw new KleiberException("`kleiber " + String.join(" ", args) + "` failed in the demo repository "
+                    + demo.workingDir() + " (exit " + code + "; see above)", code);
+        }
     }
 
     private void whereToLook(ProjectLayout layout, String runId) {

@@ -1,12 +1,12 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.config.ProjectInitializer;
+import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.git.GitProcess;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +47,10 @@ final class DemoProject {
     }
 
     /**
-     * Creates the repository in {@code dir} and returns a one-line account of what {@code kleiber init} made.
-     * {@code init} is the command itself, run in-process in {@code context} (the repository as working folder).
+     * Creates the repository in {@code dir} and returns a one-line account of what {@code kleiber init} made
+     * (through the initializer the command runs).
      */
-    static String create(Path dir, CliContext context, boolean sandboxed) {
+    static String create(Path dir, boolean sandboxed) {
         try {
             Files.createDirectories(dir);
             for (String file : resource("sample-files.txt").lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
@@ -67,13 +67,8 @@ final class DemoProject {
             git(dir, "add", "-A");
             git(dir, "commit", "-q", "-m", "Lantern Books: a small bookshop");
 
-            StringWriter initOut = new StringWriter();
-            StringWriter initErr = new StringWriter();
-            int code = Main.run(context, new String[] {"init"}, new PrintWriter(initOut), new PrintWriter(initErr));
-            if (code != 0) {
-                throw KleiberException.failed("kleiber init failed in the demo repository: " + initErr.toString().strip());
-            }
-            long created = initOut.toString().lines().filter(l -> l.endsWith("created") || l.contains(" created ")).count();
+            long created = new ProjectInitializer().initialize(ProjectLayout.require(dir)).stream()
+                    .filter(step -> step.action() == ProjectInitializer.Action.CREATED).count();
             String settings = resource("kleiber.yaml");
             Files.writeString(dir.resolve(".kleiber/kleiber.yaml"),
                     sandboxed ? settings : settings.replace("sandbox: bwrap", "sandbox: none"));
