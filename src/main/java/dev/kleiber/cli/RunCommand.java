@@ -2,6 +2,7 @@ package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.Planner;
 import dev.kleiber.conductor.RepositoryOverview;
 import dev.kleiber.config.AgentDefinition;
@@ -93,9 +94,13 @@ final class RunCommand implements Callable<Integer> {
             }
             out.println("run " + runId + ": " + parsed.tasks().size() + " tasks from "
                     + (plan == null ? "the conductor's plan" : plan));
-            Conductor conductor = RunSetup.conductor(runtime, context, printer(out, context));
-            RunOutcome outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text,
-                    workers(workers, runtime.project.settings().workers()));
+            Conductor.Listener listener = printer(out, context);
+            Conductor conductor = RunSetup.conductor(runtime, context, listener);
+            RunOutcome outcome;
+            try (MainWatch watch = RunSetup.mainWatch(runtime, context, listener, runId)) {
+                outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text,
+                        workers(workers, runtime.project.settings().workers()));
+            }
             return report(out, outcome, runtime.store.tasks().ofRun(runId));
         }
     }
