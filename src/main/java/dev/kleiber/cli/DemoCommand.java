@@ -1,6 +1,7 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.RoutedTask;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.conductor.RunPlan;
@@ -122,8 +123,12 @@ final class DemoCommand implements Callable<Integer> {
             printPlan(runtime, layout, plan);
 
             screen("Run: agents in parallel, each in its own worktree and sandbox; the validator runs the real tests");
-            Conductor conductor = RunSetup.conductor(runtime, demo, RunCommand.printer(out, demo));
-            RunOutcome outcome = conductor.start(runId, REQUEST, plan, new PlanFileWriter().write(plan), n);
+            Conductor.Listener listener = RunCommand.printer(out, demo);
+            Conductor conductor = RunSetup.conductor(runtime, demo, listener);
+            RunOutcome outcome;
+            try (MainWatch watch = RunSetup.mainWatch(runtime, demo, listener, runId)) {
+                outcome = conductor.start(runId, REQUEST, plan, new PlanFileWriter().write(plan), n);
+            }
             RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId));
             for (int decisions = 0; !outcome.finished() && decisions < MAX_DECISIONS; decisions++) {
                 boolean decided;
@@ -139,7 +144,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 screen("Resume: the run continues where it stopped");
                 out.println("$ kleiber resume");
-                outcome = conductor.resume(runId, n);
+                try (MainWatch watch = RunSetup.mainWatch(runtime, demo, listener, runId)) {
+                    outcome = conductor.resume(runId, n);
+                }
                 RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId));
             }
             if (!outcome.finished()) {
