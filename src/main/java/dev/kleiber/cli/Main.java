@@ -34,6 +34,7 @@ import java.util.Optional;
                 ReviewCommand.class,
                 ApproveCommand.class,
                 RejectCommand.class,
+                DemoCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

@@ -67,7 +67,7 @@ final class ReviewCommand implements Runnable {
                 out.println(details.validationReport().strip());
                 out.println();
                 out.println("## Diff");
-                out.println(details.diff().strip());
+                out.println(details.diff().stripTrailing());
                 out.println();
                 out.println("Approve with `kleiber approve " + p.taskId() + "` or send back with `kleiber reject "
                         + p.taskId() + " --feedback TEXT`.");

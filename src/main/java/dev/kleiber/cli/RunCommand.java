@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
                 + "forced-review tasks for a person, merge the rest into main and document it. Prints one line per "
                 + "event and, at the end, what waits for whom. Exit 0 unless a task failed."})
 final class RunCommand implements Callable<Integer> {
-    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     @Spec

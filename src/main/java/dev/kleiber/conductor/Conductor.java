@@ -9,6 +9,7 @@ import dev.kleiber.agent.SessionLimits;
 import dev.kleiber.agent.SessionOutcome;
 import dev.kleiber.agent.TaskRun;
 import dev.kleiber.agent.TaskRunner;
+import dev.kleiber.agent.ToolEvent;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.git.FileChange;
@@ -313,7 +314,13 @@ public final class Conductor {
             TaskRun run = runner.run(new TaskRunner.Assignment(file, role(task.agent()), tier,
                             project.settings().modelFor(tier), runId, claim.attempt(), project.layout().root(), worktree,
                             new GitRepository(worktree, mergeWorktree())),
-                    AgentSession.Listener.NONE, event -> { });
+                    AgentSession.Listener.NONE, event -> {
+                        // a refusal is the sandbox at work: a person watching the run should see it as it happens
+                        if (event instanceof ToolEvent.Refused refused) {
+                            listener.event(task.id(), "refused " + refused.tool() + " (" + refused.inputSummary() + "): "
+                                    + firstLine(refused.reason()));
+                        }
+                    });
             logSession(runId, task, claim.attempt(), tier);
             return switch (run.outcome()) {
                 case SessionOutcome.Completed done -> validateAndLand(claim, task, worktree, tier, state);

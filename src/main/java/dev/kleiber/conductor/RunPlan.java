@@ -17,10 +17,11 @@ import java.util.Set;
  * so a resumed run, a review or an approval sees exactly the plan the run started with; routing is pure and
  * gives the same decisions again.
  */
-record RunPlan(String runId, Plan plan, Map<String, RoutedTask> tasks) {
+public record RunPlan(String runId, Plan plan, Map<String, RoutedTask> tasks) {
     static final String PLAN_EVENT = "run.plan";
 
-    static RunPlan route(String runId, Plan plan, Router router) {
+    /** Routes every task of {@code plan}: the decisions a run of it makes, and a preview of them prints. */
+    public static RunPlan route(String runId, Plan plan, Router router) {
         Map<String, RoutedTask> routed = new LinkedHashMap<>();
         for (PlannedTask task : plan.tasks()) {
             routed.put(task.id(), RoutedTask.route(task, router));
@@ -37,7 +38,7 @@ record RunPlan(String runId, Plan plan, Map<String, RoutedTask> tasks) {
         return route(runId, new PlanFileParser(new dev.kleiber.yaml.SafeYaml(), roles).parse(text, "plan of " + runId), router);
     }
 
-    RoutedTask task(String id) {
+    public RoutedTask task(String id) {
         RoutedTask task = tasks.get(id);
         if (task == null) {
             throw KleiberException.badInput("run '" + runId + "' has no task '" + id + "'");
