@@ -206,6 +206,15 @@ public final class GitRepository {
     public MergeResult merge(String branch, String target, CommitMessage message) {
         String before = commitOf("refs/heads/" + target);
         prepareMergeWorktree(before);
+        try {
+            return mergeIn(branch, target, before, message);
+        } finally {
+            // a checkout left inside the project is found by test runners and linters run from its root
+            run(root, List.of("worktree", "remove", "--force", mergeWorktree.toString()), Optional.empty());
+        }
+    }
+
+    private MergeResult mergeIn(String branch, String target, String before, CommitMessage message) {
         List<String> merge = new ArrayList<>(identity);
         merge.addAll(List.of("merge", "--no-ff", "--no-verify", "--quiet", "-m", message.text(), branch));
         GitProcess.Result merged = run(mergeWorktree, merge, Optional.empty());

@@ -91,6 +91,8 @@ class GitRepositoryTest {
         assertThat(git.commitsWithTrailer("main", "Kleiber-Task", "t1")).first().isEqualTo(merged);
         assertThat(git.commitsWithTrailer("main", "Kleiber-Task", "t2")).isEmpty();
         assertThat(git.isAncestor("feature/t1-x", "main")).isTrue();
+        assertThat(git.worktrees()).extracting(Worktree::path).doesNotContain(repo.resolve(".kleiber/worktrees/_merge"));
+        assertThat(repo.resolve(".kleiber/worktrees/_merge")).doesNotExist();
     }
 
     @Test
