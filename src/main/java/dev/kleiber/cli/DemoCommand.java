@@ -8,8 +8,7 @@ import dev.kleiber.conductor.RunPlan;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.config.RoutingPolicies;
-import dev.kleiber.ledger.PriceTable;
-import dev.kleiber.ledger.TokenUsage;
+import dev.kleiber.ledger.CostEstimator;
 import dev.kleiber.ledger.Usd;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileWriter;
@@ -58,7 +57,6 @@ final class DemoCommand implements Callable<Integer> {
     /** The daily limit a person sets when the demo's small budget pauses the run. */
     static final BigDecimal RAISED_BUDGET_USD = new BigDecimal("5.00");
     /** What the plan preview assumes one agent session takes, to compare the routed plan with all-Opus. */
-    static final TokenUsage ESTIMATED_SESSION = TokenUsage.of(30_000, 3_000);
     private static final int MAX_DECISIONS = 8;
     private static final List<String> SCRUBBED_ENV = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL");
 
@@ -179,26 +177,26 @@ final class DemoCommand implements Callable<Integer> {
     /** The plan as the router sees it: model, review, reasons; and an estimate beside the all-Opus price. */
     private void printPlan(AgentRuntime runtime, ProjectLayout layout, Plan plan) {
         RunPlan routed = RunPlan.route("preview", plan, new Router(RoutingPolicies.load(Optional.of(layout))));
-        PriceTable prices = runtime.ledgerSettings.prices();
-        String opusModel = runtime.project.settings().modelFor(Tier.OPUS);
-        BigDecimal routedCost = BigDecimal.ZERO;
-        BigDecimal opusCost = BigDecimal.ZERO;
+        CostEstimator estimator = new CostEstimator(runtime.ledgerSettings.prices(), runtime.ledgerSettings.models());
+        CostEstimator.Range routedCost = CostEstimator.Range.ZERO;
+        CostEstimator.Range opusCost = CostEstimator.Range.ZERO;
         out.println();
         out.println("The plan, " + plan.tasks().size() + " tasks, routed by the blueprint's policy:");
         int width = plan.tasks().stream().mapToInt(t -> t.id().length()).max().orElse(0);
         for (var planned : plan.tasks()) {
             RoutedTask task = routed.task(planned.id());
+            CostEstimator.Estimate estimate = estimator.estimate(task.tier());
             out.printf("  %-" + width + "s  %-17s %-15s %s%n", task.id(), task.agent(),
                     task.tier().id() + (task.needsReview() ? " + review" : ""), planned.title()
                             + (planned.dependsOn().isEmpty() ? "" : "  (after " + String.join(", ", planned.dependsOn()) + ")"));
             out.println("  " + " ".repeat(width) + "  why: " + task.decision().reasons().stream()
                     .map(DemoCommand::reason).collect(Collectors.joining("; ")));
-            routedCost = routedCost.add(prices.priceOf(runtime.project.settings().modelFor(task.tier())).cost(ESTIMATED_SESSION));
-            opusCost = opusCost.add(prices.priceOf(opusModel).cost(ESTIMATED_SESSION));
+            routedCost = routedCost.plus(estimate.cost());
+            opusCost = opusCost.plus(estimate.allOpus());
         }
-        out.println("Estimate at " + ESTIMATED_SESSION.input() / 1000 + "k input and " + ESTIMATED_SESSION.output() / 1000
-                + "k output tokens a task: " + Usd.fine(routedCost) + " as routed; all on Opus (" + opusModel + ") "
-                + Usd.fine(opusCost) + ". The real figures are in the cost table at the end.");
+        out.println("Estimated cost (as `kleiber plan --dry-run` estimates it): " + routedCost.text() + " as routed; "
+                + opusCost.text() + " all on Opus (" + runtime.project.settings().modelFor(Tier.OPUS)
+                + "). The real figures are in the cost table at the end.");
         out.flush();
     }
 

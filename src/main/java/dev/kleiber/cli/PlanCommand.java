@@ -381,7 +381,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static String range(CostEstimator.Range range) {
-        return Usd.fine(range.low()) + "–" + Usd.fine(range.high());
+        return range.text();
     }
 
     private static String pad(String text, int width) {

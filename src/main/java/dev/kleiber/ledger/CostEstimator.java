@@ -32,6 +32,11 @@ public final class CostEstimator {
         public Range plus(Range other) {
             return new Range(low.add(other.low), high.add(other.high));
         }
+
+        /** "$0.165–$2.10", as the commands print it. */
+        public String text() {
+            return Usd.fine(low) + "–" + Usd.fine(high);
+        }
     }
 
     /** A task's estimate: its tier and that tier's model, its cost range, and the range on Opus. */

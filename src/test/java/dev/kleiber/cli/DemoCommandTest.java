@@ -54,7 +54,8 @@ class DemoCommandTest {
                 .contains("plan approved after 2 review rounds")
                 .contains("card-refunds  engineer-backend  opus + review")
                 .contains("forced.payments (").contains("boilerplate.docstrings (")
-                .containsPattern("Estimate at 30k input and 3k output tokens a task: \\$[0-9.]+ as routed; all on Opus");
+                .containsPattern("Estimated cost \\(as `kleiber plan --dry-run` estimates it\\): \\$[0-9.]+–\\$[0-9.]+ as routed; "
+                        + "\\$[0-9.]+–\\$[0-9.]+ all on Opus");
         // three agents at once: all three started before any finished
         int firstValidated = out.indexOf(": validated at ");
         for (String task : List.of("search-books", "stock-badge", "catalog-docs")) {
