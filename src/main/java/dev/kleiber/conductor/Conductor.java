@@ -33,6 +33,7 @@ import dev.kleiber.scribe.Scribe;
 import dev.kleiber.scribe.SessionSummary;
 import dev.kleiber.store.Claim;
 import dev.kleiber.store.Event;
+import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.store.LeaseKeeper;
 import dev.kleiber.store.LeaseLostException;
 import dev.kleiber.store.Store;
@@ -98,6 +99,7 @@ public final class Conductor {
     private final OrchestrationLog log;
     private final TaskRunner runner;
     private final Validator validator;
+    private final LeaseHolder holders;
     private final String holder;
     private final Object lock = new Object();
 
@@ -120,7 +122,8 @@ public final class Conductor {
         this.runner = new TaskRunner(client, SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens()),
                 sandbox, env, clock);
         this.validator = new Validator(new SandboxCommandRunner(role(Roles.VALIDATOR).permissions(), env, sandbox), clock);
-        this.holder = "conductor-" + ProcessHandle.current().pid();
+        this.holders = LeaseHolder.local();
+        this.holder = holders.name("conductor");
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
@@ -173,6 +176,9 @@ public final class Conductor {
         }
         RunState state = new RunState(plan, workers);
         String runId = plan.runId();
+        // a killed process's leases hold nothing: reclaim them now rather than when they would expire
+        store.leases().expireDeadHolders(holders);
+        ledger.releaseAbandonedReservations();
         for (TaskRecord expired : store.tasks().requeueExpired(runId)) {
             listener.event(expired.id(), "reclaimed: its worker's lease expired");
         }
@@ -180,6 +186,7 @@ public final class Conductor {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             synchronized (lock) {
                 while (true) {
+                    store.leases().expireDeadHolders(holders);
                     store.tasks().requeueExpired(runId);
                     if (state.pause.isEmpty()) {
                         dispatch(state, pool);

@@ -43,6 +43,17 @@ public final class Ledger {
         return LocalDate.ofInstant(clock.instant(), limits.zone());
     }
 
+    /**
+     * Drops the reservations of processes whose lease is gone (expired, or ended because the process was proven
+     * dead): such a process will never settle them. Returns how many were dropped.
+     */
+    public int releaseAbandonedReservations() {
+        return store.database().write(tx -> {
+            tx.lock("budget");
+            return LedgerTables.releaseExpired(tx, clock.millis());
+        });
+    }
+
     /** One group of ledger rows: a model, agent and task with their summed usage. */
     private record Group(String model, String agent, String runId, String taskId, long calls, TokenUsage tokens,
                          long costPico) {
