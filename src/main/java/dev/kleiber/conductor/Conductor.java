@@ -134,8 +134,6 @@ public final class Conductor {
     /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and runs it. */
     public RunOutcome start(String runId, String request, Plan plan, String planText, int workers) {
         RunPlan routed = RunPlan.route(runId, plan, router);
-        store.runs().create(runId, request);
-        store.events().append(runId, "", RunPlan.PLAN_EVENT, planText);
         List<Tasks.NewTask> tasks = new ArrayList<>();
         for (PlannedTask task : plan.tasks()) {
             RoutedTask r = routed.task(task.id());
@@ -145,7 +143,12 @@ public final class Conductor {
                     + (r.needsReview() ? ", human review required" : "")
                     + " (" + r.decision().reasons().stream().map(x -> x.ruleId()).distinct().reduce((a, b) -> a + ", " + b).orElse("") + ")");
         }
-        store.tasks().add(runId, tasks);
+        // one transaction: a crash leaves the whole run to resume, or no run at all to start again
+        store.runs().create(runId, request, tx -> {
+            store.events().append(tx, runId, "", RunPlan.PLAN_EVENT, planText);
+            store.tasks().add(tx, runId, tasks);
+            return null;
+        });
         return run(routed, workers);
     }
 
