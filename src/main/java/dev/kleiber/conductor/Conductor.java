@@ -185,6 +185,7 @@ public final class Conductor {
         for (TaskRecord expired : store.tasks().requeueExpired(runId)) {
             listener.event(expired.id(), "reclaimed: its worker's lease expired");
         }
+        new RunRepair(store, ledger, merger, log).repair(plan);
         removeFinishedWorktrees(plan);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             synchronized (lock) {

@@ -221,6 +221,13 @@ public final class Ledger {
         });
     }
 
+    /** The tier an agent session's calls were made on; empty when it made none. */
+    public Optional<Tier> tierOf(String runId, String taskId, int attempt) {
+        return store.database().read(tx -> tx.one("SELECT MIN(tier) FROM ledger WHERE run_id = ? AND task_id = ? "
+                + "AND attempt = ?", rs -> Optional.ofNullable(rs.getString(1)).flatMap(Tier::parse), runId, taskId, attempt))
+                .flatMap(t -> t);
+    }
+
     /** The day's tasks and spend per tier: a task counts under every tier it ran calls on. */
     public DailySummary dailySummary(LocalDate day) {
         record Row(String runId, String taskId, String tier, long costPico) {
