@@ -31,7 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +64,7 @@ class ConductorCrashTest {
 
     private Path base;
     private long calibratedMillis;
+    private int calibratedEvents;
     private final Map<Long, String> killReport = Collections.synchronizedMap(new TreeMap<>());
     private final long started = System.nanoTime();
 
@@ -75,6 +76,7 @@ class ConductorCrashTest {
         Child run = Child.start(repo, "run", "--plan", "plan.yaml", "--workers", "2", "--script", "script.jsonl");
         int code = run.waitFor(120);
         calibratedMillis = (System.nanoTime() - t0) / 1_000_000;
+        calibratedEvents = run.events().size();
         System.out.println("[crash] an uninterrupted run takes " + calibratedMillis + " ms:\n" + run.output());
         assertThat(code).as(run.output()).isZero();
         assertThat(run.output()).contains("every task is merged.");
@@ -104,16 +106,25 @@ class ConductorCrashTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void aRunKilledAtARandomMomentResumesToTheSameEnd(long seed) throws Exception {
-        Random random = new Random(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         Path repo = project(base.resolve("seed-" + seed));
         List<String> kills = new ArrayList<>();
 
         Child run = Child.start(repo, "run", "--plan", "plan.yaml", "--workers", "2", "--script", "script.jsonl");
-        kills.add("run " + run.killAfter(random.nextLong(calibratedMillis + 1)));
+        if (seed % 2 == 1) {
+            // odd seeds: a moment in the seed's own slice of the measured run, so that the seeds cover all of it
+            long slice = calibratedMillis / 10;
+            long at = ((seed - 1) / 2 % 10) * slice + random.nextLong(slice * 9 / 10 + 1);
+            kills.add("run " + run.killAfter(at));
+        } else {
+            // even seeds: just after the N-th event the run printed, whatever it was doing then
+            // (the last two lines are the closing report: a kill there would hit a finished run)
+            kills.add("run " + run.killAfterEvent(1 + random.nextInt(calibratedEvents - 2), random.nextLong(400)));
+        }
         // some seeds crash the resume as well, earlier in its (shorter) life
         if (random.nextInt(3) == 0) {
             Child resume = Child.start(repo, "resume", "--workers", "2", "--script", "script.jsonl");
-            kills.add("resume " + resume.killAfter(random.nextLong(calibratedMillis / 2 + 1)));
+            kills.add("resume " + resume.killAfterEvent(1 + random.nextInt(6), random.nextLong(400)));
         }
         killReport.put(seed, String.join("; ", kills));
 
@@ -128,8 +139,8 @@ class ConductorCrashTest {
         }
         assertThat(resume.exitCode()).as(kills + "\n" + resume.out() + resume.err()).isZero();
         assertThat(resume.out()).as(kills.toString()).contains("every task is merged.");
-        assertInvariants(repo);
 
+        // resuming a finished run changes nothing: the invariants below hold after both
         Cli.Result again = cli.run("resume", "--workers", "2", "--script", "script.jsonl");
         assertThat(again.out()).as(kills.toString()).contains("every task is merged.").doesNotContain("running:");
         assertInvariants(repo);
@@ -444,23 +455,40 @@ class ConductorCrashTest {
             }
         }
 
+        /** The lines that report an event: what the run printed, less the JVM's warnings. */
+        List<String> events() {
+            synchronized (lines) {
+                return lines.stream().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+            }
+        }
+
+        /** SIGKILLs the JVM {@code delay} ms after it printed its {@code n}-th event line; says where it hit. */
+        String killAfterEvent(int n, long delay) throws InterruptedException {
+            long t0 = System.nanoTime();
+            while (events().size() < n && process.isAlive()) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(delay);
+            return "event " + n + " + " + delay + " ms: " + kill((System.nanoTime() - t0) / 1_000_000);
+        }
+
         /** SIGKILLs the JVM after {@code millis} (its children, like a real kill -9, live on); says where it hit. */
         String killAfter(long millis) throws InterruptedException {
-            boolean finished = process.waitFor(millis, TimeUnit.MILLISECONDS);
-            if (finished) {
+            process.waitFor(millis, TimeUnit.MILLISECONDS);
+            return kill(millis);
+        }
+
+        private String kill(long millis) throws InterruptedException {
+            if (!process.isAlive()) {
                 reader.join(5000);
                 return "after " + millis + " ms: already finished (exit " + process.exitValue() + ") phase=finished";
             }
             List<ProcessHandle> orphans = process.descendants().toList();
             List<String> children = orphans.stream().map(p -> p.info().commandLine().orElse("?"))
                     .map(Child::shortly).toList();
-            String last;
-            int seen;
-            synchronized (lines) {
-                List<String> said = lines.stream().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
-                seen = said.size();
-                last = said.isEmpty() ? "(nothing printed yet)" : said.getLast();
-            }
+            List<String> said = events();
+            int seen = said.size();
+            String last = said.isEmpty() ? "(nothing printed yet)" : said.getLast();
             process.destroyForcibly();
             process.waitFor(20, TimeUnit.SECONDS);
             reader.join(5000);
