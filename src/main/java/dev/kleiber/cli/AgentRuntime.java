@@ -12,6 +12,7 @@ import dev.kleiber.llm.AnthropicClient;
 import dev.kleiber.llm.AnthropicSettings;
 import dev.kleiber.llm.LlmClient;
 import dev.kleiber.llm.ScriptedClient;
+import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.store.LeaseKeeper;
 import dev.kleiber.store.Store;
 
@@ -57,7 +58,7 @@ final class AgentRuntime implements AutoCloseable {
         Store store = Store.open(settings.store(), context.clock());
         LeaseKeeper keeper = null;
         try {
-            String holder = "kleiber-" + ProcessHandle.current().pid();
+            String holder = LeaseHolder.local().name("kleiber");
             keeper = new LeaseKeeper(store.leases(), store.leases().acquire(holder, LEASE_TTL), LEASE_TTL,
                     lost -> err.println("kleiber: " + lost.getMessage()));
             BudgetGuard budget = new BudgetGuard(store, settings.prices(), settings.limits(), context.clock(),

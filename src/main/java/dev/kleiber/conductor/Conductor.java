@@ -32,6 +32,7 @@ import dev.kleiber.scribe.Scribe;
 import dev.kleiber.scribe.SessionSummary;
 import dev.kleiber.store.Claim;
 import dev.kleiber.store.Event;
+import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.store.LeaseKeeper;
 import dev.kleiber.store.LeaseLostException;
 import dev.kleiber.store.Store;
@@ -96,6 +97,7 @@ public final class Conductor {
     private final OrchestrationLog log;
     private final TaskRunner runner;
     private final Validator validator;
+    private final LeaseHolder holders;
     private final String holder;
     private final Object lock = new Object();
 
@@ -118,7 +120,8 @@ public final class Conductor {
         this.runner = new TaskRunner(client, SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens()),
                 sandbox, env, clock);
         this.validator = new Validator(new SandboxCommandRunner(role(Roles.VALIDATOR).permissions(), env, sandbox), clock);
-        this.holder = "conductor-" + ProcessHandle.current().pid();
+        this.holders = LeaseHolder.local();
+        this.holder = holders.name("conductor");
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
@@ -129,8 +132,6 @@ public final class Conductor {
     /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and runs it. */
     public RunOutcome start(String runId, String request, Plan plan, String planText, int workers) {
         RunPlan routed = RunPlan.route(runId, plan, router);
-        store.runs().create(runId, request);
-        store.events().append(runId, "", RunPlan.PLAN_EVENT, planText);
         List<Tasks.NewTask> tasks = new ArrayList<>();
         for (PlannedTask task : plan.tasks()) {
             RoutedTask r = routed.task(task.id());
@@ -140,7 +141,12 @@ public final class Conductor {
                     + (r.needsReview() ? ", human review required" : "")
                     + " (" + r.decision().reasons().stream().map(x -> x.ruleId()).distinct().reduce((a, b) -> a + ", " + b).orElse("") + ")");
         }
-        store.tasks().add(runId, tasks);
+        // one transaction: a crash leaves the whole run to resume, or no run at all to start again
+        store.runs().create(runId, request, tx -> {
+            store.events().append(tx, runId, "", RunPlan.PLAN_EVENT, planText);
+            store.tasks().add(tx, runId, tasks);
+            return null;
+        });
         return run(routed, workers);
     }
 
@@ -171,13 +177,18 @@ public final class Conductor {
         }
         RunState state = new RunState(plan, workers);
         String runId = plan.runId();
+        // a killed process's leases hold nothing: reclaim them now rather than when they would expire
+        store.leases().expireDeadHolders(holders);
+        ledger.releaseAbandonedReservations();
         for (TaskRecord expired : store.tasks().requeueExpired(runId)) {
             listener.event(expired.id(), "reclaimed: its worker's lease expired");
         }
+        new RunRepair(store, ledger, merger, log).repair(plan);
         removeFinishedWorktrees(plan);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             synchronized (lock) {
                 while (true) {
+                    store.leases().expireDeadHolders(holders);
                     store.tasks().requeueExpired(runId);
                     if (state.pause.isEmpty()) {
                         dispatch(state, pool);

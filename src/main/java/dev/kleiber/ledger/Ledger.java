@@ -43,6 +43,17 @@ public final class Ledger {
         return LocalDate.ofInstant(clock.instant(), limits.zone());
     }
 
+    /**
+     * Drops the reservations of processes whose lease is gone (expired, or ended because the process was proven
+     * dead): such a process will never settle them. Returns how many were dropped.
+     */
+    public int releaseAbandonedReservations() {
+        return store.database().write(tx -> {
+            tx.lock("budget");
+            return LedgerTables.releaseExpired(tx, clock.millis());
+        });
+    }
+
     /** One group of ledger rows: a model, agent and task with their summed usage. */
     private record Group(String model, String agent, String runId, String taskId, long calls, TokenUsage tokens,
                          long costPico) {
@@ -208,6 +219,13 @@ public final class Ledger {
                     new TokenUsage(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)),
                     Usd.fromPico(rs.getLong(8)), Instant.ofEpochMilli(rs.getLong(9))), runId, taskId, attempt);
         });
+    }
+
+    /** The tier an agent session's calls were made on; empty when it made none. */
+    public Optional<Tier> tierOf(String runId, String taskId, int attempt) {
+        return store.database().read(tx -> tx.one("SELECT MIN(tier) FROM ledger WHERE run_id = ? AND task_id = ? "
+                + "AND attempt = ?", rs -> Optional.ofNullable(rs.getString(1)).flatMap(Tier::parse), runId, taskId, attempt))
+                .flatMap(t -> t);
     }
 
     /** The day's tasks and spend per tier: a task counts under every tier it ran calls on. */

@@ -54,16 +54,33 @@ public final class OrchestrationLog {
         if (rows.isEmpty()) {
             return;
         }
+        append(existing -> sessionsAfter(existing, rows));
+    }
+
+    private static String sessionsAfter(String existing, List<Row> rows) {
+        StringBuilder text = new StringBuilder();
+        if (!lastLineIsTableRow(existing)) {
+            text.append(existing.isEmpty() ? "" : existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n");
+            text.append(HEADER);
+        } else if (!existing.endsWith("\n")) {
+            text.append('\n');
+        }
+        rows.forEach(row -> text.append(render(row)));
+        return text.toString();
+    }
+
+    /**
+     * Appends those of {@code rows} the log does not hold yet, for sessions a crash may have cut off before
+     * their row was written: a session already logged is never logged twice.
+     */
+    public void appendMissingSessions(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
         append(existing -> {
-            StringBuilder text = new StringBuilder();
-            if (!lastLineIsTableRow(existing)) {
-                text.append(existing.isEmpty() ? "" : existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n");
-                text.append(HEADER);
-            } else if (!existing.endsWith("\n")) {
-                text.append('\n');
-            }
-            rows.forEach(row -> text.append(render(row)));
-            return text.toString();
+            java.util.Set<String> logged = new java.util.HashSet<>(existing.lines().toList());
+            List<Row> missing = rows.stream().filter(row -> !logged.contains(render(row).stripTrailing())).toList();
+            return missing.isEmpty() ? "" : sessionsAfter(existing, missing);
         });
     }
 

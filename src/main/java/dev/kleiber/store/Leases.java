@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -54,6 +56,26 @@ public final class Leases {
     /** Ends {@code lease}; what was held under it (reservations) is released with it. */
     public void release(Lease lease) {
         database.write(tx -> tx.update("DELETE FROM leases WHERE id = ? AND fence = ?", lease.id(), lease.fence()));
+    }
+
+    /**
+     * Ends, as of now, every live lease whose holder {@code holders} proves dead (a process of this machine that
+     * was killed): what it held — tasks, budget reservations — is free at once instead of when the lease would
+     * have expired. Returns the leases ended.
+     */
+    public List<Lease> expireDeadHolders(LeaseHolder holders) {
+        return database.write(tx -> {
+            long now = clock.millis();
+            List<Lease> dead = new ArrayList<>();
+            for (Lease lease : tx.query("SELECT id, holder, subject, fence, expires_ms FROM leases WHERE expires_ms > ?",
+                    Leases::map, now)) {
+                if (holders.isProvablyDead(lease.holder())) {
+                    tx.update("UPDATE leases SET expires_ms = ? WHERE id = ? AND fence = ?", now, lease.id(), lease.fence());
+                    dead.add(lease);
+                }
+            }
+            return dead;
+        });
     }
 
     public Optional<Lease> find(String id) {

@@ -25,6 +25,14 @@ public final class Runs {
     }
 
     public RunRecord create(String id, String request) {
+        return create(id, request, tx -> null);
+    }
+
+    /**
+     * Creates the run and, in the same transaction, what {@code with} records along with it (its plan, its tasks):
+     * a crash leaves either all of it or none, never a run that cannot be resumed.
+     */
+    public RunRecord create(String id, String request, Database.Work<?> with) {
         long now = clock.millis();
         database.write(tx -> {
             if (tx.one("SELECT id FROM runs WHERE id = ?", rs -> rs.getString(1), id).isPresent()) {
@@ -33,6 +41,7 @@ public final class Runs {
             tx.update("INSERT INTO runs (id, request, state, created_ms, updated_ms) VALUES (?, ?, 'active', ?, ?)",
                     id, request, now, now);
             events.append(tx, id, "", "run.created", request);
+            with.run(tx);
             return null;
         });
         return new RunRecord(id, request, "active", Instant.ofEpochMilli(now));

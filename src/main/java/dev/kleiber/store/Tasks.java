@@ -39,20 +39,25 @@ public final class Tasks {
     /** Adds tasks to a run, all {@code planned}; dependencies may point at any task of the batch. */
     public void add(String runId, List<NewTask> tasks) {
         database.write(tx -> {
-            long now = clock.millis();
-            for (NewTask task : tasks) {
-                tx.update("INSERT INTO tasks (run_id, id, agent, tier, state, fence, attempts, updated_ms) "
-                        + "VALUES (?, ?, ?, ?, 'planned', 0, 0, ?)", runId, task.id(), task.agent(), task.tier().id(), now);
-                events.append(tx, runId, task.id(), "task.planned", task.agent() + " on " + task.tier().id());
-            }
-            for (NewTask task : tasks) {
-                for (String dependency : task.dependsOn()) {
-                    tx.update("INSERT INTO task_dependencies (run_id, task_id, depends_on) VALUES (?, ?, ?)",
-                            runId, task.id(), dependency);
-                }
-            }
+            add(tx, runId, tasks);
             return null;
         });
+    }
+
+    /** {@link #add(String, List)} inside the caller's transaction. */
+    public void add(Tx tx, String runId, List<NewTask> tasks) throws SQLException {
+        long now = clock.millis();
+        for (NewTask task : tasks) {
+            tx.update("INSERT INTO tasks (run_id, id, agent, tier, state, fence, attempts, updated_ms) "
+                    + "VALUES (?, ?, ?, ?, 'planned', 0, 0, ?)", runId, task.id(), task.agent(), task.tier().id(), now);
+            events.append(tx, runId, task.id(), "task.planned", task.agent() + " on " + task.tier().id());
+        }
+        for (NewTask task : tasks) {
+            for (String dependency : task.dependsOn()) {
+                tx.update("INSERT INTO task_dependencies (run_id, task_id, depends_on) VALUES (?, ?, ?)",
+                        runId, task.id(), dependency);
+            }
+        }
     }
 
     public Optional<TaskRecord> find(String runId, String taskId) {

@@ -62,6 +62,22 @@ class OrchestrationLogTest {
     }
 
     @Test
+    void aSessionACrashLeftUnloggedIsAppendedOnceAndALoggedOneNever() throws Exception {
+        Path file = dir.resolve("orchestration_log.md");
+        OrchestrationLog log = new OrchestrationLog(file);
+        OrchestrationLog.Row logged = row("feat-001", Tier.SONNET, Optional.empty(), 15000, 8000, "0.165");
+        OrchestrationLog.Row cutOff = row("feat-002", Tier.SONNET, Optional.empty(), 3000, 300, "0.0135");
+        log.appendSessions(List.of(logged));
+
+        log.appendMissingSessions(List.of(logged, cutOff));
+        log.appendMissingSessions(List.of(logged, cutOff));
+
+        assertThat(Files.readString(file)).isEqualTo(OrchestrationLog.HEADER
+                + "| 2025-01-09T14:30:00Z | engineer-backend | feat-001 | sonnet | 15000 | 8000 | $0.165 |\n"
+                + "| 2025-01-09T14:30:00Z | engineer-backend | feat-002 | sonnet | 3000 | 300 | $0.0135 |\n");
+    }
+
+    @Test
     void aNewFileStartsWithTheTableHeader() throws Exception {
         Path file = dir.resolve("sub/orchestration_log.md");
         new OrchestrationLog(file).appendSessions(List.of(row("t", Tier.SONNET, Optional.of(Tier.SONNET), 1, 1, "1.2")));

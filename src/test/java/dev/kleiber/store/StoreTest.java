@@ -3,6 +3,7 @@ package dev.kleiber.store;
 import dev.kleiber.routing.Tier;
 import dev.kleiber.testutil.ManualClock;
 import dev.kleiber.testutil.TestStores;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -124,6 +125,18 @@ class StoreTest {
         }
         try (Store store = Store.open(url, clock)) {
             assertThat(store.runs().find("r9")).map(Runs.RunRecord::request).contains("request");
+        }
+    }
+
+    @Test
+    void aRunIsRecordedWithItsTasksOrNotAtAll() {
+        try (Store store = Store.open(TestStores.fresh(TestStores.Kind.SQLITE, dir), clock)) {
+            assertThatThrownBy(() -> store.runs().create("r1", "x", tx -> {
+                store.tasks().add(tx, "r1", List.of(new Tasks.NewTask("t1", "engineer-backend", Tier.SONNET, List.of())));
+                throw new IllegalStateException("the process died here");
+            })).hasMessageContaining("died");
+            assertThat(store.runs().find("r1")).isEmpty();
+            assertThat(store.tasks().ofRun("r1")).isEmpty();
         }
     }
 }

@@ -1,0 +1,56 @@
+package dev.kleiber.conductor;
+
+import dev.kleiber.ledger.Ledger;
+import dev.kleiber.ledger.OrchestrationLog;
+import dev.kleiber.routing.Tier;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.TaskRecord;
+import dev.kleiber.store.TaskState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Completes what a crash cut short between two records of one step, before a run continues: a task the store
+ * has merged whose CHANGELOG entry was never written, and an agent session the ledger billed whose
+ * orchestration_log.md row was never appended (the process died during or right after the session). Both
+ * writes are idempotent, so repairing a run that needs nothing changes nothing.
+ */
+final class RunRepair {
+    private final Store store;
+    private final Ledger ledger;
+    private final Merger merger;
+    private final OrchestrationLog log;
+
+    RunRepair(Store store, Ledger ledger, Merger merger, OrchestrationLog log) {
+        this.store = store;
+        this.ledger = ledger;
+        this.merger = merger;
+        this.log = log;
+    }
+
+    void repair(RunPlan plan) {
+        String runId = plan.runId();
+        List<OrchestrationLog.Row> rows = new ArrayList<>();
+        for (TaskRecord record : store.tasks().ofRun(runId)) {
+            RoutedTask task = plan.task(record.id());
+            if (record.state() == TaskState.MERGED) {
+                merger.record(task, record.tier().id());
+            }
+            // a leased task's latest attempt is still at work in a live process: it logs its own session
+            int ended = record.state().isLeased() ? record.attempts() - 1 : record.attempts();
+            for (int attempt = 1; attempt <= ended; attempt++) {
+                int n = attempt;
+                ledger.session(runId, record.id(), n).ifPresent(session -> {
+                    Tier tier = ledger.tierOf(runId, record.id(), n).orElse(record.tier());
+                    rows.add(OrchestrationLog.Row.of(session, tier,
+                            tier == task.tier() ? Optional.empty() : Optional.of(task.tier())));
+                });
+            }
+        }
+        synchronized (log) {
+            log.appendMissingSessions(rows);
+        }
+    }
+}
