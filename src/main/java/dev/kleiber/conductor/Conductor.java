@@ -488,6 +488,8 @@ public final class Conductor {
     }
 
     private void removeFinishedWorktrees(RunPlan plan) {
+        // a merge cut short by a crash leaves the scratch worktree behind
+        git.removeWorktree(mergeWorktree());
         for (TaskRecord record : store.tasks().ofRun(plan.runId())) {
             if (record.state() == TaskState.MERGED || record.state() == TaskState.CANCELLED) {
                 removeWorktree(plan.task(record.id()));

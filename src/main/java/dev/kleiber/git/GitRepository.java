@@ -2,11 +2,16 @@ package dev.kleiber.git;
 
 import dev.kleiber.KleiberException;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A repository driven through the {@code git} command line. Kleiber's own git calls run with hooks
@@ -100,8 +105,21 @@ public final class GitRepository {
         Path target = path.toAbsolutePath().normalize();
         if (worktrees().stream().anyMatch(w -> w.path().equals(target))) {
             ok(root, "worktree", "remove", "--force", "--force", target.toString());
+        } else if (target.startsWith(mergeWorktree.getParent()) && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            // a folder git never registered: a worktree add cut short by a crash; only ever in Kleiber's own folder
+            deleteTree(target);
         }
         ok(root, "worktree", "prune");
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot remove the unfinished worktree " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     public List<Worktree> worktrees() {

@@ -57,6 +57,22 @@ class GitRepositoryTest {
     }
 
     @Test
+    void aWorktreeFolderGitNeverRegisteredIsRemovedOnlyInsideKleibersFolder() throws IOException {
+        Path leftover = repo.resolve(".kleiber/worktrees/t9");
+        Files.createDirectories(leftover.resolve("src"));
+        Files.writeString(leftover.resolve("src/half.js"), "export const half = 1;\n");
+        Path users = repo.resolve("src/keep");
+        Files.createDirectories(users);
+
+        git.removeWorktree(leftover);
+        git.removeWorktree(users);
+
+        assertThat(leftover).doesNotExist();
+        assertThat(users).isDirectory();
+        assertThat(git.addWorktree(leftover, "feature/t9-again", "main").path()).isEqualTo(leftover);
+    }
+
+    @Test
     void worktreeCommitCarriesTheTrailersAndListsItsChanges() throws IOException {
         Path wt = worktree("t1", "feature/t1-add-users");
         Files.createDirectories(wt.resolve("src/backend"));
