@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.conductor.RunOutcome;
@@ -42,7 +43,8 @@ final class ResumeCommand implements Callable<Integer> {
             out.println("resuming run " + runId);
             Conductor conductor = RunSetup.conductor(runtime, context, RunCommand.printer(out, context));
             RunOutcome outcome = conductor.resume(runId, RunCommand.workers(workers, runtime.project.settings().workers()));
-            return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId));
+            return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId),
+                    BlockedDesk.questions(runtime.store, runId));
         }
     }
 }

@@ -55,6 +55,38 @@ public final class Tasks {
         });
     }
 
+    /**
+     * Grows a run's plan while it runs, in one transaction: adds {@code tasks} (planned), makes existing tasks also
+     * wait for the tasks named in {@code dependencies}, and records {@code eventKind}/{@code eventDetail} (the
+     * revised plan) with them, so a crash never leaves tasks the recorded plan does not know.
+     */
+    public void extend(String runId, List<NewTask> tasks, java.util.Map<String, List<String>> dependencies,
+                       String eventKind, String eventDetail) {
+        database.write(tx -> {
+            long now = clock.millis();
+            for (NewTask task : tasks) {
+                tx.update("INSERT INTO tasks (run_id, id, agent, tier, state, fence, attempts, updated_ms) "
+                        + "VALUES (?, ?, ?, ?, 'planned', 0, 0, ?)", runId, task.id(), task.agent(), task.tier().id(), now);
+                events.append(tx, runId, task.id(), "task.planned", task.agent() + " on " + task.tier().id());
+                for (String dependency : task.dependsOn()) {
+                    tx.update("INSERT INTO task_dependencies (run_id, task_id, depends_on) VALUES (?, ?, ?)",
+                            runId, task.id(), dependency);
+                }
+            }
+            for (java.util.Map.Entry<String, List<String>> entry : dependencies.entrySet()) {
+                require(tx, runId, entry.getKey());
+                for (String dependency : entry.getValue()) {
+                    require(tx, runId, dependency);
+                    tx.update("INSERT INTO task_dependencies (run_id, task_id, depends_on) VALUES (?, ?, ?)",
+                            runId, entry.getKey(), dependency);
+                    events.append(tx, runId, entry.getKey(), "task.depends_on", dependency);
+                }
+            }
+            events.append(tx, runId, "", eventKind, eventDetail);
+            return null;
+        });
+    }
+
     public Optional<TaskRecord> find(String runId, String taskId) {
         return database.read(tx -> find(tx, runId, taskId));
     }
