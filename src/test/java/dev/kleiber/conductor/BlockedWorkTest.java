@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
+import dev.kleiber.plan.TaskIds;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.ParseResult;
 import dev.kleiber.protocol.ProtocolParser;
@@ -237,6 +238,83 @@ class BlockedWorkTest {
         assertThat(resume.out()).contains("answered blocked ship-policy: re-planned (revised the task)")
                 .contains("ship-policy: merged into main").contains("6 merged, 0 awaiting review, 0 blocked");
         assertThat(GitRepos.git(repo, "show", "main:src/services/shipPolicy.js")).contains("'CA'");
+        assertNodeTestsPass(repo);
+    }
+
+    @Test
+    void aMergeConflictBecomesAResolutionTaskWhoseMergeLandsTheTaskOnce() throws Exception {
+        Path repo = sampleProject();
+        Cli cli = cli(repo);
+        Files.writeString(repo.resolve("plan.yaml"), """
+                tasks:
+                  - id: price-range
+                    title: Price range
+                    agent: engineer-frontend
+                    description: Add formatPriceRange(low, high) to src/frontend/formatPrice.js.
+                    acceptance: [formats a range of prices]
+                    priority: p1
+                    model: sonnet
+                  - id: card-price
+                    title: Card price
+                    agent: engineer-frontend
+                    description: Add formatCardPrice(cents) to src/frontend/formatPrice.js for card payment totals.
+                    acceptance: [labels card payment totals]
+                    priority: p1
+                """);
+        String original = Files.readString(repo.resolve("src/frontend/formatPrice.js"));
+        String range = "\nexport function formatPriceRange(low, high) {\n  return formatPrice(low) + ' - ' + formatPrice(high);\n}\n";
+        String card = "\nexport function formatCardPrice(cents) {\n  return 'Card: ' + formatPrice(cents);\n}\n";
+        Turns s = new Turns();
+        s.turn("price-range", "", write("src/frontend/formatPrice.js", original + range));
+        s.turn("price-range", "", complete("Added the price range."));
+        s.turn("card-price", "", write("src/frontend/formatPrice.js", original + card));
+        s.turn("card-price", "", complete("Added the card price."));
+        // both start from the same main; whichever merges second conflicts, and its resolution keeps both functions
+        for (String task : List.of("price-range", "card-price")) {
+            s.turn("resolve-" + task, "Both functions stay: I keep formatPriceRange and formatCardPrice.",
+                    write("src/frontend/formatPrice.js", original + range + card));
+            s.turn("resolve-" + task, "", complete("Resolved the conflict: both functions kept."));
+        }
+        Files.writeString(repo.resolve("script.jsonl"), s.text());
+
+        Cli.Result run = cli.run("run", "--plan", "plan.yaml", "--workers", "2", "--script", "script.jsonl");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        String conflicted = run.out().contains("card-price: blocked: merge conflict") ? "card-price" : "price-range";
+        String first = conflicted.equals("card-price") ? "price-range" : "card-price";
+        String resolution = "resolve-" + conflicted;
+        assertThat(run.out())
+                .contains(conflicted + ": blocked: merge conflict, see blocked/engineer-frontend/" + conflicted + "-conflict.md")
+                .contains(conflicted + ": answered blocked " + conflicted + ": merge conflict in src/frontend/formatPrice.js; "
+                        + "resolution task " + resolution + " (engineer-frontend on ")
+                .contains(resolution + ": merged into main")
+                .contains(conflicted + ": merged (found on main)")
+                .contains("3 merged, 0 awaiting review, 0 blocked, 0 failed, 0 not started");
+        String resolutionBranch = TaskIds.branch("feature", resolution, "Resolve merge conflict of " + conflicted);
+        String conflictMerge = GitRepos.git(repo, "log", "--format=%H", "--grep=conflicts left for the agent",
+                resolutionBranch).strip();
+        assertThat(GitRepos.git(repo, "show", conflictMerge + ":src/frontend/formatPrice.js"))
+                .contains("<<<<<<<").contains("formatPriceRange").contains("formatCardPrice");
+        assertThat(repo.resolve("tasks/engineer-frontend/" + resolution + ".md")).content()
+                .contains("conflicted in: src/frontend/formatPrice.js").contains("task " + conflicted);
+
+        // the task's work reached main once, through its resolution; its own branch was never merged
+        List<String> merges = GitRepos.git(repo, "log", "main", "--first-parent", "--merges",
+                "--format=%(trailers:key=Kleiber-Task,valueonly)").lines().filter(l -> !l.isBlank()).toList();
+        assertThat(merges).containsExactlyInAnyOrder(first, resolution);
+        assertThat(GitRepos.git(repo, "log", "main", "--format=%(trailers:key=Kleiber-Task,valueonly)").lines())
+                .contains(conflicted);
+        String merged = GitRepos.git(repo, "show", "main:src/frontend/formatPrice.js");
+        assertThat(merged).contains("formatPriceRange").contains("formatCardPrice").doesNotContain("<<<<<<<");
+        assertThat(blockedFile(repo, "engineer-frontend", conflicted).extraSections())
+                .anyMatch(x -> x.body().contains("resolution task " + resolution));
+        assertThat(status(cli).values()).allMatch(t -> t.path("state").asText().equals("merged"));
+
+        // resuming finds nothing to do: nothing runs or merges again
+        Cli.Result resume = cli.run("resume", "--script", "script.jsonl");
+        assertThat(resume.exitCode()).as(resume.out() + resume.err()).isZero();
+        assertThat(resume.out()).doesNotContain("running:").contains("3 merged");
+        assertThat(GitRepos.git(repo, "log", "main", "--first-parent", "--merges", "--format=%H").lines()).hasSize(2);
         assertNodeTestsPass(repo);
     }
 
