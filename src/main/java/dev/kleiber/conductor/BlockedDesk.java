@@ -128,8 +128,13 @@ public final class BlockedDesk {
                 continue;
             }
             if (waiting) {
-                store.tasks().transition(runId, task.id(), TaskState.BLOCKED, "a blocked file reached the conductor ("
-                        + found.get().blocked().type().id() + "): " + firstLine(found.get().blocked().problem()));
+                try {
+                    store.tasks().transition(runId, task.id(), TaskState.BLOCKED, "a blocked file reached the conductor ("
+                            + found.get().blocked().type().id() + "): " + firstLine(found.get().blocked().problem()));
+                } catch (RuntimeException e) {
+                    // another process's worker claimed it meanwhile: its file waits until the task rests again
+                    continue;
+                }
                 listener.event(task.id(), "blocked (" + found.get().blocked().type().id() + ", a file in blocked/): "
                         + firstLine(found.get().blocked().problem()));
             }
@@ -336,7 +341,7 @@ public final class BlockedDesk {
         }
         replan.added().forEach(added -> tasks.add(replan.plan().task(added).orElseThrow()));
         Plan revised = new Plan(tasks);
-        TaskGraph.of(revised);
+        TaskGraph.of(revised); // fails fast on a cycle, which the tool's check against the older plan cannot see
         RunPlan routed = RunPlan.route(runId, revised, router);
         RoutedTask before = current.task(id);
         RoutedTask after = routed.task(id);
