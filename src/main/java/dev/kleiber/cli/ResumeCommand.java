@@ -2,6 +2,7 @@ package dev.kleiber.cli;
 
 import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.config.ProjectLayout;
@@ -41,8 +42,12 @@ final class ResumeCommand implements Callable<Integer> {
             String runId = ReviewDesk.runId(runtime.store, run);
             PrintWriter out = spec.commandLine().getOut();
             out.println("resuming run " + runId);
-            Conductor conductor = RunSetup.conductor(runtime, context, RunCommand.printer(out, context));
-            RunOutcome outcome = conductor.resume(runId, RunCommand.workers(workers, runtime.project.settings().workers()));
+            Conductor.Listener listener = RunCommand.printer(out, context);
+            Conductor conductor = RunSetup.conductor(runtime, context, listener);
+            RunOutcome outcome;
+            try (MainWatch watch = RunSetup.mainWatch(runtime, context, listener, runId)) {
+                outcome = conductor.resume(runId, RunCommand.workers(workers, runtime.project.settings().workers()));
+            }
             return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId),
                     BlockedDesk.questions(runtime.store, runId));
         }

@@ -3,13 +3,8 @@ package dev.kleiber.cli;
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
-import dev.kleiber.conductor.Planner;
-import dev.kleiber.conductor.RepositoryOverview;
-import dev.kleiber.config.AgentDefinition;
-import dev.kleiber.git.GitRepository;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.plan.PlanFileWriter;
-import dev.kleiber.routing.Roles;
-import dev.kleiber.routing.Tier;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.plan.InvalidPlanException;
@@ -76,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
             String runId = runtime.freshRunId(RUN_ID.format(context.clock().instant()));
             Plan parsed;
             if (plan == null) {
-                parsed = planRequest(runtime, layout, runId, out);
+                parsed = RequestPlanning.plan(runtime, runId, request, out).plan();
                 text = new PlanFileWriter().write(parsed);
             } else {
                 try {
@@ -94,27 +89,15 @@ final class RunCommand implements Callable<Integer> {
             }
             out.println("run " + runId + ": " + parsed.tasks().size() + " tasks from "
                     + (plan == null ? "the conductor's plan" : plan));
-            Conductor conductor = RunSetup.conductor(runtime, context, printer(out, context));
-            RunOutcome outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text,
-                    workers(workers, runtime.project.settings().workers()));
+            Conductor.Listener listener = printer(out, context);
+            Conductor conductor = RunSetup.conductor(runtime, context, listener);
+            RunOutcome outcome;
+            try (MainWatch watch = RunSetup.mainWatch(runtime, context, listener, runId)) {
+                outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text,
+                        workers(workers, runtime.project.settings().workers()));
+            }
             return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId));
         }
-    }
-
-    /** The conductor drafts a plan for the request and the architect reviews it, both on the Opus tier's model. */
-    private Plan planRequest(AgentRuntime runtime, ProjectLayout layout, String runId, PrintWriter out) {
-        String opus = runtime.project.settings().modelFor(Tier.OPUS);
-        String conductorPrompt = runtime.project.agentOrBlueprint(Roles.CONDUCTOR).map(AgentDefinition::prompt).orElseThrow();
-        String architectPrompt = runtime.project.agentOrBlueprint(Roles.ARCHITECT).map(AgentDefinition::prompt).orElseThrow();
-        out.println("planning: the conductor drafts a plan on " + opus + ", the architect reviews it");
-        out.flush();
-        Planner.Result result = new Planner(runtime.client, opus, opus, runtime.project.knownRoles(), 2,
-                runtime.project.settings().agent().maxOutputTokens()).plan(runId, request,
-                RepositoryOverview.of(new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"))),
-                conductorPrompt, architectPrompt);
-        result.feedback().forEach(feedback -> out.println("  architect asked for changes: " + feedback));
-        out.println("  plan approved after " + result.reviews() + " review round" + (result.reviews() == 1 ? "" : "s"));
-        return result.plan();
     }
 
     static int workers(Optional<Integer> option, int configured) {

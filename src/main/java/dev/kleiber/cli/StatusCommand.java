@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.conductor.BlockedDesk;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.CostReport;
 import dev.kleiber.ledger.Usd;
+import dev.kleiber.store.Event;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
 import picocli.CommandLine.Command;
@@ -47,6 +49,8 @@ final class StatusCommand implements Runnable {
             cost.byTask().forEach(line -> costs.put(line.taskId(), line.costUsd()));
             BudgetStatus budget = setup.ledger.status();
             PrintWriter out = spec.commandLine().getOut();
+            Optional<Event> main = setup.store.events().ofRun(runId).stream()
+                    .filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second);
             if (json) {
                 ObjectNode root = JsonNodeFactory.instance.objectNode();
                 root.put("run", runId);
@@ -68,6 +72,8 @@ final class StatusCommand implements Runnable {
                 b.put("remainingUsd", budget.remainingUsd());
                 b.put("paused", budget.paused());
                 b.put("runCostUsd", cost.totalUsd());
+                main.ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString()).put("result",
+                        e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
                 out.println(Json.write(root));
                 return;
             }
@@ -85,6 +91,8 @@ final class StatusCommand implements Runnable {
             tasks.stream().filter(t -> t.state() == TaskState.BLOCKED).forEach(t ->
                     out.println("blocked: " + t.id() + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"
                             + (questions.containsKey(t.id()) ? "; the conductor asks a person: " + questions.get(t.id()) : "")));
+            main.ifPresent(e -> out.println("main, last checked " + e.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + ": " + e.detail()));
         }
     }
 }

@@ -88,6 +88,13 @@ public final class GitRepository {
         return new Worktree(target, Optional.of(branch), commitOf(branch));
     }
 
+    /** A worktree at {@code path} with {@code commit} checked out on no branch, for reading a commit as it is. */
+    public Worktree addDetachedWorktree(Path path, String commit) {
+        Path target = path.toAbsolutePath().normalize();
+        ok(root, "worktree", "add", "--quiet", "--detach", target.toString(), commit);
+        return new Worktree(target, Optional.empty(), commitOf(commit));
+    }
+
     /** Removes a worktree and whatever is in it; the branch stays. Missing worktrees are pruned quietly. */
     public void removeWorktree(Path path) {
         Path target = path.toAbsolutePath().normalize();
