@@ -158,8 +158,9 @@ public final class Conductor {
         final int workers;
         int active;
         Optional<String> pause = Optional.empty();
-        /** Tasks whose blocked file the conductor is answering. */
+        /** Tasks whose blocked file the conductor is answering, or failed to answer in this run (not retried until the next). */
         final Set<String> answering = new java.util.HashSet<>();
+        final Set<String> unanswerable = new java.util.HashSet<>();
 
         RunState(RunPlan plan, int workers) {
             this.workers = workers;
@@ -211,7 +212,9 @@ public final class Conductor {
 
     /** Hands each unanswered blocked file to the conductor, one task at a time. Called holding the lock. */
     private void answerBlocked(RunState state, ExecutorService pool) {
-        for (BlockedDesk.Pending pending : desk.collect(state.plan.runId(), state.answering)) {
+        Set<String> busy = new java.util.HashSet<>(state.answering);
+        busy.addAll(state.unanswerable);
+        for (BlockedDesk.Pending pending : desk.collect(state.plan.runId(), busy)) {
             state.answering.add(pending.taskId());
             state.active++;
             pool.submit(() -> answer(pending, state));
@@ -231,6 +234,9 @@ public final class Conductor {
             }
             listener.event(pending.taskId(), "paused: the conductor's answer would pass the budget: " + e.getMessage());
         } catch (RuntimeException e) {
+            synchronized (lock) {
+                state.unanswerable.add(pending.taskId());
+            }
             listener.event(pending.taskId(), "the conductor could not answer " + desk.relative(pending.file()) + ": "
                     + (e.getMessage() == null ? e.toString() : e.getMessage()));
         } finally {
