@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.RoutedTask;
@@ -127,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
             try (MainWatch watch = RunSetup.mainWatch(runtime, demo, listener, runId)) {
                 outcome = conductor.start(runId, REQUEST, plan, new PlanFileWriter().write(plan), n);
             }
-            RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId));
+            RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId));
             for (int decisions = 0; !outcome.finished() && decisions < MAX_DECISIONS; decisions++) {
                 boolean decided;
                 if (outcome.pause().isPresent()) {
@@ -145,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
                 try (MainWatch watch = RunSetup.mainWatch(runtime, demo, listener, runId)) {
                     outcome = conductor.resume(runId, n);
                 }
-                RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId));
+                RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId));
             }
             if (!outcome.finished()) {
                 throw KleiberException.failed("the demo's run did not finish as scripted (see the lines above); "

@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.ReviewDesk;
@@ -47,7 +48,8 @@ final class ResumeCommand implements Callable<Integer> {
             try (MainWatch watch = RunSetup.mainWatch(runtime, context, listener, runId)) {
                 outcome = conductor.resume(runId, RunCommand.workers(workers, runtime.project.settings().workers()));
             }
-            return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId));
+            return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId),
+                    BlockedDesk.questions(runtime.store, runId));
         }
     }
 }

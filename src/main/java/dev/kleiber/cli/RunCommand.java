@@ -1,6 +1,7 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.plan.PlanFileWriter;
@@ -95,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
                 outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text,
                         workers(workers, runtime.project.settings().workers()));
             }
-            return report(out, outcome, runtime.store.tasks().ofRun(runId));
+            return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId));
         }
     }
 
@@ -117,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Prints where the run stands and what waits for whom; the exit code (1 when a task failed). */
-    static int report(PrintWriter out, RunOutcome outcome, List<TaskRecord> tasks) {
+    static int report(PrintWriter out, RunOutcome outcome, List<TaskRecord> tasks, Map<String, String> questions) {
         Map<String, String> agents = tasks.stream().collect(Collectors.toMap(TaskRecord::id, TaskRecord::agent));
         out.println();
         out.println("run " + outcome.runId() + ": " + outcome.merged().size() + " merged, " + outcome.awaitingReview().size()
@@ -130,8 +131,10 @@ final class RunCommand implements Callable<Integer> {
                     + "` or `kleiber reject " + id + " --feedback TEXT`");
         }
         for (String id : outcome.blocked()) {
-            out.println("  " + id + " is blocked, waits for the conductor or a person: see blocked/" + agents.get(id) + "/"
-                    + id + "-conflict.md");
+            String file = "blocked/" + agents.get(id) + "/" + id + "-conflict.md";
+            out.println(questions.containsKey(id)
+                    ? "  " + id + " is blocked, the conductor asks a person: " + questions.get(id) + " (answer in " + file + ")"
+                    : "  " + id + " is blocked, waits for the conductor or a person: see " + file);
         }
         for (String id : outcome.failed()) {
             out.println("  " + id + " failed");

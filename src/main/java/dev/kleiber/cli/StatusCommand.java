@@ -3,6 +3,7 @@ package dev.kleiber.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.ledger.BudgetStatus;
@@ -86,8 +87,10 @@ final class StatusCommand implements Runnable {
                     + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
             tasks.stream().filter(t -> t.state() == TaskState.AWAITING_REVIEW).forEach(t ->
                     out.println("waits for a person: " + t.id() + " (`kleiber review show " + t.id() + "`)"));
+            Map<String, String> questions = BlockedDesk.questions(setup.store, runId);
             tasks.stream().filter(t -> t.state() == TaskState.BLOCKED).forEach(t ->
-                    out.println("blocked: " + t.id() + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"));
+                    out.println("blocked: " + t.id() + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"
+                            + (questions.containsKey(t.id()) ? "; the conductor asks a person: " + questions.get(t.id()) : "")));
             main.ifPresent(e -> out.println("main, last checked " + e.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + ": " + e.detail()));
         }

@@ -98,6 +98,7 @@ public final class Conductor {
     private final TaskRunner runner;
     private final Validator validator;
     private final LeaseHolder holders;
+    private final BlockedDesk desk;
     private final String holder;
     private final Object lock = new Object();
 
@@ -120,6 +121,7 @@ public final class Conductor {
         this.runner = new TaskRunner(client, SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens()),
                 sandbox, env, clock);
         this.validator = new Validator(new SandboxCommandRunner(role(Roles.VALIDATOR).permissions(), env, sandbox), clock);
+        this.desk = new BlockedDesk(store, ledger, client, git, project, router, clock, listener, log);
         this.holders = LeaseHolder.local();
         this.holder = holders.name("conductor");
     }
@@ -158,16 +160,24 @@ public final class Conductor {
     }
 
     private final class RunState {
-        final RunPlan plan;
-        final CriticalPath ranking;
+        volatile RunPlan plan;
+        CriticalPath ranking;
         final int workers;
         int active;
         Optional<String> pause = Optional.empty();
+        /** Tasks whose blocked file the conductor is answering, or failed to answer in this run (not retried until the next). */
+        final Set<String> answering = new java.util.HashSet<>();
+        final Set<String> unanswerable = new java.util.HashSet<>();
 
         RunState(RunPlan plan, int workers) {
+            this.workers = workers;
+            replanned(plan);
+        }
+
+        /** The conductor changed the plan (a re-plan or a resolution task). Called holding the lock. */
+        void replanned(RunPlan plan) {
             this.plan = plan;
             this.ranking = TaskGraph.of(plan.plan()).criticalPath();
-            this.workers = workers;
         }
     }
 
@@ -191,6 +201,7 @@ public final class Conductor {
                     store.leases().expireDeadHolders(holders);
                     store.tasks().requeueExpired(runId);
                     if (state.pause.isEmpty()) {
+                        answerBlocked(state, pool);
                         dispatch(state, pool);
                     }
                     if (state.active == 0) {
@@ -199,8 +210,9 @@ public final class Conductor {
                             break;
                         }
                     }
-                    // a worker finishing wakes us; a task held by another (or a dead) process is polled
-                    lock.wait(state.active == 0 ? 1000 : 0);
+                    // a worker finishing wakes us; a task held by another (or a dead) process, and a blocked file a
+                    // person drops in while agents work, are polled
+                    lock.wait(1000);
                 }
             }
         } catch (InterruptedException e) {
@@ -208,6 +220,44 @@ public final class Conductor {
             throw KleiberException.failed("the run was interrupted; continue it with `kleiber resume`", e);
         }
         return finish(state);
+    }
+
+    /** Hands each unanswered blocked file to the conductor, one task at a time. Called holding the lock. */
+    private void answerBlocked(RunState state, ExecutorService pool) {
+        Set<String> busy = new java.util.HashSet<>(state.answering);
+        busy.addAll(state.unanswerable);
+        for (BlockedDesk.Pending pending : desk.collect(state.plan.runId(), busy)) {
+            state.answering.add(pending.taskId());
+            state.active++;
+            pool.submit(() -> answer(pending, state));
+        }
+    }
+
+    private void answer(BlockedDesk.Pending pending, RunState state) {
+        String runId = state.plan.runId();
+        try {
+            BlockedAnswer answer = desk.decide(runId, pending, state.plan);
+            synchronized (lock) {
+                desk.apply(runId, pending, answer).ifPresent(state::replanned);
+            }
+        } catch (dev.kleiber.ledger.BudgetExceededException e) {
+            synchronized (lock) {
+                state.pause = Optional.of("budget: " + e.getMessage());
+            }
+            listener.event(pending.taskId(), "paused: the conductor's answer would pass the budget: " + e.getMessage());
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                state.unanswerable.add(pending.taskId());
+            }
+            listener.event(pending.taskId(), "the conductor could not answer " + desk.relative(pending.file()) + ": "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        } finally {
+            synchronized (lock) {
+                state.answering.remove(pending.taskId());
+                state.active--;
+                lock.notifyAll();
+            }
+        }
     }
 
     /** Starts what the scheduler says may start now. Called holding the lock. */
@@ -340,7 +390,9 @@ public final class Conductor {
                     listener.event(task.id(), "blocked (" + blocked.type().id() + "): " + firstLine(blocked.problem()));
                     yield Optional.empty();
                 }
-                case SessionOutcome.Escalated escalated -> escalate(claim, task, tier, escalated.reason());
+                case SessionOutcome.Escalated escalated -> escalate(claim, task, tier, escalated.reason(),
+                        Triage.learnt(tier, escalated.reason(), run.session().approach(), run.filesChanged(), run.commit(),
+                                run.refusals()));
                 case SessionOutcome.Failed failed when failed.reason().startsWith("budget") -> {
                     synchronized (lock) {
                         state.pause = Optional.of(failed.reason());
@@ -353,14 +405,13 @@ public final class Conductor {
         }
     }
 
-    private Optional<String> escalate(Claim claim, RoutedTask task, Tier tier, String reason) {
+    private Optional<String> escalate(Claim claim, RoutedTask task, Tier tier, String reason, String learnt) {
         String runId = claim.task().runId();
         if (tier == Tier.OPUS) {
             return failure(claim, task, tier, "The agent asked to escalate, but it already runs on opus: " + reason);
         }
         store.tasks().changeTier(runId, task.id(), Tier.OPUS, "escalated: " + reason);
-        store.events().append(runId, task.id(), FEEDBACK_EVENT, "A previous attempt on " + tier.id()
-                + " asked for a stronger model and learnt this: " + reason);
+        store.events().append(runId, task.id(), FEEDBACK_EVENT, learnt);
         listener.event(task.id(), "escalated to opus: " + firstLine(reason));
         return Optional.of("escalated from " + tier.id() + " to opus");
     }

@@ -249,6 +249,27 @@ public final class GitRepository {
         return new MergeResult.Merged(after);
     }
 
+    /**
+     * Merges {@code branch} into the branch checked out in {@code worktree} and commits the result as it is:
+     * conflicting files keep git's conflict markers for someone to resolve on that branch. Returns the files
+     * that conflicted (empty when the merge was clean).
+     */
+    public List<String> mergeKeepingConflicts(Path worktree, String branch, CommitMessage message) {
+        List<String> merge = new ArrayList<>(identity);
+        merge.addAll(List.of("merge", "--no-ff", "--no-commit", "--no-verify", "--quiet", branch));
+        GitProcess.Result merged = run(worktree, merge, Optional.empty());
+        List<String> conflicted = ok(worktree, "diff", "--name-only", "--diff-filter=U").lines().toList();
+        if (merged.exitCode() != 0 && conflicted.isEmpty()) {
+            run(worktree, List.of("merge", "--abort"), Optional.empty());
+            throw failure(merge, merged);
+        }
+        ok(worktree, "add", "--all");
+        List<String> commit = new ArrayList<>(identity);
+        commit.addAll(List.of("commit", "--quiet", "--no-verify", "--allow-empty", "--file", "-"));
+        check(commit, run(worktree, commit, Optional.of(message.text())));
+        return conflicted;
+    }
+
     private void prepareMergeWorktree(String commit) {
         boolean registered = worktrees().stream().anyMatch(w -> w.path().equals(mergeWorktree));
         if (!registered) {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -58,6 +59,29 @@ public final class Tasks {
                         runId, task.id(), dependency);
             }
         }
+    }
+
+    /**
+     * Grows a run's plan while it runs, in one transaction: adds {@code tasks} (planned), makes existing tasks also
+     * wait for the tasks named in {@code dependencies}, and records {@code eventKind}/{@code eventDetail} (the
+     * revised plan) with them, so a crash never leaves tasks the recorded plan does not know.
+     */
+    public void extend(String runId, List<NewTask> tasks, Map<String, List<String>> dependencies,
+                       String eventKind, String eventDetail) {
+        database.write(tx -> {
+            add(tx, runId, tasks);
+            for (Map.Entry<String, List<String>> entry : dependencies.entrySet()) {
+                require(tx, runId, entry.getKey());
+                for (String dependency : entry.getValue()) {
+                    require(tx, runId, dependency);
+                    tx.update("INSERT INTO task_dependencies (run_id, task_id, depends_on) VALUES (?, ?, ?)",
+                            runId, entry.getKey(), dependency);
+                    events.append(tx, runId, entry.getKey(), "task.depends_on", dependency);
+                }
+            }
+            events.append(tx, runId, "", eventKind, eventDetail);
+            return null;
+        });
     }
 
     public Optional<TaskRecord> find(String runId, String taskId) {

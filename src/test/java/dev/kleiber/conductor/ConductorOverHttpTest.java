@@ -72,7 +72,7 @@ class ConductorOverHttpTest {
                     .contains("payment-refund: planned: engineer-backend on opus, human review required")
                     .contains("slug-util: retrying on sonnet: Validation failed")
                     .contains("payment-refund waits for a person")
-                    .contains("shipping-rates is blocked")
+                    .contains("shipping-rates is blocked, the conductor asks a person: Which carrier's rate table")
                     .contains("3 merged, 1 awaiting review, 1 blocked, 0 failed, 0 not started");
             assertThat(api.requests()).allMatch(RecordedRequest::streaming);
 
@@ -120,7 +120,7 @@ class ConductorOverHttpTest {
             Map<String, Integer> callsByTask = new HashMap<>();
             cost.path("byTask").forEach(t -> callsByTask.merge(t.path("task").asText(), t.path("calls").asInt(), Integer::sum));
             assertThat(callsByTask).containsEntry("slug-util", 4).containsEntry("payment-refund", 2)
-                    .containsEntry("shipping-rates", 1).containsEntry("price-label", 2).containsEntry("book-search", 2);
+                    .containsEntry("shipping-rates", 2).containsEntry("price-label", 2).containsEntry("book-search", 2);
             long input = 0;
             for (JsonNode model : cost.path("byModel")) {
                 input += model.path("inputTokens").asLong();
@@ -137,6 +137,10 @@ class ConductorOverHttpTest {
         request.json().path("tools").forEach(t -> tools.add(t.path("name").asText()));
         if (tools.contains("submit_plan")) {
             return tool("submit_plan", PLAN);
+        }
+        if (tools.contains("answer_blocked")) {
+            return tool("answer_blocked", "{\"decision\":\"ask_human\",\"reason\":\"Only the business can choose.\","
+                    + "\"question\":\"Which carrier's rate table should shipping use?\"}");
         }
         if (tools.contains("review_plan")) {
             return tool("review_plan", "{\"approved\":true,\"feedback\":\"Small tasks, clear dependencies.\"}");

@@ -47,7 +47,9 @@ class ConductorRunTest {
         assertThat(run.out())
                 .contains("slug-util: retrying on sonnet: Validation failed")
                 .contains("payment-refund waits for a person: `kleiber review show payment-refund`")
-                .contains("shipping-rates is blocked, waits for the conductor or a person: see blocked/engineer-backend/shipping-rates-conflict.md")
+                .contains("shipping-rates: answered blocked shipping-rates: asks a person: Which carrier's rate table should shipping use?")
+                .contains("shipping-rates is blocked, the conductor asks a person: Which carrier's rate table should shipping use? "
+                        + "(answer in blocked/engineer-backend/shipping-rates-conflict.md)")
                 .contains("refund-docs waits for payment-refund (awaiting_review)")
                 .contains("run run-").contains("3 merged, 1 awaiting review, 1 blocked, 0 failed, 1 not started");
         Map<String, JsonNode> tasks = status(cli);
@@ -131,7 +133,7 @@ class ConductorRunTest {
         Map<String, Integer> calls = new HashMap<>();
         byTask.forEach(line -> calls.put(line.path("task").asText(), line.path("calls").asInt()));
         assertThat(calls).containsEntry("slug-util", 4).containsEntry("payment-refund", 2)
-                .containsEntry("shipping-rates", 1).containsEntry("refund-docs", 2);
+                .containsEntry("shipping-rates", 2).containsEntry("refund-docs", 2);
         assertThat(cost.exitCode()).isZero();
     }
 
@@ -288,6 +290,10 @@ class ConductorRunTest {
                         """));
         s.tools("payment-refund", "opus", "", complete("Added the refund rule.", "Chose to throw over clamping because a silent partial refund hides errors"));
         s.tools("shipping-rates", "sonnet", "", blocked());
+        ObjectNode question = JSON.createObjectNode().put("decision", "ask_human")
+                .put("reason", "Only the business can choose the carrier.")
+                .put("question", "Which carrier's rate table should shipping use?");
+        s.tools("conductor/shipping-rates", "opus", "", tool("answer_blocked", question));
         s.tools("refund-docs", "haiku", "I will write docs/refunds.md.",
                 write("docs/refunds.md", "# Refunds\n\nA refund larger than the payment is refused.\n"));
         s.tools("refund-docs", "haiku", "", complete("Documented refunds."));

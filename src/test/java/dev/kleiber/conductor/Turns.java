@@ -1,0 +1,81 @@
+package dev.kleiber.conductor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a ScriptedClient script (JSON Lines): under each key, the responses of its turns in order. */
+final class Turns {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<String> lines = new ArrayList<>();
+
+    Turns turn(String key, String text, ObjectNode... tools) {
+        ObjectNode response = JSON.createObjectNode();
+        response.put("id", "msg_" + lines.size());
+        response.put("type", "message");
+        response.put("role", "assistant");
+        response.put("model", "claude-sonnet-4-5");
+        ArrayNode content = response.putArray("content");
+        if (!text.isEmpty()) {
+            content.addObject().put("type", "text").put("text", text);
+        }
+        int n = 0;
+        for (ObjectNode tool : tools) {
+            ObjectNode block = tool.deepCopy();
+            block.put("id", "toolu_" + lines.size() + "_" + n++);
+            content.add(block);
+        }
+        response.put("stop_reason", "tool_use");
+        response.putNull("stop_sequence");
+        ObjectNode usage = response.putObject("usage");
+        usage.put("input_tokens", 1200);
+        usage.put("output_tokens", 300);
+        usage.put("cache_creation_input_tokens", 0);
+        usage.put("cache_read_input_tokens", 0);
+        ObjectNode line = JSON.createObjectNode();
+        line.put("key", key);
+        line.set("response", response);
+        lines.add(line.toString());
+        return this;
+    }
+
+    String text() {
+        return String.join("\n", lines) + "\n";
+    }
+
+    static ObjectNode write(String path, String content) {
+        return tool("write_file", JSON.createObjectNode().put("path", path).put("content", content));
+    }
+
+    static ObjectNode complete(String summary) {
+        ObjectNode input = JSON.createObjectNode().put("summary", summary);
+        input.putArray("decisions");
+        return tool("complete_task", input);
+    }
+
+    static ObjectNode blocked(String type, String problem, String need) {
+        ObjectNode input = JSON.createObjectNode().put("type", type).put("problem", problem).put("need", need);
+        input.putArray("attempted").add("Searched the repository");
+        return tool("report_blocked", input);
+    }
+
+    static ObjectNode escalation(String reason) {
+        return tool("request_escalation", JSON.createObjectNode().put("reason", reason));
+    }
+
+    static ObjectNode answer(ObjectNode input) {
+        return tool("answer_blocked", input);
+    }
+
+    static ObjectNode tool(String name, ObjectNode input) {
+        ObjectNode block = JSON.createObjectNode();
+        block.put("type", "tool_use");
+        block.put("name", name);
+        block.set("input", input);
+        return block;
+    }
+}
