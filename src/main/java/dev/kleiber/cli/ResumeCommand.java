@@ -5,6 +5,7 @@ import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.config.ProjectLayout;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,6 +32,9 @@ final class ResumeCommand implements Callable<Integer> {
             description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
     Optional<String> script = Optional.empty();
 
+    @Mixin
+    RunProgress.BoardOption boardOption = new RunProgress.BoardOption();
+
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
@@ -40,8 +44,12 @@ final class ResumeCommand implements Callable<Integer> {
             String runId = ReviewDesk.runId(runtime.store, run);
             PrintWriter out = spec.commandLine().getOut();
             out.println("resuming run " + runId);
-            Conductor conductor = RunSetup.conductor(runtime, context, RunCommand.printer(out, context));
-            RunOutcome outcome = conductor.resume(runId, RunCommand.workers(workers, runtime.project.settings().workers()));
+            int n = RunCommand.workers(workers, runtime.project.settings().workers());
+            RunOutcome outcome;
+            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
+                Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
+                outcome = conductor.resume(runId, n);
+            }
             return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId));
         }
     }
