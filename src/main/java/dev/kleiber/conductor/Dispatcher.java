@@ -4,13 +4,11 @@ import dev.kleiber.plan.CriticalPath;
 import dev.kleiber.plan.Scheduler;
 import dev.kleiber.store.Claim;
 import dev.kleiber.store.Store;
-import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,20 +37,19 @@ final class Dispatcher {
 
     /** Queues what may start now and claims it; each claim is then this process's to run. */
     List<Claim> dispatch() {
-        Map<String, TaskRecord> records = new LinkedHashMap<>();
-        store.tasks().ofRun(runId).forEach(r -> records.put(r.id(), r));
+        Map<String, TaskState> states = store.tasks().states(runId);
         Map<String, Scheduler.State> known = new HashMap<>();
-        records.values().forEach(r -> {
-            switch (r.state()) {
-                case MERGED -> known.put(r.id(), Scheduler.State.DONE);
-                case RUNNING, VALIDATING -> known.put(r.id(), Scheduler.State.RUNNING);
-                case AWAITING_REVIEW, BLOCKED, FAILED, CANCELLED -> known.put(r.id(), Scheduler.State.FAILED);
+        states.forEach((id, state) -> {
+            switch (state) {
+                case MERGED -> known.put(id, Scheduler.State.DONE);
+                case RUNNING, VALIDATING -> known.put(id, Scheduler.State.RUNNING);
+                case AWAITING_REVIEW, BLOCKED, FAILED, CANCELLED -> known.put(id, Scheduler.State.FAILED);
                 case PLANNED, QUEUED -> { }
             }
         });
         List<String> picks = Scheduler.restore(ranking, workers, known).next();
         for (String id : picks) {
-            if (records.get(id).state() == TaskState.PLANNED) {
+            if (states.get(id) == TaskState.PLANNED) {
                 store.tasks().transition(runId, id, TaskState.QUEUED, "its dependencies are merged");
             }
         }

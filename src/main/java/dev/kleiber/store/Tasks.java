@@ -72,6 +72,16 @@ public final class Tasks {
         });
     }
 
+    /** Where every task of the run stands, by id: one narrow query, for a scheduler polling at every dispatch. */
+    public Map<String, TaskState> states(String runId) {
+        return database.read(tx -> {
+            Map<String, TaskState> states = new HashMap<>();
+            tx.query("SELECT id, state FROM tasks WHERE run_id = ?",
+                    rs -> states.put(rs.getString(1), TaskState.fromStore(rs.getString(2))), runId);
+            return states;
+        });
+    }
+
     /**
      * Moves a task that no worker holds (planned, queued, awaiting review, blocked) to {@code target}. A task
      * under a lease moves only through {@link #transition(Claim, TaskState, String)}.

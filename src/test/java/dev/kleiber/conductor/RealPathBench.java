@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The conductor's whole per-task cost on the real path, behind {@code bench/dispatch.sh --real}: {@code kleiber run
+ * The conductor's whole per-task cost on the real path, behind {@code bench/real-path.sh}: {@code kleiber run
  * --plan} in-process on a real git repository, with a scripted model that answers each task at once with one
  * write_file and complete_task. Each task gets a worktree and branch, a commit with trailers, validation (naming
  * rules, no commands), a merge into main, protocol files, ledger rows and its orchestration_log.md row, so the wall
