@@ -53,17 +53,22 @@ public final class CommandSandbox {
         }
     }
 
+    /** Where tools keep keys and tokens under a home folder; each is hidden from commands when it exists. */
+    static final List<String> CREDENTIALS = List.of(".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker",
+            ".password-store", ".config/gcloud", ".config/gh", ".netrc", ".npmrc", ".pypirc", ".git-credentials",
+            ".m2/settings.xml", ".m2/settings-security.xml", ".gradle/gradle.properties");
+
     /**
      * Mode, wall-clock limit per command, how many output bytes are kept, and absolute folders to hide
-     * behind an empty tmpfs (a home folder holding ~/.ssh or cloud credentials, say; the worktree and its
-     * git metadata stay visible even when inside one).
+     * behind an empty tmpfs (files behind an empty one; the credential stores under $HOME are always hidden,
+     * see {@link #CREDENTIALS}; the worktree and its git metadata stay visible even when inside one).
      */
     public record Settings(Mode mode, Duration timeout, int outputCapBytes, List<Path> hiddenPaths) {
         public Settings {
             hiddenPaths = List.copyOf(hiddenPaths);
             for (Path hidden : hiddenPaths) {
                 if (!hidden.isAbsolute() || hidden.getNameCount() == 0) {
-                    throw KleiberException.badInput("a hidden sandbox path must be an absolute folder other than /; "
+                    throw KleiberException.badInput("a hidden sandbox path must be an absolute path other than /; "
                             + "found '" + hidden + "'");
                 }
             }
@@ -75,7 +80,7 @@ public final class CommandSandbox {
             }
         }
 
-        /** bwrap, two minutes, 64 KiB, nothing hidden. */
+        /** bwrap, two minutes, 64 KiB, nothing hidden beyond the credential stores under $HOME. */
         public static Settings defaults() {
             return new Settings(Mode.BWRAP, Duration.ofMinutes(2), 64 * 1024, List.of());
         }
@@ -292,9 +297,11 @@ public final class CommandSandbox {
         List<String> args = new ArrayList<>(List.of(bwrap.toString(),
                 "--unshare-all", "--die-with-parent", "--new-session",
                 "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
-        for (Path hidden : settings.hiddenPaths()) {
-            if (Files.isDirectory(hidden)) {
+        for (Path hidden : hiddenPaths()) {
+            if (Files.isDirectory(hidden, LinkOption.NOFOLLOW_LINKS)) {
                 args.addAll(List.of("--tmpfs", hidden.toString()));
+            } else if (Files.isRegularFile(hidden, LinkOption.NOFOLLOW_LINKS)) {
+                args.addAll(List.of("--ro-bind", "/dev/null", hidden.toString()));
             }
         }
         // Git metadata of a linked worktree lives in the main repository; bound after the tmpfs mounts
@@ -312,6 +319,17 @@ public final class CommandSandbox {
         commandEnvironment().forEach((k, v) -> args.addAll(List.of("--setenv", k, v)));
         args.addAll(List.of("--chdir", guard.root().toString(), "--", "bash", "-c", command));
         return args;
+    }
+
+    /**
+     * The configured paths plus the credential stores in the invoking user's home: a command can read the
+     * whole filesystem, and keys, tokens and cloud logins are the files an injected prompt would go for.
+     */
+    List<Path> hiddenPaths() {
+        List<Path> hidden = new ArrayList<>(settings.hiddenPaths());
+        Optional.ofNullable(parentEnv.get("HOME")).filter(h -> h.startsWith("/") && !h.equals("/"))
+                .map(Path::of).ifPresent(home -> CREDENTIALS.forEach(c -> hidden.add(home.resolve(c))));
+        return hidden;
     }
 
     /** The worktree's git directory and the repository's common one, when {@code .git} is a file pointing there. */

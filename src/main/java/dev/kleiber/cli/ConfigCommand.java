@@ -45,12 +45,20 @@ final class ConfigCommand implements Runnable {
         out.printf("  sandbox       %s%n", s.sandbox().name().toLowerCase(java.util.Locale.ROOT));
         out.printf("  validate      %s%n", s.validate().commands().isEmpty() ? "(no commands)"
                 : String.join(", ", s.validate().commands().stream().map(c -> c.name() + ": " + c.run()).toList()));
+        out.printf("  main every    %s%n", s.validate().mainEvery().map(ConfigCommand::durationText)
+                .orElse("off (main is not validated during a run)"));
         out.println("Agents (" + (project.agents().isEmpty() ? "none defined: the blueprint's roles apply"
                 : layout.display(layout.agentsDir())) + "):");
         for (AgentDefinition agent : project.agents().values()) {
             out.printf("  %-18s %-7s writes %s%n", agent.name(), agent.model().map(Tier::id).orElse("router"),
                     agent.write().isEmpty() ? "nothing" : String.join(" ", agent.write()));
         }
+    }
+
+    /** A duration as kleiber.yaml spells it: {@code 30m}, {@code 1h}, {@code 90s}. */
+    static String durationText(java.time.Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 
     static String storeText(KleiberConfig.Store store) {

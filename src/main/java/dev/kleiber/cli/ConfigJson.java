@@ -27,9 +27,12 @@ final class ConfigJson {
         root.put("workers", s.workers());
         root.put("store", store);
         root.put("sandbox", s.sandbox().name().toLowerCase(java.util.Locale.ROOT));
-        ArrayNode commands = root.putObject("validate").putArray("commands");
+        ObjectNode validate = root.putObject("validate");
+        ArrayNode commands = validate.putArray("commands");
         s.validate().commands().forEach(c -> commands.addObject().put("name", c.name()).put("run", c.run())
                 .put("timeoutSeconds", c.timeout().toSeconds()));
+        s.validate().mainEvery().ifPresentOrElse(every -> validate.put("mainEverySeconds", every.toSeconds()),
+                () -> validate.putNull("mainEverySeconds"));
         ArrayNode agents = root.putArray("agents");
         project.agents().values().forEach(a -> {
             ObjectNode agent = agents.addObject().put("name", a.name());

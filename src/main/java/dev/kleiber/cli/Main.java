@@ -23,6 +23,7 @@ import java.util.Optional;
                 ConfigCommand.class,
                 ProtocolCommand.class,
                 LintCommand.class,
+                ValidateCommand.class,
                 PlanCommand.class,
                 RouteCommand.class,
                 CostCommand.class,

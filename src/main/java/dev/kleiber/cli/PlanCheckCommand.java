@@ -64,15 +64,12 @@ final class PlanCheckCommand implements Callable<Integer> {
         if (n < 1) {
             throw KleiberException.badInput("--workers must be at least 1; found " + n);
         }
-        String text = read(context.resolve(file));
+        String text = read(context.resolve(file), file);
         Plan plan;
         try {
             plan = new PlanFileParser(new SafeYaml(), roles).parse(text, file);
         } catch (InvalidPlanException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            e.problems().stream().map(PlanProblem::toString).forEach(err::println);
-            int count = e.problems().size();
-            err.println("kleiber: " + file + " is not a valid plan: " + count + (count == 1 ? " problem" : " problems"));
+            report(e, file, spec.commandLine().getErr());
             return KleiberException.BAD_INPUT;
         }
         TaskGraph graph = TaskGraph.of(plan);
@@ -118,7 +115,15 @@ final class PlanCheckCommand implements Callable<Integer> {
         return steps;
     }
 
-    private String read(Path path) {
+    /** Prints every problem of an invalid plan as {@code FILE line N: message}, then how many there were. */
+    static void report(InvalidPlanException e, String file, PrintWriter err) {
+        e.problems().stream().map(PlanProblem::toString).forEach(err::println);
+        int count = e.problems().size();
+        err.println("kleiber: " + file + " is not a valid plan: " + count + (count == 1 ? " problem" : " problems"));
+    }
+
+    /** The plan file's text; {@code file} names it in messages as the user typed it. */
+    static String read(Path path, String file) {
         try {
             if (Files.size(path) > 4L * SafeYaml.MAX_CHARS) {
                 throw KleiberException.badInput(file + ": too large for a plan file");

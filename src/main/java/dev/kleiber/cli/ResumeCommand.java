@@ -1,6 +1,7 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.config.ProjectLayout;
@@ -46,7 +47,8 @@ final class ResumeCommand implements Callable<Integer> {
             out.println("resuming run " + runId);
             int n = RunCommand.workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
-            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
+            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
+                 MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
                 Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
                 outcome = conductor.resume(runId, n);
             }

@@ -2,13 +2,8 @@ package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.Conductor;
-import dev.kleiber.conductor.Planner;
-import dev.kleiber.conductor.RepositoryOverview;
-import dev.kleiber.config.AgentDefinition;
-import dev.kleiber.git.GitRepository;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.plan.PlanFileWriter;
-import dev.kleiber.routing.Roles;
-import dev.kleiber.routing.Tier;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.plan.InvalidPlanException;
@@ -80,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
             String runId = runtime.freshRunId(RUN_ID.format(context.clock().instant()));
             Plan parsed;
             if (plan == null) {
-                parsed = planRequest(runtime, layout, runId, out);
+                parsed = RequestPlanning.plan(runtime, runId, request, out).plan();
                 text = new PlanFileWriter().write(parsed);
             } else {
                 try {
@@ -100,28 +95,13 @@ final class RunCommand implements Callable<Integer> {
                     + (plan == null ? "the conductor's plan" : plan));
             int n = workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
-            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
+            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
+                 MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
                 Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
                 outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n);
             }
             return report(out, outcome, runtime.store.tasks().ofRun(runId));
         }
-    }
-
-    /** The conductor drafts a plan for the request and the architect reviews it, both on the Opus tier's model. */
-    private Plan planRequest(AgentRuntime runtime, ProjectLayout layout, String runId, PrintWriter out) {
-        String opus = runtime.project.settings().modelFor(Tier.OPUS);
-        String conductorPrompt = runtime.project.agentOrBlueprint(Roles.CONDUCTOR).map(AgentDefinition::prompt).orElseThrow();
-        String architectPrompt = runtime.project.agentOrBlueprint(Roles.ARCHITECT).map(AgentDefinition::prompt).orElseThrow();
-        out.println("planning: the conductor drafts a plan on " + opus + ", the architect reviews it");
-        out.flush();
-        Planner.Result result = new Planner(runtime.client, opus, opus, runtime.project.knownRoles(), 2,
-                runtime.project.settings().agent().maxOutputTokens()).plan(runId, request,
-                RepositoryOverview.of(new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"))),
-                conductorPrompt, architectPrompt);
-        result.feedback().forEach(feedback -> out.println("  architect asked for changes: " + feedback));
-        out.println("  plan approved after " + result.reviews() + " review round" + (result.reviews() == 1 ? "" : "s"));
-        return result.plan();
     }
 
     static int workers(Optional<Integer> option, int configured) {

@@ -1,6 +1,8 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.MainValidation;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
@@ -42,6 +44,18 @@ final class RunSetup implements AutoCloseable {
         return new Conductor(runtime.store, runtime.ledger, runtime.client,
                 new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge")), runtime.project,
                 new Router(RoutingPolicies.load(Optional.of(layout))), context.env(), context.clock(), listener);
+    }
+
+    /**
+     * Validates main every {@code validate.main_every} while the run works, printing a failure through the run's
+     * listener and recording every check in its events. Close it when the conductor returns.
+     */
+    static MainWatch mainWatch(AgentRuntime runtime, CliContext context, Conductor.Listener listener, String runId) {
+        ProjectLayout layout = runtime.project.layout();
+        MainValidation validation = new MainValidation(new GitRepository(layout.root(),
+                layout.worktreesDir().resolve("_merge")), runtime.project, context.env(), context.clock());
+        return MainWatch.start(validation, runtime.project.settings().validate().mainEvery(), runtime.store.events(),
+                runId, listener);
     }
 
     ReviewDesk reviewDesk() {

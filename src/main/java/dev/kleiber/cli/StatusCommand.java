@@ -3,10 +3,12 @@ package dev.kleiber.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.CostReport;
 import dev.kleiber.ledger.Usd;
+import dev.kleiber.store.Event;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
 import picocli.CommandLine.Command;
@@ -46,6 +48,8 @@ final class StatusCommand implements Runnable {
             cost.byTask().forEach(line -> costs.put(line.taskId(), line.costUsd()));
             BudgetStatus budget = setup.ledger.status();
             PrintWriter out = spec.commandLine().getOut();
+            Optional<Event> main = setup.store.events().ofRun(runId).stream()
+                    .filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second);
             if (json) {
                 ObjectNode root = JsonNodeFactory.instance.objectNode();
                 root.put("run", runId);
@@ -67,6 +71,8 @@ final class StatusCommand implements Runnable {
                 b.put("remainingUsd", budget.remainingUsd());
                 b.put("paused", budget.paused());
                 b.put("runCostUsd", cost.totalUsd());
+                main.ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString()).put("result",
+                        e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
                 out.println(Json.write(root));
                 return;
             }
@@ -82,6 +88,8 @@ final class StatusCommand implements Runnable {
                     out.println("waits for a person: " + t.id() + " (`kleiber review show " + t.id() + "`)"));
             tasks.stream().filter(t -> t.state() == TaskState.BLOCKED).forEach(t ->
                     out.println("blocked: " + t.id() + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"));
+            main.ifPresent(e -> out.println("main, last checked " + e.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + ": " + e.detail()));
         }
     }
 }

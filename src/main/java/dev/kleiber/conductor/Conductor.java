@@ -21,8 +21,6 @@ import dev.kleiber.plan.PlannedTask;
 import dev.kleiber.plan.TaskGraph;
 import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
-import dev.kleiber.protocol.CheckItem;
-import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.protocol.TaskFile;
 import dev.kleiber.routing.Roles;
 import dev.kleiber.routing.Router;
@@ -42,7 +40,6 @@ import dev.kleiber.validate.ValidationReport;
 import dev.kleiber.validate.ValidationRequest;
 import dev.kleiber.validate.Validator;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -470,25 +467,7 @@ public final class Conductor {
 
     /** Writes tasks/{agent}/{task-id}.md as this attempt sees it: its model and any feedback from before. */
     private TaskFile writeTaskFile(String runId, RoutedTask routed, Tier tier, Optional<String> feedback) {
-        PlannedTask task = routed.task();
-        StringBuilder context = new StringBuilder(task.context().orElse(""));
-        if (!task.dependsOn().isEmpty()) {
-            context.append(context.isEmpty() ? "" : "\n\n").append("Builds on ").append(String.join(", ", task.dependsOn()))
-                    .append(", already merged into main.");
-        }
-        context.append(context.isEmpty() ? "" : "\n\n").append("Title: ").append(task.title())
-                .append("\nBranch: ").append(routed.branch());
-        feedback.ifPresent(f -> context.append("\n\nFeedback from the previous attempt:\n").append(f));
-        TaskFile file = new TaskFile(task.id(), task.agent(), tier, task.priority(), created(runId),
-                task.description(), task.acceptance().stream().map(a -> new CheckItem(a, false)).toList(),
-                context.toString().replaceAll("(?m)^(\\s*)(#|```|~~~)", "$1\\\\$2"),
-                task.constraints().orElse("None beyond the role's."), List.of(), List.of());
-        try {
-            ProtocolFiles.write(project.layout().root(), file);
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot write " + file.location().relativePath() + ": " + e.getMessage(), e);
-        }
-        return file;
+        return new TaskFileWriter(project.layout().root()).write(routed, tier, created(runId), feedback);
     }
 
     private OffsetDateTime created(String runId) {

@@ -5,14 +5,11 @@ import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileParser;
 import dev.kleiber.plan.PlannedTask;
 import dev.kleiber.routing.Router;
-import dev.kleiber.routing.RoutingRequest;
 import dev.kleiber.store.Event;
 import dev.kleiber.store.Store;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,11 +23,7 @@ record RunPlan(String runId, Plan plan, Map<String, RoutedTask> tasks) {
     static RunPlan route(String runId, Plan plan, Router router) {
         Map<String, RoutedTask> routed = new LinkedHashMap<>();
         for (PlannedTask task : plan.tasks()) {
-            String text = task.title() + "\n" + task.description() + "\n" + String.join("\n", task.acceptance())
-                    + task.context().map(c -> "\n" + c).orElse("");
-            RoutingRequest request = new RoutingRequest(text, Optional.of(task.agent()),
-                    new RoutingRequest.Hints(task.files(), List.of(), Optional.empty(), Optional.empty()));
-            routed.put(task.id(), RoutedTask.of(task, router.route(request)));
+            routed.put(task.id(), RoutedTask.route(task, router));
         }
         return new RunPlan(runId, plan, Map.copyOf(routed));
     }

@@ -1,6 +1,7 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.agent.CommandSandbox;
+import dev.kleiber.agent.Glob;
 import dev.kleiber.agent.PathGuard;
 import dev.kleiber.agent.RolePermissions;
 import dev.kleiber.validate.CheckResult;
@@ -10,19 +11,29 @@ import dev.kleiber.validate.CommandRunner;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Runs a validation command in a task's worktree through the agent command sandbox with the validator role's
- * rights: the source read-only, only the validator's own paths writable, no network.
+ * rights plus the build outputs: the source read-only, the validator's own paths and the folders where builds,
+ * test runners and coverage tools write ({@link #BUILD_OUTPUTS}) writable, no network.
  */
 public final class SandboxCommandRunner implements CommandRunner {
+    /** Where Maven, Gradle, npm scripts, bundlers and coverage tools write by default. */
+    static final List<String> BUILD_OUTPUTS = List.of("target/**", "build/**", "out/**", "dist/**", "coverage/**",
+            ".nyc_output/**", "node_modules/.cache/**", ".gradle/**", "__pycache__/**", ".pytest_cache/**");
+
     private final RolePermissions validator;
     private final Map<String, String> parentEnv;
     private final CommandSandbox.Settings settings;
 
     public SandboxCommandRunner(RolePermissions validator, Map<String, String> parentEnv, CommandSandbox.Settings settings) {
-        this.validator = validator;
+        List<Glob> writable = new ArrayList<>(validator.writeGlobs());
+        BUILD_OUTPUTS.stream().map(Glob::path).forEach(writable::add);
+        this.validator = new RolePermissions(validator.role(), validator.tools(), writable, validator.readGlobs(),
+                validator.commandPatterns());
         this.parentEnv = Map.copyOf(parentEnv);
         this.settings = settings;
     }

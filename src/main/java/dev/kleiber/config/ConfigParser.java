@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 /** Turns the text of {@code kleiber.yaml} into a {@link KleiberConfig}; every error names the line. Pure. */
 public final class ConfigParser {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h)?");
+    private static final Duration MAX_MAIN_EVERY = Duration.ofHours(24);
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}");
 
     private final SafeYaml yaml;
@@ -194,14 +195,13 @@ public final class ConfigParser {
     }
 
     private static Validate validate(Mapping validate, Validate defaults) {
-        validate.allowOnly(Set.of("commands", "coverage_min", "every_minutes"));
+        validate.allowOnly(Set.of("commands", "coverage_min", "main_every"));
         List<ValidateCommand> commands = validate.get("commands").isPresent()
                 ? commands(validate.list("commands")) : defaults.commands();
         return new Validate(commands,
                 validate.get("coverage_min").map(n -> intIn(n, "coverage_min", 0, 100))
                         .orElse(defaults.coverageMinPercent()),
-                validate.get("every_minutes").map(n -> Duration.ofMinutes(intIn(n, "every_minutes", 1, 24 * 60)))
-                        .orElse(defaults.every()));
+                validate.get("main_every").map(ConfigParser::mainEvery).orElse(defaults.mainEvery()));
     }
 
     private static List<ValidateCommand> commands(List<YamlNode> items) {
@@ -222,6 +222,35 @@ public final class ConfigParser {
         }).toList();
     }
 
+    /**
+     * {@code 30m}, {@code 1h}, {@code 90s}, or {@code 0}/{@code off} for never. A bare number other than 0 is
+     * refused: seconds (as for a timeout) or minutes would both be a plausible reading.
+     */
+    private static Optional<Duration> mainEvery(YamlNode node) {
+        String text = node.asText("main_every").strip().toLowerCase(Locale.ROOT);
+        if (text.equals("off") || text.equals("0")) {
+            return Optional.empty();
+        }
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches() || m.group(2) == null || Long.parseLong(m.group(1)) == 0) {
+            throw node.error("'main_every' must be a duration with a unit (30m, 1h, 90s), or 0 or off to never "
+                    + "validate main during a run; found '" + node.asText("main_every").strip() + "'");
+        }
+        Duration every = unit(Long.parseLong(m.group(1)), m.group(2));
+        if (every.compareTo(MAX_MAIN_EVERY) > 0) {
+            throw node.error("'main_every' must be at most 24h; found '" + node.asText("main_every").strip() + "'");
+        }
+        return Optional.of(every);
+    }
+
+    private static Duration unit(long amount, String unit) {
+        return switch (unit) {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+    }
+
     private static Duration duration(YamlNode node) {
         String text = node.asText("timeout").strip();
         Matcher m = DURATION.matcher(text);
@@ -229,11 +258,6 @@ public final class ConfigParser {
             throw node.error("'timeout' must be a positive number of seconds, or a number with s, m or h "
                     + "(600, 90s, 10m); found '" + text + "'");
         }
-        long amount = Long.parseLong(m.group(1));
-        return switch (Optional.ofNullable(m.group(2)).orElse("s")) {
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
+        return unit(Long.parseLong(m.group(1)), Optional.ofNullable(m.group(2)).orElse("s"));
     }
 }

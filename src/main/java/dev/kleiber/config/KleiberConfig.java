@@ -62,13 +62,22 @@ public record KleiberConfig(
     public record ValidateCommand(String name, String run, Duration timeout) {
     }
 
-    public record Validate(List<ValidateCommand> commands, int coverageMinPercent, Duration every) {
+    /**
+     * @param mainEvery how often main is validated while a run is active; empty when switched off
+     *                  ({@code main_every: off})
+     */
+    public record Validate(List<ValidateCommand> commands, int coverageMinPercent, Optional<Duration> mainEvery) {
         public Validate {
             commands = List.copyOf(commands);
+            if (mainEvery.isPresent() && (mainEvery.get().isNegative() || mainEvery.get().isZero())) {
+                throw new IllegalArgumentException("main_every must be positive or off: " + mainEvery.get());
+            }
         }
     }
 
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(10);
+    /** The blueprint's validator trigger: "every 30 minutes during active orchestration". */
+    public static final Duration DEFAULT_MAIN_EVERY = Duration.ofMinutes(30);
 
     public static KleiberConfig defaults() {
         Map<Tier, String> models = new EnumMap<>(Tier.class);
@@ -78,7 +87,7 @@ public record KleiberConfig(
         return new KleiberConfig(models, Map.of(),
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
-                new Validate(List.of(), 80, Duration.ofMinutes(30)));
+                new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)));
     }
 
     public String modelFor(Tier tier) {

@@ -88,6 +88,13 @@ public final class GitRepository {
         return new Worktree(target, Optional.of(branch), commitOf(branch));
     }
 
+    /** A worktree at {@code path} with {@code commit} checked out on no branch, for reading a commit as it is. */
+    public Worktree addDetachedWorktree(Path path, String commit) {
+        Path target = path.toAbsolutePath().normalize();
+        ok(root, "worktree", "add", "--quiet", "--detach", target.toString(), commit);
+        return new Worktree(target, Optional.empty(), commitOf(commit));
+    }
+
     /** Removes a worktree and whatever is in it; the branch stays. Missing worktrees are pruned quietly. */
     public void removeWorktree(Path path) {
         Path target = path.toAbsolutePath().normalize();
@@ -119,9 +126,16 @@ public final class GitRepository {
         return worktrees;
     }
 
-    /** Stages everything in {@code worktree} and commits it; empty when there was nothing to commit. */
+    /**
+     * Stages everything in {@code worktree} and commits it; empty when there was nothing to commit. A git
+     * repository nested in the worktree (a command can {@code git init} one) is left out: it would land on
+     * main as a gitlink to commits nobody reviewed.
+     */
     public Optional<String> commitAll(Path worktree, CommitMessage message) {
         ok(worktree, "add", "--all");
+        for (String gitlink : newGitlinks(worktree)) {
+            ok(worktree, "reset", "--quiet", "--", gitlink);
+        }
         GitProcess.Result staged = run(worktree, List.of("diff", "--cached", "--quiet"), Optional.empty());
         if (staged.exitCode() == 0) {
             return Optional.empty();
@@ -130,6 +144,19 @@ public final class GitRepository {
         commit.addAll(List.of("commit", "--quiet", "--no-verify", "--file", "-"));
         check(commit, run(worktree, commit, Optional.of(message.text())));
         return Optional.of(ok(worktree, "rev-parse", "HEAD").strip());
+    }
+
+    /** Paths staged in {@code worktree} as new nested repositories (mode 160000). */
+    private List<String> newGitlinks(Path worktree) {
+        List<String> links = new ArrayList<>();
+        for (String entry : ok(worktree, "diff", "--cached", "--raw", "--no-renames", "-z").split("\0:")) {
+            String[] fields = entry.replaceFirst("^:", "").split("\0", 2);
+            String[] modes = fields[0].split(" ");
+            if (fields.length == 2 && modes.length > 1 && modes[1].equals("160000")) {
+                links.add(fields[1].replaceFirst("\0$", ""));
+            }
+        }
+        return links;
     }
 
     /** What changed between two commits, by file. */

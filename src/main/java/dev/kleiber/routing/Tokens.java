@@ -54,6 +54,10 @@ record Tokens(List<String> words, List<String> stems) {
                     i++;
                 } else if (d == '\'' && i + 1 < length && Character.isLetter(unquoted.charAt(i + 1)) && !word.isEmpty()) {
                     i++;
+                } else if (d == '-' && i + 1 < length && Character.isLetter(unquoted.charAt(i + 1))
+                        && word.toString().equalsIgnoreCase("non")) {
+                    // "non-destructive" is one word, the opposite of "destructive": it must not match it
+                    i++;
                 } else {
                     break;
                 }

@@ -235,7 +235,7 @@ class CommandSandboxTest {
         assertThatThrownBy(() -> new CommandSandbox.Settings(CommandSandbox.Mode.BWRAP, Duration.ZERO, 65536, List.of()))
                 .hasMessageContaining("timeout must be positive");
         assertThatThrownBy(() -> CommandSandbox.Settings.defaults().withHiddenPaths(List.of(Path.of("home"))))
-                .hasMessageContaining("absolute folder other than /; found 'home'");
+                .hasMessageContaining("absolute path other than /; found 'home'");
     }
 
     @Test
@@ -262,6 +262,32 @@ class CommandSandboxTest {
                         + "; cat src/backend/app.js; git log --oneline -1"));
         assertThat(result.output().text()).doesNotContain("FAKE-PRIVATE-KEY", "sentinel.txt")
                 .contains("No such file", "export const port", "sample project");
+    }
+
+    @Test
+    void theCredentialStoresUnderTheUsersHomeAreHiddenFromCommandsWhileTheRestStaysReadable() throws Exception {
+        Bwrap.assumeInstalled();
+        // not under /tmp, which the sandbox replaces wholesale: the home must be visible for the test to mean anything
+        Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "sandbox-home-");
+        try {
+            AgentWorktree.write(home, ".ssh/id_ed25519", "FAKE-PRIVATE-KEY\n");
+            AgentWorktree.write(home, ".aws/credentials", "FAKE-AWS-SECRET\n");
+            AgentWorktree.write(home, ".npmrc", "//registry.npmjs.org/:_authToken=FAKE-NPM-TOKEN\n");
+            AgentWorktree.write(home, "notes.txt", "ordinary notes\n");
+            CommandSandbox sandbox = new CommandSandbox(new PathGuard(wt.worktree(),
+                    RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND)), Map.of("HOME", home.toString()),
+                    CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20)));
+
+            CommandSandbox.Outcome.Finished result = finished(sandbox.run("cd " + home + "; cat .ssh/id_ed25519 "
+                    + ".aws/credentials .npmrc notes.txt; ls -a .ssh"));
+
+            assertThat(result.output().text()).doesNotContain("FAKE-PRIVATE-KEY", "FAKE-AWS-SECRET", "FAKE-NPM-TOKEN")
+                    .contains("ordinary notes", "No such file");
+        } finally {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test

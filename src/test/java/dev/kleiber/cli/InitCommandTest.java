@@ -110,5 +110,18 @@ class InitCommandTest {
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.out()).contains("claude-opus-4-1").contains("$50 a day").contains("engineer-backend");
         assertThat(json.out()).contains("\"dailyUsd\" : 50").contains("\"name\" : \"validator\"");
+        assertThat(text.out()).contains("  main every    30m\n");
+        assertThat(json.out()).contains("\"mainEverySeconds\" : 1800");
+    }
+
+    @Test
+    void configSaysWhenMainIsNotWatched() throws IOException {
+        Path repo = GitRepos.init(tmp.resolve("repo"));
+        new Cli(repo).run("init");
+        Path config = repo.resolve(".kleiber/kleiber.yaml");
+        Files.writeString(config, Files.readString(config).replace("main_every: 30m", "main_every: off"));
+
+        assertThat(new Cli(repo).run("config").out()).contains("  main every    off (main is not validated during a run)\n");
+        assertThat(new Cli(repo).run("config", "--json").out()).contains("\"mainEverySeconds\" : null");
     }
 }

@@ -29,7 +29,7 @@ class ConfigParserTest {
         KleiberConfig defaults = KleiberConfig.defaults();
         assertThat(defaults.budget().dailyUsd()).isEqualByComparingTo("50");
         assertThat(defaults.validate().coverageMinPercent()).isEqualTo(80);
-        assertThat(defaults.validate().every()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(defaults.validate().mainEvery()).contains(Duration.ofMinutes(30));
     }
 
     @Test
@@ -93,6 +93,12 @@ class ConfigParserTest {
             duplicate command      | validate:\\n  commands:\\n    - {name: t, run: a}\\n    - {name: t, run: b} | kleiber.yaml line 4: validate command name 't' is used twice
             bad timeout            | validate:\\n  commands:\\n    - {name: t, run: a, timeout: soon} | kleiber.yaml line 3: 'timeout' must be a positive number of seconds
             coverage over 100      | validate:\\n  coverage_min: 120                 | kleiber.yaml line 2: 'coverage_min' must be between 0 and 100; found 120
+            main_every bare number | validate:\\n  main_every: 30                  | kleiber.yaml line 2: 'main_every' must be a duration with a unit (30m, 1h, 90s), or 0 or off to never validate main during a run; found '30'
+            main_every words       | validate:\\n  commands: []\\n  main_every: often | kleiber.yaml line 3: 'main_every' must be a duration with a unit (30m, 1h, 90s), or 0 or off to never validate main during a run; found 'often'
+            main_every zero unit   | validate:\\n  main_every: 0m                  | kleiber.yaml line 2: 'main_every' must be a duration with a unit
+            main_every negative    | validate:\\n  main_every: -5m                 | kleiber.yaml line 2: 'main_every' must be a duration with a unit
+            main_every over a day  | validate:\\n  main_every: 25h                 | kleiber.yaml line 2: 'main_every' must be at most 24h; found '25h'
+            old every_minutes      | validate:\\n  every_minutes: 30               | kleiber.yaml line 2: unknown key 'every_minutes'; expected one of commands, coverage_min, main_every
             wrong version          | version: 2                                      | kleiber.yaml line 1: 'version' must be 1; found 2
             budget not a mapping   | budget: 50                                      | kleiber.yaml line 1: 'budget' must be a mapping of keys to values; found '50'
             duplicate key          | sandbox: bwrap\\nsandbox: none                  | kleiber.yaml line 2: duplicate key 'sandbox' (first at line 1)
@@ -100,6 +106,25 @@ class ConfigParserTest {
     void everyErrorNamesTheLineAndWhatWasExpected(String name, String yaml, String message) {
         assertThatThrownBy(() -> parser.parse(yaml.replace("\\n", "\n"), "kleiber.yaml"))
                 .hasMessageStartingWith(message);
+    }
+
+    @ParameterizedTest(name = "main_every: {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            30m  | PT30M
+            1h   | PT1H
+            90s  | PT1M30S
+            2 m  | PT2M
+            45M  | PT45M
+            """)
+    void mainEveryTakesADurationWithAUnit(String text, String expected) {
+        assertThat(parser.parse("validate:\n  main_every: " + text, "kleiber.yaml").validate().mainEvery())
+                .contains(Duration.parse(expected));
+    }
+
+    @ParameterizedTest(name = "main_every: {0}")
+    @CsvSource({"off", "OFF", "0", "'\"off\"'"})
+    void mainEveryOffOrZeroSwitchesTheWatchOff(String text) {
+        assertThat(parser.parse("validate:\n  main_every: " + text, "kleiber.yaml").validate().mainEvery()).isEmpty();
     }
 
     @Test

@@ -39,6 +39,24 @@ class GitRepositoryTest {
     }
 
     @Test
+    void aRepositoryNestedInTheWorktreeIsLeftOutOfTheCommit() throws IOException {
+        Path wt = worktree("t1", "feature/t1-nested");
+        Path nested = wt.resolve("src/backend/vendor");
+        GitRepos.init(nested);
+        Files.writeString(nested.resolve("payload.js"), "export const x = 1;\n");
+        GitRepos.git(nested, "add", "-A");
+        GitRepos.git(nested, "commit", "-q", "-m", "unreviewed");
+        Files.writeString(wt.resolve("src/backend/users.js"), "export const users = [];\n");
+
+        Optional<String> commit = git.commitAll(wt, task("Add users", "t1", 1));
+
+        assertThat(commit).isPresent();
+        assertThat(git.changes("main", commit.get())).containsExactly(
+                new FileChange("src/backend/users.js", FileChange.Kind.CREATED));
+        assertThat(GitRepos.git(repo, "ls-tree", "-r", commit.get())).doesNotContain("160000").doesNotContain("vendor");
+    }
+
+    @Test
     void worktreeCommitCarriesTheTrailersAndListsItsChanges() throws IOException {
         Path wt = worktree("t1", "feature/t1-add-users");
         Files.createDirectories(wt.resolve("src/backend"));

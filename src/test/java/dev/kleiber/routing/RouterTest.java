@@ -174,6 +174,17 @@ class RouterTest {
     }
 
     @Test
+    void aNonDestructiveMigrationStaysOnSonnetWhileADestructiveOneIsOpus() {
+        RoutingDecision safe = route("Add a status column to user_accounts with a non-destructive migration");
+        RoutingDecision unsafe = route("Write a destructive migration that drops the legacy_orders table");
+
+        assertThat(safe.tier()).isEqualTo(Tier.SONNET);
+        assertThat(ruleIds(safe)).contains("sonnet.migration").doesNotContain("opus.destructive-migration");
+        assertThat(unsafe.tier()).isEqualTo(Tier.OPUS);
+        assertThat(ruleIds(unsafe)).contains("opus.destructive-migration");
+    }
+
+    @Test
     void piiNextToAForcedRuleGetsReviewFromTheForcedRule() {
         RoutingDecision decision = route("Encrypt the date of birth column");
 

@@ -32,6 +32,12 @@ class TokensTest {
     }
 
     @Test
+    void nonHyphenatedIsOneWordSoItNeverMatchesWhatItNegates() {
+        assertThat(Tokens.of("a non-destructive migration, non-blocking io").words())
+                .containsExactly("a", "nondestructive", "migration", "nonblocking", "io");
+    }
+
+    @Test
     void dropsQuotedTextButKeepsApostrophesInWords() {
         assertThat(Tokens.of("Rename the 'Pay' tab to \"Billing\" in the user's tool").words())
                 .containsExactly("rename", "the", "tab", "to", "in", "the", "users", "tool");
