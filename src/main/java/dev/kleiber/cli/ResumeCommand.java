@@ -7,6 +7,7 @@ import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.config.ProjectLayout;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,6 +34,9 @@ final class ResumeCommand implements Callable<Integer> {
             description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
     Optional<String> script = Optional.empty();
 
+    @Mixin
+    RunProgress.BoardOption boardOption = new RunProgress.BoardOption();
+
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
@@ -42,11 +46,12 @@ final class ResumeCommand implements Callable<Integer> {
             String runId = ReviewDesk.runId(runtime.store, run);
             PrintWriter out = spec.commandLine().getOut();
             out.println("resuming run " + runId);
-            Conductor.Listener listener = RunCommand.printer(out, context);
-            Conductor conductor = RunSetup.conductor(runtime, context, listener);
+            int n = RunCommand.workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
-            try (MainWatch watch = RunSetup.mainWatch(runtime, context, listener, runId)) {
-                outcome = conductor.resume(runId, RunCommand.workers(workers, runtime.project.settings().workers()));
+            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
+                 MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
+                Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
+                outcome = conductor.resume(runId, n);
             }
             return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId),
                     BlockedDesk.questions(runtime.store, runId));

@@ -14,6 +14,7 @@ import dev.kleiber.plan.PlanProblem;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.yaml.SafeYaml;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -35,8 +37,8 @@ import java.util.stream.Collectors;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Plan a REQUEST (the conductor drafts on Opus, the architect reviews) or load --plan FILE; then "
                 + "run the plan: route its tasks, run agents in parallel in their own worktrees, validate, stop "
-                + "forced-review tasks for a person, merge the rest into main and document it. Prints one line per "
-                + "event and, at the end, what waits for whom. Exit 0 unless a task failed."})
+                + "forced-review tasks for a person, merge the rest into main and document it. Shows a live board in a "
+                + "terminal, one line per event in a pipe or CI, and at the end what waits for whom. Exit 0 unless a task failed."})
 final class RunCommand implements Callable<Integer> {
     static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -56,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--script", paramLabel = "FILE",
             description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
     Optional<String> script = Optional.empty();
+
+    @Mixin
+    RunProgress.BoardOption boardOption = new RunProgress.BoardOption();
 
     @Override
     public Integer call() {
@@ -89,12 +94,12 @@ final class RunCommand implements Callable<Integer> {
             }
             out.println("run " + runId + ": " + parsed.tasks().size() + " tasks from "
                     + (plan == null ? "the conductor's plan" : plan));
-            Conductor.Listener listener = printer(out, context);
-            Conductor conductor = RunSetup.conductor(runtime, context, listener);
+            int n = workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
-            try (MainWatch watch = RunSetup.mainWatch(runtime, context, listener, runId)) {
-                outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text,
-                        workers(workers, runtime.project.settings().workers()));
+            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
+                 MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
+                Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
+                outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n);
             }
             return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId));
         }
@@ -111,10 +116,15 @@ final class RunCommand implements Callable<Integer> {
     static Conductor.Listener printer(PrintWriter out, CliContext context) {
         return (task, message) -> {
             synchronized (out) {
-                out.println(TIME.format(context.clock().instant()) + " " + (task.isEmpty() ? "" : task + ": ") + message);
+                out.println(eventLine(context.clock(), task, message));
                 out.flush();
             }
         };
+    }
+
+    /** {@code 14:03:07 task-id: message}: how an event reads in a pipe, a log and the board. */
+    static String eventLine(Clock clock, String task, String message) {
+        return TIME.format(clock.instant()) + " " + (task.isEmpty() ? "" : task + ": ") + message;
     }
 
     /** Prints where the run stands and what waits for whom; the exit code (1 when a task failed). */

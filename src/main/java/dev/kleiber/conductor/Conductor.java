@@ -17,10 +17,8 @@ import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.OrchestrationLog;
 import dev.kleiber.llm.LlmClient;
-import dev.kleiber.plan.CriticalPath;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlannedTask;
-import dev.kleiber.plan.Scheduler;
 import dev.kleiber.plan.TaskGraph;
 import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
@@ -161,7 +159,7 @@ public final class Conductor {
 
     private final class RunState {
         volatile RunPlan plan;
-        CriticalPath ranking;
+        Dispatcher dispatcher;
         final int workers;
         int active;
         Optional<String> pause = Optional.empty();
@@ -177,7 +175,8 @@ public final class Conductor {
         /** The conductor changed the plan (a re-plan or a resolution task). Called holding the lock. */
         void replanned(RunPlan plan) {
             this.plan = plan;
-            this.ranking = TaskGraph.of(plan.plan()).criticalPath();
+            this.dispatcher = new Dispatcher(store, plan.runId(), TaskGraph.of(plan.plan()).criticalPath(), workers,
+                    holder, LEASE_TTL);
         }
     }
 
@@ -262,31 +261,9 @@ public final class Conductor {
 
     /** Starts what the scheduler says may start now. Called holding the lock. */
     private void dispatch(RunState state, ExecutorService pool) {
-        String runId = state.plan.runId();
-        Map<String, TaskRecord> records = new LinkedHashMap<>();
-        store.tasks().ofRun(runId).forEach(r -> records.put(r.id(), r));
-        Map<String, Scheduler.State> known = new HashMap<>();
-        records.values().forEach(r -> {
-            switch (r.state()) {
-                case MERGED -> known.put(r.id(), Scheduler.State.DONE);
-                case RUNNING, VALIDATING -> known.put(r.id(), Scheduler.State.RUNNING);
-                case AWAITING_REVIEW, BLOCKED, FAILED, CANCELLED -> known.put(r.id(), Scheduler.State.FAILED);
-                case PLANNED, QUEUED -> { }
-            }
-        });
-        List<String> picks = Scheduler.restore(state.ranking, state.workers, known).next();
-        for (String id : picks) {
-            if (records.get(id).state() == TaskState.PLANNED) {
-                store.tasks().transition(runId, id, TaskState.QUEUED, "its dependencies are merged");
-            }
-        }
-        for (int i = 0; i < picks.size(); i++) {
-            Optional<Claim> claim = store.tasks().claimNext(runId, holder, LEASE_TTL);
-            if (claim.isEmpty()) {
-                break;
-            }
+        for (Claim claim : state.dispatcher.dispatch()) {
             state.active++;
-            pool.submit(() -> work(claim.get(), state));
+            pool.submit(() -> work(claim, state));
         }
     }
 

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,13 +89,24 @@ public final class Tasks {
         return database.read(tx -> find(tx, runId, taskId));
     }
 
+    /** Every task of the run, by id: two queries whatever the run's size, since the conductor and the board poll it. */
     public List<TaskRecord> ofRun(String runId) {
         return database.read(tx -> {
-            List<TaskRecord> out = new ArrayList<>();
-            for (String id : tx.query("SELECT id FROM tasks WHERE run_id = ? ORDER BY id", rs -> rs.getString(1), runId)) {
-                out.add(find(tx, runId, id).orElseThrow());
-            }
-            return out;
+            Map<String, List<String>> deps = new HashMap<>();
+            tx.query("SELECT task_id, depends_on FROM task_dependencies WHERE run_id = ? ORDER BY task_id, depends_on",
+                    rs -> deps.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getString(2)), runId);
+            return tx.query("SELECT " + COLUMNS + " FROM tasks WHERE run_id = ? ORDER BY id",
+                    rs -> map(rs, deps.getOrDefault(rs.getString(2), List.of())), runId);
+        });
+    }
+
+    /** Where every task of the run stands, by id: one narrow query, for a scheduler polling at every dispatch. */
+    public Map<String, TaskState> states(String runId) {
+        return database.read(tx -> {
+            Map<String, TaskState> states = new HashMap<>();
+            tx.query("SELECT id, state FROM tasks WHERE run_id = ?",
+                    rs -> states.put(rs.getString(1), TaskState.fromStore(rs.getString(2))), runId);
+            return states;
         });
     }
 

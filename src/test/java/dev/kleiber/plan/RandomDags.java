@@ -9,12 +9,12 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 /** Random plans with acyclic dependencies, the same for the same seed: for properties and the benchmark. */
-final class RandomDags {
+public final class RandomDags {
     /**
      * DAG families. Each draws its depth parameter per DAG, so that over many seeds the critical path ranges
      * from far below total work / workers to far above it — the hard cases lie where the two are close.
      */
-    enum Shape {
+    public enum Shape {
         /** Each task depends on up to three of the {@code window} tasks before it (window 2..200). */
         WINDOW,
         /** Tasks in layers (5..250); each depends on a task of the layer before and up to two of any earlier. */
@@ -26,7 +26,7 @@ final class RandomDags {
     private RandomDags() {
     }
 
-    static Plan plan(long seed, int size, Shape shape) {
+    public static Plan plan(long seed, int size, Shape shape) {
         SplittableRandom random = new SplittableRandom(seed);
         List<List<Integer>> deps = new ArrayList<>();
         int layers = Math.max(1, Math.min(size, 5 + random.nextInt(246)));
@@ -83,7 +83,7 @@ final class RandomDags {
     }
 
     /** Durations of simulated agents: mostly short, a few long (log-normal, median about 10, at least 1). */
-    static long[] durations(long seed, TaskGraph graph) {
+    public static long[] durations(long seed, TaskGraph graph) {
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         long[] durations = new long[graph.size()];
         for (int i = 0; i < durations.length; i++) {
