@@ -4,13 +4,8 @@
 # Prints makespan / lower bound and the orchestration overhead per task (ms of store + scheduler work).
 # Usage: bench/dispatch.sh [DAGS_PER_SHAPE=1] [TASKS=1000] [WORKERS=4,16]
 set -euo pipefail
-here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-. "$here/.mvn/jdk.sh"
-kleiber_pick_jdk || exit 2
-cd "$here"
-mkdir -p bench/out
-./mvnw -o -q -B test-compile dependency:build-classpath -Dmdep.outputFile=bench/out/classpath.txt -Dmdep.includeScope=test >/dev/null
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/test-classpath.sh"
 echo "<!-- $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) -->"
 exec "$JAVA_HOME/bin/java" -Xms512m -Xmx512m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED \
-  -cp "target/test-classes:target/classes:$(cat bench/out/classpath.txt)" \
+  -cp "$BENCH_CLASSPATH" \
   dev.kleiber.conductor.DispatchBench "$@"

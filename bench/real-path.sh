@@ -4,13 +4,8 @@
 # merge, protocol files, ledger. Prints wall time per task for each worker count.
 # Usage: bench/real-path.sh [TASKS=40] [WORKERS=1,4]
 set -euo pipefail
-here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-. "$here/.mvn/jdk.sh"
-kleiber_pick_jdk || exit 2
-cd "$here"
-mkdir -p bench/out
-./mvnw -o -q -B test-compile dependency:build-classpath -Dmdep.outputFile=bench/out/classpath.txt -Dmdep.includeScope=test >/dev/null
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/test-classpath.sh"
 echo "<!-- $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(git --version) -->"
 "$JAVA_HOME/bin/java" -Xmx512m --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile=/dev/null \
-  -cp "target/test-classes:target/classes:$(cat bench/out/classpath.txt)" \
+  -cp "$BENCH_CLASSPATH" \
   dev.kleiber.conductor.RealPathBench "$@" 2> >(grep -v '^WARNING' >&2)

@@ -401,8 +401,8 @@ public final class Conductor {
         String runId = claim.task().runId();
         store.events().append(runId, task.id(), FAILURE_EVENT, feedback);
         store.events().append(runId, task.id(), FEEDBACK_EVENT, feedback);
-        long failures = store.events().ofRun(runId).stream()
-                .filter(e -> e.taskId().equals(task.id()) && e.kind().equals(FAILURE_EVENT)).count();
+        long failures = store.events().ofTask(runId, task.id()).stream()
+                .filter(e -> e.kind().equals(FAILURE_EVENT)).count();
         if (failures == 1) {
             listener.event(task.id(), "retrying on " + tier.id() + ": " + firstLine(feedback));
             return Optional.of("retry on " + tier.id() + " with the failure as feedback");
@@ -494,8 +494,8 @@ public final class Conductor {
     }
 
     private Optional<String> latestFeedback(String runId, String taskId) {
-        return store.events().ofRun(runId).stream()
-                .filter(e -> e.taskId().equals(taskId) && e.kind().equals(FEEDBACK_EVENT))
+        return store.events().ofTask(runId, taskId).stream()
+                .filter(e -> e.kind().equals(FEEDBACK_EVENT))
                 .map(Event::detail).reduce((first, second) -> second);
     }
 

@@ -31,8 +31,18 @@ public final class Events {
     public List<Event> ofRun(String runId) {
         return database.read(tx -> tx.query(
                 "SELECT seq, at_ms, run_id, task_id, kind, detail FROM events WHERE run_id = ? ORDER BY seq",
-                rs -> new Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)),
-                runId));
+                Events::event, runId));
+    }
+
+    /** One task's events, in order: what a worker reads on each attempt, without the whole run's log. */
+    public List<Event> ofTask(String runId, String taskId) {
+        return database.read(tx -> tx.query(
+                "SELECT seq, at_ms, run_id, task_id, kind, detail FROM events WHERE run_id = ? AND task_id = ? ORDER BY seq",
+                Events::event, runId, taskId));
+    }
+
+    private static Event event(java.sql.ResultSet rs) throws SQLException {
+        return new Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6));
     }
 }

@@ -55,6 +55,9 @@ class StoreTest {
                     .map(c -> c.task().id()).contains("feat-002");
             assertThat(store.events().ofRun("r1")).extracting(Event::kind).containsSubsequence(
                     "run.created", "task.planned", "task.queued", "task.running", "task.validating", "task.merged");
+            assertThat(store.events().ofTask("r1", "feat-001")).extracting(Event::taskId).containsOnly("feat-001");
+            assertThat(store.events().ofTask("r1", "feat-001")).extracting(Event::kind).containsSubsequence(
+                    "task.planned", "task.running", "task.merged");
         }
     }
 
