@@ -2,21 +2,20 @@ package dev.kleiber.conductor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
+import dev.kleiber.routing.Tier;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SampleShop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,15 +149,7 @@ class ConductorRunTest {
     }
 
     private Path sampleProject() throws IOException {
-        Path repo = GitRepos.init(tmp.resolve("shop"));
-        try (InputStream list = getClass().getResourceAsStream("/dev/kleiber/demo/sample-files.txt")) {
-            for (String file : new String(list.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList()) {
-                try (InputStream in = getClass().getResourceAsStream("/dev/kleiber/demo/sample/" + file)) {
-                    Files.createDirectories(repo.resolve(file).getParent() == null ? repo : repo.resolve(file).getParent());
-                    Files.write(repo.resolve(file), in.readAllBytes());
-                }
-            }
-        }
+        Path repo = SampleShop.copyTo(tmp.resolve("shop"));
         Cli.Result init = new Cli(repo).run("init");
         assertThat(init.exitCode()).as(init.err()).isZero();
         String config = Files.readString(repo.resolve(".kleiber/kleiber.yaml"))
@@ -228,18 +219,18 @@ class ConductorRunTest {
             """;
 
     private static String script() {
-        Script s = new Script();
+        Turns s = new Turns();
         // slug-util: the first attempt forgets to lower-case; validation (node --test) fails; the retry fixes it
-        s.tools("slug-util", "sonnet", "I will add src/services/slugify.js and src/services/slugify.test.js.",
-                write("src/services/slugify.js", "export function slugify(title) {\n  return title.trim().replace(/[^A-Za-z0-9]+/g, '-');\n}\n"),
-                write("src/services/slugify.test.js", SLUGIFY_TEST));
-        s.tools("slug-util", "sonnet", "", complete("Added slugify."));
-        s.tools("slug-util", "sonnet", "The test shows I must lower-case; fixing src/services/slugify.js.",
-                write("src/services/slugify.js", "export function slugify(title) {\n  return title.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-');\n}\n"));
-        s.tools("slug-util", "sonnet", "", complete("Added slugify, lower-casing titles."));
-        s.tools("price-label", "haiku", "I will add src/frontend/priceLabel.js.",
-                write("src/frontend/priceLabel.js", "export function formatPriceLabel(cents) {\n  return 'Price: $' + (cents / 100).toFixed(2);\n}\n"),
-                write("src/frontend/priceLabel.test.js", """
+        s.turn("slug-util", Tier.SONNET, "I will add src/services/slugify.js and src/services/slugify.test.js.",
+                Turns.write("src/services/slugify.js", "export function slugify(title) {\n  return title.trim().replace(/[^A-Za-z0-9]+/g, '-');\n}\n"),
+                Turns.write("src/services/slugify.test.js", SLUGIFY_TEST));
+        s.turn("slug-util", Tier.SONNET, "", Turns.complete("Added slugify."));
+        s.turn("slug-util", Tier.SONNET, "The test shows I must lower-case; fixing src/services/slugify.js.",
+                Turns.write("src/services/slugify.js", "export function slugify(title) {\n  return title.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-');\n}\n"));
+        s.turn("slug-util", Tier.SONNET, "", Turns.complete("Added slugify, lower-casing titles."));
+        s.turn("price-label", Tier.HAIKU, "I will add src/frontend/priceLabel.js.",
+                Turns.write("src/frontend/priceLabel.js", "export function formatPriceLabel(cents) {\n  return 'Price: $' + (cents / 100).toFixed(2);\n}\n"),
+                Turns.write("src/frontend/priceLabel.test.js", """
                         import { test } from 'node:test';
                         import assert from 'node:assert/strict';
                         import { formatPriceLabel } from './priceLabel.js';
@@ -248,9 +239,9 @@ class ConductorRunTest {
                           assert.equal(formatPriceLabel(1250), 'Price: $12.50');
                         });
                         """));
-        s.tools("price-label", "haiku", "", complete("Added the price label."));
-        s.tools("book-search", "sonnet", "I will add src/services/bookSearch.js using slugify.",
-                write("src/services/bookSearch.js", """
+        s.turn("price-label", Tier.HAIKU, "", Turns.complete("Added the price label."));
+        s.turn("book-search", Tier.SONNET, "I will add src/services/bookSearch.js using slugify.",
+                Turns.write("src/services/bookSearch.js", """
                         import { slugify } from './slugify.js';
 
                         export function searchBooks(books, query) {
@@ -258,7 +249,7 @@ class ConductorRunTest {
                           return books.filter((book) => slugify(book.title).includes(wanted));
                         }
                         """),
-                write("src/services/bookSearch.test.js", """
+                Turns.write("src/services/bookSearch.test.js", """
                         import { test } from 'node:test';
                         import assert from 'node:assert/strict';
                         import { searchBooks } from './bookSearch.js';
@@ -268,9 +259,9 @@ class ConductorRunTest {
                           assert.deepEqual(searchBooks(books, 'WIND'), [books[0]]);
                         });
                         """));
-        s.tools("book-search", "sonnet", "", complete("Added book search."));
-        s.tools("payment-refund", "opus", "I will add src/services/refunds.js.",
-                write("src/services/refunds.js", """
+        s.turn("book-search", Tier.SONNET, "", Turns.complete("Added book search."));
+        s.turn("payment-refund", Tier.OPUS, "I will add src/services/refunds.js.",
+                Turns.write("src/services/refunds.js", """
                         export function refundAmount(paidCents, requestedCents) {
                           if (requestedCents > paidCents) {
                             throw new Error('a refund cannot exceed the payment');
@@ -278,7 +269,7 @@ class ConductorRunTest {
                           return requestedCents;
                         }
                         """),
-                write("src/services/refunds.test.js", """
+                Turns.write("src/services/refunds.test.js", """
                         import { test } from 'node:test';
                         import assert from 'node:assert/strict';
                         import { refundAmount } from './refunds.js';
@@ -288,91 +279,16 @@ class ConductorRunTest {
                           assert.throws(() => refundAmount(500, 900));
                         });
                         """));
-        s.tools("payment-refund", "opus", "", complete("Added the refund rule.", "Chose to throw over clamping because a silent partial refund hides errors"));
-        s.tools("shipping-rates", "sonnet", "", blocked());
+        s.turn("payment-refund", Tier.OPUS, "", Turns.complete("Added the refund rule.", "Chose to throw over clamping because a silent partial refund hides errors"));
+        s.turn("shipping-rates", Tier.SONNET, "", Turns.blocked("unclear_requirements", "Which carrier's rate table? None is in the repository.",
+                "Name the carrier and where its rate table lives"));
         ObjectNode question = JSON.createObjectNode().put("decision", "ask_human")
                 .put("reason", "Only the business can choose the carrier.")
                 .put("question", "Which carrier's rate table should shipping use?");
-        s.tools("conductor/shipping-rates", "opus", "", tool("answer_blocked", question));
-        s.tools("refund-docs", "haiku", "I will write docs/refunds.md.",
-                write("docs/refunds.md", "# Refunds\n\nA refund larger than the payment is refused.\n"));
-        s.tools("refund-docs", "haiku", "", complete("Documented refunds."));
+        s.turn("conductor/shipping-rates", Tier.OPUS, "", Turns.answer(question));
+        s.turn("refund-docs", Tier.HAIKU, "I will write docs/refunds.md.",
+                Turns.write("docs/refunds.md", "# Refunds\n\nA refund larger than the payment is refused.\n"));
+        s.turn("refund-docs", Tier.HAIKU, "", Turns.complete("Documented refunds."));
         return s.text();
-    }
-
-    private static ObjectNode write(String path, String content) {
-        ObjectNode input = JSON.createObjectNode();
-        input.put("path", path);
-        input.put("content", content);
-        return tool("write_file", input);
-    }
-
-    private static ObjectNode complete(String summary, String... decisions) {
-        ObjectNode input = JSON.createObjectNode();
-        input.put("summary", summary);
-        ArrayNode list = input.putArray("decisions");
-        for (String decision : decisions) {
-            list.add(decision);
-        }
-        return tool("complete_task", input);
-    }
-
-    private static ObjectNode blocked() {
-        ObjectNode input = JSON.createObjectNode();
-        input.put("type", "unclear_requirements");
-        input.put("problem", "Which carrier's rate table? None is in the repository.");
-        input.putArray("attempted").add("Searched the repository for a rate table");
-        input.put("need", "Name the carrier and where its rate table lives");
-        return tool("report_blocked", input);
-    }
-
-    private static ObjectNode tool(String name, ObjectNode input) {
-        ObjectNode block = JSON.createObjectNode();
-        block.put("type", "tool_use");
-        block.put("name", name);
-        block.set("input", input);
-        return block;
-    }
-
-    /** Builds a ScriptedClient script: per task, the responses of its turns in order. */
-    private static final class Script {
-        private final List<String> lines = new ArrayList<>();
-
-        void tools(String key, String tier, String text, ObjectNode... tools) {
-            ObjectNode response = JSON.createObjectNode();
-            response.put("id", "msg_" + lines.size());
-            response.put("type", "message");
-            response.put("role", "assistant");
-            response.put("model", switch (tier) {
-                case "opus" -> "claude-opus-4-1";
-                case "haiku" -> "claude-3-haiku-20240307";
-                default -> "claude-sonnet-4-5";
-            });
-            ArrayNode content = response.putArray("content");
-            if (!text.isEmpty()) {
-                content.addObject().put("type", "text").put("text", text);
-            }
-            int n = 0;
-            for (ObjectNode tool : tools) {
-                ObjectNode block = tool.deepCopy();
-                block.put("id", "toolu_" + lines.size() + "_" + n++);
-                content.add(block);
-            }
-            response.put("stop_reason", "tool_use");
-            response.putNull("stop_sequence");
-            ObjectNode usage = response.putObject("usage");
-            usage.put("input_tokens", 1500);
-            usage.put("output_tokens", 400);
-            usage.put("cache_creation_input_tokens", 0);
-            usage.put("cache_read_input_tokens", 0);
-            ObjectNode line = JSON.createObjectNode();
-            line.put("key", key);
-            line.set("response", response);
-            lines.add(line.toString());
-        }
-
-        String text() {
-            return String.join("\n", lines) + "\n";
-        }
     }
 }

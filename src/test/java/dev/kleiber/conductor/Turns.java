@@ -3,6 +3,7 @@ package dev.kleiber.conductor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.routing.Tier;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +15,20 @@ final class Turns {
     private final List<String> lines = new ArrayList<>();
 
     Turns turn(String key, String text, ObjectNode... tools) {
+        return turn(key, Tier.SONNET, text, tools);
+    }
+
+    /** A turn answered by the default model of {@code tier}, which is what the ledger prices it at. */
+    Turns turn(String key, Tier tier, String text, ObjectNode... tools) {
         ObjectNode response = JSON.createObjectNode();
         response.put("id", "msg_" + lines.size());
         response.put("type", "message");
         response.put("role", "assistant");
-        response.put("model", "claude-sonnet-4-5");
+        response.put("model", switch (tier) {
+            case OPUS -> "claude-opus-4-1";
+            case HAIKU -> "claude-3-haiku-20240307";
+            case SONNET -> "claude-sonnet-4-5";
+        });
         ArrayNode content = response.putArray("content");
         if (!text.isEmpty()) {
             content.addObject().put("type", "text").put("text", text);
@@ -51,9 +61,12 @@ final class Turns {
         return tool("write_file", JSON.createObjectNode().put("path", path).put("content", content));
     }
 
-    static ObjectNode complete(String summary) {
+    static ObjectNode complete(String summary, String... decisions) {
         ObjectNode input = JSON.createObjectNode().put("summary", summary);
-        input.putArray("decisions");
+        ArrayNode list = input.putArray("decisions");
+        for (String decision : decisions) {
+            list.add(decision);
+        }
         return tool("complete_task", input);
     }
 
