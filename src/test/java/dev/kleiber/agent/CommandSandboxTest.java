@@ -267,8 +267,12 @@ class CommandSandboxTest {
     @Test
     void theCredentialStoresUnderTheUsersHomeAreHiddenFromCommandsWhileTheRestStaysReadable() throws Exception {
         Bwrap.assumeInstalled();
-        // not under /tmp, which the sandbox replaces wholesale: the home must be visible for the test to mean anything
-        Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "sandbox-home-");
+        // not under /tmp, which the sandbox replaces wholesale (a clone there included): the rest of the home must
+        // be visible inside for the test to mean anything
+        Path outsideTmp = Path.of("/var/tmp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(outsideTmp) && Files.isWritable(outsideTmp),
+                "needs a writable /var/tmp");
+        Path home = Files.createTempDirectory(outsideTmp, "kleiber-sandbox-home-");
         try {
             AgentWorktree.write(home, ".ssh/id_ed25519", "FAKE-PRIVATE-KEY\n");
             AgentWorktree.write(home, ".aws/credentials", "FAKE-AWS-SECRET\n");
