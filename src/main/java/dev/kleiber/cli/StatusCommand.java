@@ -35,7 +35,8 @@ final class StatusCommand implements Runnable {
     @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
     Optional<String> run = Optional.empty();
 
-    @Option(names = "--json", description = "Print one JSON document: {run, tasks:[{id,state,agent,model,attempt,costUsd}], budget}.")
+    @Option(names = "--json", description = "Print one JSON document: {run, tasks:[{id,state,agent,model,attempt,costUsd}], budget, "
+            + "waitingForPerson:[{task,for,how|file,question?}], main?}.")
     boolean json;
 
     @Override
@@ -51,6 +52,7 @@ final class StatusCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Optional<Event> main = setup.store.events().ofRun(runId).stream()
                     .filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second);
+            Map<String, String> questions = BlockedDesk.questions(setup.store, runId);
             if (json) {
                 ObjectNode root = JsonNodeFactory.instance.objectNode();
                 root.put("run", runId);
@@ -72,6 +74,19 @@ final class StatusCommand implements Runnable {
                 b.put("remainingUsd", budget.remainingUsd());
                 b.put("paused", budget.paused());
                 b.put("runCostUsd", cost.totalUsd());
+                ArrayNode waiting = root.putArray("waitingForPerson");
+                for (TaskRecord task : tasks) {
+                    if (task.state() == TaskState.AWAITING_REVIEW) {
+                        waiting.addObject().put("task", task.id()).put("for", "review")
+                                .put("how", "kleiber review show " + task.id());
+                    } else if (task.state() == TaskState.BLOCKED) {
+                        ObjectNode node = waiting.addObject().put("task", task.id()).put("for", "blocked")
+                                .put("file", "blocked/" + task.agent() + "/" + task.id() + "-conflict.md");
+                        if (questions.containsKey(task.id())) {
+                            node.put("question", questions.get(task.id()));
+                        }
+                    }
+                }
                 main.ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString()).put("result",
                         e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
                 out.println(Json.write(root));
@@ -87,7 +102,6 @@ final class StatusCommand implements Runnable {
                     + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
             tasks.stream().filter(t -> t.state() == TaskState.AWAITING_REVIEW).forEach(t ->
                     out.println("waits for a person: " + t.id() + " (`kleiber review show " + t.id() + "`)"));
-            Map<String, String> questions = BlockedDesk.questions(setup.store, runId);
             tasks.stream().filter(t -> t.state() == TaskState.BLOCKED).forEach(t ->
                     out.println("blocked: " + t.id() + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"
                             + (questions.containsKey(t.id()) ? "; the conductor asks a person: " + questions.get(t.id()) : "")));

@@ -60,6 +60,11 @@ class ConductorRunTest {
         assertThat(tasks.get("shipping-rates").path("state").asText()).isEqualTo("blocked");
         assertThat(tasks.get("refund-docs").path("state").asText()).isEqualTo("planned");
         assertThat(tasks.get("slug-util").path("costUsd").decimalValue()).isPositive();
+        JsonNode waiting = statusJson(cli).path("waitingForPerson");
+        assertThat(waiting.toString()).isEqualTo("[{\"task\":\"payment-refund\",\"for\":\"review\","
+                + "\"how\":\"kleiber review show payment-refund\"},{\"task\":\"shipping-rates\",\"for\":\"blocked\","
+                + "\"file\":\"blocked/engineer-backend/shipping-rates-conflict.md\","
+                + "\"question\":\"Which carrier's rate table should shipping use?\"}]");
 
         // validation failed on the first attempt with node's own output, passed on the second
         assertThat(repo.resolve("reports/slug-util-validation.md")).content().contains("slug-util").contains("pass");
