@@ -80,6 +80,7 @@ public final class Conductor {
     static final String FAILURE_EVENT = "conductor.failure";
     static final String FEEDBACK_EVENT = "conductor.feedback";
     static final String VALIDATED_EVENT = "review.validated";
+    static final String SUMMARIZED_EVENT = "session.summarized";
     private static final int FEEDBACK_OUTPUT_CHARS = 3000;
 
     private final Store store;
@@ -561,6 +562,13 @@ public final class Conductor {
         RunOutcome outcome = outcome(store, state.plan.runId(), state.pause);
         String runId = state.plan.runId();
         store.runs().setState(runId, outcome.finished() ? "finished" : state.pause.isPresent() ? "paused" : "waiting");
+        String progress = progress(runId);
+        boolean summarized = store.events().ofTask(runId, "").stream().filter(e -> e.kind().equals(SUMMARIZED_EVENT))
+                .reduce((first, second) -> second).map(e -> e.detail().equals(progress)).orElse(false);
+        if (summarized) {
+            // a resume that found nothing to do is not a session: no second Daily Summary or PROGRESS entry
+            return outcome;
+        }
         synchronized (log) {
             log.appendSummary(ledger.dailySummary(ledger.today()));
         }
@@ -570,7 +578,15 @@ public final class Conductor {
                 OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS),
                 outcome.merged(), outcome.awaitingReview(), blocked, outcome.failed(),
                 ledger.cost(Optional.empty(), Optional.of(runId)).totalUsd()));
+        // after the summary is written: a kill before this point summarizes again on resume
+        store.events().append(runId, "", SUMMARIZED_EVENT, progress);
         return outcome;
+    }
+
+    /** What a session changes: the run's billed calls and its tasks' states. */
+    private String progress(String runId) {
+        return ledger.cost(Optional.empty(), Optional.of(runId)).calls() + " calls; "
+                + new java.util.TreeMap<>(store.tasks().states(runId));
     }
 
     /** Where every task of {@code runId} stands, and what each task that cannot start waits for. */

@@ -139,6 +139,14 @@ class ConductorRunTest {
         assertThat(calls).containsEntry("slug-util", 4).containsEntry("payment-refund", 2)
                 .containsEntry("shipping-rates", 2).containsEntry("refund-docs", 2);
         assertThat(cost.exitCode()).isZero();
+
+        // a resume with nothing to do is not a session: the log and PROGRESS.md stay as they are
+        String progress = Files.readString(repo.resolve("PROGRESS.md"));
+        Cli.Result idle = cli.run("resume", "--script", "script.jsonl");
+        assertThat(idle.exitCode()).as(idle.out() + idle.err()).isZero();
+        assertThat(idle.out()).doesNotContain("running:");
+        assertThat(repo.resolve("orchestration_log.md")).hasContent(log);
+        assertThat(repo.resolve("PROGRESS.md")).hasContent(progress);
     }
 
     private static Map<String, JsonNode> status(Cli cli) throws IOException {
