@@ -2,7 +2,6 @@ package dev.kleiber.conductor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
 import dev.kleiber.protocol.ParseResult;
@@ -359,40 +358,15 @@ class ConductorCrashTest {
     private static void module(List<String> script, String task, String name, String source, String importLine,
                                String call, String result) {
         String path = "src/services/" + name + ".js";
-        script.add(line(task, tool("write_file", JSON.createObjectNode().put("path", path).put("content", source))));
-        script.add(line(task, tool("write_file", JSON.createObjectNode().put("path", "src/services/" + name + ".test.js")
+        script.add(Turns.line(task, Turns.tool("write_file", JSON.createObjectNode().put("path", path).put("content", source))));
+        script.add(Turns.line(task, Turns.tool("write_file", JSON.createObjectNode().put("path", "src/services/" + name + ".test.js")
                 .put("content", "import test from 'node:test';\nimport assert from 'node:assert/strict';\n" + importLine
                         + "\ntest('" + name + "', () => {\n  assert.equal(" + call + ", " + result + ");\n});\n"))));
         if (task.equals("add-sum")) {
             // one agent runs the tests itself: a command inside the tool loop is a kill point too
-            script.add(line(task, tool("run_command", JSON.createObjectNode().put("command", "node --test " + path.replace(".js", ".test.js")))));
+            script.add(Turns.line(task, Turns.tool("run_command", JSON.createObjectNode().put("command", "node --test " + path.replace(".js", ".test.js")))));
         }
-        script.add(line(task, tool("complete_task", JSON.createObjectNode().put("summary", "Added " + name + "."))));
-    }
-
-    private static ObjectNode tool(String name, ObjectNode input) {
-        ObjectNode block = JSON.createObjectNode();
-        block.put("type", "tool_use");
-        block.put("id", "toolu_" + name + "_" + Integer.toHexString(input.hashCode()));
-        block.put("name", name);
-        block.set("input", input);
-        return block;
-    }
-
-    private static String line(String key, ObjectNode tool) {
-        ObjectNode response = JSON.createObjectNode();
-        response.put("id", "msg_" + Integer.toHexString(tool.hashCode()));
-        response.put("type", "message");
-        response.put("role", "assistant");
-        response.put("model", "claude-sonnet-4-5");
-        response.putArray("content").add(tool);
-        response.put("stop_reason", "tool_use");
-        response.putNull("stop_sequence");
-        response.putObject("usage").put("input_tokens", 1000).put("output_tokens", 100);
-        ObjectNode line = JSON.createObjectNode();
-        line.put("key", key);
-        line.set("response", response);
-        return line.toString();
+        script.add(Turns.line(task, Turns.tool("complete_task", JSON.createObjectNode().put("summary", "Added " + name + "."))));
     }
 
     private static void deleteTree(Path dir) throws IOException {

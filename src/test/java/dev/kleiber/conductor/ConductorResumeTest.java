@@ -1,7 +1,6 @@
 package dev.kleiber.conductor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
 import dev.kleiber.testutil.GitRepos;
@@ -55,13 +54,13 @@ class ConductorResumeTest {
                 """);
         List<String> script = new ArrayList<>();
         // the first turn runs a slow command: the kill lands while the agent works
-        script.add(line("add-sum", tool("run_command", JSON.createObjectNode().put("command", "sleep 4"))));
-        script.add(line("add-sum", tool("write_file", JSON.createObjectNode().put("path", "src/services/sum.js")
+        script.add(Turns.line("add-sum", Turns.tool("run_command", JSON.createObjectNode().put("command", "sleep 4"))));
+        script.add(Turns.line("add-sum", Turns.tool("write_file", JSON.createObjectNode().put("path", "src/services/sum.js")
                 .put("content", "export function sum(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n"))));
-        script.add(line("add-sum", tool("complete_task", JSON.createObjectNode().put("summary", "Added sum."))));
-        script.add(line("add-mean", tool("write_file", JSON.createObjectNode().put("path", "src/services/mean.js")
+        script.add(Turns.line("add-sum", Turns.tool("complete_task", JSON.createObjectNode().put("summary", "Added sum."))));
+        script.add(Turns.line("add-mean", Turns.tool("write_file", JSON.createObjectNode().put("path", "src/services/mean.js")
                 .put("content", "import { sum } from './sum.js';\n\nexport function mean(xs) {\n  return sum(xs) / xs.length;\n}\n"))));
-        script.add(line("add-mean", tool("complete_task", JSON.createObjectNode().put("summary", "Added mean."))));
+        script.add(Turns.line("add-mean", Turns.tool("complete_task", JSON.createObjectNode().put("summary", "Added mean."))));
         Files.writeString(repo.resolve("script.jsonl"), String.join("\n", script) + "\n");
         GitRepos.git(repo, "add", "-A");
         GitRepos.git(repo, "commit", "-q", "-m", "project");
@@ -97,30 +96,5 @@ class ConductorResumeTest {
         assertThat(json.path("budget").path("reservedUsd").decimalValue()).isZero();
         Cli.Result again = cli.run("resume", "--script", "script.jsonl");
         assertThat(again.out()).contains("every task is merged.").doesNotContain("running:");
-    }
-
-    private static ObjectNode tool(String name, ObjectNode input) {
-        ObjectNode block = JSON.createObjectNode();
-        block.put("type", "tool_use");
-        block.put("id", "toolu_" + name + "_" + input.hashCode());
-        block.put("name", name);
-        block.set("input", input);
-        return block;
-    }
-
-    private static String line(String key, ObjectNode tool) {
-        ObjectNode response = JSON.createObjectNode();
-        response.put("id", "msg_" + tool.hashCode());
-        response.put("type", "message");
-        response.put("role", "assistant");
-        response.put("model", "claude-sonnet-4-5");
-        response.putArray("content").add(tool);
-        response.put("stop_reason", "tool_use");
-        response.putNull("stop_sequence");
-        response.putObject("usage").put("input_tokens", 1000).put("output_tokens", 100);
-        ObjectNode line = JSON.createObjectNode();
-        line.put("key", key);
-        line.set("response", response);
-        return line.toString();
     }
 }

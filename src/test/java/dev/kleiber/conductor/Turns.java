@@ -20,16 +20,7 @@ final class Turns {
 
     /** A turn answered by the default model of {@code tier}, which is what the ledger prices it at. */
     Turns turn(String key, Tier tier, String text, ObjectNode... tools) {
-        ObjectNode response = JSON.createObjectNode();
-        response.put("id", "msg_" + lines.size());
-        response.put("type", "message");
-        response.put("role", "assistant");
-        response.put("model", switch (tier) {
-            case OPUS -> "claude-opus-4-1";
-            case HAIKU -> "claude-3-haiku-20240307";
-            case SONNET -> "claude-sonnet-4-5";
-        });
-        ArrayNode content = response.putArray("content");
+        ArrayNode content = JSON.createArrayNode();
         if (!text.isEmpty()) {
             content.addObject().put("type", "text").put("text", text);
         }
@@ -39,18 +30,43 @@ final class Turns {
             block.put("id", "toolu_" + lines.size() + "_" + n++);
             content.add(block);
         }
+        lines.add(line(key, "msg_" + lines.size(), switch (tier) {
+            case OPUS -> "claude-opus-4-1";
+            case HAIKU -> "claude-3-haiku-20240307";
+            case SONNET -> "claude-sonnet-4-5";
+        }, content, 1200, 300));
+        return this;
+    }
+
+    /**
+     * One script line on its own: a Sonnet turn whose only block is {@code tool} (given an id from its input), 1,000
+     * tokens in and 100 out — for tests that keep their script as a list of lines.
+     */
+    static String line(String key, ObjectNode tool) {
+        ObjectNode block = tool.deepCopy();
+        block.put("id", "toolu_" + tool.path("name").asText() + "_" + Integer.toHexString(tool.path("input").hashCode()));
+        return line(key, "msg_" + Integer.toHexString(block.hashCode()), "claude-sonnet-4-5",
+                JSON.createArrayNode().add(block), 1000, 100);
+    }
+
+    private static String line(String key, String id, String model, ArrayNode content, long input, long output) {
+        ObjectNode response = JSON.createObjectNode();
+        response.put("id", id);
+        response.put("type", "message");
+        response.put("role", "assistant");
+        response.put("model", model);
+        response.set("content", content);
         response.put("stop_reason", "tool_use");
         response.putNull("stop_sequence");
         ObjectNode usage = response.putObject("usage");
-        usage.put("input_tokens", 1200);
-        usage.put("output_tokens", 300);
+        usage.put("input_tokens", input);
+        usage.put("output_tokens", output);
         usage.put("cache_creation_input_tokens", 0);
         usage.put("cache_read_input_tokens", 0);
         ObjectNode line = JSON.createObjectNode();
         line.put("key", key);
         line.set("response", response);
-        lines.add(line.toString());
-        return this;
+        return line.toString();
     }
 
     String text() {
