@@ -5,6 +5,7 @@ import dev.kleiber.agent.SessionLimits;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.BudgetGuard;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.OrchestrationLog;
@@ -38,6 +39,8 @@ final class AgentRuntime implements AutoCloseable {
     final Ledger ledger;
     final LlmClient client;
     final OrchestrationLog orchestrationLog;
+    /** The one repository object of this process's run: it serializes worktree changes among its threads. */
+    final GitRepository git;
 
     private AgentRuntime(ProjectConfig project, LedgerSettings ledgerSettings, Store store, LeaseKeeper lease,
                          BudgetGuard budget, Ledger ledger, LlmClient client) {
@@ -49,6 +52,7 @@ final class AgentRuntime implements AutoCloseable {
         this.ledger = ledger;
         this.client = client;
         this.orchestrationLog = new OrchestrationLog(project.layout().orchestrationLog());
+        this.git = new GitRepository(project.layout().root(), project.layout().worktreesDir().resolve("_merge"));
     }
 
     /** @param script a JSON Lines file of Messages API responses to replay instead of calling the API */

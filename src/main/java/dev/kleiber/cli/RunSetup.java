@@ -41,8 +41,7 @@ final class RunSetup implements AutoCloseable {
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, Conductor.Listener listener) {
         ProjectLayout layout = runtime.project.layout();
-        return new Conductor(runtime.store, runtime.ledger, runtime.client,
-                new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge")), runtime.project,
+        return new Conductor(runtime.store, runtime.ledger, runtime.client, runtime.git, runtime.project,
                 new Router(RoutingPolicies.load(Optional.of(layout))), context.env(), context.clock(), listener);
     }
 
@@ -51,9 +50,7 @@ final class RunSetup implements AutoCloseable {
      * listener and recording every check in its events. Close it when the conductor returns.
      */
     static MainWatch mainWatch(AgentRuntime runtime, CliContext context, Conductor.Listener listener, String runId) {
-        ProjectLayout layout = runtime.project.layout();
-        MainValidation validation = new MainValidation(new GitRepository(layout.root(),
-                layout.worktreesDir().resolve("_merge")), runtime.project, context.env(), context.clock());
+        MainValidation validation = new MainValidation(runtime.git, runtime.project, context.env(), context.clock());
         return MainWatch.start(validation, runtime.project.settings().validate().mainEvery(), runtime.store.events(),
                 runId, listener);
     }

@@ -24,6 +24,12 @@ public final class GitRepository {
 
     private final Path root;
     private final Path mergeWorktree;
+    /**
+     * git's worktree add, remove and prune race each other: a prune while another thread's add is half done
+     * deletes that worktree's admin folder ("could not open .git/worktrees/X/locked"). One repository object
+     * serves a whole run, so they take turns here.
+     */
+    private final Object worktreeLock = new Object();
     private final Duration timeout;
     private final List<String> identity;
 
@@ -85,10 +91,12 @@ public final class GitRepository {
      */
     public Worktree addWorktree(Path path, String branch, String base) {
         Path target = path.toAbsolutePath().normalize();
-        if (branchExists(branch)) {
-            ok(root, "worktree", "add", "--quiet", target.toString(), branch);
-        } else {
-            ok(root, "worktree", "add", "--quiet", "-b", branch, target.toString(), base);
+        synchronized (worktreeLock) {
+            if (branchExists(branch)) {
+                ok(root, "worktree", "add", "--quiet", target.toString(), branch);
+            } else {
+                ok(root, "worktree", "add", "--quiet", "-b", branch, target.toString(), base);
+            }
         }
         return new Worktree(target, Optional.of(branch), commitOf(branch));
     }
@@ -96,20 +104,24 @@ public final class GitRepository {
     /** A worktree at {@code path} with {@code commit} checked out on no branch, for reading a commit as it is. */
     public Worktree addDetachedWorktree(Path path, String commit) {
         Path target = path.toAbsolutePath().normalize();
-        ok(root, "worktree", "add", "--quiet", "--detach", target.toString(), commit);
+        synchronized (worktreeLock) {
+            ok(root, "worktree", "add", "--quiet", "--detach", target.toString(), commit);
+        }
         return new Worktree(target, Optional.empty(), commitOf(commit));
     }
 
     /** Removes a worktree and whatever is in it; the branch stays. Missing worktrees are pruned quietly. */
     public void removeWorktree(Path path) {
         Path target = path.toAbsolutePath().normalize();
-        if (worktrees().stream().anyMatch(w -> w.path().equals(target))) {
-            ok(root, "worktree", "remove", "--force", "--force", target.toString());
-        } else if (target.startsWith(mergeWorktree.getParent()) && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            // a folder git never registered: a worktree add cut short by a crash; only ever in Kleiber's own folder
-            deleteTree(target);
+        synchronized (worktreeLock) {
+            if (worktrees().stream().anyMatch(w -> w.path().equals(target))) {
+                ok(root, "worktree", "remove", "--force", "--force", target.toString());
+            } else if (target.startsWith(mergeWorktree.getParent()) && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                // a folder git never registered: a worktree add cut short by a crash; only ever in Kleiber's own folder
+                deleteTree(target);
+            }
+            ok(root, "worktree", "prune");
         }
-        ok(root, "worktree", "prune");
     }
 
     private static void deleteTree(Path dir) {
@@ -228,7 +240,9 @@ public final class GitRepository {
             return mergeIn(branch, target, before, message);
         } finally {
             // a checkout left inside the project is found by test runners and linters run from its root
-            run(root, List.of("worktree", "remove", "--force", mergeWorktree.toString()), Optional.empty());
+            synchronized (worktreeLock) {
+                run(root, List.of("worktree", "remove", "--force", mergeWorktree.toString()), Optional.empty());
+            }
         }
     }
 
@@ -271,11 +285,13 @@ public final class GitRepository {
     }
 
     private void prepareMergeWorktree(String commit) {
-        boolean registered = worktrees().stream().anyMatch(w -> w.path().equals(mergeWorktree));
-        if (!registered) {
-            ok(root, "worktree", "prune");
-            ok(root, "worktree", "add", "--quiet", "--detach", mergeWorktree.toString(), commit);
-            return;
+        synchronized (worktreeLock) {
+            boolean registered = worktrees().stream().anyMatch(w -> w.path().equals(mergeWorktree));
+            if (!registered) {
+                ok(root, "worktree", "prune");
+                ok(root, "worktree", "add", "--quiet", "--detach", mergeWorktree.toString(), commit);
+                return;
+            }
         }
         run(mergeWorktree, List.of("merge", "--abort"), Optional.empty());
         ok(mergeWorktree, "checkout", "--quiet", "--detach", "--force", commit);
