@@ -22,6 +22,8 @@ import dev.kleiber.plan.PlannedTask;
 import dev.kleiber.plan.TaskGraph;
 import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.protocol.Kind;
+import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.protocol.TaskFile;
 import dev.kleiber.routing.Roles;
 import dev.kleiber.routing.Router;
@@ -49,7 +51,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -517,8 +521,14 @@ public final class Conductor {
     }
 
     private void removeFinishedWorktrees(RunPlan plan) {
-        // a merge cut short by a crash leaves the scratch worktree behind
+        // a merge cut short by a crash leaves the scratch worktree behind, a protocol write its temp file
         git.removeWorktree(mergeWorktree());
+        Path root = project.layout().root();
+        try {
+            ProtocolFiles.removeAbandonedTemps(Arrays.stream(Kind.values()).map(k -> root.resolve(k.folder())).toList());
+        } catch (IOException e) {
+            listener.event("", "could not clear abandoned temp files: " + e.getMessage());
+        }
         for (TaskRecord record : store.tasks().ofRun(plan.runId())) {
             if (record.state() == TaskState.MERGED || record.state() == TaskState.CANCELLED) {
                 removeWorktree(plan.task(record.id()));
