@@ -78,6 +78,11 @@ public final class AgentSession {
         boolean scripted = false;
         int nudges = 0;
         for (int turn = 1; turn <= limits.maxTurns(); turn++) {
+            if (Thread.currentThread().isInterrupted()) {
+                // the conductor lost this task's lease (or the run stops): another worker may own it now
+                return report(new SessionOutcome.Failed("the session was stopped before turn " + turn), answeredModel,
+                        usage, turn - 1, approach, scripted);
+            }
             condenseIfLarge(conversation);
             LlmRequest request = LlmRequest.of(setup.modelId(), system, tools,
                     CacheBreakpoints.onConversationTail(conversation, CacheControl.FIVE_MINUTES), limits.maxOutputTokens());
@@ -85,10 +90,10 @@ public final class AgentSession {
             try {
                 response = client.send(setup.context(), request, listener.stream());
             } catch (BudgetExceededException e) {
-                return report(new SessionOutcome.Failed("budget: " + e.getMessage()), answeredModel, usage, turn - 1,
-                        approach, scripted);
+                return report(new SessionOutcome.Failed("budget: " + e.getMessage(), new SessionOutcome.BudgetStop()),
+                        answeredModel, usage, turn - 1, approach, scripted);
             } catch (KleiberException e) {
-                return report(new SessionOutcome.Failed("the model could not be reached: " + e.getMessage()),
+                return report(ModelFailures.failed(e, setup.modelId(), setup.context().tier()),
                         answeredModel, usage, turn - 1, approach, scripted);
             }
             usage = usage.plus(response.usage());

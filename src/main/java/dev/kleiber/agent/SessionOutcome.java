@@ -39,11 +39,38 @@ public sealed interface SessionOutcome {
         }
     }
 
-    /** The session stopped without an answer from the agent: a limit, the budget, or the API. */
-    record Failed(String reason) implements SessionOutcome {
+    /**
+     * The session stopped without an answer from the agent: a limit, the budget, or the API. {@code cause} says
+     * whose fault it was, which decides what comes next (a retry, a pause, or a stop until a person fixes it).
+     */
+    record Failed(String reason, Cause cause) implements SessionOutcome {
+        /** A failure of the agent's own work (a limit it ran into). */
+        public Failed(String reason) {
+            this(reason, new AgentFault());
+        }
+
         @Override
         public String id() {
             return "failed";
         }
+    }
+
+    /** Why a session failed. */
+    sealed interface Cause {
+    }
+
+    /** The agent ran out of turns or tokens, or did not answer as asked: another attempt may do better. */
+    record AgentFault() implements Cause {
+    }
+
+    /** The budget guard refused the next call: the run pauses until the budget allows more. */
+    record BudgetStop() implements Cause {
+    }
+
+    /**
+     * Not the agent's fault and not fixed by another attempt or a stronger model: a model with no known price,
+     * one the API no longer serves, a key it refuses. {@code fix} says what a person must change.
+     */
+    record EnvironmentFault(String fix) implements Cause {
     }
 }

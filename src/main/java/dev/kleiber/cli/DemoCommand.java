@@ -6,6 +6,7 @@ import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.RoutedTask;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.conductor.RunPlan;
+import dev.kleiber.conductor.RunListener;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.config.RoutingPolicies;
@@ -122,13 +123,14 @@ final class DemoCommand implements Callable<Integer> {
             printPlan(runtime, layout, plan);
 
             screen("Run: agents in parallel, each in its own worktree and sandbox; the validator runs the real tests");
-            Conductor.Listener listener = RunCommand.printer(out, demo);
+            RunListener listener = RunCommand.printer(out, demo);
             Conductor conductor = RunSetup.conductor(runtime, demo, listener);
             RunOutcome outcome;
             try (MainWatch watch = RunSetup.mainWatch(runtime, demo, listener, runId)) {
-                outcome = conductor.start(runId, REQUEST, plan, new PlanFileWriter().write(plan), n);
+                outcome = conductor.start(runId, REQUEST, plan, new PlanFileWriter().write(plan), n).await();
             }
-            RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId));
+            RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
+                    Conductor.environmentStops(runtime.store, runId));
             for (int decisions = 0; !outcome.finished() && decisions < MAX_DECISIONS; decisions++) {
                 boolean decided;
                 if (outcome.pause().isPresent()) {
@@ -144,9 +146,10 @@ final class DemoCommand implements Callable<Integer> {
                 screen("Resume: the run continues where it stopped");
                 out.println("$ kleiber resume");
                 try (MainWatch watch = RunSetup.mainWatch(runtime, demo, listener, runId)) {
-                    outcome = conductor.resume(runId, n);
+                    outcome = conductor.resume(runId, n).await();
                 }
-                RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId));
+                RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
+                    Conductor.environmentStops(runtime.store, runId));
             }
             if (!outcome.finished()) {
                 throw KleiberException.failed("the demo's run did not finish as scripted (see the lines above); "

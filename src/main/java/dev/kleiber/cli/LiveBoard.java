@@ -1,6 +1,8 @@
 package dev.kleiber.cli;
 
-import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RunEvent;
+import dev.kleiber.conductor.RunEventText;
+import dev.kleiber.conductor.RunListener;
 import dev.kleiber.store.TaskRecord;
 
 import java.io.PrintWriter;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  * before the run stays above it; lines are cut to the width so none wraps. Closing draws the final frame and leaves
  * it on screen, the cursor below it.
  */
-final class LiveBoard implements Conductor.Listener, AutoCloseable {
+final class LiveBoard implements RunListener, AutoCloseable {
     private static final int KEPT_EVENTS = 50;
     private static final Duration RESIZE_CHECK = Duration.ofSeconds(2);
 
@@ -66,7 +68,12 @@ final class LiveBoard implements Conductor.Listener, AutoCloseable {
     }
 
     @Override
-    public void event(String taskId, String message) {
+    public void on(RunEvent event) {
+        RunEventText.of(event).ifPresent(message -> event(event.taskId(), message));
+    }
+
+    /** Adds a line to the board's events and redraws soon. */
+    void event(String taskId, String message) {
         synchronized (events) {
             events.addLast(RunCommand.eventLine(clock, taskId, message));
             while (events.size() > KEPT_EVENTS) {

@@ -51,10 +51,10 @@ final class ResumeCommand implements Callable<Integer> {
             try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
                  MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
                 Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
-                outcome = conductor.resume(runId, n);
+                outcome = conductor.resume(runId, n).await();
             }
             return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId),
-                    BlockedDesk.questions(runtime.store, runId));
+                    BlockedDesk.questions(runtime.store, runId), Conductor.environmentStops(runtime.store, runId));
         }
     }
 }

@@ -5,6 +5,8 @@ import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.plan.PlanFileWriter;
+import dev.kleiber.conductor.RunEventText;
+import dev.kleiber.conductor.RunListener;
 import dev.kleiber.conductor.RunOutcome;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.plan.InvalidPlanException;
@@ -99,9 +101,10 @@ final class RunCommand implements Callable<Integer> {
             try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
                  MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
                 Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
-                outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n);
+                outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n).await();
             }
-            return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId));
+            return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
+                    Conductor.environmentStops(runtime.store, runId));
         }
     }
 
@@ -113,13 +116,14 @@ final class RunCommand implements Callable<Integer> {
         return n;
     }
 
-    static Conductor.Listener printer(PrintWriter out, CliContext context) {
-        return (task, message) -> {
+    /** One line per event a person should see, as {@link RunEventText} words it. */
+    static RunListener printer(PrintWriter out, CliContext context) {
+        return event -> RunEventText.of(event).ifPresent(message -> {
             synchronized (out) {
-                out.println(eventLine(context.clock(), task, message));
+                out.println(eventLine(context.clock(), event.taskId(), message));
                 out.flush();
             }
-        };
+        });
     }
 
     /** {@code 14:03:07 task-id: message}: how an event reads in a pipe, a log and the board. */
@@ -128,7 +132,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Prints where the run stands and what waits for whom; the exit code (1 when a task failed). */
-    static int report(PrintWriter out, RunOutcome outcome, List<TaskRecord> tasks, Map<String, String> questions) {
+    static int report(PrintWriter out, RunOutcome outcome, List<TaskRecord> tasks, Map<String, String> questions,
+                      Map<String, String> environmentStops) {
         Map<String, String> agents = tasks.stream().collect(Collectors.toMap(TaskRecord::id, TaskRecord::agent));
         out.println();
         out.println("run " + outcome.runId() + ": " + outcome.merged().size() + " merged, " + outcome.awaitingReview().size()
@@ -141,6 +146,11 @@ final class RunCommand implements Callable<Integer> {
                     + "` or `kleiber reject " + id + " --feedback TEXT`");
         }
         for (String id : outcome.blocked()) {
+            if (environmentStops.containsKey(id)) {
+                out.println("  " + id + " stopped, not the agent's fault: " + environmentStops.get(id).strip().replace("\n", " ")
+                        + " Its branch keeps the work.");
+                continue;
+            }
             String file = "blocked/" + agents.get(id) + "/" + id + "-conflict.md";
             out.println(questions.containsKey(id)
                     ? "  " + id + " is blocked, the conductor asks a person: " + questions.get(id) + " (answer in " + file + ")"

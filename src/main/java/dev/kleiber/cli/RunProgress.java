@@ -1,6 +1,6 @@
 package dev.kleiber.cli;
 
-import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RunListener;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.Ledger;
 import picocli.CommandLine.Option;
@@ -28,10 +28,10 @@ final class RunProgress implements AutoCloseable {
         }
     }
 
-    private final Conductor.Listener listener;
+    private final RunListener listener;
     private final Optional<LiveBoard> board;
 
-    private RunProgress(Conductor.Listener listener, Optional<LiveBoard> board) {
+    private RunProgress(RunListener listener, Optional<LiveBoard> board) {
         this.listener = listener;
         this.board = board;
     }
@@ -54,7 +54,7 @@ final class RunProgress implements AutoCloseable {
                 ledger.cost(Optional.empty(), Optional.of(runId)).totalUsd(), status.paused());
     }
 
-    Conductor.Listener listener() {
+    RunListener listener() {
         return listener;
     }
 

@@ -3,6 +3,7 @@ package dev.kleiber.cli;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.MainValidation;
 import dev.kleiber.conductor.MainWatch;
+import dev.kleiber.conductor.RunListener;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
@@ -39,17 +40,21 @@ final class RunSetup implements AutoCloseable {
     }
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
-    static Conductor conductor(AgentRuntime runtime, CliContext context, Conductor.Listener listener) {
-        ProjectLayout layout = runtime.project.layout();
-        return new Conductor(runtime.store, runtime.ledger, runtime.client, runtime.git, runtime.project,
-                new Router(RoutingPolicies.load(Optional.of(layout))), context.env(), context.clock(), listener);
+    static Conductor conductor(AgentRuntime runtime, CliContext context, RunListener listener) {
+        return Conductor.builder(runtime.store, runtime.ledger, runtime.project)
+                .client(runtime.client)
+                .git(runtime.git)
+                .env(context.env())
+                .clock(context.clock())
+                .listener(listener)
+                .build();
     }
 
     /**
      * Validates main every {@code validate.main_every} while the run works, printing a failure through the run's
      * listener and recording every check in its events. Close it when the conductor returns.
      */
-    static MainWatch mainWatch(AgentRuntime runtime, CliContext context, Conductor.Listener listener, String runId) {
+    static MainWatch mainWatch(AgentRuntime runtime, CliContext context, RunListener listener, String runId) {
         MainValidation validation = new MainValidation(runtime.git, runtime.project, context.env(), context.clock());
         return MainWatch.start(validation, runtime.project.settings().validate().mainEvery(), runtime.store.events(),
                 runId, listener);

@@ -34,8 +34,15 @@ sealed interface BlockedAnswer {
         }
     }
 
-    /** A merge conflict: a resolution task, on a branch from main holding the conflicting merge, lands the work. */
-    record Resolve(String reason) implements BlockedAnswer {
+    /**
+     * A merge conflict: resolution task {@code taskId}, on {@code branch} (from main, holding the conflicting merge,
+     * prepared before the answer is applied), lands the work; {@code files} conflicted.
+     */
+    record Resolve(String reason, String taskId, String branch, List<String> files) implements BlockedAnswer {
+        public Resolve {
+            files = List.copyOf(files);
+        }
+
         @Override
         public String id() {
             return "resolve";

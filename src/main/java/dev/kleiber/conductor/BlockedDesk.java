@@ -3,8 +3,6 @@ package dev.kleiber.conductor;
 import dev.kleiber.KleiberException;
 import dev.kleiber.config.AgentDefinition;
 import dev.kleiber.config.ProjectConfig;
-import dev.kleiber.git.CommitMessage;
-import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.BudgetExceededException;
 import dev.kleiber.ledger.CallContext;
 import dev.kleiber.ledger.Ledger;
@@ -73,22 +71,22 @@ public final class BlockedDesk {
     private final Store store;
     private final Ledger ledger;
     private final LlmClient client;
-    private final GitRepository git;
+    private final Workspace workspace;
     private final ProjectConfig project;
     private final Router router;
     private final Clock clock;
-    private final Conductor.Listener listener;
+    private final RunListener listener;
     private final OrchestrationLog log;
     private final ProtocolParser parser;
     private final AnswerBlockedTool tool;
     private final Set<String> reportedInvalid = new HashSet<>();
 
-    BlockedDesk(Store store, Ledger ledger, LlmClient client, GitRepository git, ProjectConfig project, Router router,
-                Clock clock, Conductor.Listener listener, OrchestrationLog log) {
+    BlockedDesk(Store store, Ledger ledger, LlmClient client, Workspace workspace, ProjectConfig project, Router router,
+                Clock clock, RunListener listener, OrchestrationLog log) {
         this.store = store;
         this.ledger = ledger;
         this.client = client;
-        this.git = git;
+        this.workspace = workspace;
         this.project = project;
         this.router = router;
         this.clock = clock;
@@ -135,8 +133,8 @@ public final class BlockedDesk {
                     // another process's worker claimed it meanwhile: its file waits until the task rests again
                     continue;
                 }
-                listener.event(task.id(), "blocked (" + found.get().blocked().type().id() + ", a file in blocked/): "
-                        + firstLine(found.get().blocked().problem()));
+                listener.on(new RunEvent.TaskBlocked(runId, task.id(), found.get().blocked().type(),
+                        found.get().blocked().problem(), RunEvent.BlockedBy.FILE));
             }
             pending.add(found.get());
         }
@@ -158,7 +156,8 @@ public final class BlockedDesk {
                 case ParseResult.Parsed parsed -> Optional.empty();
                 case ParseResult.Rejected rejected -> {
                     if (reportedInvalid.add(file + "\u0000" + text.text().hashCode())) {
-                        listener.event(task.id(), "ignored " + relative(file) + ": " + rejected.problems().getFirst());
+                        listener.on(new RunEvent.BlockedFileIgnored(task.runId(), task.id(), relative(file),
+                                rejected.problems().getFirst().toString()));
                     }
                     yield Optional.empty();
                 }
@@ -182,7 +181,7 @@ public final class BlockedDesk {
         TaskRecord record = store.tasks().find(runId, pending.taskId()).orElseThrow();
         RoutedTask task = plan.task(pending.taskId());
         Triage.Route route = Triage.route(pending.blocked().type(), pending.taskId(), store.events().ofRun(runId));
-        if (route == Triage.Route.RESOLUTION && !git.branchExists(task.branch())) {
+        if (route == Triage.Route.RESOLUTION && !workspace.hasBranch(task)) {
             // a person's merge_conflict file for a task with no work yet: nothing for a resolution to land
             route = Triage.Route.CONDUCTOR;
         }
@@ -190,7 +189,7 @@ public final class BlockedDesk {
             case PERSON -> new BlockedAnswer.AskHuman("the conductor has answered it " + Triage.MAX_ANSWERS
                     + " times and it blocked again", pending.taskId() + " is still blocked (" + pending.blocked().type().id()
                     + "): " + firstLine(pending.blocked().problem()) + " It needs: " + firstLine(pending.blocked().needFromConductor()));
-            case RESOLUTION -> new BlockedAnswer.Resolve("merging " + task.branch() + " into main conflicts");
+            case RESOLUTION -> resolution(task, plan, record);
             case CONDUCTOR -> {
                 try {
                     yield ask(runId, pending, plan, record);
@@ -304,7 +303,7 @@ public final class BlockedDesk {
                 record(runId, pending, answer, ask.question(), "Asked a person: " + ask.question() + "\n\nWhy: "
                         + ask.reason() + "\n\nTo answer, rewrite this file (say what the task needs under Need From "
                         + "Conductor) without this section, then run `kleiber resume`: the conductor answers it again.");
-                listener.event(task.id(), "answered blocked " + task.id() + ": asks a person: " + ask.question());
+                listener.on(new RunEvent.AskedPerson(runId, task.id(), ask.question()));
                 yield Optional.empty();
             }
             case BlockedAnswer.Escalate escalate -> {
@@ -316,7 +315,7 @@ public final class BlockedDesk {
                         "Escalated from " + record.tier().id() + " to opus: " + escalate.reason() + "\n\nWhat was learnt: "
                                 + escalate.learnt());
                 store.tasks().transition(runId, task.id(), TaskState.QUEUED, "escalated to opus by the conductor");
-                listener.event(task.id(), "answered blocked " + task.id() + ": escalated to opus: " + firstLine(escalate.reason()));
+                listener.on(new RunEvent.EscalatedByConductor(runId, task.id(), escalate.reason()));
                 yield Optional.empty();
             }
             case BlockedAnswer.Replan replan -> replan(runId, pending, current, record, replan);
@@ -352,11 +351,10 @@ public final class BlockedDesk {
         String what = (replan.revised() ? "revised the task" : "kept the task")
                 + (replan.added().isEmpty() ? "" : "; added " + String.join(", ", replan.added()) + ", which it now waits for");
         extend(runId, routed, replan.added(), Map.of(id, replan.added()));
-        boolean restarts = !replan.added().isEmpty() && git.branchExists(before.branch());
+        boolean restarts = !replan.added().isEmpty() && workspace.hasBranch(before);
         if (restarts) {
             // an existing branch would hide the new dependencies' work: the next attempt branches from main anew
-            git.removeWorktree(project.layout().worktreesDir().resolve(id).toAbsolutePath().normalize());
-            git.deleteBranch(before.branch());
+            workspace.dropBranch(before);
         }
         if (after.tier().compareTo(record.tier()) > 0) {
             store.tasks().changeTier(runId, id, after.tier(), "re-planned: the revised task routes to " + after.tier().id());
@@ -369,13 +367,23 @@ public final class BlockedDesk {
         record(runId, pending, replan, what + ": " + replan.reason(), "Re-planned: " + replan.reason() + "\n\nThe conductor "
                 + what + "; the task is queued again.");
         store.tasks().transition(runId, id, TaskState.QUEUED, "re-planned by the conductor");
-        listener.event(id, "answered blocked " + id + ": re-planned (" + what + "): " + firstLine(replan.reason()));
+        listener.on(new RunEvent.Replanned(runId, id, what, replan.reason()));
         for (String added : replan.added()) {
-            RoutedTask task = routed.task(added);
-            listener.event(added, "planned: " + task.agent() + " on " + task.tier().id()
-                    + (task.needsReview() ? ", human review required" : "") + " (added by the conductor for " + id + ")");
+            listener.on(Conductor.planned(runId, routed.task(added), Optional.of(id)));
         }
         return Optional.of(routed);
+    }
+
+    /**
+     * The git half of a merge conflict's answer, done before the answer is applied (without the conductor's lock):
+     * the resolution task's branch from the current main with the task's branch merged in, conflicts committed.
+     */
+    private BlockedAnswer.Resolve resolution(RoutedTask original, RunPlan current, TaskRecord record) {
+        String id = Triage.resolutionId(original.id(), current.plan());
+        Plan draft = Triage.withResolution(current.plan(), original.task(), id, original.branch(), List.of(), record.tier());
+        String branch = draft.task(id).orElseThrow().featureBranch();
+        List<String> files = workspace.branchWithConflicts(id, branch, original);
+        return new BlockedAnswer.Resolve("merging " + original.branch() + " into main conflicts", id, branch, files);
     }
 
     /**
@@ -386,26 +394,9 @@ public final class BlockedDesk {
     private Optional<RunPlan> resolve(String runId, Pending pending, RunPlan current, TaskRecord record,
                                       BlockedAnswer.Resolve resolve) {
         RoutedTask original = current.task(pending.taskId());
-        String id = Triage.resolutionId(original.id(), current.plan());
-        Plan draft = Triage.withResolution(current.plan(), original.task(), id, original.branch(), List.of(), record.tier());
-        String branch = draft.task(id).orElseThrow().featureBranch();
-        Path worktree = project.layout().worktreesDir().resolve(id).toAbsolutePath().normalize();
-        if (git.branchExists(branch)) {
-            // left by an answer a crash interrupted before the store knew of it
-            git.removeWorktree(worktree);
-            git.deleteBranch(branch);
-        }
-        List<String> files;
-        git.addWorktree(worktree, branch, Merger.MAIN);
-        try {
-            Map<String, String> trailers = new LinkedHashMap<>();
-            trailers.put("Kleiber-Task", id);
-            trailers.put("Kleiber-Attempt", "0");
-            files = git.mergeKeepingConflicts(worktree, original.branch(), CommitMessage.of("Merge " + original.branch()
-                    + " for " + id + ": conflicts left for the agent to resolve", trailers));
-        } finally {
-            git.removeWorktree(worktree);
-        }
+        String id = resolve.taskId();
+        String branch = resolve.branch();
+        List<String> files = resolve.files();
         Plan plan = Triage.withResolution(current.plan(), original.task(), id, original.branch(), files, record.tier());
         RunPlan routed = RunPlan.route(runId, plan, router);
         extend(runId, routed, List.of(id), Map.of(original.id(), List.of(id)));
@@ -415,8 +406,7 @@ public final class BlockedDesk {
                         + ", from the current main with " + original.branch() + " merged in) resolves it; "
                         + original.id() + " closes as merged when " + id + " merges.");
         store.tasks().transition(runId, original.id(), TaskState.QUEUED, "waits for its resolution task " + id);
-        listener.event(original.id(), "answered blocked " + original.id() + ": merge conflict in " + conflicts
-                + "; resolution task " + id + " (" + original.agent() + " on " + routed.task(id).tier().id() + ") lands its work");
+        listener.on(new RunEvent.ResolutionPlanned(runId, original.id(), files, id, original.agent(), routed.task(id).tier()));
         return Optional.of(routed);
     }
 

@@ -1,18 +1,12 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.KleiberException;
-import dev.kleiber.agent.AgentSession;
 import dev.kleiber.agent.CommandSandbox;
-import dev.kleiber.agent.RolePermissions;
-import dev.kleiber.agent.RoleSpec;
 import dev.kleiber.agent.SessionLimits;
-import dev.kleiber.agent.SessionOutcome;
-import dev.kleiber.agent.TaskRun;
 import dev.kleiber.agent.TaskRunner;
-import dev.kleiber.agent.ToolEvent;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
-import dev.kleiber.git.FileChange;
+import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.OrchestrationLog;
@@ -24,8 +18,6 @@ import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.Kind;
 import dev.kleiber.protocol.ProtocolFiles;
-import dev.kleiber.protocol.TaskFile;
-import dev.kleiber.routing.Roles;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.Tier;
 import dev.kleiber.scribe.Scribe;
@@ -39,94 +31,246 @@ import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
 import dev.kleiber.store.Tasks;
-import dev.kleiber.validate.CommandCheck;
 import dev.kleiber.validate.ValidationReport;
-import dev.kleiber.validate.ValidationRequest;
-import dev.kleiber.validate.Validator;
 
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Executes a plan end to end: records its routed tasks, then runs them on N workers in critical-path order,
- * each in its own worktree on {@code feature/{task-id}-{slug}} branched from main as it stands when the task
- * starts; validates completed work, stops forced-review tasks for a person, merges the rest into main in
- * dependency order and documents what merged. The store is the truth: the scheduler is rebuilt from it at
- * every step, so a resumed run continues exactly where the last one stopped.
+ * each attempt in its own worktree on {@code feature/{task-id}-{slug}}; validates completed work, stops
+ * forced-review tasks for a person, merges the rest into main in dependency order and documents what merged.
+ * The store is the truth: the scheduler is rebuilt from it at every step, so a resumed run continues exactly
+ * where the last one stopped.
+ *
+ * <p>Built from its ports ({@link #builder}): a {@link Worker} runs an attempt, a {@link Workspace} holds the
+ * repository, a {@link TaskValidator} checks work, the {@link Store} is the queue; what happens is published as
+ * {@link RunEvent}s to {@link RunListener}s.
  */
 public final class Conductor {
-    /** Hears one line per thing that happened, for a terminal or a log. */
-    @FunctionalInterface
-    public interface Listener {
-        Listener NONE = (task, message) -> { };
-
-        void event(String taskId, String message);
-    }
-
     static final Duration LEASE_TTL = Duration.ofSeconds(30);
-    static final String FAILURE_EVENT = "conductor.failure";
     static final String FEEDBACK_EVENT = "conductor.feedback";
     static final String VALIDATED_EVENT = "review.validated";
     static final String SUMMARIZED_EVENT = "session.summarized";
+    static final String ENVIRONMENT_EVENT = "conductor.environment";
     private static final int FEEDBACK_OUTPUT_CHARS = 3000;
+    /** Workers that fail outside any task this many times in one run stop it: something is broken, not busy. */
+    private static final int WORKER_CRASH_LIMIT = 3;
 
     private final Store store;
     private final Ledger ledger;
-    private final LlmClient client;
-    private final GitRepository git;
     private final ProjectConfig project;
     private final Router router;
-    private final Map<String, String> env;
     private final Clock clock;
-    private final Listener listener;
-    private final Merger merger;
+    private final RunListener listener;
+    private final Worker worker;
+    private final Workspace workspace;
+    private final TaskValidator validator;
     private final OrchestrationLog log;
-    private final TaskRunner runner;
-    private final Validator validator;
-    private final LeaseHolder holders;
     private final BlockedDesk desk;
+    private final TaskFailures failures;
+    private final Optional<ExecutorService> executor;
+    private final int transientLimit;
+    private final Duration backoff;
+    private final int maxAttempts;
+    private final Duration leaseTtl;
+    private final LeaseHolder holders;
     private final String holder;
     private final Object lock = new Object();
 
-    public Conductor(Store store, Ledger ledger, LlmClient client, GitRepository git, ProjectConfig project,
-                     Router router, Map<String, String> env, Clock clock, Listener listener) {
-        this.store = store;
-        this.ledger = ledger;
-        this.client = client;
-        this.git = git;
-        this.project = project;
+    private Conductor(Builder b, Worker worker, Workspace workspace, TaskValidator validator, Router router,
+                      OrchestrationLog log, RunListener listener) {
+        this.store = b.store;
+        this.ledger = b.ledger;
+        this.project = b.project;
         this.router = router;
-        this.env = Map.copyOf(env);
-        this.clock = clock;
+        this.clock = b.clock;
         this.listener = listener;
-        Path root = project.layout().root();
-        this.merger = new Merger(git, root, project.knownRoles(), clock);
-        this.log = new OrchestrationLog(project.layout().orchestrationLog());
-        KleiberConfig settings = project.settings();
-        CommandSandbox.Settings sandbox = sandboxSettings(settings);
-        this.runner = new TaskRunner(client, SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens()),
-                sandbox, env, clock);
-        this.validator = new Validator(new SandboxCommandRunner(role(Roles.VALIDATOR).permissions(), env, sandbox), clock);
-        this.desk = new BlockedDesk(store, ledger, client, git, project, router, clock, listener, log);
+        this.worker = worker;
+        this.workspace = workspace;
+        this.validator = validator;
+        this.log = log;
+        this.desk = new BlockedDesk(store, ledger, b.client.orElseGet(Conductor::noClient), workspace, project, router,
+                clock, listener, log);
+        this.failures = new TaskFailures(store.database());
+        this.executor = b.executor;
+        this.transientLimit = b.transientLimit;
+        this.backoff = b.backoff;
+        this.maxAttempts = b.maxAttempts;
+        this.leaseTtl = b.leaseTtl;
         this.holders = LeaseHolder.local();
         this.holder = holders.name("conductor");
+    }
+
+    /** A conductor over {@code store} (the queue and the event log) and {@code ledger}, for {@code project}. */
+    public static Builder builder(Store store, Ledger ledger, ProjectConfig project) {
+        return new Builder(store, ledger, project);
+    }
+
+    /**
+     * Collects the conductor's ports. A port left out gets the local one: the {@link AgentWorker} (needs
+     * {@link #client} and {@link #env}), the {@link GitWorkspace} (needs {@link #git}), the project's validator.
+     */
+    public static final class Builder {
+        private final Store store;
+        private final Ledger ledger;
+        private final ProjectConfig project;
+        private Optional<LlmClient> client = Optional.empty();
+        private Optional<GitRepository> git = Optional.empty();
+        private Optional<Router> router = Optional.empty();
+        private Optional<Worker> worker = Optional.empty();
+        private Optional<Workspace> workspace = Optional.empty();
+        private Optional<TaskValidator> validator = Optional.empty();
+        private Optional<ExecutorService> executor = Optional.empty();
+        private Map<String, String> env = Map.of();
+        private Clock clock = Clock.systemUTC();
+        private final List<RunListener> listeners = new ArrayList<>();
+        private int transientLimit = 3;
+        private Duration backoff = Duration.ofSeconds(2);
+        private int maxAttempts = 20;
+        private Duration leaseTtl = LEASE_TTL;
+
+        private Builder(Store store, Ledger ledger, ProjectConfig project) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.ledger = Objects.requireNonNull(ledger, "ledger");
+            this.project = Objects.requireNonNull(project, "project");
+        }
+
+        /** The model the conductor answers blocked files with, and the local worker's agents call. */
+        public Builder client(LlmClient client) {
+            this.client = Optional.of(client);
+            return this;
+        }
+
+        /** The repository of the local workspace. */
+        public Builder git(GitRepository git) {
+            this.git = Optional.of(git);
+            return this;
+        }
+
+        /** The routing policy (default: the project's, {@code .kleiber/policy.yaml} over the built-in one). */
+        public Builder router(Router router) {
+            this.router = Optional.of(router);
+            return this;
+        }
+
+        public Builder worker(Worker worker) {
+            this.worker = Optional.of(worker);
+            return this;
+        }
+
+        public Builder workspace(Workspace workspace) {
+            this.workspace = Optional.of(workspace);
+            return this;
+        }
+
+        public Builder validator(TaskValidator validator) {
+            this.validator = Optional.of(validator);
+            return this;
+        }
+
+        /** Runs the workers (default: a virtual thread per attempt, per run). The caller shuts a given one down. */
+        public Builder executor(ExecutorService executor) {
+            this.executor = Optional.of(executor);
+            return this;
+        }
+
+        /** The environment agents' commands and the validator inherit (filtered by the sandbox). */
+        public Builder env(Map<String, String> env) {
+            this.env = Map.copyOf(env);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Adds a listener; every listener hears every event, in the order added. */
+        public Builder listener(RunListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** How often a transient failure is tried again per task, and the first pause (doubled each time). */
+        public Builder transientRetries(int limit, Duration firstBackoff) {
+            if (limit < 0 || firstBackoff.isNegative()) {
+                throw new IllegalArgumentException("transient retries need a limit >= 0 and a backoff >= 0");
+            }
+            this.transientLimit = limit;
+            this.backoff = firstBackoff;
+            return this;
+        }
+
+        /** The most attempts one task gets in all (a bound, whatever sends it back to the queue). */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * How long a task's lease lives without a heartbeat (beaten every third of it): a worker whose process dies
+         * or hangs loses its task to another after this long.
+         */
+        public Builder leaseTtl(Duration ttl) {
+            if (ttl.toMillis() < 30) {
+                throw new IllegalArgumentException("a lease must live at least 30 ms");
+            }
+            this.leaseTtl = ttl;
+            return this;
+        }
+
+        public Conductor build() {
+            Router routing = router.orElseGet(() -> new Router(RoutingPolicies.load(Optional.of(project.layout()))));
+            OrchestrationLog log = new OrchestrationLog(project.layout().orchestrationLog());
+            Path root = project.layout().root();
+            Workspace space = workspace.orElseGet(() -> {
+                GitRepository repository = git.orElseThrow(() -> new IllegalStateException(
+                        "the conductor needs a git repository or a workspace"));
+                return new GitWorkspace(repository, root, project.layout().worktreesDir(),
+                        new Merger(repository, root, project.knownRoles(), clock));
+            });
+            Worker work = worker.orElseGet(() -> {
+                LlmClient llm = client.orElseThrow(() -> new IllegalStateException(
+                        "the conductor needs an LLM client or a worker"));
+                KleiberConfig settings = project.settings();
+                TaskRunner runner = new TaskRunner(llm, SessionLimits.of(settings.agent().maxTurns(),
+                        settings.agent().maxOutputTokens()), sandboxSettings(settings), env, clock);
+                return new AgentWorker(runner, project, store, ledger, log, clock);
+            });
+            TaskValidator check = validator.orElseGet(() -> new ProjectValidator(project, env, clock));
+            return new Conductor(this, work, space, check, routing, log, RunListener.all(listeners));
+        }
+    }
+
+    private static LlmClient noClient() {
+        return (context, request, stream) -> {
+            throw KleiberException.failed("this conductor was built without an LLM client, so it cannot answer "
+                    + "blocked files; a person must");
+        };
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
@@ -134,17 +278,16 @@ public final class Conductor {
                 ? CommandSandbox.Mode.NONE : CommandSandbox.Mode.BWRAP);
     }
 
-    /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and runs it. */
-    public RunOutcome start(String runId, String request, Plan plan, String planText, int workers) {
+    /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and starts running it. */
+    public RunHandle start(String runId, String request, Plan plan, String planText, int workers) {
+        requireWorkers(workers);
         RunPlan routed = RunPlan.route(runId, plan, router);
         List<Tasks.NewTask> tasks = new ArrayList<>();
         for (PlannedTask task : plan.tasks()) {
             RoutedTask r = routed.task(task.id());
-            writeTaskFile(runId, r, r.tier(), Optional.empty());
+            AgentWorker.writeTaskFile(project, store, clock, runId, r, r.tier(), Optional.empty());
             tasks.add(new Tasks.NewTask(task.id(), task.agent(), r.tier(), task.dependsOn()));
-            listener.event(task.id(), "planned: " + task.agent() + " on " + r.tier().id()
-                    + (r.needsReview() ? ", human review required" : "")
-                    + " (" + r.decision().reasons().stream().map(x -> x.ruleId()).distinct().reduce((a, b) -> a + ", " + b).orElse("") + ")");
+            listener.on(planned(runId, r, Optional.empty()));
         }
         // one transaction: a crash leaves the whole run to resume, or no run at all to start again
         store.runs().create(runId, request, tx -> {
@@ -152,14 +295,35 @@ public final class Conductor {
             store.tasks().add(tx, runId, tasks);
             return null;
         });
-        return run(routed, workers);
+        return launch(routed, workers);
     }
 
-    /** Continues {@code runId}: expired leases are reclaimed and unfinished tasks run from their branches. */
-    public RunOutcome resume(String runId, int workers) {
+    /**
+     * Continues {@code runId}: expired leases are reclaimed, unfinished tasks run from their branches, and tasks an
+     * environment failure stopped are queued again (a person has fixed what stopped them).
+     */
+    public RunHandle resume(String runId, int workers) {
+        requireWorkers(workers);
         store.runs().find(runId).orElseThrow(() -> KleiberException.badInput("no run '" + runId + "' in the store"));
         store.runs().setState(runId, "active");
-        return run(RunPlan.load(store, runId, project.knownRoles(), router), workers);
+        for (TaskRecord task : store.tasks().ofRun(runId)) {
+            if (task.state() == TaskState.BLOCKED && failures.count(runId, task.id(), TaskFailures.Kind.ENVIRONMENT) > 0) {
+                store.tasks().transition(runId, task.id(), TaskState.QUEUED, "resumed after an environment failure");
+                failures.clear(runId, task.id(), TaskFailures.Kind.ENVIRONMENT);
+            }
+        }
+        return launch(RunPlan.load(store, runId, project.knownRoles(), router), workers);
+    }
+
+    private static void requireWorkers(int workers) {
+        if (workers < 1) {
+            throw KleiberException.badInput("workers must be at least 1; found " + workers);
+        }
+    }
+
+    static RunEvent.TaskPlanned planned(String runId, RoutedTask task, Optional<String> addedFor) {
+        return new RunEvent.TaskPlanned(runId, task.id(), task.agent(), task.tier(), task.needsReview(),
+                task.decision().reasons().stream().map(r -> r.ruleId()).distinct().toList(), addedFor);
     }
 
     private final class RunState {
@@ -168,9 +332,12 @@ public final class Conductor {
         final int workers;
         int active;
         Optional<String> pause = Optional.empty();
+        boolean stopping;
+        int crashes;
+        Optional<String> halted = Optional.empty();
         /** Tasks whose blocked file the conductor is answering, or failed to answer in this run (not retried until the next). */
-        final Set<String> answering = new java.util.HashSet<>();
-        final Set<String> unanswerable = new java.util.HashSet<>();
+        final Set<String> answering = new HashSet<>();
+        final Set<String> unanswerable = new HashSet<>();
 
         RunState(RunPlan plan, int workers) {
             this.workers = workers;
@@ -181,36 +348,56 @@ public final class Conductor {
         void replanned(RunPlan plan) {
             this.plan = plan;
             this.dispatcher = new Dispatcher(store, plan.runId(), TaskGraph.of(plan.plan()).criticalPath(), workers,
-                    holder, LEASE_TTL);
+                    holder, leaseTtl, listener);
+        }
+
+        /** Whether new work may start. Called holding the lock. */
+        boolean mayStart() {
+            return pause.isEmpty() && !stopping && halted.isEmpty();
         }
     }
 
-    private RunOutcome run(RunPlan plan, int workers) {
-        if (workers < 1) {
-            throw KleiberException.badInput("workers must be at least 1; found " + workers);
-        }
+    private RunHandle launch(RunPlan plan, int workers) {
         RunState state = new RunState(plan, workers);
-        String runId = plan.runId();
+        CompletableFuture<RunOutcome> completion = new CompletableFuture<>();
+        Thread.ofVirtual().name("kleiber-run-" + plan.runId()).start(() -> {
+            try {
+                completion.complete(run(state));
+            } catch (Throwable e) {
+                completion.completeExceptionally(e);
+            }
+        });
+        return new RunHandle(plan.runId(), completion, () -> {
+            synchronized (lock) {
+                state.stopping = true;
+                lock.notifyAll();
+            }
+        });
+    }
+
+    private RunOutcome run(RunState state) {
+        String runId = state.plan.runId();
         // a killed process's leases hold nothing: reclaim them now rather than when they would expire
         store.leases().expireDeadHolders(holders);
         ledger.releaseAbandonedReservations();
         for (TaskRecord expired : store.tasks().requeueExpired(runId)) {
-            listener.event(expired.id(), "reclaimed: its worker's lease expired");
+            listener.on(new RunEvent.TaskReclaimed(runId, expired.id()));
         }
-        new RunRepair(store, ledger, merger, log).repair(plan);
-        removeFinishedWorktrees(plan);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        new RunRepair(store, ledger, workspace, log).repair(state.plan);
+        tidy(state.plan);
+        ExecutorService pool = executor.orElseGet(Executors::newVirtualThreadPerTaskExecutor);
+        try {
             synchronized (lock) {
                 while (true) {
                     store.leases().expireDeadHolders(holders);
                     store.tasks().requeueExpired(runId);
-                    if (state.pause.isEmpty()) {
+                    if (state.mayStart()) {
                         answerBlocked(state, pool);
                         dispatch(state, pool);
                     }
                     if (state.active == 0) {
                         boolean othersHoldTasks = store.tasks().ofRun(runId).stream().anyMatch(t -> t.state().isLeased());
-                        if (state.pause.isPresent() || !othersHoldTasks) {
+                        if (!state.mayStart() || !othersHoldTasks) {
                             break;
                         }
                     }
@@ -222,13 +409,22 @@ public final class Conductor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw KleiberException.failed("the run was interrupted; continue it with `kleiber resume`", e);
+        } finally {
+            if (executor.isEmpty()) {
+                pool.close();
+            }
         }
-        return finish(state);
+        RunOutcome outcome = finish(state);
+        listener.on(new RunEvent.RunFinished(runId, outcome));
+        if (state.halted.isPresent()) {
+            throw KleiberException.failed(state.halted.get());
+        }
+        return outcome;
     }
 
     /** Hands each unanswered blocked file to the conductor, one task at a time. Called holding the lock. */
     private void answerBlocked(RunState state, ExecutorService pool) {
-        Set<String> busy = new java.util.HashSet<>(state.answering);
+        Set<String> busy = new HashSet<>(state.answering);
         busy.addAll(state.unanswerable);
         for (BlockedDesk.Pending pending : desk.collect(state.plan.runId(), busy)) {
             state.answering.add(pending.taskId());
@@ -240,6 +436,7 @@ public final class Conductor {
     private void answer(BlockedDesk.Pending pending, RunState state) {
         String runId = state.plan.runId();
         try {
+            // the model's answer and a resolution branch's git work happen here, without the lock
             BlockedAnswer answer = desk.decide(runId, pending, state.plan);
             synchronized (lock) {
                 desk.apply(runId, pending, answer).ifPresent(state::replanned);
@@ -248,13 +445,13 @@ public final class Conductor {
             synchronized (lock) {
                 state.pause = Optional.of("budget: " + e.getMessage());
             }
-            listener.event(pending.taskId(), "paused: the conductor's answer would pass the budget: " + e.getMessage());
+            listener.on(new RunEvent.BudgetPaused(runId, pending.taskId(), RunEvent.PausedAt.CONDUCTOR_ANSWER, e.getMessage()));
         } catch (RuntimeException e) {
             synchronized (lock) {
                 state.unanswerable.add(pending.taskId());
             }
-            listener.event(pending.taskId(), "the conductor could not answer " + desk.relative(pending.file()) + ": "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            listener.on(new RunEvent.AnswerFailed(runId, pending.taskId(), desk.relative(pending.file()),
+                    StepFailure.message(e)));
         } finally {
             synchronized (lock) {
                 state.answering.remove(pending.taskId());
@@ -272,27 +469,19 @@ public final class Conductor {
         }
     }
 
-    /** A worker: runs the claimed task, and again (or the next queued one) while it goes back to the queue. */
-    private void work(Claim first, RunState state) {
-        Optional<Claim> next = Optional.of(first);
+    /** A worker: one attempt at the claimed task. The scheduler picks what runs next once it ends. */
+    private void work(Claim claim, RunState state) {
         try {
-            while (next.isPresent()) {
-                Claim claim = next.get();
-                boolean requeued = false;
-                try {
-                    requeued = attempt(claim, state);
-                } catch (LeaseLostException e) {
-                    listener.event(claim.task().id(), "stopped: " + e.getMessage());
-                } catch (RuntimeException e) {
-                    failHard(claim, e);
-                }
-                synchronized (lock) {
-                    next = requeued && state.pause.isEmpty()
-                            ? store.tasks().claimNext(state.plan.runId(), holder, LEASE_TTL) : Optional.empty();
+            attempt(claim, state);
+        } catch (RuntimeException e) {
+            String reason = claim.task().id() + ": " + StepFailure.message(e);
+            listener.on(new RunEvent.WorkerStopped(claim.task().runId(), reason));
+            synchronized (lock) {
+                if (++state.crashes >= WORKER_CRASH_LIMIT) {
+                    state.halted = Optional.of("the run stopped: workers failed " + state.crashes + " times outside the "
+                            + "tasks' own work (the last: " + reason + "); fix that, then `kleiber resume`");
                 }
             }
-        } catch (RuntimeException e) {
-            listener.event("", "a worker stopped: " + e.getMessage());
         } finally {
             synchronized (lock) {
                 state.active--;
@@ -301,185 +490,239 @@ public final class Conductor {
         }
     }
 
-    private void failHard(Claim claim, RuntimeException e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        listener.event(claim.task().id(), "failed: " + message);
-        try {
-            store.tasks().transition(claim, TaskState.FAILED, message);
-        } catch (RuntimeException ignored) {
-            // the lease is gone or the task moved on: the store keeps whatever state is true
-        }
-    }
-
     /**
-     * One attempt at a claimed task. Returns the reason to put it back in the queue (a retry, an escalation, a
-     * budget pause), or empty when the task reached its next resting state.
+     * One attempt under the task's lease: its own worktree, the worker, then the next step for what it returned.
+     * Losing the lease interrupts the worker (and its agent) and leaves the task to whoever holds it now.
      */
-    private boolean attempt(Claim claim, RunState state) {
-        Optional<String> requeue = attemptOnce(claim, state);
-        return requeue.isPresent();
-    }
-
-    private Optional<String> attemptOnce(Claim claim, RunState state) {
-        String runId = state.plan.runId();
-        TaskRecord record = claim.task();
-        RoutedTask task = state.plan.task(record.id());
-        Tier tier = record.tier();
-        if (merger.isMerged(task.id())) {
-            // merged before a crash let the store hear of it: never run or merge it again
-            store.tasks().transition(claim, TaskState.VALIDATING, "its work is already on main");
-            store.tasks().transition(claim, TaskState.MERGED, "found merged on main");
-            merger.record(task, tier.id());
-            removeWorktree(task);
-            listener.event(task.id(), "merged (found on main)");
-            return Optional.empty();
+    private void attempt(Claim claim, RunState state) {
+        RoutedTask task = state.plan.task(claim.task().id());
+        if (claim.attempt() > maxAttempts) {
+            fail(claim, task, "attempt " + claim.attempt() + " passes the limit of " + maxAttempts
+                    + " attempts per task: something sends it back to the queue without end");
+            return;
         }
-        try (LeaseKeeper keeper = new LeaseKeeper(store.leases(), claim.lease(), LEASE_TTL, lost -> { })) {
-            Optional<String> requeue = attemptIn(prepareWorktree(task), claim, task, tier, state);
-            if (requeue.isPresent()) {
-                // while the lease still holds: closing the keeper ends it
-                synchronized (lock) {
-                    store.tasks().transition(claim, TaskState.QUEUED, requeue.get());
+        Thread self = Thread.currentThread();
+        AtomicBoolean lost = new AtomicBoolean();
+        AtomicBoolean ending = new AtomicBoolean();
+        boolean opened = false;
+        LeaseKeeper keeper = new LeaseKeeper(store.leases(), claim.lease(), leaseTtl, e -> {
+            // a heartbeat cut short by the keeper's own closing is not a lost lease
+            if (!ending.get()) {
+                lost.set(true);
+                self.interrupt();
+            }
+        });
+        try {
+            if (workspace.isMerged(task)) {
+                foundMerged(claim, task);
+                return;
+            }
+            Path worktree = workspace.open(task, claim.attempt());
+            opened = true;
+            run(claim, task, worktree, state, lost);
+        } catch (RuntimeException e) {
+            Thread.interrupted();
+            handle(lost.get() ? new StepFailure.LeaseGone("the lease was lost while it worked: "
+                    + StepFailure.message(e)) : StepFailure.of(e), claim, task, state);
+        } finally {
+            ending.set(true);
+            // a lease-loss interrupt is for the attempt, not for the cleanup after it
+            Thread.interrupted();
+            try {
+                keeper.close();
+            } catch (RuntimeException e) {
+                listener.on(new RunEvent.HousekeepingFailed(claim.task().runId(), "release the lease on "
+                        + task.id() + " (it expires by itself)", StepFailure.message(e)));
+            }
+            Thread.interrupted();
+            if (opened) {
+                // the branch keeps the work; a later attempt, a review or a resume starts from it
+                try {
+                    workspace.close(task, claim.attempt());
+                } catch (RuntimeException e) {
+                    listener.on(new RunEvent.HousekeepingFailed(claim.task().runId(), "remove the worktree of "
+                            + task.id() + " attempt " + claim.attempt(), StepFailure.message(e)));
                 }
             }
-            return requeue;
-        } finally {
-            // the branch keeps the work; a later attempt, a review or a resume starts from it
-            removeWorktree(task);
         }
     }
 
-    private Optional<String> attemptIn(Path worktree, Claim claim, RoutedTask task, Tier tier, RunState state) {
-        String runId = state.plan.runId();
-        {
-            TaskFile file = writeTaskFile(runId, task, tier, latestFeedback(runId, task.id()));
-            listener.event(task.id(), "running: " + task.agent() + " on " + tier.id() + ", attempt " + claim.attempt());
-            TaskRun run = runner.run(new TaskRunner.Assignment(file, role(task.agent()), tier,
-                            project.settings().modelFor(tier), runId, claim.attempt(), project.layout().root(), worktree,
-                            new GitRepository(worktree, mergeWorktree())),
-                    AgentSession.Listener.NONE, event -> {
-                        // a refusal is the sandbox at work: a person watching the run should see it as it happens
-                        if (event instanceof ToolEvent.Refused refused) {
-                            listener.event(task.id(), "refused " + refused.tool() + " (" + refused.inputSummary() + "): "
-                                    + firstLine(refused.reason()));
-                        }
-                    });
-            logSession(runId, task, claim.attempt(), tier);
-            return switch (run.outcome()) {
-                case SessionOutcome.Completed done -> validateAndLand(claim, task, worktree, tier, state);
-                case SessionOutcome.Blocked blocked -> {
-                    store.tasks().transition(claim, TaskState.BLOCKED, blocked.type().id() + ": " + blocked.problem());
-                    listener.event(task.id(), "blocked (" + blocked.type().id() + "): " + firstLine(blocked.problem()));
-                    yield Optional.empty();
-                }
-                case SessionOutcome.Escalated escalated -> escalate(claim, task, tier, escalated.reason(),
-                        Triage.learnt(tier, escalated.reason(), run.session().approach(), run.filesChanged(), run.commit(),
-                                run.refusals()));
-                case SessionOutcome.Failed failed when failed.reason().startsWith("budget") -> {
-                    synchronized (lock) {
-                        state.pause = Optional.of(failed.reason());
-                    }
-                    listener.event(task.id(), "paused: " + failed.reason());
-                    yield Optional.of("the budget paused the run");
-                }
-                case SessionOutcome.Failed failed -> failure(claim, task, tier, "The agent session failed: " + failed.reason());
-            };
+    private void foundMerged(Claim claim, RoutedTask task) {
+        // merged before a crash let the store hear of it: never run or merge it again
+        store.tasks().transition(claim, TaskState.VALIDATING, "its work is already on main");
+        store.tasks().transition(claim, TaskState.MERGED, "found merged on main");
+        workspace.recordMerged(task, claim.task().tier());
+        // the attempt a crash cut short may have left its worktree
+        workspace.tidy(List.of(task));
+        listener.on(new RunEvent.FoundMerged(claim.task().runId(), task.id()));
+    }
+
+    private void run(Claim claim, RoutedTask task, Path worktree, RunState state, AtomicBoolean lost) {
+        String runId = claim.task().runId();
+        Tier tier = claim.task().tier();
+        listener.on(new RunEvent.TaskStarted(runId, task.id(), task.agent(), tier, claim.attempt()));
+        WorkOutcome outcome = worker.run(new Worker.Assignment(runId, task, tier, claim.attempt(), worktree,
+                latestFeedback(runId, task.id())), listener);
+        if (lost.get()) {
+            throw new LeaseLostException("the lease on " + task.id() + " was lost while its agent worked");
+        }
+        switch (outcome) {
+            case WorkOutcome.Completed done -> validateAndLand(claim, task, worktree, tier);
+            case WorkOutcome.Blocked blocked -> {
+                store.tasks().transition(claim, TaskState.BLOCKED, blocked.type().id() + ": " + blocked.problem());
+                listener.on(new RunEvent.TaskBlocked(runId, task.id(), blocked.type(), blocked.problem(),
+                        RunEvent.BlockedBy.AGENT));
+            }
+            case WorkOutcome.Escalated escalated -> escalate(claim, task, tier, escalated.reason(), escalated.learnt());
+            case WorkOutcome.BudgetPaused paused -> pause(claim, state, paused.reason());
+            case WorkOutcome.Failed failed -> failure(claim, task, tier, "The agent session failed: " + failed.reason());
+            case WorkOutcome.EnvironmentFailed environment -> stopForEnvironment(claim, task, environment.problem(),
+                    environment.fix());
         }
     }
 
-    private Optional<String> escalate(Claim claim, RoutedTask task, Tier tier, String reason, String learnt) {
+    /** What an exception out of an attempt's step means: retry after a pause, pause, stop, or fail for good. */
+    private void handle(StepFailure failure, Claim claim, RoutedTask task, RunState state) {
+        String runId = claim.task().runId();
+        if (!(failure instanceof StepFailure.LeaseGone) && !stillHeld(claim)) {
+            // the step failed after the task reached its resting state (e.g. documenting a merge): nothing to undo
+            listener.on(new RunEvent.WorkerStopped(runId, task.id() + " (after it moved on): " + failure.problem()));
+            return;
+        }
+        switch (failure) {
+            case StepFailure.LeaseGone gone -> listener.on(new RunEvent.LeaseLost(runId, task.id(), gone.problem()));
+            case StepFailure.Budget budget -> pause(claim, state, "budget: " + budget.problem());
+            case StepFailure.Environment environment -> stopForEnvironment(claim, task, environment.problem(),
+                    environment.fix());
+            case StepFailure.Transient passing -> {
+                int n = failures.add(runId, task.id(), TaskFailures.Kind.TRANSIENT);
+                if (n > transientLimit) {
+                    fail(claim, task, "gave up after " + (n - 1) + " transient failures: " + passing.problem());
+                    return;
+                }
+                Duration wait = backoff.multipliedBy(1L << Math.min(n - 1, 10));
+                listener.on(new RunEvent.TransientFailure(runId, task.id(), n, transientLimit, wait, passing.problem()));
+                try {
+                    // still under the lease (its keeper beats on): nobody else takes the task while we wait
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Thread.interrupted();
+                requeue(claim, "transient failure " + n + " of " + transientLimit + ": " + firstLine(passing.problem()));
+            }
+            case StepFailure.Permanent permanent -> fail(claim, task, permanent.problem());
+        }
+    }
+
+    private boolean stillHeld(Claim claim) {
+        return store.tasks().find(claim.task().runId(), claim.task().id())
+                .map(t -> t.state().isLeased() && t.fence() == claim.lease().fence()).orElse(false);
+    }
+
+    /** Fails the task for good. A refused transition is not swallowed: only a lost lease excuses it. */
+    private void fail(Claim claim, RoutedTask task, String reason) {
+        try {
+            store.tasks().transition(claim, TaskState.FAILED, reason);
+        } catch (LeaseLostException e) {
+            listener.on(new RunEvent.LeaseLost(claim.task().runId(), task.id(), e.getMessage()));
+            return;
+        }
+        listener.on(new RunEvent.TaskFailed(claim.task().runId(), task.id(), reason));
+    }
+
+    private void pause(Claim claim, RunState state, String reason) {
+        synchronized (lock) {
+            state.pause = Optional.of(reason);
+        }
+        listener.on(new RunEvent.BudgetPaused(claim.task().runId(), claim.task().id(), RunEvent.PausedAt.AGENT, reason));
+        requeue(claim, "the budget paused the run");
+    }
+
+    /** Back to the queue, while the lease still holds (closing the keeper ends it). */
+    private void requeue(Claim claim, String reason) {
+        synchronized (lock) {
+            store.tasks().transition(claim, TaskState.QUEUED, reason);
+        }
+    }
+
+    /** Stops the task until a person fixes its environment; its branch keeps the work, and a resume queues it again. */
+    private void stopForEnvironment(Claim claim, RoutedTask task, String problem, String fix) {
+        String runId = claim.task().runId();
+        store.tasks().transition(claim, TaskState.BLOCKED, "environment: " + firstLine(problem));
+        failures.add(runId, task.id(), TaskFailures.Kind.ENVIRONMENT);
+        store.events().append(runId, task.id(), ENVIRONMENT_EVENT, problem + "\nTo fix: " + fix);
+        listener.on(new RunEvent.EnvironmentFailed(runId, task.id(), problem, fix));
+    }
+
+    private void escalate(Claim claim, RoutedTask task, Tier tier, String reason, String learnt) {
         String runId = claim.task().runId();
         if (tier == Tier.OPUS) {
-            return failure(claim, task, tier, "The agent asked to escalate, but it already runs on opus: " + reason);
+            failure(claim, task, tier, "The agent asked to escalate, but it already runs on opus: " + reason);
+            return;
         }
         store.tasks().changeTier(runId, task.id(), Tier.OPUS, "escalated: " + reason);
         store.events().append(runId, task.id(), FEEDBACK_EVENT, learnt);
-        listener.event(task.id(), "escalated to opus: " + firstLine(reason));
-        return Optional.of("escalated from " + tier.id() + " to opus");
+        listener.on(new RunEvent.Escalated(runId, task.id(), tier, Tier.OPUS, reason));
+        requeue(claim, "escalated from " + tier.id() + " to opus");
     }
 
     /**
-     * The retry policy for a failed attempt: one more attempt on the same model with the failure as feedback,
-     * then one a tier up, then the task is blocked for a person.
+     * The retry ladder for the agent's failed work: one more attempt on the same model with the failure as
+     * feedback, then one a tier up, then the task is blocked for a person.
      */
-    private Optional<String> failure(Claim claim, RoutedTask task, Tier tier, String feedback) {
+    private void failure(Claim claim, RoutedTask task, Tier tier, String feedback) {
         String runId = claim.task().runId();
-        store.events().append(runId, task.id(), FAILURE_EVENT, feedback);
         store.events().append(runId, task.id(), FEEDBACK_EVENT, feedback);
-        long failures = store.events().ofTask(runId, task.id()).stream()
-                .filter(e -> e.kind().equals(FAILURE_EVENT)).count();
-        if (failures == 1) {
-            listener.event(task.id(), "retrying on " + tier.id() + ": " + firstLine(feedback));
-            return Optional.of("retry on " + tier.id() + " with the failure as feedback");
+        int failed = failures.add(runId, task.id(), TaskFailures.Kind.AGENT);
+        if (failed == 1) {
+            listener.on(new RunEvent.Retried(runId, task.id(), tier, feedback));
+            requeue(claim, "retry on " + tier.id() + " with the failure as feedback");
+            return;
         }
-        if (failures == 2 && tier != Tier.OPUS) {
+        if (failed == 2 && tier != Tier.OPUS) {
             store.tasks().changeTier(runId, task.id(), tier.up(), "failed twice on " + tier.id());
-            listener.event(task.id(), "retrying on " + tier.up().id() + ": " + firstLine(feedback));
-            return Optional.of("retry on " + tier.up().id() + " after failing twice on " + tier.id());
+            listener.on(new RunEvent.Retried(runId, task.id(), tier.up(), feedback));
+            requeue(claim, "retry on " + tier.up().id() + " after failing twice on " + tier.id());
+            return;
         }
-        Path blocked = merger.write(new BlockedFile(task.id(), task.agent(), merger.now(), BlockType.TECHNICAL,
-                "The task failed " + failures + " attempts, the last on " + tier.id() + ":\n\n" + clip(feedback),
+        String blocked = workspace.writeBlocked(new BlockedFile(task.id(), task.agent(), now(), BlockType.TECHNICAL,
+                "The task failed " + failed + " attempts, the last on " + tier.id() + ":\n\n" + clip(feedback),
                 List.of("Retried with the failure as feedback", "Retried a tier up"),
                 "Look at the report and the branch " + task.branch() + "; clarify the task or fix it, then `kleiber resume`.",
                 List.of(), List.of()));
-        store.tasks().transition(claim, TaskState.BLOCKED, "failed " + failures + " attempts; see "
-                + project.layout().root().relativize(blocked));
-        listener.event(task.id(), "blocked: failed " + failures + " attempts");
-        return Optional.empty();
+        store.tasks().transition(claim, TaskState.BLOCKED, "failed " + failed + " attempts; see " + blocked);
+        listener.on(new RunEvent.RetriesExhausted(runId, task.id(), failed));
     }
 
-    private Optional<String> validateAndLand(Claim claim, RoutedTask task, Path worktree, Tier tier, RunState state) {
+    private void validateAndLand(Claim claim, RoutedTask task, Path worktree, Tier tier) {
+        String runId = claim.task().runId();
         store.tasks().transition(claim, TaskState.VALIDATING, "the agent completed it");
-        String commit = git.commitOf("refs/heads/" + task.branch());
-        ValidationReport report = validate(task, worktree, commit);
+        String commit = workspace.tip(task);
+        ValidationReport report = validator.validate(task, worktree, commit, workspace.changedPaths(task));
         if (!report.passed()) {
-            return failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n"
-                    + feedbackOf(report));
+            failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n" + feedbackOf(report));
+            return;
         }
-        listener.event(task.id(), "validated at " + commit.substring(0, 12));
+        listener.on(new RunEvent.Validated(runId, task.id(), commit));
         if (task.needsReview()) {
-            store.events().append(claim.task().runId(), task.id(), VALIDATED_EVENT, commit);
+            store.events().append(runId, task.id(), VALIDATED_EVENT, commit);
             store.tasks().transition(claim, TaskState.AWAITING_REVIEW, "validated at " + commit + "; a person must review it");
-            listener.event(task.id(), "awaiting review: `kleiber review show " + task.id() + "`");
-            return Optional.empty();
+            listener.on(new RunEvent.AwaitingReview(runId, task.id(), commit));
+            return;
         }
-        switch (merger.merge(task, claim.attempt())) {
-            case Merger.Result.Merged merged -> {
+        switch (workspace.merge(task, claim.attempt())) {
+            case Workspace.MergeResult.Merged merged -> {
                 store.tasks().transition(claim, TaskState.MERGED, "merged into main as " + merged.commit());
-                merger.record(task, tier.id());
-                removeWorktree(task);
-                listener.event(task.id(), "merged into main (" + merged.commit().substring(0, 12) + ")");
+                workspace.recordMerged(task, tier);
+                listener.on(new RunEvent.Merged(runId, task.id(), merged.commit()));
             }
-            case Merger.Result.Conflicted conflicted -> {
-                Path file = merger.writeConflict(task, conflicted.files());
+            case Workspace.MergeResult.Conflicted conflicted -> {
+                String file = workspace.writeConflict(task, conflicted.files());
                 store.tasks().transition(claim, TaskState.BLOCKED, "merge conflict in " + String.join(", ", conflicted.files()));
-                listener.event(task.id(), "blocked: merge conflict, see " + project.layout().root().relativize(file));
+                listener.on(new RunEvent.MergeConflicted(runId, task.id(), conflicted.files(), file));
             }
         }
-        return Optional.empty();
-    }
-
-    ValidationReport validate(RoutedTask task, Path worktree, String commit) {
-        KleiberConfig.Validate settings = project.settings().validate();
-        List<CommandCheck> commands = settings.commands().stream()
-                .map(c -> new CommandCheck(c.name(), c.run(), c.timeout())).toList();
-        ValidationReport report = validator.validate(new ValidationRequest(task.id(), worktree, Optional.of(commit),
-                commands, settings.coverageMinPercent(), List.of(task.branch()), changedPaths(task)));
-        Validator.write(project.layout().root(), report);
-        return report;
-    }
-
-    /** Every file the task's own commits touched, across its attempts. */
-    private List<Path> changedPaths(RoutedTask task) {
-        Set<String> paths = new LinkedHashSet<>();
-        for (String commit : git.commitsWithTrailer("refs/heads/" + task.branch(), "Kleiber-Task", task.id())) {
-            for (FileChange change : git.changes(commit + "^", commit)) {
-                if (change.kind() != FileChange.Kind.DELETED) {
-                    paths.add(change.path());
-                }
-            }
-        }
-        return paths.stream().map(Path::of).toList();
     }
 
     private static String feedbackOf(ValidationReport report) {
@@ -504,68 +747,26 @@ public final class Conductor {
                 .map(Event::detail).reduce((first, second) -> second);
     }
 
-    /** A fresh worktree on the task's branch: a half-done attempt's uncommitted edits are dropped, its commits kept. */
-    private Path prepareWorktree(RoutedTask task) {
-        Path path = worktreeOf(task);
-        removeWorktree(task);
-        git.addWorktree(path, task.branch(), Merger.MAIN);
-        return path;
-    }
-
-    private void removeWorktree(RoutedTask task) {
-        Path path = worktreeOf(task);
-        boolean registered = git.worktrees().stream().anyMatch(w -> w.path().equals(path));
-        if (registered || Files.exists(path)) {
-            git.removeWorktree(path);
-        }
-    }
-
-    private void removeFinishedWorktrees(RunPlan plan) {
-        // a merge cut short by a crash leaves the scratch worktree behind, a protocol write its temp file
-        git.removeWorktree(mergeWorktree());
+    /** Before a run continues: worktrees of finished tasks, a crashed merge's scratch and abandoned temp files go. */
+    private void tidy(RunPlan plan) {
+        workspace.recover();
         Path root = project.layout().root();
         try {
             ProtocolFiles.removeAbandonedTemps(Arrays.stream(Kind.values()).map(k -> root.resolve(k.folder())).toList());
         } catch (IOException e) {
-            listener.event("", "could not clear abandoned temp files: " + e.getMessage());
+            listener.on(new RunEvent.HousekeepingFailed(plan.runId(), "clear abandoned temp files", e.getMessage()));
         }
+        List<RoutedTask> finished = new ArrayList<>();
         for (TaskRecord record : store.tasks().ofRun(plan.runId())) {
             if (record.state() == TaskState.MERGED || record.state() == TaskState.CANCELLED) {
-                removeWorktree(plan.task(record.id()));
+                finished.add(plan.task(record.id()));
             }
         }
+        workspace.tidy(finished);
     }
 
-    private Path worktreeOf(RoutedTask task) {
-        return project.layout().worktreesDir().resolve(task.id()).toAbsolutePath().normalize();
-    }
-
-    private Path mergeWorktree() {
-        return project.layout().worktreesDir().resolve("_merge");
-    }
-
-    RoleSpec role(String name) {
-        return project.agent(name).map(RoleSpec::from).orElseGet(() -> new RoleSpec(name,
-                "You are " + name.toUpperCase(java.util.Locale.ROOT) + ".", RolePermissions.blueprintDefault(name)));
-    }
-
-    /** Writes tasks/{agent}/{task-id}.md as this attempt sees it: its model and any feedback from before. */
-    private TaskFile writeTaskFile(String runId, RoutedTask routed, Tier tier, Optional<String> feedback) {
-        return new TaskFileWriter(project.layout().root()).write(routed, tier, created(runId), feedback);
-    }
-
-    private OffsetDateTime created(String runId) {
-        java.time.Instant at = store.runs().find(runId).map(r -> r.createdAt()).orElse(clock.instant());
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private void logSession(String runId, RoutedTask task, int attempt, Tier tier) {
-        ledger.session(runId, task.id(), attempt).ifPresent(session -> {
-            synchronized (log) {
-                log.appendSessions(List.of(OrchestrationLog.Row.of(session, tier,
-                        tier == task.tier() ? Optional.empty() : Optional.of(task.tier()))));
-            }
-        });
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
     }
 
     private RunOutcome finish(RunState state) {
@@ -596,7 +797,23 @@ public final class Conductor {
     /** What a session changes: the run's billed calls and its tasks' states. */
     private String progress(String runId) {
         return ledger.cost(Optional.empty(), Optional.of(runId)).calls() + " calls; "
-                + new java.util.TreeMap<>(store.tasks().states(runId));
+                + new TreeMap<>(store.tasks().states(runId));
+    }
+
+    /**
+     * The blocked tasks of {@code runId} an environment failure stopped, each with what happened and what to fix;
+     * {@code kleiber resume} queues them again.
+     */
+    public static Map<String, String> environmentStops(Store store, String runId) {
+        TaskFailures failures = new TaskFailures(store.database());
+        Map<String, String> stops = new LinkedHashMap<>();
+        for (TaskRecord task : store.tasks().ofRun(runId)) {
+            if (task.state() == TaskState.BLOCKED && failures.count(runId, task.id(), TaskFailures.Kind.ENVIRONMENT) > 0) {
+                store.events().ofTask(runId, task.id()).stream().filter(e -> e.kind().equals(ENVIRONMENT_EVENT))
+                        .reduce((first, second) -> second).ifPresent(e -> stops.put(task.id(), e.detail()));
+            }
+        }
+        return stops;
     }
 
     /** Where every task of {@code runId} stands, and what each task that cannot start waits for. */
@@ -625,6 +842,6 @@ public final class Conductor {
     }
 
     private static String firstLine(String text) {
-        return text.strip().lines().findFirst().orElse("");
+        return RunEventText.firstLine(text);
     }
 }

@@ -25,14 +25,17 @@ final class Dispatcher {
     private final int workers;
     private final String holder;
     private final Duration leaseTtl;
+    private final RunListener listener;
 
-    Dispatcher(Store store, String runId, CriticalPath ranking, int workers, String holder, Duration leaseTtl) {
+    Dispatcher(Store store, String runId, CriticalPath ranking, int workers, String holder, Duration leaseTtl,
+               RunListener listener) {
         this.store = store;
         this.runId = runId;
         this.ranking = ranking;
         this.workers = workers;
         this.holder = holder;
         this.leaseTtl = leaseTtl;
+        this.listener = listener;
     }
 
     /** Queues what may start now and claims it; each claim is then this process's to run. */
@@ -51,6 +54,7 @@ final class Dispatcher {
         for (String id : picks) {
             if (states.get(id) == TaskState.PLANNED) {
                 store.tasks().transition(runId, id, TaskState.QUEUED, "its dependencies are merged");
+                listener.on(new RunEvent.TaskQueued(runId, id));
             }
         }
         List<Claim> claims = new ArrayList<>();

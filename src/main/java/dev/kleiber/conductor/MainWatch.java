@@ -28,13 +28,13 @@ public final class MainWatch implements AutoCloseable {
     private final Supplier<ValidationReport> check;
     private final Events events;
     private final String runId;
-    private final Conductor.Listener listener;
+    private final RunListener listener;
     /** Held while a check runs, so that closing can wait for the one under way. */
     private final ReentrantLock checking = new ReentrantLock();
     private final Optional<ScheduledFuture<?>> schedule;
     private final Optional<ScheduledExecutorService> ownScheduler;
 
-    private MainWatch(Supplier<ValidationReport> check, Events events, String runId, Conductor.Listener listener,
+    private MainWatch(Supplier<ValidationReport> check, Events events, String runId, RunListener listener,
                       Optional<Duration> every, Optional<ScheduledExecutorService> scheduler, boolean owned) {
         this.check = check;
         this.events = events;
@@ -50,7 +50,7 @@ public final class MainWatch implements AutoCloseable {
      * starts nothing.
      */
     public static MainWatch start(MainValidation validation, Optional<Duration> every, Events events, String runId,
-                                  Conductor.Listener listener) {
+                                  RunListener listener) {
         Optional<ScheduledExecutorService> scheduler = every.map(interval ->
                 Executors.newSingleThreadScheduledExecutor(runnable -> {
                     Thread thread = new Thread(runnable, "kleiber-main-watch");
@@ -62,7 +62,7 @@ public final class MainWatch implements AutoCloseable {
 
     /** On a scheduler the caller owns and shuts down (tests pass their own, with an interval of milliseconds). */
     static MainWatch start(Supplier<ValidationReport> check, Duration every, ScheduledExecutorService scheduler,
-                           Events events, String runId, Conductor.Listener listener) {
+                           Events events, String runId, RunListener listener) {
         return new MainWatch(check, events, runId, listener, Optional.of(every), Optional.of(scheduler), false);
     }
 
@@ -82,20 +82,19 @@ public final class MainWatch implements AutoCloseable {
             ValidationReport report = check.get();
             detail = describe(report);
             String commit = report.commit().map(MainWatch::shortCommit).orElse("?");
-            listener.event("", report.passed() ? "main passed validation at " + commit
-                    : "MAIN IS BROKEN at " + commit + ": " + failures(report) + " (see " + report.fileName() + ")");
+            listener.on(new RunEvent.MainValidated(runId, commit, report.passed(), failures(report), report.fileName()));
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             detail = "error: main could not be validated: " + message;
-            listener.event("", detail);
+            listener.on(new RunEvent.MainUncheckable(runId, message));
         }
         try {
             events.append(runId, "", EVENT, detail);
         } catch (RuntimeException e) {
-            listener.event("", "the check of main could not be recorded: " + e.getMessage());
+            listener.on(new RunEvent.MainCheckUnrecorded(runId, String.valueOf(e.getMessage())));
         }
     }
 

@@ -20,13 +20,13 @@ import java.util.Optional;
 final class RunRepair {
     private final Store store;
     private final Ledger ledger;
-    private final Merger merger;
+    private final Workspace workspace;
     private final OrchestrationLog log;
 
-    RunRepair(Store store, Ledger ledger, Merger merger, OrchestrationLog log) {
+    RunRepair(Store store, Ledger ledger, Workspace workspace, OrchestrationLog log) {
         this.store = store;
         this.ledger = ledger;
-        this.merger = merger;
+        this.workspace = workspace;
         this.log = log;
     }
 
@@ -36,7 +36,7 @@ final class RunRepair {
         for (TaskRecord record : store.tasks().ofRun(runId)) {
             RoutedTask task = plan.task(record.id());
             if (record.state() == TaskState.MERGED) {
-                merger.record(task, record.tier().id());
+                workspace.recordMerged(task, record.tier());
             }
             // a leased task's latest attempt is still at work in a live process: it logs its own session
             int ended = record.state().isLeased() ? record.attempts() - 1 : record.attempts();

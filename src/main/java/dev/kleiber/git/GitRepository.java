@@ -304,9 +304,9 @@ public final class GitRepository {
         if (checkedOut.isPresent()) {
             GitProcess.Result ff = run(checkedOut.get().path(), List.of("merge", "--ff-only", "--quiet", after), Optional.empty());
             if (ff.exitCode() != 0) {
-                throw KleiberException.failed("the merge into " + target + " is ready (" + after.substring(0, 12)
+                throw new CheckoutInTheWayException("the merge into " + target + " is ready (" + after.substring(0, 12)
                         + ") but " + checkedOut.get().path() + " could not be fast-forwarded to it: "
-                        + ff.err().strip() + ". Commit or stash your changes there and run again.");
+                        + ff.err().strip() + ". Commit or stash your changes there and run again.", checkedOut.get().path());
             }
             return;
         }

@@ -1,5 +1,7 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.conductor.RunEvent;
+
 import dev.kleiber.routing.Tier;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
@@ -66,8 +68,9 @@ class LiveBoardTest {
         assertThat(RunDisplay.choose(Optional.empty(), context.env())).isEqualTo(RunDisplay.LINES);
         StringWriter out = new StringWriter();
         var printer = RunCommand.printer(new PrintWriter(out), context);
-        printer.event("slug-util", "retrying on sonnet: Validation failed");
-        printer.event("", "a worker stopped: boom");
+        printer.on(new RunEvent.Retried("run-1", "slug-util", Tier.SONNET, "Validation failed\n- test: exited with 1"));
+        printer.on(new RunEvent.TaskQueued("run-1", "slug-util"));
+        printer.on(new RunEvent.WorkerStopped("run-1", "boom"));
         assertThat(out.toString()).isEqualTo("14:00:00 slug-util: retrying on sonnet: Validation failed\n"
                 + "14:00:00 a worker stopped: boom\n");
     }

@@ -46,7 +46,11 @@ class MainWatchTest {
     private Store store;
     private ScheduledExecutorService scheduler;
     private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Conductor.Listener listener = (task, message) -> lines.add(task + "|" + message);
+    private final List<RunEvent> events = new CopyOnWriteArrayList<>();
+    private final RunListener listener = event -> {
+        events.add(event);
+        RunEventText.of(event).ifPresent(message -> lines.add(event.taskId() + "|" + message));
+    };
 
     @BeforeEach
     void open() {
@@ -101,6 +105,8 @@ class MainWatchTest {
             assertThat(event.detail()).isEqualTo("failed at 3f2a9c1d0e4b: test (`npm test` exited with 1); "
                     + "naming (2 findings in 40 files, 1 branch); see reports/main-validation.md");
         });
+        assertThat(events).contains(new RunEvent.MainValidated(RUN, "3f2a9c1d0e4b", false,
+                "test (`npm test` exited with 1); naming (2 findings in 40 files, 1 branch)", "reports/main-validation.md"));
         assertThat(lines).contains("|MAIN IS BROKEN at 3f2a9c1d0e4b: test (`npm test` exited with 1); "
                 + "naming (2 findings in 40 files, 1 branch) (see reports/main-validation.md)");
         // closed: no check starts any more
@@ -117,6 +123,7 @@ class MainWatchTest {
         }
 
         assertThat(mainEvents().get(0).detail()).isEqualTo("passed at 3f2a9c1d0e4b");
+        assertThat(events).contains(new RunEvent.MainValidated(RUN, "3f2a9c1d0e4b", true, "", "reports/main-validation.md"));
         assertThat(lines).contains("|main passed validation at 3f2a9c1d0e4b");
     }
 
@@ -137,6 +144,7 @@ class MainWatchTest {
         assertThat(mainEvents().get(0).detail())
                 .isEqualTo("error: main could not be validated: git worktree add failed (exit 128): disk full");
         assertThat(mainEvents().get(1).detail()).isEqualTo("passed at 3f2a9c1d0e4b");
+        assertThat(events.get(0)).isEqualTo(new RunEvent.MainUncheckable(RUN, "git worktree add failed (exit 128): disk full"));
         assertThat(lines.get(0)).isEqualTo("|error: main could not be validated: git worktree add failed (exit 128): disk full");
     }
 
@@ -163,7 +171,7 @@ class MainWatchTest {
 
         assertThat(ended.getCount()).as("close waits for the interrupted check").isZero();
         assertThat(mainEvents()).isEmpty();
-        assertThat(lines).isEmpty();
+        assertThat(events).isEmpty();
     }
 
     @Test

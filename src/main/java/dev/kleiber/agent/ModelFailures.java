@@ -1,0 +1,46 @@
+package dev.kleiber.agent;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.ledger.UnknownPriceException;
+import dev.kleiber.llm.LlmCallException;
+import dev.kleiber.llm.LlmFailure;
+import dev.kleiber.routing.Tier;
+
+/**
+ * Whose fault a failed model call is. A model with no known price, one the API does not serve (404, e.g. a retired
+ * id) or a key it refuses (401, 403) fails every attempt on every tier the same way: the task must stop and say what
+ * to fix, never climb the model ladder. Anything else (the API unreachable or overloaded after the client's own
+ * retries) stays the agent's attempt to retry.
+ */
+final class ModelFailures {
+    private static final String CONFIG = ".kleiber/kleiber.yaml";
+
+    private ModelFailures() {
+    }
+
+    static SessionOutcome.Failed failed(KleiberException e, String modelId, Tier tier) {
+        String what = "model " + modelId + " (tier " + tier.id() + ", chosen by models." + tier.id() + " in " + CONFIG + ")";
+        if (e instanceof UnknownPriceException) {
+            return new SessionOutcome.Failed(what + " has no known price: " + firstLine(e.getMessage()),
+                    new SessionOutcome.EnvironmentFault("add its price under prices: in " + CONFIG + ", or point models."
+                            + tier.id() + " at a priced model (`kleiber models` lists them); then `kleiber resume`"));
+        }
+        if (e instanceof LlmCallException call && call.failure() instanceof LlmFailure.ApiError api) {
+            if (api.status() == 404) {
+                return new SessionOutcome.Failed(what + " is not served by the API: " + api.describe(),
+                        new SessionOutcome.EnvironmentFault("point models." + tier.id() + " in " + CONFIG
+                                + " at a current model (`kleiber models` lists the ones your key can use); then `kleiber resume`"));
+            }
+            if (api.status() == 401 || api.status() == 403) {
+                return new SessionOutcome.Failed("the API refused the key for " + what + ": " + api.describe(),
+                        new SessionOutcome.EnvironmentFault("check ANTHROPIC_API_KEY and the key's access to the model "
+                                + "(`kleiber doctor`); then `kleiber resume`"));
+            }
+        }
+        return new SessionOutcome.Failed("the model could not be reached: " + e.getMessage());
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.strip().lines().findFirst().orElse("");
+    }
+}

@@ -1,0 +1,174 @@
+package dev.kleiber.conductor;
+
+import dev.kleiber.git.CommitMessage;
+import dev.kleiber.git.FileChange;
+import dev.kleiber.git.GitRepository;
+import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.routing.Tier;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The {@link Workspace} of a local git repository: each attempt works in its own worktree
+ * {@code .kleiber/worktrees/{task-id}@{attempt}}, so that a worker whose lease was lost never shares a folder with the
+ * worker that holds the task now; merges go through {@link Merger} (a scratch worktree, then main moves forward).
+ */
+final class GitWorkspace implements Workspace {
+    private final GitRepository git;
+    private final Path root;
+    private final Path worktrees;
+    private final Merger merger;
+
+    GitWorkspace(GitRepository git, Path root, Path worktrees, Merger merger) {
+        this.git = git;
+        this.root = root;
+        this.worktrees = worktrees.toAbsolutePath().normalize();
+        this.merger = merger;
+    }
+
+    @Override
+    public Path open(RoutedTask task, int attempt) {
+        // an earlier attempt's worktree holds the branch (git checks a branch out once): a crashed or superseded
+        // attempt left it, and its holder no longer owns the task
+        for (Path stale : foldersOf(Set.of(task.id()))) {
+            git.removeWorktree(stale);
+        }
+        return git.addWorktree(pathOf(task, attempt), task.branch(), Merger.MAIN).path();
+    }
+
+    @Override
+    public void close(RoutedTask task, int attempt) {
+        git.removeWorktree(pathOf(task, attempt));
+    }
+
+    @Override
+    public void tidy(Collection<RoutedTask> finished) {
+        Set<String> ids = new LinkedHashSet<>();
+        finished.forEach(t -> ids.add(t.id()));
+        for (Path stale : foldersOf(ids)) {
+            git.removeWorktree(stale);
+        }
+    }
+
+    @Override
+    public void recover() {
+        // a merge cut short by a crash leaves the scratch worktree behind
+        git.removeWorktree(worktrees.resolve("_merge"));
+    }
+
+    /**
+     * The worktree folders of these tasks' attempts (and of {@code agent run}, which uses the bare id), found in the
+     * folder rather than by listing git's worktrees: a listing races with another worker's worktree being added.
+     */
+    private List<Path> foldersOf(Set<String> ids) {
+        if (ids.isEmpty() || !Files.isDirectory(worktrees)) {
+            return List.of();
+        }
+        try (Stream<Path> folders = Files.list(worktrees)) {
+            return folders.filter(path -> {
+                String name = path.getFileName().toString();
+                int at = name.indexOf('@');
+                return ids.contains(at < 0 ? name : name.substring(0, at));
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + worktrees + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path pathOf(RoutedTask task, int attempt) {
+        return worktrees.resolve(task.id() + "@" + attempt);
+    }
+
+    @Override
+    public String tip(RoutedTask task) {
+        return git.commitOf("refs/heads/" + task.branch());
+    }
+
+    @Override
+    public List<Path> changedPaths(RoutedTask task) {
+        Set<String> paths = new LinkedHashSet<>();
+        for (String commit : git.commitsWithTrailer("refs/heads/" + task.branch(), "Kleiber-Task", task.id())) {
+            for (FileChange change : git.changes(commit + "^", commit)) {
+                if (change.kind() != FileChange.Kind.DELETED) {
+                    paths.add(change.path());
+                }
+            }
+        }
+        return paths.stream().map(Path::of).toList();
+    }
+
+    @Override
+    public boolean isMerged(RoutedTask task) {
+        return merger.isMerged(task.id());
+    }
+
+    @Override
+    public MergeResult merge(RoutedTask task, int attempt) {
+        return switch (merger.merge(task, attempt)) {
+            case Merger.Result.Merged merged -> new MergeResult.Merged(merged.commit());
+            case Merger.Result.Conflicted conflicted -> new MergeResult.Conflicted(conflicted.files());
+        };
+    }
+
+    @Override
+    public void recordMerged(RoutedTask task, Tier tier) {
+        merger.record(task, tier.id());
+    }
+
+    @Override
+    public String writeConflict(RoutedTask task, List<String> files) {
+        return relative(merger.writeConflict(task, files));
+    }
+
+    @Override
+    public String writeBlocked(BlockedFile file) {
+        return relative(merger.write(file));
+    }
+
+    @Override
+    public boolean hasBranch(RoutedTask task) {
+        return git.branchExists(task.branch());
+    }
+
+    @Override
+    public void dropBranch(RoutedTask task) {
+        for (Path stale : foldersOf(Set.of(task.id()))) {
+            git.removeWorktree(stale);
+        }
+        git.deleteBranch(task.branch());
+    }
+
+    @Override
+    public List<String> branchWithConflicts(String resolutionId, String branch, RoutedTask original) {
+        Path worktree = worktrees.resolve(resolutionId);
+        if (git.branchExists(branch)) {
+            // left by an answer a crash interrupted before the store knew of it
+            git.removeWorktree(worktree);
+            git.deleteBranch(branch);
+        }
+        git.addWorktree(worktree, branch, Merger.MAIN);
+        try {
+            Map<String, String> trailers = new LinkedHashMap<>();
+            trailers.put("Kleiber-Task", resolutionId);
+            trailers.put("Kleiber-Attempt", "0");
+            return git.mergeKeepingConflicts(worktree, original.branch(), CommitMessage.of("Merge " + original.branch()
+                    + " for " + resolutionId + ": conflicts left for the agent to resolve", trailers));
+        } finally {
+            git.removeWorktree(worktree);
+        }
+    }
+
+    private String relative(Path file) {
+        return root.relativize(file).toString();
+    }
+}

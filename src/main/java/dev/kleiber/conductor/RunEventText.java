@@ -1,0 +1,99 @@
+package dev.kleiber.conductor;
+
+import dev.kleiber.conductor.RunEvent.AnswerFailed;
+import dev.kleiber.conductor.RunEvent.AskedPerson;
+import dev.kleiber.conductor.RunEvent.AwaitingReview;
+import dev.kleiber.conductor.RunEvent.BlockedFileIgnored;
+import dev.kleiber.conductor.RunEvent.BudgetPaused;
+import dev.kleiber.conductor.RunEvent.EnvironmentFailed;
+import dev.kleiber.conductor.RunEvent.Escalated;
+import dev.kleiber.conductor.RunEvent.EscalatedByConductor;
+import dev.kleiber.conductor.RunEvent.FoundMerged;
+import dev.kleiber.conductor.RunEvent.HousekeepingFailed;
+import dev.kleiber.conductor.RunEvent.LeaseLost;
+import dev.kleiber.conductor.RunEvent.MainCheckUnrecorded;
+import dev.kleiber.conductor.RunEvent.MainUncheckable;
+import dev.kleiber.conductor.RunEvent.MainValidated;
+import dev.kleiber.conductor.RunEvent.MergeConflicted;
+import dev.kleiber.conductor.RunEvent.Merged;
+import dev.kleiber.conductor.RunEvent.Replanned;
+import dev.kleiber.conductor.RunEvent.ResolutionPlanned;
+import dev.kleiber.conductor.RunEvent.RetriesExhausted;
+import dev.kleiber.conductor.RunEvent.Retried;
+import dev.kleiber.conductor.RunEvent.RunFinished;
+import dev.kleiber.conductor.RunEvent.SessionBilled;
+import dev.kleiber.conductor.RunEvent.TaskBlocked;
+import dev.kleiber.conductor.RunEvent.TaskFailed;
+import dev.kleiber.conductor.RunEvent.TaskPlanned;
+import dev.kleiber.conductor.RunEvent.TaskQueued;
+import dev.kleiber.conductor.RunEvent.TaskReclaimed;
+import dev.kleiber.conductor.RunEvent.TaskStarted;
+import dev.kleiber.conductor.RunEvent.ToolRefused;
+import dev.kleiber.conductor.RunEvent.TransientFailure;
+import dev.kleiber.conductor.RunEvent.Validated;
+import dev.kleiber.conductor.RunEvent.WorkerStopped;
+
+import java.util.Optional;
+
+/**
+ * How a {@link RunEvent} reads as one line of a terminal or a log (without the time and task id the printer puts
+ * before it). Events a person watching need not see (a task queued, a session billed, the end) have no line.
+ */
+public final class RunEventText {
+    private RunEventText() {
+    }
+
+    public static Optional<String> of(RunEvent event) {
+        return Optional.ofNullable(switch (event) {
+            case TaskPlanned e -> "planned: " + e.agent() + " on " + e.tier().id()
+                    + (e.humanReview() ? ", human review required" : "")
+                    + " (" + e.addedFor().map(id -> "added by the conductor for " + id)
+                    .orElseGet(() -> String.join(", ", e.rules())) + ")";
+            case TaskQueued e -> null;
+            case TaskReclaimed e -> "reclaimed: its worker's lease expired";
+            case TaskStarted e -> "running: " + e.agent() + " on " + e.tier().id() + ", attempt " + e.attempt();
+            case ToolRefused e -> "refused " + e.tool() + " (" + e.input() + "): " + firstLine(e.reason());
+            case SessionBilled e -> null;
+            case Validated e -> "validated at " + shortCommit(e.commit());
+            case AwaitingReview e -> "awaiting review: `kleiber review show " + e.taskId() + "`";
+            case Merged e -> "merged into main (" + shortCommit(e.commit()) + ")";
+            case FoundMerged e -> "merged (found on main)";
+            case MergeConflicted e -> "blocked: merge conflict, see " + e.blockedFile();
+            case TaskBlocked e -> "blocked (" + e.type().id() + (e.by() == RunEvent.BlockedBy.FILE ? ", a file in blocked/" : "")
+                    + "): " + firstLine(e.problem());
+            case Retried e -> "retrying on " + e.tier().id() + ": " + firstLine(e.feedback());
+            case Escalated e -> "escalated to " + e.to().id() + ": " + firstLine(e.reason());
+            case RetriesExhausted e -> "blocked: failed " + e.failures() + " attempts";
+            case BudgetPaused e -> "paused: " + (e.at() == RunEvent.PausedAt.CONDUCTOR_ANSWER
+                    ? "the conductor's answer would pass the budget: " : "") + e.reason();
+            case EnvironmentFailed e -> "stopped, not the agent's fault: " + firstLine(e.problem()) + " To fix: " + e.fix();
+            case TransientFailure e -> "transient failure " + e.failure() + " of " + e.limit() + ", trying again in "
+                    + e.backoff().toMillis() + " ms: " + firstLine(e.problem());
+            case TaskFailed e -> "failed: " + e.reason();
+            case LeaseLost e -> "stopped: " + e.reason();
+            case WorkerStopped e -> "a worker stopped: " + e.reason();
+            case AskedPerson e -> "answered blocked " + e.taskId() + ": asks a person: " + e.question();
+            case EscalatedByConductor e -> "answered blocked " + e.taskId() + ": escalated to opus: " + firstLine(e.reason());
+            case Replanned e -> "answered blocked " + e.taskId() + ": re-planned (" + e.what() + "): " + firstLine(e.reason());
+            case ResolutionPlanned e -> "answered blocked " + e.taskId() + ": merge conflict in "
+                    + (e.conflicts().isEmpty() ? "no file any more" : String.join(", ", e.conflicts()))
+                    + "; resolution task " + e.resolutionId() + " (" + e.agent() + " on " + e.tier().id() + ") lands its work";
+            case AnswerFailed e -> "the conductor could not answer " + e.file() + ": " + e.reason();
+            case BlockedFileIgnored e -> "ignored " + e.file() + ": " + e.problem();
+            case MainValidated e -> e.passed() ? "main passed validation at " + e.commit()
+                    : "MAIN IS BROKEN at " + e.commit() + ": " + e.failures() + " (see " + e.reportFile() + ")";
+            case MainUncheckable e -> "error: main could not be validated: " + e.reason();
+            case MainCheckUnrecorded e -> "the check of main could not be recorded: " + e.reason();
+            case HousekeepingFailed e -> "could not " + e.what() + ": " + e.reason();
+            case RunFinished e -> null;
+        });
+    }
+
+    static String firstLine(String text) {
+        return text.strip().lines().findFirst().orElse("");
+    }
+
+    private static String shortCommit(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
+    }
+}
