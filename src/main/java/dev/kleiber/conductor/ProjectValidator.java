@@ -26,7 +26,7 @@ final class ProjectValidator implements TaskValidator {
     ProjectValidator(ProjectConfig project, Map<String, String> env, Clock clock) {
         this.project = project;
         this.validator = new Validator(new SandboxCommandRunner(AgentWorker.role(project, Roles.VALIDATOR).permissions(),
-                env, Conductor.sandboxSettings(project.settings())), clock);
+                env, Conductor.sandboxSettings(project.settings())), clock, worktree -> project.settings().layout().lint());
     }
 
     @Override
