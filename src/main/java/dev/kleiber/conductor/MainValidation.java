@@ -116,7 +116,16 @@ public final class MainValidation {
     private void remove(Path folder) {
         boolean interrupted = Thread.interrupted();
         try {
-            git.removeWorktree(folder);
+            try {
+                git.removeWorktree(folder);
+            } catch (RuntimeException e) {
+                if (!Thread.interrupted()) {
+                    throw e;
+                }
+                // the watch was closed while git removed it (the interrupt killed git): once more, uninterrupted
+                interrupted = true;
+                git.removeWorktree(folder);
+            }
             deleteEmpty(folder);
         } finally {
             if (interrupted) {
