@@ -348,7 +348,7 @@ public final class Conductor {
         void replanned(RunPlan plan) {
             this.plan = plan;
             this.dispatcher = new Dispatcher(store, plan.runId(), TaskGraph.of(plan.plan()).criticalPath(), workers,
-                    holder, leaseTtl, listener);
+                    holder, leaseTtl);
         }
 
         /** Whether new work may start. Called holding the lock. */
@@ -644,6 +644,7 @@ public final class Conductor {
         synchronized (lock) {
             store.tasks().transition(claim, TaskState.QUEUED, reason);
         }
+        listener.on(new RunEvent.TaskQueued(claim.task().runId(), claim.task().id(), reason));
     }
 
     /** Stops the task until a person fixes its environment; its branch keeps the work, and a resume queues it again. */

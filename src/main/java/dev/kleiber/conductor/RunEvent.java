@@ -29,8 +29,8 @@ public sealed interface RunEvent {
         }
     }
 
-    /** Its dependencies are merged: the task may be claimed. */
-    record TaskQueued(String runId, String taskId) implements RunEvent {
+    /** An attempt ended and the task went back to the queue ({@code reason}: a retry, an escalation, a pause). */
+    record TaskQueued(String runId, String taskId, String reason) implements RunEvent {
     }
 
     /** A worker's lease expired (its process died or hung) and the task went back to the queue. */

@@ -69,7 +69,7 @@ class LiveBoardTest {
         StringWriter out = new StringWriter();
         var printer = RunCommand.printer(new PrintWriter(out), context);
         printer.on(new RunEvent.Retried("run-1", "slug-util", Tier.SONNET, "Validation failed\n- test: exited with 1"));
-        printer.on(new RunEvent.TaskQueued("run-1", "slug-util"));
+        printer.on(new RunEvent.TaskQueued("run-1", "slug-util", "retry on sonnet"));
         printer.on(new RunEvent.WorkerStopped("run-1", "boom"));
         assertThat(out.toString()).isEqualTo("14:00:00 slug-util: retrying on sonnet: Validation failed\n"
                 + "14:00:00 a worker stopped: boom\n");

@@ -110,8 +110,7 @@ public final class DispatchBench {
             }
             store.tasks().add(RUN, tasks);
             // what Conductor.run builds once: the ranking without estimates
-            Dispatcher dispatcher = new Dispatcher(store, RUN, graph.criticalPath(), workers, "bench", TTL,
-                    RunListener.NONE);
+            Dispatcher dispatcher = new Dispatcher(store, RUN, graph.criticalPath(), workers, "bench", TTL);
             PriorityQueue<Running> running = new PriorityQueue<>((a, b) -> a.end() != b.end()
                     ? Long.compare(a.end(), b.end()) : a.claim().task().id().compareTo(b.claim().task().id()));
             long now = 0;
