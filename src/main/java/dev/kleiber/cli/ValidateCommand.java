@@ -69,6 +69,9 @@ final class ValidateCommand implements Callable<Integer> {
                     check.summary().isEmpty() ? "" : ": " + check.summary());
             if (check.failed() && !check.output().isBlank()) {
                 List<String> lines = check.output().strip().lines().toList();
+                if (lines.size() > TAIL_LINES) {
+                    out.println("      [... " + (lines.size() - TAIL_LINES) + " more lines above: see the report ...]");
+                }
                 lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())
                         .forEach(line -> out.println("      " + line));
             }
