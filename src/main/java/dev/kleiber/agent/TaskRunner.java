@@ -6,6 +6,7 @@ import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.CallContext;
 import dev.kleiber.ledger.TokenUsage;
 import dev.kleiber.llm.LlmClient;
+import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.CheckItem;
 import dev.kleiber.protocol.CompleteFile;
@@ -52,14 +53,21 @@ public final class TaskRunner {
     private final CommandSandbox.Settings sandbox;
     private final Map<String, String> parentEnv;
     private final Clock clock;
+    private final ChangeGate gate;
 
     public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock) {
+        this(client, limits, sandbox, parentEnv, clock, ChangeLimits.DEFAULT);
+    }
+
+    public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
+                      Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits) {
         this.client = client;
         this.limits = limits;
         this.sandbox = sandbox;
         this.parentEnv = Map.copyOf(parentEnv);
         this.clock = clock;
+        this.gate = new ChangeGate(changeLimits);
     }
 
     /** Where the task runs and whom it bills. */
@@ -105,9 +113,20 @@ public final class TaskRunner {
                 return outer.stream();
             }
         };
-        SessionReport report = new AgentSession(client, limits).run(setup, listener);
+        SessionReport session = new AgentSession(client, limits).run(setup, listener);
 
-        Optional<String> commit = assignment.git().commitAll(assignment.worktree(), commitMessage(assignment, report));
+        Optional<String> commit = Optional.empty();
+        List<String> refusedChange;
+        try {
+            refusedChange = gate.problems(assignment.worktree(), assignment.git().pendingPaths(assignment.worktree()));
+            if (refusedChange.isEmpty()) {
+                commit = assignment.git().commitAll(assignment.worktree(), commitMessage(assignment, session));
+            }
+        } catch (KleiberException e) {
+            refusedChange = List.of("git refused to commit it: " + e.getMessage());
+        }
+        SessionReport report = refusedChange.isEmpty() ? session : uncommitted(session, refusedChange);
+        refusedChange.forEach(reason -> recording.record(new ToolEvent.Refused("commit", reason, "the task's change")));
         // the task's whole work, not this attempt's alone: a re-run that changes nothing keeps its Files Changed
         String head = commit.orElseGet(() -> assignment.git().commitOf("HEAD"));
         List<FileChange> changes = head.equals(base) ? List.of()
@@ -127,6 +146,26 @@ public final class TaskRunner {
         };
         return new TaskRun(task.id(), task.agent(), assignment.attempt(), assignment.tier(), assignment.modelId(),
                 report, refusals, commit, changes, written);
+    }
+
+    /**
+     * The session's report when its change could not be committed: blocked, whatever the agent said, so that a person
+     * sees why in the blocked file; the change stays uncommitted in the worktree for them to inspect.
+     */
+    private static SessionReport uncommitted(SessionReport session, List<String> reasons) {
+        String said = switch (session.outcome()) {
+            case SessionOutcome.Completed done -> "The agent reported the task done: " + firstLine(done.summary());
+            case SessionOutcome.Blocked blocked -> "The agent reported itself blocked: " + firstLine(blocked.problem());
+            case SessionOutcome.Escalated escalated -> "The agent asked for a stronger model: " + firstLine(escalated.reason());
+            case SessionOutcome.Failed failed -> "The session ended without an answer: " + failed.reason();
+        };
+        SessionOutcome blocked = new SessionOutcome.Blocked(BlockType.TECHNICAL,
+                "Kleiber did not commit this task's change:\n" + String.join("\n", reasons.stream()
+                        .map(reason -> "- " + reason).toList()),
+                List.of(said), "Undo or fix the change in the task's worktree (it is left uncommitted there), then run "
+                + "the task again.");
+        return new SessionReport(blocked, session.answeredModel(), session.usage(), session.turns(), session.approach(),
+                session.scripted());
     }
 
     /**
