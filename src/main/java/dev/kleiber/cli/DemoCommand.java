@@ -199,6 +199,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Estimated cost (as `kleiber plan --dry-run` estimates it): " + routedCost.text() + " as routed; "
                 + opusCost.text() + " all on Opus (" + runtime.project.settings().modelFor(Tier.OPUS)
                 + "). The real figures are in the cost table at the end.");
+        out.println(EstimateNotes.tokenizer(estimator));
+        EstimateNotes.budget(routedCost, runtime.ledger.status().remainingUsd()).ifPresent(out::println);
         out.flush();
     }
 

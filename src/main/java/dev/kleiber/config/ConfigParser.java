@@ -51,7 +51,7 @@ public final class ConfigParser {
                 throw root.require("version").error("'version' must be 1; found " + version);
             }
         });
-        return new KleiberConfig(
+        KleiberConfig config = new KleiberConfig(
                 root.mapping("models").map(ConfigParser::models).orElse(defaults.models()),
                 root.mapping("prices").map(ConfigParser::prices).orElse(defaults.prices()),
                 root.mapping("budget").map(b -> budget(b, defaults.budget())).orElse(defaults.budget()),
@@ -61,6 +61,8 @@ public final class ConfigParser {
                 root.mapping("agent").map(a -> agentLimits(a, defaults.agent())).orElse(defaults.agent()),
                 root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()),
                 LayoutSettingsParser.parse(root));
+        TierModelCheck.check(config, root.mapping("models"), source);
+        return config;
     }
 
     private static Map<Tier, String> models(Mapping models) {

@@ -72,8 +72,9 @@ class LedgerCommandsTest {
         assertThat(json.get("byModel").get(0).get("model").asText()).isEqualTo("claude-opus-4-1-20250805");
         assertThat(json.get("byAgent").get(1).get("agent").asText()).isEqualTo("engineer-backend");
         assertThat(json.get("byTask").get(1).get("task").asText()).isEqualTo("feat-001");
-        // sonnet's tokens on opus: 15000 x 15 + 8000 x 75 = 0.825; plus the opus call 2.25
-        assertThat(json.get("allOpusUsd").decimalValue()).isEqualByComparingTo("3.075");
+        // both calls' tokens on the configured opus, claude-opus-5-5 ($4/$20): 15000 x 4 + 8000 x 20 = 0.22,
+        // plus 100000 x 4 + 10000 x 20 = 0.60
+        assertThat(json.get("allOpusUsd").decimalValue()).isEqualByComparingTo("0.82");
         assertThat(result.out()).doesNotContain("E+");
     }
 
@@ -81,7 +82,7 @@ class LedgerCommandsTest {
     void costTextAndRunFilter() {
         Cli.Result today = cli.run("cost");
         assertThat(today.out()).contains("Cost on 2025-01-09: $2.415 in 2 calls")
-                .contains("All on Opus (claude-opus-4-1) the same tokens would have cost $3.075")
+                .contains("All on Opus (claude-opus-5-5) the same tokens would have cost $0.82")
                 .contains("By model").contains("r1/feat-001 (engineer-backend)");
         assertThat(cli.run("cost", "--run", "r1").out()).contains("Cost of run r1: $2.415 in 2 calls");
         assertThat(cli.run("cost", "--run", "other").exitCode()).as("no such run, as status says").isEqualTo(2);
