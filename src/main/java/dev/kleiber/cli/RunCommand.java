@@ -81,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
                 text = new PlanFileWriter().write(parsed);
             } else {
                 try {
-                    parsed = new PlanFileParser(new SafeYaml(), runtime.project.knownRoles()).parse(text, plan);
+                    parsed = new PlanFileParser(new SafeYaml(), runtime.project.roleScopes()).parse(text, plan);
                 } catch (InvalidPlanException e) {
                     PrintWriter err = spec.commandLine().getErr();
                     e.problems().stream().map(PlanProblem::toString).forEach(err::println);
