@@ -103,13 +103,7 @@ public final class ConfigParser {
     }
 
     private static Optional<BigDecimal> money(Mapping mapping, String key, String context) {
-        return mapping.get(key).map(node -> {
-            BigDecimal value = node.asDecimal(key);
-            if (value.signum() < 0) {
-                throw node.error("'" + context + "." + key + "' cannot be negative; found " + value.toPlainString());
-            }
-            return value;
-        });
+        return mapping.get(key).map(node -> ConfigRanges.priceUsd(node, context + "." + key));
     }
 
     private static Budget budget(Mapping budget, Budget defaults) {
@@ -123,13 +117,7 @@ public final class ConfigParser {
     }
 
     private static Optional<BigDecimal> positive(Mapping mapping, String key) {
-        return mapping.get(key).map(node -> {
-            BigDecimal value = node.asDecimal(key);
-            if (value.signum() <= 0) {
-                throw node.error("'" + key + "' must be a positive amount of USD; found " + value.toPlainString());
-            }
-            return value;
-        });
+        return mapping.get(key).map(node -> ConfigRanges.limitUsd(node, key));
     }
 
     private static ZoneId zone(YamlNode node) {
@@ -261,6 +249,7 @@ public final class ConfigParser {
             throw node.error("'timeout' must be a positive number of seconds, or a number with s, m or h "
                     + "(600, 90s, 10m); found '" + text + "'");
         }
-        return unit(Long.parseLong(m.group(1)), Optional.ofNullable(m.group(2)).orElse("s"));
+        return ConfigRanges.atMost(node, "timeout", unit(Long.parseLong(m.group(1)),
+                Optional.ofNullable(m.group(2)).orElse("s")), ConfigRanges.MAX_TIMEOUT, text);
     }
 }
