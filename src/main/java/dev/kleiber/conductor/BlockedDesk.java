@@ -151,7 +151,8 @@ public final class BlockedDesk {
             if (decoded instanceof FileText.Decoded.Refused refused) {
                 // a binary or oversized file cannot be answered, but its writer must hear why it is not
                 if (reportedInvalid.add(file + "\u0000" + refused.problem().message())) {
-                    listener.event(task.id(), "ignored " + relative(file) + ": " + refused.problem().message());
+                    listener.on(new RunEvent.BlockedFileIgnored(task.runId(), task.id(), relative(file),
+                            refused.problem().message()));
                 }
                 return Optional.empty();
             }

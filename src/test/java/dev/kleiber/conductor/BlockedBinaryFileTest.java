@@ -4,7 +4,6 @@ import dev.kleiber.cli.Cli;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.config.RoutingPolicies;
-import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.BudgetLimits;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.OrchestrationLog;
@@ -54,9 +53,9 @@ class BlockedBinaryFileTest {
                     BudgetLimits.DEFAULTS, clock), ScriptedClient.parse("unused", """
                     {"id":"msg_1","type":"message","role":"assistant","model":"claude-opus-4-1","content":[{"type":"text","text":"unused"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}
                     """, new RecordingBudget()),
-                    new GitRepository(repo, repo.resolve(".kleiber/worktrees/_merge")), project,
+                    new FakePorts.MemoryWorkspace(repo), project,
                     new Router(RoutingPolicies.load(Optional.of(layout))), clock,
-                    (task, message) -> heard.add(task + ": " + message), new OrchestrationLog(repo.resolve("orchestration_log.md")));
+                    event -> RunEventText.of(event).ifPresent(m -> heard.add(event.taskId() + ": " + m)), new OrchestrationLog(repo.resolve("orchestration_log.md")));
 
             assertThat(desk.collect("r1", Set.of())).isEmpty();
             assertThat(desk.collect("r1", Set.of())).isEmpty();
