@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks the protocol package: parse+validate throughput (files/s) and the watcher's latency from a
-# write to its event (p50/p99), with the WatchService and with the periodic rescan alone.
-# Usage: bench/protocol.sh [seconds-per-throughput-run (5)] [files-per-latency-run (300)]
+# Benchmarks the protocol package: parse+validate throughput (files/s), in memory and from disk.
+# Usage: bench/protocol.sh [seconds-per-throughput-run (5)]
 # Results are printed and kept in bench/out/protocol.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +11,4 @@ kleiber_pick_jdk || exit 2
 ./mvnw -q -B -DskipTests package
 mkdir -p bench/out
 "$JAVA_HOME/bin/java" -cp "target/kleiber.jar:target/test-classes:target/lib/*" \
-  dev.kleiber.protocol.ProtocolBench "${1:-5}" "${2:-300}" bench/out/protocol-work | tee bench/out/protocol.txt
+  dev.kleiber.protocol.ProtocolBench "${1:-5}" bench/out/protocol-work | tee bench/out/protocol.txt

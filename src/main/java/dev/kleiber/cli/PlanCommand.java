@@ -3,6 +3,7 @@ package dev.kleiber.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
+import dev.kleiber.conductor.PlanFiles;
 import dev.kleiber.conductor.Planner;
 import dev.kleiber.conductor.RoutedTask;
 import dev.kleiber.conductor.TaskFileWriter;
@@ -30,16 +31,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +65,6 @@ import java.util.concurrent.Callable;
                 "  kleiber plan \"Add a KYC status filter to the dashboard\"",
                 "  kleiber plan check examples/plan.yaml"})
 final class PlanCommand implements Callable<Integer> {
-    private static final DateTimeFormatter PLAN_ID = DateTimeFormatter.ofPattern("'plan-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
     @Spec
     CommandSpec spec;
 
@@ -111,7 +106,8 @@ final class PlanCommand implements Callable<Integer> {
         ProjectConfig project = ProjectConfig.load(layout);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = json ? spec.commandLine().getErr() : out;
-        String planId = freshPlanId(layout, context);
+        PlanFiles plans = new PlanFiles(layout);
+        String planId = plans.freshId(context.clock().instant());
         // Routing policy and prices are checked before planning spends anything.
         RoutingPolicy policy = RoutingPolicies.load(Optional.of(layout));
         Router router = new Router(policy);
@@ -148,7 +144,7 @@ final class PlanCommand implements Callable<Integer> {
                 written.add(file.location().relativePath().toString());
                 replaced.add(existed);
             }
-            planFile = Optional.of(writePlan(layout, context, planId, source));
+            planFile = Optional.of(plans.write(planId, context.clock().instant(), source.origin(), source.text()));
         }
         Report report = new Report(planId, source, routed, policy, estimator, written, replaced,
                 planFile.map(p -> display(context, p)), EstimateNotes.remainingToday(ledger, context.clock()));
@@ -175,55 +171,6 @@ final class PlanCommand implements Callable<Integer> {
                     Optional.of(result),
                     Optional.of(runtime.ledger.cost(Optional.empty(), Optional.of(planId))));
         }
-    }
-
-    /** {@code plan-YYYYMMDD-HHMMSS}, with {@code -2}, {@code -3}… when a plan file of that id exists. */
-    private static String freshPlanId(ProjectLayout layout, CliContext context) {
-        String base = PLAN_ID.format(context.clock().instant());
-        String id = base;
-        for (int n = 2; Files.exists(plansDir(layout).resolve(id + ".yaml")); n++) {
-            id = base + "-" + n;
-        }
-        return id;
-    }
-
-    private static Path plansDir(ProjectLayout layout) {
-        return layout.kleiberDir().resolve("plans");
-    }
-
-    /** Writes the plan's text under a header saying where it came from and how to run it; atomically. */
-    private static Path writePlan(ProjectLayout layout, CliContext context, String planId, Source source) {
-        Path target = plansDir(layout).resolve(planId + ".yaml");
-        Path temporary = null;
-        try {
-            Files.createDirectories(target.getParent());
-            temporary = Files.createTempFile(target.getParent(), "." + planId, ".tmp");
-            Files.writeString(temporary, header(planId, context, source.origin()) + source.text(), StandardCharsets.UTF_8);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot write the plan " + target + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(temporary);
-        }
-        return target;
-    }
-
-    private static void deleteQuietly(Path temporary) {
-        if (temporary != null) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // only a leftover .tmp file; the plan itself was written or its failure reported
-            }
-        }
-    }
-
-    private static String header(String planId, CliContext context, String origin) {
-        StringBuilder text = new StringBuilder("# Plan " + planId + ", made by `kleiber plan` at "
-                + context.clock().instant().truncatedTo(ChronoUnit.SECONDS) + " from\n");
-        origin.lines().forEach(line -> text.append("#   ").append(line).append('\n'));
-        text.append("# Run exactly this plan with: kleiber run --plan .kleiber/plans/").append(planId).append(".yaml\n");
-        return text.toString();
     }
 
     private static String display(CliContext context, Path path) {

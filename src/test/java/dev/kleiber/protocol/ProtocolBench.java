@@ -9,24 +9,19 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * Benchmark run by {@code bench/protocol.sh}: parse+validate throughput (in memory and from disk) and the
- * watcher's latency from the start of a write to its event, with the WatchService and with the rescan alone.
- * Arguments: {@code [seconds-per-throughput-run] [files-per-latency-run] [work-folder]}.
+ * Benchmark run by {@code bench/protocol.sh}: parse+validate throughput, in memory and from disk.
+ * Arguments: {@code [seconds-per-throughput-run] [work-folder]}.
  */
 public final class ProtocolBench {
     private static final ProtocolParser PARSER = new ProtocolParser(Roles.BLUEPRINT);
@@ -37,8 +32,7 @@ public final class ProtocolBench {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        int latencyFiles = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-        Path work = Path.of(args.length > 2 ? args[2] : "bench/out/protocol-work").toAbsolutePath();
+        Path work = Path.of(args.length > 1 ? args[1] : "bench/out/protocol-work").toAbsolutePath();
         deleteTree(work);
         Files.createDirectories(work);
 
@@ -68,12 +62,6 @@ public final class ProtocolBench {
         }
         throughputFromDisk(disk, samples, 2);
         System.out.println("read+parse+validate (from disk):   " + throughputFromDisk(disk, samples, seconds));
-
-        ProtocolWatcher.Options options = ProtocolWatcher.Options.defaults();
-        System.out.printf("watcher: debounce %d ms, rescan every %d ms, %d atomic writes 5-25 ms apart%n",
-                options.debounce().toMillis(), options.rescanInterval().toMillis(), latencyFiles);
-        latency("watcher latency (WatchService + rescan)", work.resolve("watch"), options, latencyFiles);
-        latency("watcher latency (rescan only)", work.resolve("rescan"), options.rescanOnly(), latencyFiles);
         deleteTree(work);
     }
 
@@ -126,45 +114,6 @@ public final class ProtocolBench {
             count += samples.size();
         }
         return rate(count, start, cpuStart);
-    }
-
-    private static void latency(String name, Path root, ProtocolWatcher.Options options, int files) throws Exception {
-        Files.createDirectories(root);
-        Map<Path, Long> writtenAt = new ConcurrentHashMap<>();
-        Map<Path, Long> latencies = new ConcurrentHashMap<>();
-        CountDownLatch all = new CountDownLatch(files);
-        List<ProtocolDocument> documents = corpus(files, new Random(11));
-        try (ProtocolWatcher ignored = ProtocolWatcher.start(root, PARSER, options, event -> {
-            long now = System.nanoTime();
-            Long start = writtenAt.get(event.path());
-            if (event instanceof ProtocolEvent.Accepted && start != null && latencies.putIfAbsent(event.path(), now - start) == null) {
-                all.countDown();
-            }
-        })) {
-            Random pause = new Random(3);
-            for (ProtocolDocument document : documents) {
-                Path file = root.resolve(document.location().relativePath());
-                writtenAt.put(file, System.nanoTime());
-                ProtocolFiles.write(root, document);
-                Thread.sleep(5 + pause.nextInt(21));
-            }
-            if (!all.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(name + ": only " + latencies.size() + " of " + files + " files reported");
-            }
-        }
-        long[] sorted = latencies.values().stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("%-40s p50 %4d ms   p99 %4d ms   max %4d ms   (%d events)%n", name + ":",
-                millis(percentile(sorted, 50)), millis(percentile(sorted, 99)), millis(sorted[sorted.length - 1]),
-                sorted.length);
-    }
-
-    private static long percentile(long[] sorted, int p) {
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static long millis(long nanos) {
-        return Duration.ofNanos(nanos).toMillis();
     }
 
     /** Varied documents of all four kinds with unique ids, as a project's protocol folders would hold. */
