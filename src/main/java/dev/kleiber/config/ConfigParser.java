@@ -45,7 +45,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate"));
+                        "agent", "validate", "review", "routing"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -59,7 +59,8 @@ public final class ConfigParser {
                 root.get("store").map(ConfigParser::store).orElse(defaults.store()),
                 root.get("sandbox").map(ConfigParser::sandbox).orElse(defaults.sandbox()),
                 root.mapping("agent").map(a -> agentLimits(a, defaults.agent())).orElse(defaults.agent()),
-                root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()));
+                root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()),
+                RoutingSettingsParser.parse(root));
     }
 
     private static Map<Tier, String> models(Mapping models) {

@@ -20,7 +20,8 @@ public record KleiberConfig(
         Store store,
         Sandbox sandbox,
         AgentLimits agent,
-        Validate validate) {
+        Validate validate,
+        RoutingSettings routing) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -87,7 +88,7 @@ public record KleiberConfig(
         return new KleiberConfig(models, Map.of(),
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
-                new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)));
+                new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)), RoutingSettings.DEFAULTS);
     }
 
     public String modelFor(Tier tier) {

@@ -40,19 +40,30 @@ import java.util.stream.Collectors;
 public final class Router {
     /** The reason id that names the role's starting tier. */
     public static final String ROLE_DEFAULT = "role.default";
+    /** The reason id of a declared file in a sensitive path: review is forced. */
+    public static final String SENSITIVE_PATH = "paths.sensitive";
+    /** The reason id of a risk category the planner declared: review is forced. */
+    public static final String DECLARED_RISK = "planner.risk";
 
     private static final Pattern MINUTES_IN_TEXT = Pattern.compile(
             "(?<![\\w.])(\\d{1,4})\\s*-?\\s*(?:minutes?|mins?)\\b", Pattern.CASE_INSENSITIVE);
 
     private final RoutingPolicy policy;
+    private final SensitivePaths sensitivePaths;
     private final List<CompiledRule> rules;
     private final Map<CosmeticKind, Integer> cosmetic = new EnumMap<>(CosmeticKind.class);
     private final int logic;
     private final int sensitive;
     private final Terms terms;
 
+    /** A router with the default sensitive paths. */
     public Router(RoutingPolicy policy) {
+        this(policy, SensitivePaths.DEFAULTS);
+    }
+
+    public Router(RoutingPolicy policy, SensitivePaths sensitivePaths) {
         this.policy = policy;
+        this.sensitivePaths = sensitivePaths;
         Terms.Builder builder = new Terms.Builder();
         this.rules = policy.rules().stream().map(r -> new CompiledRule(r, builder)).toList();
         for (CosmeticKind kind : CosmeticKind.values()) {
@@ -119,8 +130,13 @@ public final class Router {
             hits.add(hit.get());
         }
 
+        List<SensitivePaths.Match> pathMatches = sensitivePaths.matches(request.hints().filesTouched());
+        Optional<String> risk = request.hints().declaredRisk();
         Tier floor = fixed ? start : Tier.HAIKU;
-        boolean review = false;
+        boolean review = !pathMatches.isEmpty() || risk.isPresent();
+        if (review) {
+            floor = Tier.OPUS;
+        }
         for (Hit hit : hits) {
             if (hit.rule().effect() == Effect.FORCE) {
                 floor = Tier.OPUS;
@@ -148,6 +164,11 @@ public final class Router {
             considered[hit.index()] = new Considered(r.id(), describe(r),
                     applied ? Outcome.APPLIED : Outcome.OUTWEIGHED, why);
         }
+        if (!pathMatches.isEmpty()) {
+            reasons.add(new Reason(SENSITIVE_PATH, "declared files in sensitive paths: " + pathMatches.stream()
+                    .map(SensitivePaths.Match::describe).collect(Collectors.joining(", "))));
+        }
+        risk.ifPresent(r -> reasons.add(new Reason(DECLARED_RISK, "the planner declared the risk '" + r + "'")));
         RoutingDecision decision = new RoutingDecision(tier, review, reasons, start, floor);
         return new Explanation(decision, explain ? List.of(considered) : List.of());
     }

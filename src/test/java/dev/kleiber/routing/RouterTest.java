@@ -391,4 +391,41 @@ class RouterTest {
         assertThat(route("Viewers must not be able to download attachments, only preview them").humanReview()).isTrue();
         assertThat(route("Switch the login screen to the dark theme").humanReview()).isFalse();
     }
+
+    @Test
+    void aDeclaredFileInASensitivePathForcesReviewNamingThePathAndGlob() {
+        Hints files = new Hints(List.of("src/auth/session.ts", "src/ui/menu.tsx"), List.of(), Optional.empty(),
+                Optional.empty());
+        RoutingDecision decision = ROUTER.route(new RoutingRequest("Rename the helper to formatLastSeen", Optional.empty(),
+                files));
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).isTrue();
+        assertThat(decision.floor()).isEqualTo(Tier.OPUS);
+        assertThat(decision.reasons()).contains(new Reason(Router.SENSITIVE_PATH,
+                "declared files in sensitive paths: src/auth/session.ts (auth: src/auth/**)"));
+    }
+
+    @Test
+    void theProjectsSensitivePathsReplaceTheDefaults() {
+        Router router = new Router(new PolicyReader().bundled(),
+                SensitivePaths.DEFAULTS.with(java.util.Map.of("auth", List.of("app/guards/**"))));
+        Hints guards = new Hints(List.of("app/guards/admin.py"), List.of(), Optional.empty(), Optional.empty());
+        Hints srcAuth = new Hints(List.of("src/auth/x.py"), List.of(), Optional.empty(), Optional.empty());
+
+        assertThat(router.route(new RoutingRequest("Add a helper", Optional.empty(), guards)).humanReview()).isTrue();
+        assertThat(router.route(new RoutingRequest("Add a helper", Optional.empty(), srcAuth)).humanReview()).isFalse();
+    }
+
+    @Test
+    void aRiskThePlannerDeclaredForcesReviewAndCannotBeLowered() {
+        Hints risk = new Hints(List.of(), List.of(), Optional.of(3), Optional.of(true), Optional.of("payments"));
+        RoutingDecision decision = ROUTER.route(new RoutingRequest("Add JSDoc comments to the helpers", Optional.empty(),
+                risk));
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).isTrue();
+        assertThat(decision.allows(Tier.SONNET)).isFalse();
+        assertThat(decision.reasons()).contains(new Reason(Router.DECLARED_RISK, "the planner declared the risk 'payments'"));
+    }
 }
