@@ -16,7 +16,9 @@ import java.util.Set;
  * checked component by component with {@link Path#startsWith(Path)} — never as a string prefix, so
  * {@code /wt/t1-evil} is not inside {@code /wt/t1}. Symlinks leading out of the worktree are refused
  * whoever made them, writes go through no symlink at all, {@code .git} and {@code .kleiber} are out of
- * reach, the protocol folders are read-only (only the runtime writes protocol files), and finally the
+ * reach (in every spelling git treats as {@code .git}), names git or another file system would read otherwise
+ * are refused ({@link PathNames}), the protocol folders and the append-only logs are read-only (only the
+ * runtime writes them), and finally the
  * role's write or read globs must match the canonical worktree-relative path.
  */
 public final class PathGuard {
@@ -74,7 +76,7 @@ public final class PathGuard {
      */
     static boolean isHidden(String relative) {
         String first = firstComponent(relative);
-        return first.equals(".kleiber") || hasComponent(relative, ".git");
+        return first.equals(".kleiber") || hasDotGit(relative);
     }
 
     private Decision check(String agentPath, boolean write) {
@@ -84,6 +86,10 @@ public final class PathGuard {
         }
         if (agentPath.isBlank()) {
             return refused("the path is empty; give a path relative to the worktree root");
+        }
+        Optional<String> badName = PathNames.problem(agentPath);
+        if (badName.isPresent()) {
+            return refused(badName.get());
         }
         Path given;
         try {
@@ -117,7 +123,7 @@ public final class PathGuard {
         if (relative.isEmpty()) {
             return write ? refused("the worktree root itself cannot be written") : new Decision.Allowed(canonical, ".");
         }
-        if (hasComponent(relative, ".git")) {
+        if (hasDotGit(relative)) {
             return refused("'" + agentPath + "' is inside .git, which agents cannot touch (use run_command for git)");
         }
         if (firstComponent(relative).equals(".kleiber")) {
@@ -126,6 +132,10 @@ public final class PathGuard {
         if (write && PROTOCOL_FOLDERS.contains(firstComponent(relative))) {
             return refused("'" + agentPath + "' is in the protocol folder " + firstComponent(relative)
                     + "/, which only Kleiber's runtime writes (use complete_task or report_blocked)");
+        }
+        if (write && PathNames.isAppendOnlyLog(relative)) {
+            return refused("'" + relative + "' is an append-only log that only Kleiber writes; report what you did "
+                    + "with complete_task and Kleiber records it there");
         }
         boolean permitted = write ? permissions.mayWrite(relative) : permissions.mayRead(relative);
         if (!permitted) {
@@ -174,9 +184,9 @@ public final class PathGuard {
         return slash < 0 ? relative : relative.substring(0, slash);
     }
 
-    private static boolean hasComponent(String relative, String name) {
+    private static boolean hasDotGit(String relative) {
         for (String component : relative.split("/")) {
-            if (component.equals(name)) {
+            if (PathNames.isDotGit(component)) {
                 return true;
             }
         }

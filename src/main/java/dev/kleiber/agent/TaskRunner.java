@@ -6,6 +6,7 @@ import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.CallContext;
 import dev.kleiber.ledger.TokenUsage;
 import dev.kleiber.llm.LlmClient;
+import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.CheckItem;
 import dev.kleiber.protocol.CompleteFile;
@@ -35,14 +36,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs one task's agent once, as Kleiber's runtime: writes the started file when the agent has stated its
- * approach, runs the session in the task's worktree, commits whatever the agent changed with the
- * {@code Kleiber-Task} and {@code Kleiber-Attempt} trailers, and writes the done file (files changed from the
- * actual git diff) or the blocked file. Protocol files go to the repository root, where people and the
+ * Runs one task's agent once, as Kleiber's runtime: writes the started file when the work starts (its approach
+ * "not stated" until the agent states one, then completed with it), runs the session in the task's worktree,
+ * commits whatever the agent changed with the {@code Kleiber-Task} and {@code Kleiber-Attempt} trailers, and
+ * writes the done file (files changed from the actual git diff of every attempt's work) or the blocked file. Protocol files go to the repository root, where people and the
  * watcher see them; agents never write them themselves.
  */
 public final class TaskRunner {
     private static final Pattern PATH_IN_TEXT = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)+[\\w.-]+\\.[A-Za-z0-9]+)");
+    /** The started file's approach until the agent states one. */
+    static final String NOT_STATED = "not stated";
     private static final Pattern TEST_FILE = Pattern.compile("(^|/)(tests?|__tests__|e2e)/|\\.(test|spec)\\.[a-z]+$");
 
     private final LlmClient client;
@@ -50,14 +53,21 @@ public final class TaskRunner {
     private final CommandSandbox.Settings sandbox;
     private final Map<String, String> parentEnv;
     private final Clock clock;
+    private final ChangeGate gate;
 
     public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock) {
+        this(client, limits, sandbox, parentEnv, clock, ChangeLimits.DEFAULT);
+    }
+
+    public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
+                      Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits) {
         this.client = client;
         this.limits = limits;
         this.sandbox = sandbox;
         this.parentEnv = Map.copyOf(parentEnv);
         this.clock = clock;
+        this.gate = new ChangeGate(changeLimits);
     }
 
     /** Where the task runs and whom it bills. */
@@ -67,7 +77,7 @@ public final class TaskRunner {
 
     public TaskRun run(Assignment assignment, AgentSession.Listener outer, ToolEvents events) {
         TaskFile task = assignment.task();
-        String base = assignment.git().commitOf("HEAD");
+        String base = taskBase(assignment.git(), task.id());
         List<String> refusals = new ArrayList<>();
         ToolEvents recording = event -> {
             if (event instanceof ToolEvent.Refused refused) {
@@ -83,10 +93,13 @@ public final class TaskRunner {
         AgentSession.Setup setup = new AgentSession.Setup(context, assignment.modelId(),
                 SystemPrompt.of(assignment.role(), sandbox), tools, firstMessage(task), executor);
 
+        // the work starts now, whatever the first turn holds: a first answer of tool calls only states no approach
+        OffsetDateTime started = now();
+        writeStarted(assignment, started, NOT_STATED);
         AgentSession.Listener listener = new AgentSession.Listener() {
             @Override
             public void onApproach(String approach) {
-                writeStarted(assignment, approach);
+                writeStarted(assignment, started, approach);
                 outer.onApproach(approach);
             }
 
@@ -100,11 +113,24 @@ public final class TaskRunner {
                 return outer.stream();
             }
         };
-        SessionReport report = new AgentSession(client, limits).run(setup, listener);
+        SessionReport session = new AgentSession(client, limits).run(setup, listener);
 
-        Optional<String> commit = assignment.git().commitAll(assignment.worktree(), commitMessage(assignment, report));
-        List<FileChange> changes = commit.map(c -> assignment.git().changes(base, c).stream()
-                .map(TaskRunner::toProtocol).toList()).orElse(List.of());
+        Optional<String> commit = Optional.empty();
+        List<String> refusedChange;
+        try {
+            refusedChange = gate.problems(assignment.worktree(), assignment.git().pendingPaths(assignment.worktree()));
+            if (refusedChange.isEmpty()) {
+                commit = assignment.git().commitAll(assignment.worktree(), commitMessage(assignment, session));
+            }
+        } catch (KleiberException e) {
+            refusedChange = List.of("git refused to commit it: " + e.getMessage());
+        }
+        SessionReport report = refusedChange.isEmpty() ? session : uncommitted(session, refusedChange);
+        refusedChange.forEach(reason -> recording.record(new ToolEvent.Refused("commit", reason, "the task's change")));
+        // the task's whole work, not this attempt's alone: a re-run that changes nothing keeps its Files Changed
+        String head = commit.orElseGet(() -> assignment.git().commitOf("HEAD"));
+        List<FileChange> changes = head.equals(base) ? List.of()
+                : assignment.git().changes(base, head).stream().map(TaskRunner::toProtocol).toList();
         Optional<Path> written = switch (report.outcome()) {
             case SessionOutcome.Completed done -> Optional.of(write(assignment.repositoryRoot(), new CompleteFile(
                     task.id(), task.agent(), now(), assignment.tier(), tokens(report.usage()), clean(done.summary()),
@@ -122,7 +148,37 @@ public final class TaskRunner {
                 report, refusals, commit, changes, written);
     }
 
-    private void writeStarted(Assignment assignment, String approach) {
+    /**
+     * The session's report when its change could not be committed: blocked, whatever the agent said, so that a person
+     * sees why in the blocked file; the change stays uncommitted in the worktree for them to inspect.
+     */
+    private static SessionReport uncommitted(SessionReport session, List<String> reasons) {
+        String said = switch (session.outcome()) {
+            case SessionOutcome.Completed done -> "The agent reported the task done: " + firstLine(done.summary());
+            case SessionOutcome.Blocked blocked -> "The agent reported itself blocked: " + firstLine(blocked.problem());
+            case SessionOutcome.Escalated escalated -> "The agent asked for a stronger model: " + firstLine(escalated.reason());
+            case SessionOutcome.Failed failed -> "The session ended without an answer: " + failed.reason();
+        };
+        SessionOutcome blocked = new SessionOutcome.Blocked(BlockType.TECHNICAL,
+                "Kleiber did not commit this task's change:\n" + String.join("\n", reasons.stream()
+                        .map(reason -> "- " + reason).toList()),
+                List.of(said), "Undo or fix the change in the task's worktree (it is left uncommitted there), then run "
+                + "the task again.");
+        return new SessionReport(blocked, session.answeredModel(), session.usage(), session.turns(), session.approach(),
+                session.scripted());
+    }
+
+    /**
+     * Where the task's work began: the parent of its oldest commit on this branch that main does not hold yet,
+     * else the current commit (a first attempt).
+     */
+    private static String taskBase(GitRepository git, String taskId) {
+        String range = git.branchExists("main") ? "main..HEAD" : "HEAD";
+        List<String> own = git.commitsWithTrailer(range, "Kleiber-Task", taskId);
+        return own.isEmpty() ? git.commitOf("HEAD") : git.commitOf(own.getLast() + "^");
+    }
+
+    private void writeStarted(Assignment assignment, OffsetDateTime started, String approach) {
         TaskFile task = assignment.task();
         Set<String> files = new LinkedHashSet<>();
         Matcher matcher = PATH_IN_TEXT.matcher(approach);
@@ -131,7 +187,7 @@ public final class TaskRunner {
                 files.add(matcher.group(1));
             }
         }
-        write(assignment.repositoryRoot(), new StartedFile(task.id(), task.agent(), now(),
+        write(assignment.repositoryRoot(), new StartedFile(task.id(), task.agent(), started,
                 "up to " + limits.maxTurns() + " turns", clean(approach), List.copyOf(files), List.of(), List.of()));
     }
 

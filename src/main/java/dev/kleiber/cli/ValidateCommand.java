@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.Counted;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -68,15 +69,18 @@ final class ValidateCommand implements Callable<Integer> {
                     check.summary().isEmpty() ? "" : ": " + check.summary());
             if (check.failed() && !check.output().isBlank()) {
                 List<String> lines = check.output().strip().lines().toList();
+                if (lines.size() > TAIL_LINES) {
+                    out.println("      [... " + (lines.size() - TAIL_LINES) + " more lines above: see the report ...]");
+                }
                 lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())
                         .forEach(line -> out.println("      " + line));
             }
         }
         List<CheckResult> failures = report.failures();
         out.println(failures.isEmpty()
-                ? "main passed: " + report.checks().size() + " checks; report " + report.fileName()
+                ? "main passed: " + Counted.of(report.checks().size(), "check") + "; report " + report.fileName()
                 : "main FAILED: " + String.join(", ", failures.stream().map(CheckResult::name).toList())
-                + " (" + failures.size() + " of " + report.checks().size() + " checks); report " + report.fileName());
+                + " (" + failures.size() + " of " + Counted.of(report.checks().size(), "check") + "); report " + report.fileName());
     }
 
     private static ObjectNode json(ValidationReport report) {

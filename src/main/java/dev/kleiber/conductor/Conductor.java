@@ -125,7 +125,8 @@ public final class Conductor {
         CommandSandbox.Settings sandbox = sandboxSettings(settings);
         this.runner = new TaskRunner(client, SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens()),
                 sandbox, env, clock);
-        this.validator = new Validator(new SandboxCommandRunner(role(Roles.VALIDATOR).permissions(), env, sandbox), clock);
+        this.validator = new Validator(new SandboxCommandRunner(role(Roles.VALIDATOR).permissions(), env, sandbox), clock,
+                worktree -> project.settings().layout().lint());
         this.desk = new BlockedDesk(store, ledger, client, git, project, router, clock, listener, log);
         this.holders = LeaseHolder.local();
         this.holder = holders.name("conductor");
@@ -290,7 +291,7 @@ public final class Conductor {
                 }
                 synchronized (lock) {
                     next = requeued && state.pause.isEmpty()
-                            ? store.tasks().claimNext(state.plan.runId(), holder, LEASE_TTL) : Optional.empty();
+                            ? state.dispatcher.claimOne() : Optional.empty();
                 }
             }
         } catch (RuntimeException e) {

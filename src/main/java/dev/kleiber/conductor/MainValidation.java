@@ -3,6 +3,7 @@ package dev.kleiber.conductor;
 import dev.kleiber.KleiberException;
 import dev.kleiber.agent.RolePermissions;
 import dev.kleiber.agent.RoleSpec;
+import dev.kleiber.config.CommittedSettings;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.git.GitRepository;
@@ -24,8 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Validates main as it stands: its last commit checked out in a fresh worktree of its own (never a person's
- * checkout, whose uncommitted edits are not main), the {@code validate.commands} of kleiber.yaml run there
+ * Validates main (the branch {@code layout.main_branch} names) as it stands: its last commit checked out in a fresh worktree of its own (never a person's
+ * checkout, whose uncommitted edits are not main), the {@code validate.commands} of the kleiber.yaml committed there (else the checkout's) run there
  * under the sandbox with the validator's rights, the naming conventions over every file main tracks, the role
  * gates and coverage. The report goes to {@code reports/main-validation.md} in the repository's root.
  */
@@ -45,16 +46,23 @@ public final class MainValidation {
         RolePermissions rights = project.agent(Roles.VALIDATOR).map(RoleSpec::from).map(RoleSpec::permissions)
                 .orElseGet(() -> RolePermissions.blueprintDefault(Roles.VALIDATOR));
         this.validator = new Validator(new SandboxCommandRunner(rights, env,
-                Conductor.sandboxSettings(project.settings())), clock);
+                Conductor.sandboxSettings(project.settings())), clock,
+                worktree -> CommittedSettings.at(worktree, project.settings()).layout().lint());
     }
 
-    /** The commit main points at now; bad input when the repository has no main branch. */
+    /** The commit the main branch (layout.main_branch) points at now; bad input when there is no such branch. */
     public String mainCommit() {
-        if (!git.branchExists(Merger.MAIN)) {
-            throw KleiberException.badInput("the repository " + git.root() + " has no branch '" + Merger.MAIN
-                    + "' to validate: Kleiber merges work into main (create it with `git branch -m main`)");
+        String main = mainBranch();
+        if (!git.branchExists(main)) {
+            throw KleiberException.badInput("the repository " + git.root() + " has no branch '" + main
+                    + "' to validate: name its main branch in .kleiber/kleiber.yaml (layout: {main_branch: master}) "
+                    + "or run `kleiber init`, which reads it from the repository");
         }
-        return git.commitOf("refs/heads/" + Merger.MAIN);
+        return git.commitOf("refs/heads/" + main);
+    }
+
+    private String mainBranch() {
+        return project.settings().layout().mainBranch();
     }
 
     /** Checks the commit main points at now: see {@link #validate(String)}. */
@@ -71,11 +79,11 @@ public final class MainValidation {
         Worktree worktree = addWorktree(commit);
         ValidationReport report;
         try {
-            KleiberConfig.Validate settings = project.settings().validate();
+            KleiberConfig.Validate settings = CommittedSettings.at(worktree.path(), project.settings()).validate();
             List<CommandCheck> commands = settings.commands().stream()
                     .map(c -> new CommandCheck(c.name(), c.run(), c.timeout())).toList();
             report = validator.validate(new ValidationRequest(REPORT_ID, worktree.path(), Optional.of(commit), commands,
-                    settings.coverageMinPercent(), List.of(Merger.MAIN), List.of()));
+                    settings.coverageMinPercent(), List.of(mainBranch()), List.of()));
         } finally {
             remove(worktree.path());
         }

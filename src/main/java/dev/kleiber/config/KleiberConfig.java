@@ -21,6 +21,7 @@ public record KleiberConfig(
         Sandbox sandbox,
         AgentLimits agent,
         Validate validate,
+        LayoutSettings layout,
         RoutingSettings routing) {
 
     public KleiberConfig {
@@ -82,13 +83,14 @@ public record KleiberConfig(
 
     public static KleiberConfig defaults() {
         Map<Tier, String> models = new EnumMap<>(Tier.class);
-        models.put(Tier.OPUS, "claude-opus-4-1");
-        models.put(Tier.SONNET, "claude-sonnet-4-5");
-        models.put(Tier.HAIKU, "claude-3-haiku-20240307");
+        models.put(Tier.OPUS, "claude-opus-5-5");
+        models.put(Tier.SONNET, "claude-sonnet-5-5");
+        models.put(Tier.HAIKU, "claude-haiku-5-5");
         return new KleiberConfig(models, Map.of(),
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
-                new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)), RoutingSettings.DEFAULTS);
+                new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
+                LayoutSettings.defaults(), RoutingSettings.DEFAULTS);
     }
 
     public String modelFor(Tier tier) {

@@ -35,7 +35,8 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
             AgentDefinitionParser parser = new AgentDefinitionParser(yaml);
             try (Stream<Path> files = Files.list(layout.agentsDir())) {
                 for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".md")).sorted().toList()) {
-                    AgentDefinition agent = parser.parse(layout.readText(file), Path.of(layout.display(file)));
+                    AgentDefinition agent = settings.layout().applyTo(
+                            parser.parse(layout.readText(file), Path.of(layout.display(file))));
                     agents.put(agent.name(), agent);
                 }
             } catch (IOException e) {
@@ -65,9 +66,18 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
     /** The project's definition of {@code role}, else the blueprint's own (as {@code kleiber init} writes it). */
     public Optional<AgentDefinition> agentOrBlueprint(String role) {
         return agent(role).or(() -> Roles.BLUEPRINT.contains(role)
-                ? Optional.of(new AgentDefinitionParser(new SafeYaml()).parse(
-                ProjectInitializer.template("agents/" + role + ".md"), Path.of(".kleiber/agents/" + role + ".md")))
+                ? Optional.of(settings.layout().applyTo(new AgentDefinitionParser(new SafeYaml()).parse(
+                ProjectInitializer.template("agents/" + role + ".md"), Path.of(".kleiber/agents/" + role + ".md"))))
                 : Optional.empty());
+    }
+
+    /** The roles a plan may name, with where each may write (its file's write:, or layout.write of kleiber.yaml). */
+    public dev.kleiber.plan.RoleScopes roleScopes() {
+        Map<String, List<dev.kleiber.agent.Glob>> write = new java.util.LinkedHashMap<>();
+        for (String role : knownRoles()) {
+            agentOrBlueprint(role).ifPresent(a -> write.put(role, a.write().stream().map(dev.kleiber.agent.Glob::path).toList()));
+        }
+        return new dev.kleiber.plan.RoleScopes(knownRoles(), write);
     }
 
     public List<String> sortedRoles() {

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +19,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one {@code git} command the way every Kleiber git call runs: hooks disabled, no signing or terminal
- * prompts, no optional locks (a read never blocks a user's git), the caller's git location variables and
- * API secrets removed from its environment, both outputs drained so it never blocks, and a timeout.
+ * Runs one {@code git} command the way every Kleiber git call runs: inert ({@link InertGit}: no hook, fsmonitor,
+ * filter, diff or merge driver, pager, editor, ssh command or credential helper the repository or a planted
+ * configuration names ever runs), no optional locks (a read never blocks a user's git), an allow-listed
+ * environment (no API secret reaches git or anything it starts), both outputs drained so it never blocks, and a
+ * timeout. This is the only place Kleiber starts git.
  */
 public final class GitProcess {
-    private static final List<String> SCRUBBED_ENV = List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-            "GIT_OBJECT_DIRECTORY", "GIT_CEILING_DIRECTORIES", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN");
-
     private GitProcess() {
     }
 
@@ -34,15 +35,55 @@ public final class GitProcess {
 
     /** Runs {@code git ARGS} in {@code dir}; a git that cannot start or does not finish is a {@link KleiberException}. */
     public static Result run(Path dir, List<String> args, Optional<String> input, Duration timeout) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "core.hooksPath=/dev/null",
-                "-c", "commit.gpgsign=false", "-c", "core.quotepath=off", "-c", "advice.detachedHead=false"));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        Map<String, String> env = builder.environment();
-        SCRUBBED_ENV.forEach(env::remove);
-        env.put("GIT_TERMINAL_PROMPT", "0");
-        env.put("GIT_OPTIONAL_LOCKS", "0");
-        env.put("LC_ALL", "C");
+        // the repository's configuration names its drivers; read the names first to neutralise each one
+        Result listing = start(dir, List.of("config", "--list", "--name-only", "-z"),
+                InertGit.environment(System.getenv(), List.of(), InertGit.UserSettings.NONE), Optional.empty(), timeout);
+        List<String> names = listing.exitCode() == 0 ? InertGit.names(listing.out()) : List.of();
+        return start(dir, args, InertGit.environment(System.getenv(), names, UserConfig.SETTINGS), input, timeout);
+    }
+
+    /** The user's identity and safe folders, read once from their own global and system git configuration. */
+    private static final class UserConfig {
+        static final InertGit.UserSettings SETTINGS = read();
+
+        private static InertGit.UserSettings read() {
+            Map<String, String> env = new HashMap<>(InertGit.environment(System.getenv(), List.of(), InertGit.UserSettings.NONE));
+            env.remove("GIT_CONFIG_GLOBAL");
+            env.remove("GIT_CONFIG_NOSYSTEM");
+            // a user who chose their own global file or switched the system one off keeps that choice
+            for (String key : List.of("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")) {
+                Optional.ofNullable(System.getenv(key)).ifPresent(value -> env.put(key, value));
+            }
+            Map<String, List<String>> values = new HashMap<>();
+            Path here = Path.of(System.getProperty("java.io.tmpdir"));
+            for (String scope : List.of("--system", "--global")) {
+                Result result = start(here, List.of("config", scope, "--includes", "--list", "-z"), env, Optional.empty(),
+                        Duration.ofSeconds(30));
+                if (result.exitCode() != 0) {
+                    continue;
+                }
+                for (String entry : result.out().split("\0")) {
+                    String[] pair = entry.split("\n", 2);
+                    if (pair.length == 2) {
+                        values.computeIfAbsent(pair[0].toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(pair[1]);
+                    }
+                }
+            }
+            return new InertGit.UserSettings(last(values.get("user.name")), last(values.get("user.email")),
+                    values.getOrDefault("safe.directory", List.of()));
+        }
+
+        /** git uses the last value a single-valued key is given, the global file's over the system's. */
+        private static List<String> last(List<String> values) {
+            return values == null || values.isEmpty() ? List.of() : List.of(values.getLast());
+        }
+    }
+
+    private static Result start(Path dir, List<String> args, Map<String, String> env, Optional<String> input,
+                                Duration timeout) {
+        ProcessBuilder builder = new ProcessBuilder(InertGit.arguments(args)).directory(dir.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
         try {
             Process process = builder.start();
             CompletableFuture<String> out = drain(process.getInputStream());

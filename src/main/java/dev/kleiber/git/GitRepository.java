@@ -176,6 +176,21 @@ public final class GitRepository {
         return Optional.of(ok(worktree, "rev-parse", "HEAD").strip());
     }
 
+    /**
+     * The paths {@link #commitAll} would commit in {@code worktree}: changed, deleted and new files git does not
+     * ignore, relative to the worktree, each file of a new folder listed.
+     */
+    public List<String> pendingPaths(Path worktree) {
+        List<String> paths = new ArrayList<>();
+        for (String entry : ok(worktree, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all")
+                .split("\0")) {
+            if (entry.length() > 3) {
+                paths.add(entry.substring(3));
+            }
+        }
+        return paths;
+    }
+
     /** Paths staged in {@code worktree} as new nested repositories (mode 160000). */
     private List<String> newGitlinks(Path worktree) {
         List<String> links = new ArrayList<>();

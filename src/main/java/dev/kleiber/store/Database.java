@@ -4,6 +4,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -12,8 +13,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,15 +35,21 @@ public final class Database implements AutoCloseable {
     static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
 
     private final StoreUrl url;
-    private final BlockingQueue<Connection> idle;
-    private final List<Connection> all;
+    /**
+     * One permit per connection the pool may hold. A connection that broke is closed and its permit returned,
+     * so the next taker opens a new one — or fails saying why — instead of the pool shrinking for good.
+     */
+    private final Semaphore permits;
+    private final ConcurrentLinkedDeque<Connection> idle;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final ReentrantLock writer = new ReentrantLock(true);
     private volatile boolean closed;
 
     private Database(StoreUrl url, List<Connection> connections) {
         this.url = url;
-        this.all = List.copyOf(connections);
-        this.idle = new ArrayBlockingQueue<>(connections.size(), true, connections);
+        this.permits = new Semaphore(connections.size(), true);
+        this.idle = new ConcurrentLinkedDeque<>(connections);
+        this.open.addAll(connections);
     }
 
     /** Opens the store, creating the SQLite file's folder when needed, and brings its schema up to date. */
@@ -52,7 +61,7 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("store " + url + ": cannot create its folder: " + e.getMessage(), e);
         }
-        migrate(url);
+        Migration.run(url, () -> migrate(url));
         List<Connection> connections = new ArrayList<>();
         try {
             for (int i = 0; i < url.dialect().connections(); i++) {
@@ -67,25 +76,63 @@ public final class Database implements AutoCloseable {
 
     private static void migrate(StoreUrl url) {
         try {
-            Properties props = credentials(url);
             Flyway.configure()
-                    .dataSource(url.jdbcUrl(), props.getProperty("user"), props.getProperty("password"))
+                    .dataSource(dataSource(url))
                     .locations(url.dialect().migrations())
                     .load()
                     .migrate();
         } catch (FlywayException e) {
-            throw new StoreException("store " + url + ": cannot bring the schema up to date: " + e.getMessage(), e);
+            throw new StoreException("store " + url + ": cannot bring the schema up to date: " + firstLine(e.getMessage())
+                    + rootCause(e).map(cause -> " (" + cause + ")").orElse(""), e);
         }
+    }
+
+    /** Flyway's connections: on SQLite with the same busy timeout as the pool's, so a concurrent reader waits. */
+    private static DataSource dataSource(StoreUrl url) {
+        return switch (url) {
+            case StoreUrl.Sqlite sqlite -> {
+                org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource(sqliteConfig());
+                source.setUrl(sqlite.jdbcUrl());
+                yield source;
+            }
+            case StoreUrl.Postgresql pg -> {
+                org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+                source.setUrl(pg.jdbcUrl());
+                pg.user().ifPresent(source::setUser);
+                pg.password().ifPresent(source::setPassword);
+                yield source;
+            }
+        };
+    }
+
+    /** Flyway's messages run to a page of boilerplate; the first line says what went wrong. */
+    private static String firstLine(String message) {
+        return message == null ? "" : message.strip().lines().filter(l -> !l.isBlank() && !l.startsWith("-"))
+                .findFirst().orElse(message.strip());
+    }
+
+    private static java.util.Optional<String> rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e || cause.getMessage() == null ? java.util.Optional.empty()
+                : java.util.Optional.of(cause.getMessage().strip().lines().findFirst().orElse(""));
+    }
+
+    private static SQLiteConfig sqliteConfig() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+        config.enforceForeignKeys(true);
+        return config;
     }
 
     private static Connection connect(StoreUrl url) throws SQLException {
         return switch (url) {
             case StoreUrl.Sqlite sqlite -> {
-                SQLiteConfig config = new SQLiteConfig();
-                config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-                config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-                config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
-                config.enforceForeignKeys(true);
+                SQLiteConfig config = sqliteConfig();
                 // Every transaction takes the write lock at BEGIN, so a read-then-write (a claim, a
                 // reservation) can never be overtaken by another process between its read and its write.
                 config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -181,31 +228,38 @@ public final class Database implements AutoCloseable {
 
     private Connection take() {
         try {
-            while (!closed) {
-                Connection connection = idle.poll(100, TimeUnit.MILLISECONDS);
-                if (connection != null) {
-                    return connection;
+            while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    throw new StoreException("store " + url + " is closed", new IllegalStateException("closed"));
                 }
             }
-            throw new StoreException("store " + url + " is closed", new IllegalStateException("closed"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("store " + url + ": interrupted while waiting for a connection", e);
         }
+        Connection connection = idle.pollFirst();
+        if (connection != null) {
+            return connection;
+        }
+        // a connection broke earlier and was dropped: open its replacement now
+        try {
+            connection = connect(url);
+            open.add(connection);
+            return connection;
+        } catch (SQLException e) {
+            permits.release();
+            throw new StoreException("store " + url + ": cannot reconnect: " + e.getMessage(), e);
+        }
     }
 
     private void giveBack(Connection connection, boolean healthy) {
-        Connection back = connection;
-        if (!healthy) {
+        if (healthy && !closed) {
+            idle.addFirst(connection);
+        } else {
+            open.remove(connection);
             closeQuietly(connection);
-            try {
-                back = connect(url);
-            } catch (SQLException e) {
-                // The pool stays one short; the next take waits for the others. Reported on the next failure.
-                return;
-            }
         }
-        idle.add(back);
+        permits.release();
     }
 
     private static boolean rollback(Connection connection) {
@@ -236,7 +290,8 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        all.forEach(Database::closeQuietly);
+        open.forEach(Database::closeQuietly);
+        open.clear();
         idle.clear();
     }
 }

@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
  * running server:
  * <ul>
  * <li>An endpoint is an Express-style call {@code RECEIVER.METHOD('/path', ...)} in a script under
- *     {@code src/backend/} or {@code src/services/}, where METHOD is get, post, put, patch, delete, all,
+ *     {@code src/backend/} or {@code src/services/} (or wherever {@code lint.endpoints} says), where METHOD is get, post, put, patch, delete, all,
  *     options or head, the path is a literal starting with {@code /}, and RECEIVER is {@code app},
  *     {@code router}, {@code server}, {@code api}, {@code routes}, {@code route} or a name ending in
  *     {@code Router}, {@code router} or {@code App} (so {@code axios.get('/x')} is not an endpoint); and
  *     each method chained on {@code RECEIVER.route('/path')}. Comments are ignored.</li>
- * <li>It is covered when some file under {@code tests/integration/} mentions its path: literal segments
+ * <li>It is covered when some file under {@code tests/integration/} (or {@code lint.integration_tests}) mentions its path: literal segments
  *     as written, each {@code :param} as any value ({@code /users/42}, {@code /users/${id}}, or
  *     {@code '/users/' + id}), anything before it (a mount prefix such as {@code /api}) and nothing
  *     after it but the end of the path (a query string is fine). The method is not matched, and mount
@@ -31,14 +31,16 @@ final class EndpointGate {
             "\\b([A-Za-z_$][\\w$]*)\\s*\\.\\s*route\\s*\\(\\s*(['\"`])(/[^'\"`\\n]*)\\2\\s*\\)");
     private static final Pattern CHAINED_METHOD = Pattern.compile("^\\s*\\.\\s*(" + METHODS + ")\\s*\\(");
     private static final Pattern RECEIVER = Pattern.compile("app|router|server|api|routes?|[\\w$]*(Router|router|App)");
-    private static final Pattern BACKEND = Pattern.compile("src/(backend|services)/.+\\.(ts|js|mjs|cjs)");
-    private static final String PARAM_VALUE = "(?:[^/\\s'\"`?#]+|(?=['\"`]))";
+    private static final Pattern SERVER_SCRIPT = Pattern.compile(".+\\.(ts|js|mjs|cjs)");
+    /** Possessive: a value never gives back characters, so {@code /users/:id} does not match {@code /users/${u.id}/orders}. */
+    private static final String PARAM_VALUE = "(?:[^/\\s'\"`?#]++|(?=['\"`]))";
 
     private EndpointGate() {
     }
 
-    static boolean isBackendSource(String path) {
-        return BACKEND.matcher(path).matches() && !path.endsWith(".d.ts");
+    /** A server-side script wherever {@code lint.endpoints} says routes live; declaration files are not. */
+    static boolean isServerScript(String path) {
+        return SERVER_SCRIPT.matcher(path).matches() && !path.endsWith(".d.ts");
     }
 
     /** The endpoints declared in one source file. */
@@ -114,12 +116,17 @@ final class EndpointGate {
     }
 
     static List<Finding> check(List<Endpoint> endpoints, List<String> testTexts) {
+        return check(endpoints, testTexts, "tests/integration/");
+    }
+
+    /** {@code testsPlace} names where integration tests are looked for, in messages. */
+    static List<Finding> check(List<Endpoint> endpoints, List<String> testTexts, String testsPlace) {
         List<Finding> findings = new ArrayList<>();
         for (Endpoint endpoint : endpoints) {
             if (!covered(endpoint, testTexts)) {
                 findings.add(new Finding(endpoint.file(), endpoint.line(), Rule.GATE_ENDPOINT_TEST, "endpoint "
                         + endpoint.method() + " " + endpoint.path()
-                        + " has no integration test (no file under tests/integration/ mentions " + endpoint.path() + ")"));
+                        + " has no integration test (no file under " + testsPlace + " mentions " + endpoint.path() + ")"));
             }
         }
         return findings;

@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  *     {@code user-types.ts}, {@code user_types.ts}, {@code user.type.ts}, {@code user.typings.ts}) must be
  *     {@code user.types.ts}. A bare {@code types.ts} and {@code .d.ts} declaration files are left alone.</li>
  * <li>{@code file-component}: a {@code .tsx} file in a component folder ({@code src/components/**},
- *     {@code src/frontend/**}{@code /components/**}) must start PascalCase; {@code index.tsx}, hooks
+ *     {@code src/frontend/**}{@code /components/**}, {@code packages/*}{@code /src/components/**}, ... as
+ *     {@code lint.components} sets them) must start PascalCase; {@code index.tsx}, hooks
  *     ({@code useX.tsx}), tests, stories and types files are not components.</li>
- * <li>{@code file-utility}: a {@code .ts} file under {@code src/} must start camelCase; PascalCase is also
+ * <li>{@code file-utility}: a {@code .ts} file under {@code src/} (or {@code packages/*}{@code /src/}, ... as
+ *     {@code lint.utilities} sets them) must start camelCase; PascalCase is also
  *     accepted (a module named for its class) except in {@code utils/}, {@code util/}, {@code lib/} and
  *     {@code helpers/} folders. Names starting with a digit, {@code _}, {@code [}, {@code $} or {@code +}
  *     (migrations, framework routes) and files under a {@code migrations/} folder are not utilities.</li>
@@ -34,7 +36,6 @@ import java.util.regex.Pattern;
 final class FileNamingRules {
     private static final Set<String> SCRIPT_EXTENSIONS = Set.of("ts", "tsx", "js", "jsx", "mjs", "cjs");
     private static final Set<String> UTILITY_FOLDERS = Set.of("utils", "util", "lib", "helpers");
-    private static final Pattern COMPONENT_FOLDER = Pattern.compile("src/components/.*|src/frontend/(.*/)?components/.*");
     private static final Pattern TEST_SUFFIX = Pattern.compile("(?i)(.+?)[._-](tests|specs)|(.+?)[_-](test|spec)");
     private static final Pattern TEST_CAMEL = Pattern.compile("(.*[a-z0-9])(Test|Spec)");
     private static final Pattern TYPES_SUFFIX = Pattern.compile("(.+?)(?:[-_]types?|(?<=[a-z0-9])Types)");
@@ -49,6 +50,11 @@ final class FileNamingRules {
      * and {@code content} is the file's text (read only for scripts whose name looks like a test's).
      */
     static List<Finding> check(String path, Supplier<String> content) {
+        return check(path, content, LintSettings.defaults());
+    }
+
+    /** As {@link #check(String, Supplier)}, with component and utility folders where {@code settings} put them. */
+    static List<Finding> check(String path, Supplier<String> content, LintSettings settings) {
         String fileName = path.substring(path.lastIndexOf('/') + 1);
         int lastDot = fileName.lastIndexOf('.');
         if (lastDot <= 0) {
@@ -68,7 +74,7 @@ final class FileNamingRules {
         if (parts.length > 1 && (lastPart.equals("d") || lastPart.equals("stories") || lastPart.equals("story"))) {
             return findings;
         }
-        boolean inComponentFolder = COMPONENT_FOLDER.matcher(path).matches();
+        boolean inComponentFolder = settings.isComponentFolder(path);
         Optional<String> testBase = testBase(stem, parts, inComponentFolder);
         if (testBase.isPresent() && TEST_CALL.matcher(SourceText.javaScript(content.get(), true).text()).find()) {
             findings.add(new Finding(path, 0, Rule.FILE_TEST, "test file '" + fileName + "' must be named "
@@ -93,7 +99,7 @@ final class FileNamingRules {
                 findings.add(new Finding(path, 0, Rule.FILE_COMPONENT, "component file '" + fileName
                         + "' must be PascalCase.tsx (e.g. " + rename(fileName, first, Names.toPascal(first)) + ")"));
             }
-        } else if (extension.equals("ts") && path.startsWith("src/") && !inMigrations(path)) {
+        } else if (extension.equals("ts") && settings.isUtilityFolder(path) && !inMigrations(path)) {
             boolean strict = inUtilityFolder(path);
             if (!Names.isCamel(first) && (strict || !Names.isPascal(first))) {
                 findings.add(new Finding(path, 0, Rule.FILE_UTILITY, "utility file '" + fileName

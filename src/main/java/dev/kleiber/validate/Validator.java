@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,10 +27,21 @@ public final class Validator {
 
     private final CommandRunner runner;
     private final Clock clock;
+    private final Function<Path, LintSettings> settingsOf;
 
+    /** Checks with the blueprint's layout, whatever the worktree's kleiber.yaml says. */
     public Validator(CommandRunner runner, Clock clock) {
+        this(runner, clock, worktree -> LintSettings.defaults());
+    }
+
+    /**
+     * @param settingsOf the lint settings of a worktree, read from the commit checked out there (its
+     *                   kleiber.yaml), so that a change to the settings is validated with the code it comes with
+     */
+    public Validator(CommandRunner runner, Clock clock, Function<Path, LintSettings> settingsOf) {
         this.runner = runner;
         this.clock = clock;
+        this.settingsOf = settingsOf;
     }
 
     public ValidationReport validate(ValidationRequest request) {
@@ -41,7 +53,7 @@ public final class Validator {
         }
         List<Path> targets = request.paths().isEmpty() ? List.of(root)
                 : request.paths().stream().map(root::resolve).filter(Files::exists).toList();
-        Linter linter = new Linter(root, unignored(root));
+        Linter linter = new Linter(root, unignored(root), settingsOf.apply(root), Baseline.read(root));
         checks.add(timed("naming", () -> naming(linter, targets, request.branches())));
         checks.add(timed("storybook", () -> {
             Linter.Result result = linter.lint(targets, List.of(), EnumSet.of(Linter.Scope.STORIES));
@@ -95,12 +107,28 @@ public final class Validator {
     private static Outcome naming(Linter linter, List<Path> targets, List<String> branches) {
         Linter.Result result = linter.lint(targets, branches, EnumSet.of(Linter.Scope.NAMING));
         String checked = result.filesChecked() + " file" + plural(result.filesChecked()) + ", "
-                + result.branchesChecked() + " branch" + (result.branchesChecked() == 1 ? "" : "es");
+                + result.branchesChecked() + " branch" + (result.branchesChecked() == 1 ? "" : "es")
+                + notCounted(result) + result.withoutRuleText();
         if (result.findings().isEmpty()) {
-            return new Outcome(CheckStatus.PASS, "no findings in " + checked, "");
+            return new Outcome(CheckStatus.PASS, "no " + (result.known().isEmpty() ? "" : "new ") + "findings in "
+                    + checked, render(result.warnings()));
         }
+        List<Finding> shown = new ArrayList<>(result.findings());
+        shown.addAll(result.warnings());
         return new Outcome(CheckStatus.FAIL, result.findings().size() + " finding" + plural(result.findings().size())
-                + " in " + checked, render(result.findings()));
+                + " in " + checked, render(shown));
+    }
+
+    /** {@code (2 known in the baseline, 1 warning)}: findings that do not fail, said so that they are not missed. */
+    private static String notCounted(Linter.Result result) {
+        List<String> parts = new ArrayList<>();
+        if (!result.known().isEmpty()) {
+            parts.add(result.known().size() + " known in the baseline");
+        }
+        if (!result.warnings().isEmpty()) {
+            parts.add(result.warnings().size() + " warning" + plural(result.warnings().size()));
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
 
     private static Outcome gate(Linter.Result result, int checked, String noun, String with) {
@@ -108,8 +136,12 @@ public final class Validator {
             return new Outcome(CheckStatus.SKIPPED, "no " + noun + "s found", "");
         }
         List<Finding> findings = result.findings();
-        String counted = (checked - findings.size()) + " of " + checked + " " + noun + plural(checked) + " " + with;
-        return new Outcome(findings.isEmpty() ? CheckStatus.PASS : CheckStatus.FAIL, counted, render(findings));
+        int missing = findings.size() + result.known().size() + result.warnings().size();
+        String counted = (checked - missing) + " of " + checked + " " + noun + plural(checked) + " " + with
+                + notCounted(result);
+        List<Finding> shown = new ArrayList<>(findings);
+        shown.addAll(result.warnings());
+        return new Outcome(findings.isEmpty() ? CheckStatus.PASS : CheckStatus.FAIL, counted, render(shown));
     }
 
     private static Outcome coverage(Path root, int minPercent) {

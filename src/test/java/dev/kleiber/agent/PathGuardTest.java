@@ -119,4 +119,55 @@ class PathGuardTest {
         assertThat(narrow.checkRead("src/frontend/ui.js")).isInstanceOf(PathGuard.Decision.Allowed.class);
         assertThat(refusal(narrow.checkRead("src/backend/app.js"))).contains("may not read", "src/frontend/**");
     }
+
+    @Test
+    void backslashesAreOneFileNameOnLinuxSoTheyAreRefused() {
+        PathGuard frontend = new PathGuard(wt.worktree(), RolePermissions.blueprintDefault(Roles.ENGINEER_FRONTEND));
+        for (String path : List.of("src\\frontend\\..\\..\\root-file.js", "src/frontend\\side.js",
+                "tests/e2e\\..\\..\\.gitattributes", "docs\\..\\run.sh")) {
+            assertThat(refusal(frontend.checkWrite(path))).contains("backslash");
+            assertThat(refusal(anywhere.checkWrite(path))).contains("backslash");
+        }
+    }
+
+    @Test
+    void everySpellingOfDotGitIsRefusedAsAnyComponent() {
+        for (String path : List.of(".GIT/config", "src/frontend/.Git/hooks/pre-commit", "src/.git./x", "src/.git /x",
+                "src/.git. . ./x", "src/GIT~1/config", "src/git~1", "src/.git::$INDEX_ALLOCATION/x", "src/frontend/.gIt")) {
+            assertThat(refusal(anywhere.checkWrite(path))).as(path).contains(".git");
+            assertThat(refusal(anywhere.checkRead(path))).as(path).contains(".git");
+        }
+        assertThat(anywhere.checkWrite("src/.github/workflows/ci.yml")).isInstanceOf(PathGuard.Decision.Allowed.class);
+        assertThat(anywhere.checkWrite("src/git~2/x")).isInstanceOf(PathGuard.Decision.Allowed.class);
+        assertThat(anywhere.checkWrite("src/.gitkeep")).isInstanceOf(PathGuard.Decision.Allowed.class);
+    }
+
+    @Test
+    void otherSpellingsOfGitsDotfilesAreRefused() {
+        for (String path : List.of(".gitmodules.", "src/GITMOD~1", ".gitattributes ", "GI7EBA~1", "src/.mailmap..")) {
+            assertThat(refusal(anywhere.checkWrite(path))).as(path).contains("another spelling");
+        }
+        assertThat(anywhere.checkWrite(".gitattributes")).isInstanceOf(PathGuard.Decision.Allowed.class);
+    }
+
+    @Test
+    void controlAndInvisibleCharactersAreRefused() {
+        for (String path : List.of("src/backend/a\nb.js", "src/backend/a\rb.js", "src/backend/\u001b[31mred.js",
+                "src/backend/.g\u200Cit/x", "src/backend/\u202Egnp.js", "src/backend/x\u2028y", "src/backend/\u007f")) {
+            assertThat(refusal(backend.checkWrite(path))).as(path).contains("character U+");
+        }
+        assertThat(backend.checkWrite("src/backend/caf\u00e9-\u4e2d.js")).isInstanceOf(PathGuard.Decision.Allowed.class);
+    }
+
+    @Test
+    void theAppendOnlyLogsAreWrittenByKleiberOnly() {
+        PathGuard scribe = new PathGuard(wt.worktree(), RolePermissions.of("scribe", EnumSet.allOf(ToolName.class),
+                List.of("**/*.md"), List.of(), List.of()));
+        for (String log : List.of("orchestration_log.md", "PROGRESS.md", "CHANGELOG.md", "progress.md", "./CHANGELOG.md")) {
+            assertThat(refusal(scribe.checkWrite(log))).as(log).contains("append-only");
+            assertThat(refusal(anywhere.checkWrite(log))).as(log).contains("append-only");
+        }
+        assertThat(scribe.checkRead("CHANGELOG.md")).isInstanceOf(PathGuard.Decision.Allowed.class);
+        assertThat(scribe.checkWrite("docs/CHANGELOG.md")).isInstanceOf(PathGuard.Decision.Allowed.class);
+    }
 }

@@ -47,9 +47,10 @@ class ValidateCommandTest {
                 .startsWith("# Validation: main\nResult: passed\nChecked: ")
                 .contains("Commit: " + head + "\n")
                 .contains("- [PASS] test (").contains("- [SKIPPED] coverage (");
-        // the fresh worktree is gone, and it left nothing in the checkout but the report
+        // the fresh worktree is gone, and it left nothing in the checkout but the report, which init has git ignore
         assertThat(GitRepos.git(repo, "worktree", "list").lines()).hasSize(1);
-        assertThat(GitRepos.git(repo, "status", "--porcelain")).isEqualTo("?? reports/main-validation.md\n");
+        assertThat(GitRepos.git(repo, "status", "--porcelain")).isEmpty();
+        assertThat(GitRepos.git(repo, "check-ignore", "reports/main-validation.md")).isEqualTo("reports/main-validation.md\n");
     }
 
     @Test
@@ -197,5 +198,59 @@ class ValidateCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("has no branch 'main' to validate");
+    }
+
+    @Test
+    void aMasterBranchIsValidatedWithTheSettingsCommittedOnIt() throws IOException {
+        Path repo = NodeShop.create(tmp.resolve("shop"));
+        GitRepos.git(repo, "branch", "-m", "main", "master");
+        Cli.Result noMain = cli(repo).run("validate");
+        assertThat(noMain.exitCode()).isEqualTo(2);
+        assertThat(noMain.err()).contains("has no branch 'main' to validate")
+                .contains("layout: {main_branch: master}");
+
+        Path config = repo.resolve(".kleiber/kleiber.yaml");
+        Files.writeString(config, Files.readString(config) + "layout:\n  main_branch: master\n");
+        write(repo, "src/services/format_price.ts", "export const x = 1;\n");
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "main is master here; a misnamed utility");
+        Cli.Result failing = cli(repo).run("validate");
+        assertThat(failing.out()).contains("[FAIL] naming").contains("src/services/format_price.ts: [file-utility]");
+        assertThat(failing.exitCode()).isEqualTo(1);
+
+        // a rule switched off in the checkout only does not count: the commit's kleiber.yaml does
+        Files.writeString(config, Files.readString(config) + "lint:\n  rules: {file-utility: off}\n");
+        assertThat(cli(repo).run("validate").exitCode()).isEqualTo(1);
+        GitRepos.git(repo, "commit", "-q", "-am", "utilities may be named freely here");
+        Cli.Result passing = cli(repo).run("validate");
+        assertThat(passing.exitCode()).as(passing.out()).isZero();
+        assertThat(passing.out()).startsWith("validating main at ").contains("[PASS] naming");
+    }
+
+    @Test
+    void aBaselineLetsADirtyMainPassUntilANewFindingAppears() throws IOException {
+        Path repo = NodeShop.create(tmp.resolve("shop"));
+        write(repo, "src/services/format_price.ts", "export const x = 1;\n");
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "an old misnamed utility");
+        assertThat(cli(repo).run("validate").exitCode()).isEqualTo(1);
+
+        Cli.Result recorded = cli(repo).run("lint", "--baseline");
+        assertThat(recorded.exitCode()).isZero();
+        assertThat(recorded.out()).isEqualTo("Recorded 1 finding in .kleiber/lint-baseline.txt: from now on only "
+                + "new findings fail. Commit the file.\n");
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "baseline");
+        Cli.Result passing = cli(repo).run("validate");
+        assertThat(passing.exitCode()).as(passing.out()).isZero();
+        assertThat(passing.out()).contains("[PASS] naming").contains("no new findings in").contains("1 known in the baseline");
+
+        write(repo, "src/services/tax_rate.ts", "export const y = 1;\n");
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "a new misnamed utility");
+        Cli.Result failing = cli(repo).run("validate");
+        assertThat(failing.exitCode()).isEqualTo(1);
+        assertThat(failing.out()).contains("src/services/tax_rate.ts: [file-utility]")
+                .doesNotContain("src/services/format_price.ts: [file-utility]");
     }
 }

@@ -72,10 +72,11 @@ class EndpointGateTest {
 
     @Test
     void backendSourcesAreScriptsUnderBackendOrServices() {
-        assertThat(EndpointGate.isBackendSource("src/backend/app.ts")).isTrue();
-        assertThat(EndpointGate.isBackendSource("src/services/users/routes.js")).isTrue();
-        assertThat(EndpointGate.isBackendSource("src/frontend/api.ts")).isFalse();
-        assertThat(EndpointGate.isBackendSource("src/backend/types.d.ts")).isFalse();
-        assertThat(EndpointGate.isBackendSource("src/backend/README.md")).isFalse();
+        LintSettings settings = LintSettings.defaults();
+        assertThat(settings.isEndpointSource("src/backend/app.ts") && EndpointGate.isServerScript("src/backend/app.ts")).isTrue();
+        assertThat(settings.isEndpointSource("src/services/users/routes.js")).isTrue();
+        assertThat(settings.isEndpointSource("src/frontend/api.ts")).isFalse();
+        assertThat(EndpointGate.isServerScript("src/backend/types.d.ts")).isFalse();
+        assertThat(EndpointGate.isServerScript("src/backend/README.md")).isFalse();
     }
 }
