@@ -22,6 +22,7 @@ public record KleiberConfig(
         AgentLimits agent,
         Validate validate,
         LayoutSettings layout,
+        RoutingSettings routing,
         SandboxPolicy sandboxPolicy) {
 
     public KleiberConfig {
@@ -90,7 +91,7 @@ public record KleiberConfig(
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
-                LayoutSettings.defaults(), SandboxPolicy.defaults());
+                LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults());
     }
 
     public String modelFor(Tier tier) {
