@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.Counted;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
@@ -93,7 +94,7 @@ final class PlanCheckCommand implements Callable<Integer> {
             out.println(toJson(graph, path, steps, n).toPrettyString());
             return 0;
         }
-        out.printf("%s: %d tasks, valid.%n%n", file, graph.size());
+        out.printf("%s: %s, valid.%n%n", file, Counted.of(graph.size(), "task"));
         out.printf("Order on %d %s (each task one step; the longest remaining path starts first):%n", n,
                 n == 1 ? "worker" : "workers");
         int idWidth = Math.max(4, graph.tasks().stream().mapToInt(t -> t.id().length()).max().orElse(0));
@@ -109,8 +110,8 @@ final class PlanCheckCommand implements Callable<Integer> {
         List<String> critical = path.path();
         out.printf("%nCritical path (%d %s): %s%n", critical.size(), critical.size() == 1 ? "task" : "tasks",
                 String.join(" → ", critical));
-        out.printf("%d steps on %d %s; no schedule needs fewer than %d.%n", steps.values().stream().mapToInt(i -> i)
-                .max().orElse(0), n, n == 1 ? "worker" : "workers", path.lowerBound(n));
+        out.printf("%s on %s; no schedule needs fewer than %d.%n", Counted.of(steps.values().stream().mapToInt(i -> i)
+                .max().orElse(0), "step"), Counted.of(n, "worker"), path.lowerBound(n));
         return 0;
     }
 
