@@ -36,7 +36,7 @@ final class RunSetup implements AutoCloseable {
         this.store = Store.open(settings.store(), context.clock());
         this.ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
         this.git = new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"));
-        this.router = new Router(RoutingPolicies.load(Optional.of(layout)));
+        this.router = RoutingPolicies.router(project);
     }
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
@@ -44,6 +44,7 @@ final class RunSetup implements AutoCloseable {
         return Conductor.builder(runtime.store, runtime.ledger, runtime.project)
                 .client(runtime.client)
                 .git(runtime.git)
+                .router(RoutingPolicies.router(runtime.project))
                 .env(context.env())
                 .clock(context.clock())
                 .listener(listener)

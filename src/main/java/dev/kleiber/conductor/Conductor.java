@@ -18,6 +18,7 @@ import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.Kind;
 import dev.kleiber.protocol.ProtocolFiles;
+import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.Tier;
 import dev.kleiber.scribe.Scribe;
@@ -86,6 +87,7 @@ public final class Conductor {
     private final Worker worker;
     private final Workspace workspace;
     private final TaskValidator validator;
+    private final DiffReview diffReview;
     private final OrchestrationLog log;
     private final BlockedDesk desk;
     private final TaskFailures failures;
@@ -109,6 +111,7 @@ public final class Conductor {
         this.worker = worker;
         this.workspace = workspace;
         this.validator = validator;
+        this.diffReview = new DiffReview(workspace, project.settings().routing().sensitivePaths());
         this.log = log;
         this.desk = new BlockedDesk(store, ledger, b.client.orElseGet(Conductor::noClient), workspace, project, router,
                 clock, listener, log);
@@ -244,7 +247,7 @@ public final class Conductor {
         }
 
         public Conductor build() {
-            Router routing = router.orElseGet(() -> new Router(RoutingPolicies.load(Optional.of(project.layout()))));
+            Router routing = router.orElseGet(() -> RoutingPolicies.router(project));
             OrchestrationLog log = new OrchestrationLog(project.layout().orchestrationLog());
             Path root = project.layout().root();
             Workspace space = workspace.orElseGet(() -> {
@@ -274,8 +277,7 @@ public final class Conductor {
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
-        return CommandSandbox.Settings.defaults().withMode(settings.sandbox() == KleiberConfig.Sandbox.NONE
-                ? CommandSandbox.Mode.NONE : CommandSandbox.Mode.BWRAP);
+        return CommandSandbox.Settings.of(settings);
     }
 
     /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and starts running it. */
@@ -706,9 +708,16 @@ public final class Conductor {
             return;
         }
         listener.on(new RunEvent.Validated(runId, task.id(), commit));
-        if (task.needsReview()) {
+        // the diff trigger: a task routed without review stops for a person when its change touches sensitive code
+        List<Reason> touched = task.needsReview() ? List.of() : diffReview.reasons(task);
+        if (!touched.isEmpty()) {
+            store.events().append(runId, task.id(), DiffReview.EVENT, DiffReview.lines(touched));
+            listener.on(new RunEvent.DiffNeedsReview(runId, task.id(), touched));
+        }
+        if (task.needsReview() || !touched.isEmpty()) {
             store.events().append(runId, task.id(), VALIDATED_EVENT, commit);
-            store.tasks().transition(claim, TaskState.AWAITING_REVIEW, "validated at " + commit + "; a person must review it");
+            store.tasks().transition(claim, TaskState.AWAITING_REVIEW, "validated at " + commit + "; a person must review it"
+                    + (touched.isEmpty() ? "" : " (" + touched.getFirst().ruleId() + ": " + touched.getFirst().evidence() + ")"));
             listener.on(new RunEvent.AwaitingReview(runId, task.id(), commit));
             return;
         }

@@ -4,12 +4,14 @@ import dev.kleiber.git.CommitMessage;
 import dev.kleiber.git.FileChange;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.routing.ChangedFile;
 import dev.kleiber.routing.Tier;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -105,6 +107,15 @@ final class GitWorkspace implements Workspace {
             }
         }
         return paths.stream().map(Path::of).toList();
+    }
+
+    @Override
+    public List<ChangedFile> diff(RoutedTask task) {
+        List<ChangedFile> files = new ArrayList<>();
+        for (String commit : git.commitsWithTrailer("refs/heads/" + task.branch(), "Kleiber-Task", task.id())) {
+            files.addAll(ChangedFile.parse(git.diff(commit + "^", commit)));
+        }
+        return files;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.protocol.BlockType;
+import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Tier;
 
 import java.math.BigDecimal;
@@ -52,6 +53,13 @@ public sealed interface RunEvent {
 
     /** The task's branch passed validation at {@code commit}. */
     record Validated(String runId, String taskId, String commit) implements RunEvent {
+    }
+
+    /** The task's change touches sensitive code (the diff trigger): it waits for a person although routed without. */
+    record DiffNeedsReview(String runId, String taskId, List<Reason> reasons) implements RunEvent {
+        public DiffNeedsReview {
+            reasons = List.copyOf(reasons);
+        }
     }
 
     /** Validated, and forced to wait for a person's review before it merges. */

@@ -55,6 +55,7 @@ public final class RunEventText {
             case ToolRefused e -> "refused " + e.tool() + " (" + e.input() + "): " + firstLine(e.reason());
             case SessionBilled e -> null;
             case Validated e -> "validated at " + shortCommit(e.commit());
+            case RunEvent.DiffNeedsReview e -> "the diff needs review: " + e.reasons().getFirst().evidence();
             case AwaitingReview e -> "awaiting review: `kleiber review show " + e.taskId() + "`";
             case Merged e -> "merged into main (" + shortCommit(e.commit()) + ")";
             case FoundMerged e -> "merged (found on main)";

@@ -1,6 +1,7 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.routing.ChangedFile;
 import dev.kleiber.routing.Tier;
 
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ public interface Workspace {
 
     /** Every file the task's own commits touched (not deleted), across its attempts. */
     List<Path> changedPaths(RoutedTask task);
+
+    /** What the task's own commits changed, file by file with the lines they added (for the diff trigger). */
+    List<ChangedFile> diff(RoutedTask task);
 
     /** Whether main already has the task's work (merged before a crash let the store hear of it). */
     boolean isMerged(RoutedTask task);

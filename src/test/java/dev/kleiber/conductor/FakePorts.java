@@ -1,6 +1,7 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.routing.ChangedFile;
 import dev.kleiber.routing.Tier;
 import dev.kleiber.validate.CheckResult;
 import dev.kleiber.validate.CheckStatus;
@@ -57,6 +58,7 @@ final class FakePorts {
         final List<Path> opened = new CopyOnWriteArrayList<>();
         final List<String> blockedFiles = new CopyOnWriteArrayList<>();
         final Map<String, Function<String, MergeResult>> merges = new ConcurrentHashMap<>();
+        final Map<String, List<ChangedFile>> diffs = new ConcurrentHashMap<>();
 
         MemoryWorkspace(Path root) {
             this.root = root;
@@ -99,6 +101,11 @@ final class FakePorts {
         @Override
         public List<Path> changedPaths(RoutedTask task) {
             return List.of(Path.of("src", task.id() + ".js"));
+        }
+
+        @Override
+        public List<ChangedFile> diff(RoutedTask task) {
+            return diffs.getOrDefault(task.id(), List.of());
         }
 
         @Override
