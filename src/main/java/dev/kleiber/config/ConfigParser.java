@@ -45,7 +45,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint"));
+                        "agent", "validate", "layout", "lint", "review", "routing"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -60,7 +60,8 @@ public final class ConfigParser {
                 root.get("sandbox").map(ConfigParser::sandbox).orElse(defaults.sandbox()),
                 root.mapping("agent").map(a -> agentLimits(a, defaults.agent())).orElse(defaults.agent()),
                 root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()),
-                LayoutSettingsParser.parse(root));
+                LayoutSettingsParser.parse(root),
+                RoutingSettingsParser.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }
@@ -103,13 +104,7 @@ public final class ConfigParser {
     }
 
     private static Optional<BigDecimal> money(Mapping mapping, String key, String context) {
-        return mapping.get(key).map(node -> {
-            BigDecimal value = node.asDecimal(key);
-            if (value.signum() < 0) {
-                throw node.error("'" + context + "." + key + "' cannot be negative; found " + value.toPlainString());
-            }
-            return value;
-        });
+        return mapping.get(key).map(node -> ConfigRanges.priceUsd(node, context + "." + key));
     }
 
     private static Budget budget(Mapping budget, Budget defaults) {
@@ -123,13 +118,7 @@ public final class ConfigParser {
     }
 
     private static Optional<BigDecimal> positive(Mapping mapping, String key) {
-        return mapping.get(key).map(node -> {
-            BigDecimal value = node.asDecimal(key);
-            if (value.signum() <= 0) {
-                throw node.error("'" + key + "' must be a positive amount of USD; found " + value.toPlainString());
-            }
-            return value;
-        });
+        return mapping.get(key).map(node -> ConfigRanges.limitUsd(node, key));
     }
 
     private static ZoneId zone(YamlNode node) {
@@ -261,6 +250,7 @@ public final class ConfigParser {
             throw node.error("'timeout' must be a positive number of seconds, or a number with s, m or h "
                     + "(600, 90s, 10m); found '" + text + "'");
         }
-        return unit(Long.parseLong(m.group(1)), Optional.ofNullable(m.group(2)).orElse("s"));
+        return ConfigRanges.atMost(node, "timeout", unit(Long.parseLong(m.group(1)),
+                Optional.ofNullable(m.group(2)).orElse("s")), ConfigRanges.MAX_TIMEOUT, text);
     }
 }

@@ -100,6 +100,16 @@ public final class Tasks {
         });
     }
 
+    /**
+     * The tasks of every run that wait for a person (awaiting review, or blocked), oldest run first, then by id:
+     * work an earlier run left waiting must not drop out of sight when a new run starts. Without dependencies.
+     */
+    public List<TaskRecord> waitingForPerson() {
+        return database.read(tx -> tx.query("SELECT " + COLUMNS + " FROM tasks WHERE state IN ('awaiting_review', 'blocked') "
+                + "ORDER BY (SELECT r.created_ms FROM runs r WHERE r.id = tasks.run_id), run_id, id",
+                rs -> map(rs, List.of())));
+    }
+
     /** Where every task of the run stands, by id: one narrow query, for a scheduler polling at every dispatch. */
     public Map<String, TaskState> states(String runId) {
         return database.read(tx -> {
