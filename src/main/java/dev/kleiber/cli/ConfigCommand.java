@@ -4,6 +4,7 @@ import dev.kleiber.config.AgentDefinition;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.routing.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 
 @Command(name = "config", description = {
         "Check .kleiber/kleiber.yaml and .kleiber/agents/*.md and print the settings in effect.",
@@ -26,6 +28,8 @@ final class ConfigCommand implements Runnable {
     public void run() {
         ProjectLayout layout = ProjectLayout.require(CliContext.of(spec).workingDir());
         ProjectConfig project = ProjectConfig.load(layout);
+        // the routing policy is configuration too: a broken .kleiber/policy.yaml is reported here, not at the first run
+        RoutingPolicies.load(Optional.of(layout));
         KleiberConfig s = project.settings();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

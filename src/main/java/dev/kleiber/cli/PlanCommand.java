@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -121,7 +122,7 @@ final class PlanCommand implements Callable<Integer> {
         if (from != null) {
             String text = PlanCheckCommand.read(context.resolve(from), from);
             try {
-                source = new Source(new PlanFileParser(new SafeYaml(), project.knownRoles()).parse(text, from), text,
+                source = new Source(new PlanFileParser(new SafeYaml(), project.roleScopes()).parse(text, from), text,
                         from, Optional.empty(), Optional.empty());
             } catch (InvalidPlanException e) {
                 PlanCheckCommand.report(e, from, spec.commandLine().getErr());
@@ -150,7 +151,7 @@ final class PlanCommand implements Callable<Integer> {
             planFile = Optional.of(writePlan(layout, context, planId, source));
         }
         Report report = new Report(planId, source, routed, policy, estimator, written, replaced,
-                planFile.map(p -> display(context, p)));
+                planFile.map(p -> display(context, p)), EstimateNotes.remainingToday(ledger, context.clock()));
         if (json) {
             out.println(Json.write(report.toJson()));
         } else if (dryRun) {
@@ -241,9 +242,13 @@ final class PlanCommand implements Callable<Integer> {
         private final List<String> written;
         private final List<Boolean> replaced;
         private final Optional<String> planFile;
+        private final String tokenizer;
+        private final BigDecimal remainingToday;
 
         Report(String planId, Source source, List<RoutedTask> tasks, RoutingPolicy policy, CostEstimator estimator,
-               List<String> written, List<Boolean> replaced, Optional<String> planFile) {
+               List<String> written, List<Boolean> replaced, Optional<String> planFile, BigDecimal remainingToday) {
+            this.tokenizer = EstimateNotes.tokenizer(estimator);
+            this.remainingToday = remainingToday;
             this.planId = planId;
             this.source = source;
             this.tasks = tasks;
@@ -313,6 +318,8 @@ final class PlanCommand implements Callable<Integer> {
                     + tasks.size() + (tasks.size() == 1 ? " task" : " tasks") + ".");
             out.println("  (low end: one short session per task; high end: a long session and a retry; input at list "
                     + "price, before prompt caching; escalations not included)");
+            out.println("  " + tokenizer);
+            EstimateNotes.budget(total, remainingToday).ifPresent(out::println);
         }
 
         /** What became of the plan's suggested model, when it changed anything. */
@@ -371,6 +378,9 @@ final class PlanCommand implements Callable<Integer> {
             }
             putRange(root, "estimateUsd", total);
             putRange(root, "allOpusUsd", totalAllOpus);
+            root.put("tokenizer", tokenizer);
+            root.put("remainingTodayUsd", remainingToday);
+            root.put("highPassesRemainingBudget", total.high().compareTo(remainingToday) > 0);
             planFile.ifPresentOrElse(p -> root.put("planFile", p), () -> root.putNull("planFile"));
             return root;
         }

@@ -289,7 +289,7 @@ public final class Conductor {
                 }
                 synchronized (lock) {
                     next = requeued && state.pause.isEmpty()
-                            ? store.tasks().claimNext(state.plan.runId(), holder, LEASE_TTL) : Optional.empty();
+                            ? state.dispatcher.claimOne() : Optional.empty();
                 }
             }
         } catch (RuntimeException e) {

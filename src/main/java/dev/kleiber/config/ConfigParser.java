@@ -51,7 +51,7 @@ public final class ConfigParser {
                 throw root.require("version").error("'version' must be 1; found " + version);
             }
         });
-        return new KleiberConfig(
+        KleiberConfig config = new KleiberConfig(
                 root.mapping("models").map(ConfigParser::models).orElse(defaults.models()),
                 root.mapping("prices").map(ConfigParser::prices).orElse(defaults.prices()),
                 root.mapping("budget").map(b -> budget(b, defaults.budget())).orElse(defaults.budget()),
@@ -61,6 +61,8 @@ public final class ConfigParser {
                 root.mapping("agent").map(a -> agentLimits(a, defaults.agent())).orElse(defaults.agent()),
                 root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()),
                 LayoutSettingsParser.parse(root));
+        TierModelCheck.check(config, root.mapping("models"), source);
+        return config;
     }
 
     private static Map<Tier, String> models(Mapping models) {
@@ -101,13 +103,7 @@ public final class ConfigParser {
     }
 
     private static Optional<BigDecimal> money(Mapping mapping, String key, String context) {
-        return mapping.get(key).map(node -> {
-            BigDecimal value = node.asDecimal(key);
-            if (value.signum() < 0) {
-                throw node.error("'" + context + "." + key + "' cannot be negative; found " + value.toPlainString());
-            }
-            return value;
-        });
+        return mapping.get(key).map(node -> ConfigRanges.priceUsd(node, context + "." + key));
     }
 
     private static Budget budget(Mapping budget, Budget defaults) {
@@ -121,13 +117,7 @@ public final class ConfigParser {
     }
 
     private static Optional<BigDecimal> positive(Mapping mapping, String key) {
-        return mapping.get(key).map(node -> {
-            BigDecimal value = node.asDecimal(key);
-            if (value.signum() <= 0) {
-                throw node.error("'" + key + "' must be a positive amount of USD; found " + value.toPlainString());
-            }
-            return value;
-        });
+        return mapping.get(key).map(node -> ConfigRanges.limitUsd(node, key));
     }
 
     private static ZoneId zone(YamlNode node) {
@@ -259,6 +249,7 @@ public final class ConfigParser {
             throw node.error("'timeout' must be a positive number of seconds, or a number with s, m or h "
                     + "(600, 90s, 10m); found '" + text + "'");
         }
-        return unit(Long.parseLong(m.group(1)), Optional.ofNullable(m.group(2)).orElse("s"));
+        return ConfigRanges.atMost(node, "timeout", unit(Long.parseLong(m.group(1)),
+                Optional.ofNullable(m.group(2)).orElse("s")), ConfigRanges.MAX_TIMEOUT, text);
     }
 }

@@ -82,9 +82,9 @@ public record KleiberConfig(
 
     public static KleiberConfig defaults() {
         Map<Tier, String> models = new EnumMap<>(Tier.class);
-        models.put(Tier.OPUS, "claude-opus-4-1");
-        models.put(Tier.SONNET, "claude-sonnet-4-5");
-        models.put(Tier.HAIKU, "claude-3-haiku-20240307");
+        models.put(Tier.OPUS, "claude-opus-5-5");
+        models.put(Tier.SONNET, "claude-sonnet-5-5");
+        models.put(Tier.HAIKU, "claude-haiku-5-5");
         return new KleiberConfig(models, Map.of(),
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),

@@ -39,8 +39,11 @@ public final class CostEstimator {
         }
     }
 
-    /** A task's estimate: its tier and that tier's model, its cost range, and the range on Opus. */
-    public record Estimate(Tier tier, String model, Range cost, Range allOpus) {
+    /**
+     * A task's estimate: its tier and that tier's model, its cost range, the range on Opus, and the tokenizer
+     * generation the tier's model counts with (its tokens are scaled to it).
+     */
+    public record Estimate(Tier tier, String model, Range cost, Range allOpus, Tokenizer tokenizer) {
     }
 
     /**
@@ -54,6 +57,8 @@ public final class CostEstimator {
      * <li>The high end is a long tool loop (Haiku ~10 turns, Sonnet ~25, Opus ~40, the conversation growing to
      * 10k, 20k and 25k tokens) that also needs the one retry after validation feedback the cascade allows.</li>
      * </ul>
+     * The sizes were measured with the Claude 4.6-and-earlier tokenizer; for a model on a newer one they are scaled
+     * by {@link Tokenizer#scale}.
      * Input is priced at the list input price although prompt caching makes much of it cheaper: the estimate
      * leans high on purpose, so that a budget set from it is not surprised. Escalation to a higher tier mid-task
      * is not included; the ledger shows what it actually cost.
@@ -89,12 +94,25 @@ public final class CostEstimator {
     /** The estimate for a task the router put on {@code tier}. */
     public Estimate estimate(Tier tier) {
         TokenRange work = tokens.get(tier);
-        return new Estimate(tier, models.modelFor(tier), cost(work, tier), cost(work, Tier.OPUS));
+        return new Estimate(tier, models.modelFor(tier), cost(work, tier), cost(work, Tier.OPUS),
+                Tokenizer.of(models.modelFor(tier)));
+    }
+
+    /** The tokenizer generations the configured models count with, for saying what an estimate assumes. */
+    public java.util.Set<Tokenizer> tokenizers() {
+        java.util.EnumSet<Tokenizer> used = java.util.EnumSet.noneOf(Tokenizer.class);
+        for (Tier tier : Tier.values()) {
+            used.add(Tokenizer.of(models.modelFor(tier)));
+        }
+        return used;
     }
 
     private Range cost(TokenRange work, Tier tier) {
-        ModelPrice price = prices.priceOf(models.modelFor(tier));
-        return new Range(price.cost(TokenUsage.of(work.inputLow(), work.outputLow())),
-                price.cost(TokenUsage.of(work.inputHigh(), work.outputHigh())));
+        String model = models.modelFor(tier);
+        // the session's requests each stay below a long-context threshold (Haiku's conversation grows to ~10k)
+        ModelPrice price = prices.priceOf(model).perRequestBase();
+        Tokenizer tokenizer = Tokenizer.of(model);
+        return new Range(price.cost(TokenUsage.of(tokenizer.scale(work.inputLow()), tokenizer.scale(work.outputLow()))),
+                price.cost(TokenUsage.of(tokenizer.scale(work.inputHigh()), tokenizer.scale(work.outputHigh()))));
     }
 }

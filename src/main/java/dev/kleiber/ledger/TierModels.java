@@ -6,13 +6,19 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Which Claude model id each tier calls ({@code models:} in kleiber.yaml). */
+/**
+ * Which Claude model id each tier calls ({@code models:} in kleiber.yaml). A tier may say {@link ModelIds#LATEST}
+ * until {@link #resolved} replaces it by a concrete id.
+ */
 public record TierModels(Map<Tier, String> models) {
-    /** The defaults, chosen so the blueprint's tier prices hold: Opus $15/$75, Sonnet $3/$15, Haiku $0.25/$1.25. */
+    /**
+     * The defaults: the current model of each family on 2026-12-06 (Opus 5.5 $4/$20, Sonnet 5.5 $2/$10, Haiku 5.5
+     * from $0.10/$0.50), all dateless ids. See prices.yaml for where each price was checked.
+     */
     public static final TierModels DEFAULTS = new TierModels(Map.of(
-            Tier.OPUS, "claude-opus-4-1",
-            Tier.SONNET, "claude-sonnet-4-5",
-            Tier.HAIKU, "claude-3-haiku-20240307"));
+            Tier.OPUS, "claude-opus-5-5",
+            Tier.SONNET, "claude-sonnet-5-5",
+            Tier.HAIKU, "claude-haiku-5-5"));
 
     public TierModels {
         EnumMap<Tier, String> copy = new EnumMap<>(Tier.class);
@@ -27,6 +33,17 @@ public record TierModels(Map<Tier, String> models) {
 
     public String modelFor(Tier tier) {
         return models.get(tier);
+    }
+
+    public boolean isLatest(Tier tier) {
+        return ModelIds.LATEST.equals(models.get(tier));
+    }
+
+    /** These models with every {@code latest} tier replaced by {@code resolve}'s concrete id for that family. */
+    public TierModels resolved(java.util.function.Function<Tier, String> resolve) {
+        EnumMap<Tier, String> concrete = new EnumMap<>(Tier.class);
+        models.forEach((tier, id) -> concrete.put(tier, isLatest(tier) ? resolve.apply(tier) : id));
+        return new TierModels(concrete);
     }
 
     /** The tier whose configured model {@code modelId} is (a dated snapshot of it counts). */

@@ -33,9 +33,16 @@ public final class SubmitPlanTool {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final Set<String> roles;
+    private final RoleScopes scopes;
 
     public SubmitPlanTool(Set<String> roles) {
-        this.roles = Set.copyOf(roles);
+        this(RoleScopes.unchecked(roles));
+    }
+
+    /** Also refuses a task whose {@code files} its agent may not write, when the agent's write globs are known. */
+    public SubmitPlanTool(RoleScopes scopes) {
+        this.roles = scopes.roles();
+        this.scopes = scopes;
     }
 
     /** The tool's {@code input_schema}: an object with a {@code tasks} array. */
@@ -72,7 +79,7 @@ public final class SubmitPlanTool {
 
     /** The plan in the tool call's {@code input}, or an {@link InvalidPlanException} listing every problem. */
     public Plan parse(JsonNode input) {
-        PlanAssembler assembler = new PlanAssembler(roles);
+        PlanAssembler assembler = new PlanAssembler(scopes);
         Where top = new Where(NAME, 0, NAME);
         List<DraftTask> drafts = new ArrayList<>();
         if (!input.isObject()) {
@@ -131,7 +138,7 @@ public final class SubmitPlanTool {
                 malformed.add(key);
             }
         }
-        return new DraftTask(where, texts, lists, malformed);
+        return new DraftTask(where, texts, lists, malformed, Map.of());
     }
 
     private static List<Located> strings(String key, JsonNode value, Where where, PlanAssembler assembler) {

@@ -127,7 +127,7 @@ class AgentRunCommandTest {
 
         assertThat(result.err()).contains("runs on opus, not sonnet: the routing policy forces it");
         assertThat(new ObjectMapper().readTree(result.out()).path("model").asText()).isEqualTo("opus");
-        assertThat(api.requests().getFirst().json().path("model").asText()).isEqualTo("claude-opus-4-1");
+        assertThat(api.requests().getFirst().json().path("model").asText()).isEqualTo("claude-opus-5-5");
     }
 
     @Test

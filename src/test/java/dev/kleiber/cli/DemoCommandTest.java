@@ -68,7 +68,7 @@ class DemoCommandTest {
                 .contains("search-books: running: engineer-backend on sonnet, attempt 2");
         assertThat(out.indexOf("search-books: validated at ")).isGreaterThan(out.indexOf("search-books: retrying"));
         // the budget alert and its resolution, then the review and the approval
-        assertThat(out).contains("card-refunds: paused: budget: Daily budget of $1.25 would be passed")
+        assertThat(out).contains("card-refunds: paused: budget: Daily budget of $0.40 would be passed")
                 .contains("alert for a person: blocked/conductor/budget-")
                 .contains("Raised by tester: today's limit is now $5.00")
                 .contains("card-refunds: awaiting review")
@@ -79,7 +79,7 @@ class DemoCommandTest {
         assertThat(demo.err()).contains("PAUSED for budget");
         // the final cost table and where to look
         assertThat(out).containsPattern("Cost on \\d{4}-\\d{2}-\\d{2}: \\$[0-9.]+ in 16 calls")
-                .contains("All on Opus (claude-opus-4-1) the same tokens would have cost")
+                .contains("All on Opus (claude-opus-5-5) the same tokens would have cost")
                 .contains("repository          ").contains(repo.getFileName().toString())
                 .contains("orchestration_log.md").contains("CHANGELOG.md").contains("docs/decisions/0001-");
 
@@ -126,7 +126,7 @@ class DemoCommandTest {
         JsonNode budget = JSON.readTree(inRepo.run("budget", "--json").out());
         BigDecimal total = cost.path("totalUsd").decimalValue();
         assertThat(cost.path("calls").asInt()).isEqualTo(16);
-        assertThat(total).isGreaterThan(new BigDecimal("1.25"))
+        assertThat(total).isGreaterThan(new BigDecimal("0.40"))
                 .isLessThanOrEqualTo(budget.path("limitUsd").decimalValue());
         assertThat(budget.path("limitUsd").decimalValue()).isEqualByComparingTo("5.00");
         assertThat(budget.path("paused").asBoolean()).isFalse();

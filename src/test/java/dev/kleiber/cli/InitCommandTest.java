@@ -108,7 +108,7 @@ class InitCommandTest {
         Cli.Result json = new Cli(repo).run("config", "--json");
 
         assertThat(text.exitCode()).as(text.err()).isZero();
-        assertThat(text.out()).contains("claude-opus-4-1").contains("$50 a day").contains("engineer-backend");
+        assertThat(text.out()).contains("claude-opus-5-5").contains("$50 a day").contains("engineer-backend");
         assertThat(json.out()).contains("\"dailyUsd\" : 50").contains("\"name\" : \"validator\"");
         assertThat(text.out()).contains("  main every    30m\n");
         assertThat(json.out()).contains("\"mainEverySeconds\" : 1800");

@@ -133,17 +133,33 @@ class PlanCommandTest {
         assertThat(result.out()).contains("DRY RUN: nothing was written")
                 .contains("pay-refund  Add refunds to the payment service")
                 .contains("agent engineer-backend, priority p0, depends on nothing")
-                .contains("model opus (claude-opus-4-1), HUMAN REVIEW REQUIRED (forced)")
+                .contains("model opus (claude-opus-5-5), HUMAN REVIEW REQUIRED (forced)")
                 .contains("the plan suggested haiku; it runs on opus, the lowest tier its routing allows")
                 .containsPattern("forced\\.payments +Payment processing logic and money flow: .*'refund")
                 .contains("agent scribe, priority p2, depends on pay-refund")
-                .contains("model haiku (claude-3-haiku-20240307), no human review")
+                .contains("model haiku (claude-haiku-5-5), no human review")
                 .contains("role.default")
-                // opus: 30k-1M in, 10k-80k out at $15/$75; haiku: 5k-100k in, 2k-10k out at $0.25/$1.25
-                .contains("est. $1.20–$21.00 (all-Opus $1.20–$21.00)")
-                .contains("est. $0.0038–$0.0375 (all-Opus $0.225–$2.25)")
-                .contains("Estimated cost: $1.2038–$21.0375 (all-Opus $1.425–$23.25) for 2 tasks");
+                // on the newer tokenizer (x1.3) opus: 39k-1.3M in, 13k-104k out at $4/$20;
+                // haiku: 6.5k-130k in, 2.6k-13k out at $0.10/$0.50
+                .contains("est. $0.416–$7.28 (all-Opus $0.416–$7.28)")
+                .contains("est. $0.002–$0.0195 (all-Opus $0.078–$0.78)")
+                .contains("Estimated cost: $0.418–$7.2995 (all-Opus $0.494–$8.06) for 2 tasks")
+                .contains("Token counts assume the Claude 4.7-and-later tokenizer (~30% more tokens for the same text)")
+                .doesNotContain("passes the");
         assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void aDryRunSaysBeforeAnythingRunsWhenTheHighEstimatePassesWhatIsLeftOfTodaysBudget() throws IOException {
+        Files.writeString(repo.resolve("plan.yaml"), PLAN);
+        Files.createDirectories(repo.resolve(".kleiber"));
+        Files.writeString(repo.resolve(".kleiber/kleiber.yaml"), "budget:\n  daily_usd: 2\n");
+
+        Cli.Result result = cli.run("plan", "--from", "plan.yaml", "--dry-run");
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("Note: the high estimate $7.2995 passes the $2.00 left of today's budget")
+                .contains("kleiber budget raise --to USD");
     }
 
     @Test
@@ -161,8 +177,11 @@ class PlanCommandTest {
         assertThat(pay.path("model").asText()).isEqualTo("opus");
         assertThat(pay.path("humanReview").asBoolean()).isTrue();
         assertThat(pay.path("reasons").findValuesAsText("rule")).contains("forced.payments");
-        assertThat(json.at("/estimateUsd/low").decimalValue()).isEqualByComparingTo("1.20375");
-        assertThat(json.at("/allOpusUsd/high").decimalValue()).isEqualByComparingTo("23.25");
+        assertThat(json.at("/estimateUsd/low").decimalValue()).isEqualByComparingTo("0.41795");
+        assertThat(json.at("/allOpusUsd/high").decimalValue()).isEqualByComparingTo("8.06");
+        assertThat(json.path("tokenizer").asText()).contains("4.7-and-later");
+        assertThat(json.path("remainingTodayUsd").decimalValue()).isEqualByComparingTo("50");
+        assertThat(json.path("highPassesRemainingBudget").asBoolean()).isFalse();
         assertThat(repo.resolve("tasks/engineer-backend/pay-refund.md")).doesNotExist();
     }
 
@@ -223,7 +242,7 @@ class PlanCommandTest {
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         assertThat(result.out()).contains("SCRIPTED").contains("architect asked for changes: Say who reads the docs.")
                 .contains("plan approved after 2 review rounds")
-                .containsPattern("wrote +tasks/engineer-backend/pay-refund\\.md +opus, human review +est\\. \\$1\\.20–\\$21\\.00")
+                .containsPattern("wrote +tasks/engineer-backend/pay-refund\\.md +opus, human review +est\\. \\$0\\.416–\\$7\\.28")
                 .containsPattern("wrote +tasks/scribe/doc-refund.md");
         ProtocolParser parser = new ProtocolParser(Roles.BLUEPRINT);
         TaskFile pay = taskFile(parser, "tasks/engineer-backend/pay-refund.md");
@@ -271,7 +290,7 @@ class PlanCommandTest {
         assertThat(tree()).isEqualTo(before);
         assertThat(GitRepos.git(repo, "status", "--porcelain")).isEmpty();
         assertThat(result.out()).containsPattern("The 4 planning calls were made and are recorded in the ledger under "
-                        + "plan-\\d{8}-\\d{6} \\(\\$0\\.126\\), as every call is\\.")
+                        + "plan-\\d{8}-\\d{6} \\(\\$0\\.0336\\), as every call is\\.")
                 .contains("HUMAN REVIEW REQUIRED (forced)").contains("forced.payments");
         JsonNode cost = new ObjectMapper().readTree(cli.run("cost", "--json").out());
         assertThat(cost.path("calls").asLong()).isEqualTo(4);

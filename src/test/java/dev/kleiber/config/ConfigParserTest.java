@@ -57,7 +57,7 @@ class ConfigParserTest {
                 """, "kleiber.yaml");
 
         assertThat(config.modelFor(Tier.HAIKU)).isEqualTo("claude-haiku-4-5");
-        assertThat(config.modelFor(Tier.OPUS)).isEqualTo("claude-opus-4-1");
+        assertThat(config.modelFor(Tier.OPUS)).isEqualTo("claude-opus-5-5");
         KleiberConfig.Price price = config.prices().get("claude-haiku-4-5");
         assertThat(price.cacheWrite5m()).isEqualByComparingTo("1.25");
         assertThat(price.cacheRead()).isEqualByComparingTo("0.1");
@@ -75,11 +75,27 @@ class ConfigParserTest {
         assertThat(config.validate().coverageMinPercent()).isEqualTo(90);
     }
 
+    @Test
+    void aTierMayNameLatestOrAModelPricedInTheFile() {
+        KleiberConfig config = parser.parse("""
+                models:
+                  opus: latest
+                  sonnet: house-model-1
+                prices:
+                  house-model-1: {input: 1, output: 2}
+                """, "kleiber.yaml");
+
+        assertThat(config.modelFor(Tier.OPUS)).isEqualTo("latest");
+        assertThat(config.modelFor(Tier.SONNET)).isEqualTo("house-model-1");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             unknown top key        | version: 1\\nbudgets: {}                          | kleiber.yaml line 2: unknown key 'budgets'; expected one of
             unknown tier           | models:\\n  gpt4: x                             | kleiber.yaml line 2: unknown key 'gpt4'; expected one of haiku, opus, sonnet
             bad model id           | models:\\n  opus: 'claude opus'                 | kleiber.yaml line 2: 'models.opus' must be a model id
+            retired model          | models:\\n  haiku: claude-3-haiku-20240307    | kleiber.yaml line 2: 'models.haiku' is claude-3-haiku-20240307, which Anthropic has retired (retired 2026-04-20): every call to it fails. Pick a current model: `kleiber models`
+            unpriced model         | models:\\n  opus: claude-opus-9               | kleiber.yaml line 2: 'models.opus' is claude-opus-9, which has no known price, so Kleiber would refuse every call to it
             negative budget        | budget:\\n  daily_usd: -5                       | kleiber.yaml line 2: 'daily_usd' must be a positive amount of USD; found -5
             words for budget       | budget:\\n  daily_usd: fifty                    | kleiber.yaml line 2: 'daily_usd' must be a number; found 'fifty'
             bad zone               | budget:\\n  time_zone: Mars/Olympus             | kleiber.yaml line 2: 'time_zone' must be a time zone such as UTC or Europe/Berlin; found 'Mars/Olympus'

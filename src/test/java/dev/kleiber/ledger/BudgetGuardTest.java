@@ -209,19 +209,19 @@ class BudgetGuardTest {
         {
             guard.settle(guard.reserve(BACKEND, SONNET, 20_000, 10_000), ok("claude-sonnet-4-5-20250929", 15_000, 8_000));
             CallContext docs = new CallContext("r1", "docs-001", 1, "scribe", Tier.HAIKU);
-            guard.settle(guard.reserve(docs, "claude-3-haiku-20240307", 10_000, 10_000),
-                    new CallResult("claude-3-haiku-20240307", new TokenUsage(4_000, 2_000, 0, 0, 10_000),
+            guard.settle(guard.reserve(docs, "claude-haiku-4-5", 10_000, 10_000),
+                    new CallResult("claude-haiku-4-5-20251001", new TokenUsage(4_000, 2_000, 0, 0, 10_000),
                             CallOutcome.ERROR, Optional.empty()));
             CostReport report = ledger(BudgetLimits.DEFAULTS).cost(Optional.of(DAY), Optional.empty());
             assertThat(report.calls()).isEqualTo(2);
-            // 0.165 + (4000 x 0.25 + 2000 x 1.25 + 10000 x 0.03) / 1M = 0.165 + 0.0038
-            assertThat(report.totalUsd()).isEqualByComparingTo("0.1688");
+            // 0.165 + (4000 x 1 + 2000 x 5 + 10000 x 0.10) / 1M = 0.165 + 0.015
+            assertThat(report.totalUsd()).isEqualByComparingTo("0.18");
             assertThat(report.byModel()).extracting(CostReport.Line::name)
-                    .containsExactly("claude-sonnet-4-5-20250929", "claude-3-haiku-20240307");
+                    .containsExactly("claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001");
             assertThat(report.byAgent()).extracting(CostReport.Line::name).containsExactly("engineer-backend", "scribe");
             assertThat(report.byTask()).extracting(CostReport.TaskLine::taskId).containsExactly("feat-001", "docs-001");
-            // all on claude-opus-4-1: 15000x15 + 8000x75 + 4000x15 + 2000x75 + 10000x1.5, per million
-            assertThat(report.allOpusUsd()).isEqualByComparingTo("1.05");
+            // all on claude-opus-5-5: 15000x4 + 8000x20 + 4000x4 + 2000x20 + 10000x0.20, per million
+            assertThat(report.allOpusUsd()).isEqualByComparingTo("0.278");
             assertThat(ledger(BudgetLimits.DEFAULTS).cost(Optional.empty(), Optional.of("other")).calls()).isZero();
             Session session = ledger(BudgetLimits.DEFAULTS).session("r1", "feat-001", 1).orElseThrow();
             assertThat(session.models()).containsExactly("claude-sonnet-4-5-20250929");

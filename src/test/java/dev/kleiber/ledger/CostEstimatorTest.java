@@ -11,13 +11,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CostEstimatorTest {
-    private final CostEstimator estimator = new CostEstimator(PriceTable.shipped(), TierModels.DEFAULTS);
+    /** The blueprint's figures: models on the older tokenizer, at $15/$75 (Opus 4.1) and $3/$15 (Sonnet 4.5). */
+    private static final TierModels BLUEPRINT = new TierModels(Map.of(Tier.OPUS, "claude-opus-4-1",
+            Tier.SONNET, "claude-sonnet-4-5", Tier.HAIKU, "claude-haiku-4-5"));
+    private final CostEstimator estimator = new CostEstimator(PriceTable.shipped(), BLUEPRINT);
 
     @Test
     void theLowEndOfASonnetTaskIsTheBlueprintsLoggedExample() {
         CostEstimator.Estimate sonnet = estimator.estimate(Tier.SONNET);
 
         assertThat(sonnet.model()).isEqualTo("claude-sonnet-4-5");
+        assertThat(sonnet.tokenizer()).isEqualTo(Tokenizer.CLAUDE_4_6_AND_EARLIER);
         // 15,000 in at $3/M + 8,000 out at $15/M, as in the blueprint's orchestration_log.md row
         assertThat(sonnet.cost().low()).isEqualByComparingTo("0.165");
         // 500,000 in at $3/M + 40,000 out at $15/M
@@ -38,10 +42,29 @@ class CostEstimatorTest {
     void haikuWorkIsSmallAndCheap() {
         CostEstimator.Estimate haiku = estimator.estimate(Tier.HAIKU);
 
-        assertThat(haiku.model()).isEqualTo("claude-3-haiku-20240307");
-        assertThat(haiku.cost().low()).isEqualByComparingTo("0.00375");  // 5,000 × $0.25/M + 2,000 × $1.25/M
-        assertThat(haiku.cost().high()).isEqualByComparingTo("0.0375");  // 100,000 × $0.25/M + 10,000 × $1.25/M
+        assertThat(haiku.model()).isEqualTo("claude-haiku-4-5");
+        assertThat(haiku.cost().low()).isEqualByComparingTo("0.015");    // 5,000 × $1/M + 2,000 × $5/M
+        assertThat(haiku.cost().high()).isEqualByComparingTo("0.15");    // 100,000 × $1/M + 10,000 × $5/M
         assertThat(haiku.allOpus().high()).isEqualByComparingTo("2.25"); // 100,000 × $15/M + 10,000 × $75/M
+    }
+
+    @Test
+    void theCurrentModelsCountThirtyPercentMoreTokensAndSaySo() {
+        CostEstimator current = new CostEstimator(PriceTable.shipped(), TierModels.DEFAULTS);
+
+        CostEstimator.Estimate sonnet = current.estimate(Tier.SONNET);
+        assertThat(sonnet.model()).isEqualTo("claude-sonnet-5-5");
+        assertThat(sonnet.tokenizer()).isEqualTo(Tokenizer.CLAUDE_4_7_AND_LATER);
+        assertThat(sonnet.cost().low()).isEqualByComparingTo("0.143");  // 19,500 × $2/M + 10,400 × $10/M
+        assertThat(sonnet.allOpus().low()).isEqualByComparingTo("0.286"); // 19,500 × $4/M + 10,400 × $20/M
+        // Haiku 5.5's long-context rate applies per request; a session's summed tokens stay at the base rate
+        CostEstimator.Estimate haiku = current.estimate(Tier.HAIKU);
+        assertThat(haiku.cost().high()).isEqualByComparingTo("0.0195"); // 130,000 × $0.10/M + 13,000 × $0.50/M
+        assertThat(current.tokenizers()).containsExactly(Tokenizer.CLAUDE_4_7_AND_LATER);
+        assertThat(Tokenizer.of("claude-opus-4-6")).isEqualTo(Tokenizer.CLAUDE_4_6_AND_EARLIER);
+        assertThat(Tokenizer.of("claude-opus-4-7")).isEqualTo(Tokenizer.CLAUDE_4_7_AND_LATER);
+        assertThat(Tokenizer.of("claude-3-5-haiku-20241022")).isEqualTo(Tokenizer.CLAUDE_4_6_AND_EARLIER);
+        assertThat(Tokenizer.of("claude-haiku-5-5").description()).contains("~30% more tokens");
     }
 
     @Test
@@ -76,7 +99,7 @@ class CostEstimatorTest {
     @Test
     void aModelWithoutAPriceIsRefusedUpFrontAsBadInput() {
         TierModels models = new TierModels(Map.of(Tier.OPUS, "claude-opus-4-1", Tier.SONNET, "mystery-model",
-                Tier.HAIKU, "claude-3-haiku-20240307"));
+                Tier.HAIKU, "claude-haiku-4-5"));
 
         assertThatThrownBy(() -> new CostEstimator(PriceTable.shipped(), models))
                 .isInstanceOf(KleiberException.class).hasMessageContaining("mystery-model")
@@ -88,8 +111,8 @@ class CostEstimatorTest {
         CostEstimator.Range total = CostEstimator.Range.ZERO.plus(estimator.estimate(Tier.SONNET).cost())
                 .plus(estimator.estimate(Tier.HAIKU).cost());
 
-        assertThat(total.low()).isEqualByComparingTo("0.16875");
-        assertThat(total.high()).isEqualByComparingTo("2.1375");
+        assertThat(total.low()).isEqualByComparingTo("0.18");
+        assertThat(total.high()).isEqualByComparingTo("2.25");
     }
 
     @Test
