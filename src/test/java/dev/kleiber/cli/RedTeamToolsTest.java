@@ -391,7 +391,7 @@ class RedTeamToolsTest {
 
     private void assertBlockedWithoutCommit(Session session) {
         assertThat(session.json().path("outcome").asText()).as(session.result().out()).isEqualTo("blocked");
-        assertThat(session.json().has("commit")).isFalse();
+        assertThat(session.json().path("commit").isTextual()).as("no commit").isFalse();
         assertThat(session.result().exitCode()).isEqualTo(1);
         assertThat(GitRepos.git(repo, "log", "--format=%s", session.json().path("branch").asText()))
                 .doesNotContain("feat-001:");
