@@ -129,7 +129,11 @@ public final class ReviewDesk {
                 .filter(e -> e.taskId().equals(record.id()) && e.kind().equals(Conductor.VALIDATED_EVENT))
                 .map(Event::detail).reduce((first, second) -> second)
                 .orElseThrow(() -> KleiberException.failed(record.id() + " awaits review but no validated commit is recorded"));
-        return new Pending(record.id(), record.agent(), task.task().title(), task.branch(), commit, task.reasons());
+        String diffReasons = store.events().ofRun(plan.runId()).stream()
+                .filter(e -> e.taskId().equals(record.id()) && e.kind().equals(DiffReview.EVENT))
+                .map(Event::detail).reduce((first, second) -> second).orElse("");
+        return new Pending(record.id(), record.agent(), task.task().title(), task.branch(), commit,
+                task.reasons() + diffReasons);
     }
 
     /** The run a command means: the one named, else the latest. */

@@ -45,7 +45,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint"));
+                        "agent", "validate", "layout", "lint", "review", "routing"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -60,7 +60,8 @@ public final class ConfigParser {
                 root.get("sandbox").map(ConfigParser::sandbox).orElse(defaults.sandbox()),
                 root.mapping("agent").map(a -> agentLimits(a, defaults.agent())).orElse(defaults.agent()),
                 root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()),
-                LayoutSettingsParser.parse(root));
+                LayoutSettingsParser.parse(root),
+                RoutingSettingsParser.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }

@@ -21,7 +21,8 @@ public record KleiberConfig(
         Sandbox sandbox,
         AgentLimits agent,
         Validate validate,
-        LayoutSettings layout) {
+        LayoutSettings layout,
+        RoutingSettings routing) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -89,7 +90,7 @@ public record KleiberConfig(
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
-                LayoutSettings.defaults());
+                LayoutSettings.defaults(), RoutingSettings.DEFAULTS);
     }
 
     public String modelFor(Tier tier) {

@@ -23,6 +23,9 @@ import java.util.TreeSet;
  * Shared by the plan file and the planner's tool call so that both accept exactly the same plans.
  */
 final class PlanAssembler {
+    /** A declared risk category: a lower-case name, as in review.sensitive_paths. */
+    private static final java.util.regex.Pattern RISK = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,39}");
+
     static final int MAX_TITLE_LENGTH = 200;
 
     private final Set<String> roles;
@@ -94,6 +97,14 @@ final class PlanAssembler {
             return Tier.SONNET;
         }));
         List<String> files = draft.list("files").stream().map(this::relativePath).toList();
+        Optional<String> risk = draft.text("risk").map(v -> {
+            String category = v.value().strip();
+            if (!RISK.matcher(category).matches()) {
+                problem(v.where(), "risk must be a category name such as auth, payments, crypto, secrets or "
+                        + "personal-data; found '" + category + "'");
+            }
+            return category;
+        });
         agent.ifPresent(role -> draft.list("files").forEach(file -> scopes.refusal(role, file.value().strip())
                 .ifPresent(refusal -> problem(file.where(), refusal))));
         List<String> dependsOn = List.copyOf(new LinkedHashSet<>(
@@ -104,7 +115,7 @@ final class PlanAssembler {
         }
         return Optional.of(new PlannedTask(id.orElseThrow(), title.orElseThrow(), agent.orElseThrow(),
                 description.orElseThrow(), acceptance, optionalText(draft, "context"),
-                optionalText(draft, "constraints"), dependsOn, priority, files, model));
+                optionalText(draft, "constraints"), dependsOn, priority, files, model, risk));
     }
 
     private Optional<Located> required(DraftTask draft, String key) {

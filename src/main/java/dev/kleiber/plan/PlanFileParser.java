@@ -35,8 +35,9 @@ import java.util.TreeSet;
 public final class PlanFileParser {
     /** The keys a task may have; {@code id, title, agent, description, acceptance} are required. */
     public static final Set<String> TASK_KEYS = Set.of("id", "title", "agent", "description", "acceptance",
-            "depends_on", "priority", "model", "context", "constraints", "files");
-    private static final Set<String> TEXT_KEYS = Set.of("id", "title", "agent", "description", "priority", "model");
+            "depends_on", "priority", "model", "context", "constraints", "files", "risk");
+    private static final Set<String> TEXT_KEYS = Set.of("id", "title", "agent", "description", "priority", "model",
+            "risk");
     private static final Set<String> LIST_KEYS = Set.of("acceptance", "depends_on", "files");
     // context and constraints: a text, or a list of texts that becomes bullet lines.
 

@@ -64,6 +64,8 @@ public final class SubmitPlanTool {
         properties.set("model", enumOf(Stream.of(Tier.OPUS, Tier.SONNET, Tier.HAIKU).map(Tier::id),
                 "Suggested model; the routing policy may raise it."));
         properties.set("files", strings("Paths relative to the repository root the task expects to create or change."));
+        properties.set("risk", string("A risk category when the task changes sensitive code (auth, payments, crypto, "
+                + "secrets, personal-data): a person reviews it, whatever the routing policy says."));
         ArrayNode required = task.putArray("required");
         Stream.of("id", "title", "agent", "description", "acceptance", "depends_on", "priority").forEach(required::add);
         task.put("additionalProperties", false);

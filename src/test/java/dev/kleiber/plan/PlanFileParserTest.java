@@ -163,7 +163,7 @@ class PlanFileParserTest {
                 "plan.yaml line 11: each file must be a path relative to the repository root, with '/' and without "
                         + "'..'; found '/etc/passwd'",
                 "plan.yaml line 12: unknown key 'estimate'; expected one of acceptance, agent, constraints, context, "
-                        + "depends_on, description, files, id, model, priority, title");
+                        + "depends_on, description, files, id, model, priority, risk, title");
     }
 
     @Test
@@ -184,7 +184,7 @@ class PlanFileParserTest {
         assertThat(problems("steps: []\n")).containsExactly(
                 "plan.yaml line 1: unknown key 'steps'; a plan file has only 'tasks'",
                 "plan.yaml line 1: 'tasks' is required: a list of tasks with acceptance, agent, constraints, "
-                        + "context, depends_on, description, files, id, model, priority, title");
+                        + "context, depends_on, description, files, id, model, priority, risk, title");
         assertThat(problems("tasks:\n  - just a line\n")).singleElement().asString()
                 .startsWith("plan.yaml line 2: each task must be a mapping with");
         assertThat(problems("- a\n")).singleElement().asString()
