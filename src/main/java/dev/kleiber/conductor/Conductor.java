@@ -133,8 +133,7 @@ public final class Conductor {
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
-        return CommandSandbox.Settings.defaults().withMode(settings.sandbox() == KleiberConfig.Sandbox.NONE
-                ? CommandSandbox.Mode.NONE : CommandSandbox.Mode.BWRAP);
+        return CommandSandbox.Settings.of(settings);
     }
 
     /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and runs it. */
