@@ -23,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Kleiber's own agent loop as a {@link Worker}: writes the task file as this attempt sees it (its model and the
@@ -36,14 +37,17 @@ final class AgentWorker implements Worker {
     private final Ledger ledger;
     private final OrchestrationLog log;
     private final Clock clock;
+    private final Function<Path, GitRepository> gitIn;
 
-    AgentWorker(TaskRunner runner, ProjectConfig project, Store store, Ledger ledger, OrchestrationLog log, Clock clock) {
+    AgentWorker(TaskRunner runner, ProjectConfig project, Store store, Ledger ledger, OrchestrationLog log, Clock clock,
+                Function<Path, GitRepository> gitIn) {
         this.runner = runner;
         this.project = project;
         this.store = store;
         this.ledger = ledger;
         this.log = log;
         this.clock = clock;
+        this.gitIn = gitIn;
     }
 
     @Override
@@ -55,7 +59,7 @@ final class AgentWorker implements Worker {
         TaskFile file = writeTaskFile(project, store, clock, runId, task, tier, assignment.feedback());
         TaskRun run = runner.run(new TaskRunner.Assignment(file, role(project, task.agent()), tier,
                         project.settings().modelFor(tier), runId, assignment.attempt(), root, assignment.worktree(),
-                        new GitRepository(assignment.worktree(), project.layout().worktreesDir().resolve("_merge"))),
+                        gitIn.apply(assignment.worktree())),
                 AgentSession.Listener.NONE, event -> {
                     // a refusal is the sandbox at work: a person watching the run should see it as it happens
                     if (event instanceof ToolEvent.Refused refused) {

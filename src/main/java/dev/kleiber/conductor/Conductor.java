@@ -56,6 +56,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Executes a plan end to end: records its routed tasks, then runs them on N workers in critical-path order,
@@ -254,7 +255,7 @@ public final class Conductor {
                 GitRepository repository = git.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs a git repository or a workspace"));
                 return new GitWorkspace(repository, root, project.layout().worktreesDir(),
-                        new Merger(repository, root, project.knownRoles(), clock));
+                        new Merger(repository, store.merges(), root, project.knownRoles(), clock));
             });
             Worker work = worker.orElseGet(() -> {
                 LlmClient llm = client.orElseThrow(() -> new IllegalStateException(
@@ -262,7 +263,11 @@ public final class Conductor {
                 KleiberConfig settings = project.settings();
                 TaskRunner runner = new TaskRunner(llm, SessionLimits.of(settings.agent().maxTurns(),
                         settings.agent().maxOutputTokens()), sandboxSettings(settings), env, clock);
-                return new AgentWorker(runner, project, store, ledger, log, clock);
+                Path mergeWorktree = project.layout().worktreesDir().resolve("_merge");
+                // the repository seen from an attempt's worktree: without the two git calls a new repository costs
+                Function<Path, GitRepository> gitIn = git.<Function<Path, GitRepository>>map(g -> g::inWorktree)
+                        .orElse(worktree -> new GitRepository(worktree, mergeWorktree));
+                return new AgentWorker(runner, project, store, ledger, log, clock, gitIn);
             });
             TaskValidator check = validator.orElseGet(() -> new ProjectValidator(project, env, clock));
             return new Conductor(this, work, space, check, routing, log, RunListener.all(listeners));
@@ -515,7 +520,7 @@ public final class Conductor {
             }
         });
         try {
-            if (workspace.isMerged(task)) {
+            if (workspace.isMerged(claim.task().runId(), task)) {
                 foundMerged(claim, task);
                 return;
             }
@@ -721,7 +726,7 @@ public final class Conductor {
             listener.on(new RunEvent.AwaitingReview(runId, task.id(), commit));
             return;
         }
-        switch (workspace.merge(task, claim.attempt())) {
+        switch (workspace.merge(runId, task, claim.attempt())) {
             case Workspace.MergeResult.Merged merged -> {
                 store.tasks().transition(claim, TaskState.MERGED, "merged into main as " + merged.commit());
                 workspace.recordMerged(task, tier);

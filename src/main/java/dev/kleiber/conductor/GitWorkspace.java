@@ -10,6 +10,7 @@ import dev.kleiber.routing.Tier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,7 +51,11 @@ final class GitWorkspace implements Workspace {
 
     @Override
     public void close(RoutedTask task, int attempt) {
-        git.removeWorktree(pathOf(task, attempt));
+        Path path = pathOf(task, attempt);
+        // a registration whose folder is gone is pruned once per run (recover), not looked up per attempt
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            git.removeWorktree(path);
+        }
     }
 
     @Override
@@ -66,6 +71,7 @@ final class GitWorkspace implements Workspace {
     public void recover() {
         // a merge cut short by a crash leaves the scratch worktree behind
         git.removeWorktree(worktrees.resolve("_merge"));
+        git.pruneWorktrees();
     }
 
     /**
@@ -98,15 +104,9 @@ final class GitWorkspace implements Workspace {
 
     @Override
     public List<Path> changedPaths(RoutedTask task) {
-        Set<String> paths = new LinkedHashSet<>();
-        for (String commit : git.commitsWithTrailer("refs/heads/" + task.branch(), "Kleiber-Task", task.id())) {
-            for (FileChange change : git.changes(commit + "^", commit)) {
-                if (change.kind() != FileChange.Kind.DELETED) {
-                    paths.add(change.path());
-                }
-            }
-        }
-        return paths.stream().map(Path::of).toList();
+        // one diff from where the branch left main
+        return git.changes(Merger.MAIN + "...refs/heads/" + task.branch()).stream()
+                .filter(change -> change.kind() != FileChange.Kind.DELETED).map(change -> Path.of(change.path())).toList();
     }
 
     @Override
@@ -119,13 +119,13 @@ final class GitWorkspace implements Workspace {
     }
 
     @Override
-    public boolean isMerged(RoutedTask task) {
-        return merger.isMerged(task.id());
+    public boolean isMerged(String runId, RoutedTask task) {
+        return merger.isMerged(runId, task);
     }
 
     @Override
-    public MergeResult merge(RoutedTask task, int attempt) {
-        return switch (merger.merge(task, attempt)) {
+    public MergeResult merge(String runId, RoutedTask task, int attempt) {
+        return switch (merger.merge(runId, task, attempt)) {
             case Merger.Result.Merged merged -> new MergeResult.Merged(merged.commit());
             case Merger.Result.Conflicted conflicted -> new MergeResult.Conflicted(conflicted.files());
         };

@@ -35,11 +35,11 @@ public interface Workspace {
     /** What the task's own commits changed, file by file with the lines they added (for the diff trigger). */
     List<ChangedFile> diff(RoutedTask task);
 
-    /** Whether main already has the task's work (merged before a crash let the store hear of it). */
-    boolean isMerged(RoutedTask task);
+    /** Whether main already has the task's work from run {@code runId} (merged before a crash let the store hear of it). */
+    boolean isMerged(String runId, RoutedTask task);
 
-    /** Merges the task's branch into main. */
-    MergeResult merge(RoutedTask task, int attempt);
+    /** Merges the task's branch into main, for run {@code runId}. */
+    MergeResult merge(String runId, RoutedTask task, int attempt);
 
     /** Documents a merged task (CHANGELOG, its done file); idempotent. */
     void recordMerged(RoutedTask task, Tier tier);

@@ -109,12 +109,12 @@ final class FakePorts {
         }
 
         @Override
-        public boolean isMerged(RoutedTask task) {
+        public boolean isMerged(String runId, RoutedTask task) {
             return merged.contains(task.id());
         }
 
         @Override
-        public MergeResult merge(RoutedTask task, int attempt) {
+        public MergeResult merge(String runId, RoutedTask task, int attempt) {
             MergeResult result = merges.getOrDefault(task.id(), id -> new MergeResult.Merged("m" + tip(task))).apply(task.id());
             if (result instanceof MergeResult.Merged) {
                 merged.add(task.id());
