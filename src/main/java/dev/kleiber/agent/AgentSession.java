@@ -17,6 +17,7 @@ import dev.kleiber.llm.LlmResponse;
 import dev.kleiber.llm.Message;
 import dev.kleiber.llm.StopReason;
 import dev.kleiber.llm.StreamListener;
+import dev.kleiber.llm.ThinkingBinding;
 import dev.kleiber.llm.ToolDefinition;
 import dev.kleiber.protocol.BlockType;
 
@@ -231,6 +232,7 @@ public final class AgentSession {
             return;
         }
         int seen = 0;
+        int firstChanged = conversation.size();
         for (int m = conversation.size() - 1; m >= 0; m--) {
             Message message = conversation.get(m);
             List<ContentBlock> blocks = new ArrayList<>(message.content());
@@ -246,8 +248,11 @@ public final class AgentSession {
             }
             if (changed) {
                 conversation.set(m, new Message(message.role(), blocks));
+                firstChanged = m;
             }
         }
+        // The thinking of every later turn was bound to the outputs just condensed: the API would refuse it.
+        ThinkingBinding.dropFrom(conversation, firstChanged);
     }
 
     private static long chars(ContentBlock block) {
@@ -255,6 +260,8 @@ public final class AgentSession {
             case ContentBlock.Text text -> text.text().length();
             case ContentBlock.ToolUse use -> use.input().toString().length();
             case ContentBlock.ToolResult result -> result.content().length();
+            case ContentBlock.Thinking thinking -> thinking.thinking().length() + thinking.signature().length();
+            case ContentBlock.RedactedThinking redacted -> redacted.data().length();
         };
     }
 }

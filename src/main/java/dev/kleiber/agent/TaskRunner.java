@@ -36,14 +36,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs one task's agent once, as Kleiber's runtime: writes the started file when the agent has stated its
- * approach, runs the session in the task's worktree, commits whatever the agent changed with the
- * {@code Kleiber-Task} and {@code Kleiber-Attempt} trailers, and writes the done file (files changed from the
- * actual git diff) or the blocked file. Protocol files go to the repository root, where people and the
+ * Runs one task's agent once, as Kleiber's runtime: writes the started file when the work starts (its approach
+ * "not stated" until the agent states one, then completed with it), runs the session in the task's worktree,
+ * commits whatever the agent changed with the {@code Kleiber-Task} and {@code Kleiber-Attempt} trailers, and
+ * writes the done file (files changed from the actual git diff of every attempt's work) or the blocked file. Protocol files go to the repository root, where people and the
  * watcher see them; agents never write them themselves.
  */
 public final class TaskRunner {
     private static final Pattern PATH_IN_TEXT = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)+[\\w.-]+\\.[A-Za-z0-9]+)");
+    /** The started file's approach until the agent states one. */
+    static final String NOT_STATED = "not stated";
     private static final Pattern TEST_FILE = Pattern.compile("(^|/)(tests?|__tests__|e2e)/|\\.(test|spec)\\.[a-z]+$");
 
     private final LlmClient client;
@@ -75,7 +77,7 @@ public final class TaskRunner {
 
     public TaskRun run(Assignment assignment, AgentSession.Listener outer, ToolEvents events) {
         TaskFile task = assignment.task();
-        String base = assignment.git().commitOf("HEAD");
+        String base = taskBase(assignment.git(), task.id());
         List<String> refusals = new ArrayList<>();
         ToolEvents recording = event -> {
             if (event instanceof ToolEvent.Refused refused) {
@@ -91,10 +93,13 @@ public final class TaskRunner {
         AgentSession.Setup setup = new AgentSession.Setup(context, assignment.modelId(),
                 SystemPrompt.of(assignment.role(), sandbox), tools, firstMessage(task), executor);
 
+        // the work starts now, whatever the first turn holds: a first answer of tool calls only states no approach
+        OffsetDateTime started = now();
+        writeStarted(assignment, started, NOT_STATED);
         AgentSession.Listener listener = new AgentSession.Listener() {
             @Override
             public void onApproach(String approach) {
-                writeStarted(assignment, approach);
+                writeStarted(assignment, started, approach);
                 outer.onApproach(approach);
             }
 
@@ -122,8 +127,10 @@ public final class TaskRunner {
         }
         SessionReport report = refusedChange.isEmpty() ? session : uncommitted(session, refusedChange);
         refusedChange.forEach(reason -> recording.record(new ToolEvent.Refused("commit", reason, "the task's change")));
-        List<FileChange> changes = commit.map(c -> assignment.git().changes(base, c).stream()
-                .map(TaskRunner::toProtocol).toList()).orElse(List.of());
+        // the task's whole work, not this attempt's alone: a re-run that changes nothing keeps its Files Changed
+        String head = commit.orElseGet(() -> assignment.git().commitOf("HEAD"));
+        List<FileChange> changes = head.equals(base) ? List.of()
+                : assignment.git().changes(base, head).stream().map(TaskRunner::toProtocol).toList();
         Optional<Path> written = switch (report.outcome()) {
             case SessionOutcome.Completed done -> Optional.of(write(assignment.repositoryRoot(), new CompleteFile(
                     task.id(), task.agent(), now(), assignment.tier(), tokens(report.usage()), clean(done.summary()),
@@ -161,7 +168,17 @@ public final class TaskRunner {
                 session.scripted());
     }
 
-    private void writeStarted(Assignment assignment, String approach) {
+    /**
+     * Where the task's work began: the parent of its oldest commit on this branch that main does not hold yet,
+     * else the current commit (a first attempt).
+     */
+    private static String taskBase(GitRepository git, String taskId) {
+        String range = git.branchExists("main") ? "main..HEAD" : "HEAD";
+        List<String> own = git.commitsWithTrailer(range, "Kleiber-Task", taskId);
+        return own.isEmpty() ? git.commitOf("HEAD") : git.commitOf(own.getLast() + "^");
+    }
+
+    private void writeStarted(Assignment assignment, OffsetDateTime started, String approach) {
         TaskFile task = assignment.task();
         Set<String> files = new LinkedHashSet<>();
         Matcher matcher = PATH_IN_TEXT.matcher(approach);
@@ -170,7 +187,7 @@ public final class TaskRunner {
                 files.add(matcher.group(1));
             }
         }
-        write(assignment.repositoryRoot(), new StartedFile(task.id(), task.agent(), now(),
+        write(assignment.repositoryRoot(), new StartedFile(task.id(), task.agent(), started,
                 "up to " + limits.maxTurns() + " turns", clean(approach), List.copyOf(files), List.of(), List.of()));
     }
 

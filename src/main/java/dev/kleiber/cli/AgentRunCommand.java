@@ -60,7 +60,7 @@ final class AgentRunCommand implements Callable<Integer> {
     @Option(names = "--workdir", paramLabel = "DIR", description = "Work in this git checkout instead of a new worktree.")
     String workdir;
 
-    @Option(names = "--json", description = "Print {taskId, outcome, model, tokens, costUsd, refusals} as JSON.")
+    @Option(names = "--json", description = "Print {taskId, outcome, model, tokens, costUsd, refusals, attempt, commit (null when none), branch} as JSON.")
     boolean json;
 
     @Option(names = "--script", paramLabel = "FILE",
@@ -135,12 +135,31 @@ final class AgentRunCommand implements Callable<Integer> {
         }
         GitRepository repo = new GitRepository(layout.root(), scratch);
         Path path = layout.worktreesDir().resolve(task.id());
-        String branch = TaskIds.branch("feature", task.id(), firstLine(task.description()));
+        String branch = branchOf(task);
         boolean registered = repo.worktrees().stream().anyMatch(w -> w.path().equals(path));
         if (!registered) {
             repo.addWorktree(path, branch, "HEAD");
         }
         return new Workspace(path, new GitRepository(path, scratch), Optional.of(branch));
+    }
+
+    /**
+     * The branch the plan named for the task: the task file's {@code Branch:} line (Kleiber's task files carry it in
+     * their Context), else one from its {@code Title:} line, else from the description's first line.
+     */
+    static String branchOf(TaskFile task) {
+        String own = "feature/" + task.id();
+        // only a branch of the blueprint's form for this task: a hand-edited file must not pick any ref it likes
+        Optional<String> named = contextLine(task, "Branch").filter(b -> b.equals(own) || b.startsWith(own + "-")
+                && b.equals(TaskIds.branch("feature", task.id(), b.substring(own.length() + 1))));
+        return named.orElseGet(() -> TaskIds.branch("feature", task.id(),
+                contextLine(task, "Title").orElseGet(() -> firstLine(task.description()))));
+    }
+
+    private static Optional<String> contextLine(TaskFile task, String label) {
+        String prefix = label + ": ";
+        return task.context().lines().map(String::strip).filter(line -> line.startsWith(prefix))
+                .map(line -> line.substring(prefix.length()).strip()).filter(value -> !value.isEmpty()).findFirst();
     }
 
     /** One more than the highest Kleiber-Attempt already committed for this task on the worktree's branch. */
@@ -241,7 +260,7 @@ final class AgentRunCommand implements Callable<Integer> {
         json.put("costUsd", cost);
         run.refusals().forEach(json.putArray("refusals")::add);
         json.put("attempt", run.attempt());
-        run.commit().ifPresent(c -> json.put("commit", c));
+        json.put("commit", run.commit().orElse(null));
         workspace.branch().ifPresent(b -> json.put("branch", b));
         json.put("scripted", scripted);
         return json;

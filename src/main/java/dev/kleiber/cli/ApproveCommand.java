@@ -1,6 +1,5 @@
 package dev.kleiber.cli;
 
-import dev.kleiber.conductor.ReviewDesk;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,16 +19,21 @@ final class ApproveCommand implements Runnable {
     @Parameters(paramLabel = "TASK")
     String task;
 
-    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
+    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the one where TASK waits for review).")
     Optional<String> run = Optional.empty();
+
+    @Option(names = "--by", paramLabel = "NAME", description = "Who decides (default: $USER, else $LOGNAME, else the OS account).")
+    Optional<String> by = Optional.empty();
 
     @Override
     public void run() {
-        try (RunSetup setup = new RunSetup(CliContext.of(spec))) {
-            String runId = ReviewDesk.runId(setup.store, run);
-            String commit = setup.reviewDesk().approve(runId, task);
+        CliContext context = CliContext.of(spec);
+        Decider decider = Decider.of(by, context);
+        try (RunSetup setup = new RunSetup(context)) {
+            String runId = WaitingWork.runFor(setup.store, run, task);
+            String commit = setup.reviewDesk().approve(runId, task, decider.recorded());
             spec.commandLine().getOut().println(task + " approved and merged into main (" + commit.substring(0, 12)
-                    + "); `kleiber resume` starts what waited for it");
+                    + "); `" + WaitingWork.resume(setup.store, runId) + "` starts what waited for it");
         }
     }
 }

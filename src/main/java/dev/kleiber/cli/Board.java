@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.Counted;
 import dev.kleiber.ledger.Usd;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
@@ -64,8 +65,8 @@ final class Board {
         int forEvents = events.isEmpty() ? 0 : Math.min(left, 1 + events.size());
         forEvents = forEvents < 2 ? 0 : forEvents;
         if (forRunning > 0) {
-            screen.add(new Line().add("running (" + snapshot.running().size() + " of " + snapshot.workers()
-                    + " workers)", BOLD));
+            screen.add(new Line().add("running (" + snapshot.running().size() + " of "
+                    + Counted.of(snapshot.workers(), "worker") + ")", BOLD));
             screen.addAll(head(running, forRunning - 1, snapshot.running().size()));
         }
         if (forStates > 0) {
@@ -139,6 +140,9 @@ final class Board {
     static int cells(BigDecimal amount, BigDecimal limit, int bar) {
         if (amount.signum() <= 0) {
             return 0;
+        }
+        if (amount.compareTo(limit) >= 0) {
+            return bar; // also keeps the division below within an int when spend dwarfs a lowered limit
         }
         int n = amount.multiply(BigDecimal.valueOf(bar)).divide(limit, 0, RoundingMode.DOWN).intValueExact();
         return Math.max(1, Math.min(bar, n));

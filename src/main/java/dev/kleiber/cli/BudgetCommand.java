@@ -2,7 +2,6 @@ package dev.kleiber.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kleiber.KleiberException;
 import dev.kleiber.ledger.BudgetPause;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.Ledger;
@@ -105,7 +104,7 @@ public final class BudgetCommand implements Runnable {
         @Option(names = "--task", paramLabel = "ID", description = "The task's per-task limit (with --run).")
         String task;
 
-        @Option(names = "--by", paramLabel = "NAME", description = "Who decides (default: $USER).")
+        @Option(names = "--by", paramLabel = "NAME", description = "Who decides (default: $USER, else $LOGNAME, else the OS account).")
         String by;
 
         @Option(names = "--store", paramLabel = "URL", description = "sqlite, sqlite:PATH or postgresql://user:pass@host:port/db.")
@@ -118,8 +117,7 @@ public final class BudgetCommand implements Runnable {
         @Override
         public void run() {
             CliContext context = CliContext.of(spec);
-            String who = Optional.ofNullable(by).or(() -> context.env("USER")).or(() -> context.env("LOGNAME"))
-                    .orElseThrow(() -> KleiberException.badInput("say who decides with --by NAME (no $USER is set)"));
+            String who = Decider.of(Optional.ofNullable(by), context).recorded();
             Ledger.Target target = new Ledger.Target(Optional.ofNullable(run), Optional.ofNullable(task));
             BigDecimal limit = withLedger(context, store, ledger -> apply(ledger, target, who));
             String which = task != null ? "per-task limit of " + run + "/" + task

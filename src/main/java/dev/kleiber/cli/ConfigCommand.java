@@ -4,6 +4,7 @@ import dev.kleiber.config.AgentDefinition;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.routing.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 
 @Command(name = "config", description = {
         "Check .kleiber/kleiber.yaml and .kleiber/agents/*.md and print the settings in effect.",
@@ -26,6 +28,8 @@ final class ConfigCommand implements Runnable {
     public void run() {
         ProjectLayout layout = ProjectLayout.require(CliContext.of(spec).workingDir());
         ProjectConfig project = ProjectConfig.load(layout);
+        // the routing policy is configuration too: a broken .kleiber/policy.yaml is reported here, not at the first run
+        RoutingPolicies.load(Optional.of(layout));
         KleiberConfig s = project.settings();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -43,6 +47,12 @@ final class ConfigCommand implements Runnable {
         out.printf("  workers       %d%n", s.workers());
         out.printf("  store         %s%n", storeText(s.store()));
         out.printf("  sandbox       %s%n", s.sandbox().name().toLowerCase(java.util.Locale.ROOT));
+        dev.kleiber.config.SandboxPolicy.Limits limits = s.sandboxPolicy().limits();
+        out.printf("  limits        %d processes, %s memory, %s files, %s /tmp, %d s CPU per process; reads %s%n",
+                limits.processes(), dev.kleiber.config.SandboxPolicy.Limits.size(limits.memoryBytes()),
+                dev.kleiber.config.SandboxPolicy.Limits.size(limits.fileSizeBytes()),
+                dev.kleiber.config.SandboxPolicy.Limits.size(limits.tmpBytes()), limits.cpuTime().toSeconds(),
+                s.sandboxPolicy().read().isEmpty() ? "no extra folders" : String.join(", ", s.sandboxPolicy().read()));
         out.printf("  validate      %s%n", s.validate().commands().isEmpty() ? "(no commands)"
                 : String.join(", ", s.validate().commands().stream().map(c -> c.name() + ": " + c.run()).toList()));
         out.printf("  main every    %s%n", s.validate().mainEvery().map(ConfigCommand::durationText)

@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.Counted;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
@@ -64,6 +65,10 @@ public final class CostCommand implements Runnable {
             }
             Optional<LocalDate> reportDay = run == null ? Optional.of(wantedDay.orElse(ledger.today())) : wantedDay;
             CostReport report = ledger.cost(reportDay, Optional.ofNullable(run));
+            if (run != null && report.calls() == 0 && opened.runs().find(run).isEmpty()) {
+                // as `status` does: a misspelt run id must not read as a run that cost nothing
+                throw KleiberException.badInput("no run '" + run + "' in the store; `kleiber status` shows the latest run");
+            }
             out.print(json ? Json.write(toJson(report)) + "\n" : text(report));
         }
     }
@@ -148,7 +153,7 @@ public final class CostCommand implements Runnable {
     }
 
     private static String calls(long n) {
-        return n + (n == 1 ? " call" : " calls");
+        return Counted.of(n, "call");
     }
 
     private static String tokenText(TokenUsage t) {

@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.Counted;
 import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.MainWatch;
@@ -102,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         prerequisites.sandboxNotice().ifPresent(notice -> out.println("NOTE: " + notice));
 
         screen("A new repository with the sample shop");
-        CliContext demo = new CliContext(target, env, context.clock());
+        CliContext demo = new CliContext(target, env, context.clock(), context.osAccount());
         String init = DemoProject.create(target, prerequisites.sandboxed());
         ProjectLayout layout = ProjectLayout.require(target);
         out.println("repository: " + layout.root());
@@ -111,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println(init);
         out.println("settings: the validator runs `node --test`; today's budget is "
                 + Usd.cents(ProjectConfig.loadSettings(layout).budget().dailyUsd()) + ", deliberately small; "
-                + n + " agents in parallel; sandbox " + (prerequisites.sandboxed() ? "bwrap" : "none") + ".");
+                + Counted.of(n, "agent") + " in parallel; sandbox " + (prerequisites.sandboxed() ? "bwrap" : "none") + ".");
         out.flush();
 
         try (AgentRuntime runtime = AgentRuntime.open(demo, layout, Optional.of(target.resolve(DemoProject.SCRIPT)), err)) {
@@ -182,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
         CostEstimator.Range routedCost = CostEstimator.Range.ZERO;
         CostEstimator.Range opusCost = CostEstimator.Range.ZERO;
         out.println();
-        out.println("The plan, " + plan.tasks().size() + " tasks, routed by the blueprint's policy:");
+        out.println("The plan, " + Counted.of(plan.tasks().size(), "task") + ", routed by the blueprint's policy:");
         int width = plan.tasks().stream().mapToInt(t -> t.id().length()).max().orElse(0);
         for (var planned : plan.tasks()) {
             RoutedTask task = routed.task(planned.id());
@@ -227,8 +228,9 @@ final class DemoCommand implements Callable<Integer> {
                     "kleiber review show card-refunds", "kleiber approve card-refunds",
                     "kleiber resume --script " + DemoProject.SCRIPT, "kleiber cost"));
         }
-        out.println("$ " + raise + " --by " + who(demo));
-        command(demo, "budget", "raise", "--to", RAISED_BUDGET_USD.toPlainString(), "--by", who(demo));
+        // no --by: the budget records the person as the environment names them, and where that name came from
+        out.println("$ " + raise);
+        command(demo, "budget", "raise", "--to", RAISED_BUDGET_USD.toPlainString());
         return true;
     }
 
@@ -283,10 +285,6 @@ final class DemoCommand implements Callable<Integer> {
             // an unusual class path: fall back to the name on PATH
         }
         return "kleiber";
-    }
-
-    private static String who(CliContext demo) {
-        return demo.env("USER").or(() -> demo.env("LOGNAME")).orElse("demo");
     }
 
     /** Runs a kleiber command in-process in the demo repository, printing what it prints; the demo stops if it fails. */

@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 
 /** The {@code kleiber} command: wires the subcommands and turns every failure into a message and an exit code. */
@@ -65,7 +66,7 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((ex, ignored) -> {
-            err.println("kleiber: " + ex.getMessage());
+            err.println("kleiber: " + unknownCommand(ex).orElse(ex.getMessage()));
             CommandLine command = ex.getCommandLine();
             err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
             return KleiberException.BAD_INPUT;
@@ -88,6 +89,24 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * A word where a command was expected ({@code kleiber stauts}): name it and list the commands, instead of
+     * picocli's "Unmatched argument at index 0".
+     */
+    private static Optional<String> unknownCommand(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)
+                || unmatched.getCommandLine().getSubcommands().isEmpty()
+                || unmatched.getUnmatched().isEmpty() || unmatched.getUnmatched().getFirst().startsWith("-")) {
+            return Optional.empty();
+        }
+        CommandLine where = unmatched.getCommandLine();
+        List<String> suggestions = unmatched.getSuggestions();
+        return Optional.of("unknown command '" + unmatched.getUnmatched().getFirst() + "' for '"
+                + where.getCommandSpec().qualifiedName() + "'"
+                + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?")
+                + "\nThe commands are: " + String.join(", ", where.getSubcommands().keySet()));
     }
 
     private static Optional<KleiberException> findKleiberException(Throwable ex) {

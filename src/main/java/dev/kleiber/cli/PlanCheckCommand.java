@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.Counted;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
@@ -12,6 +13,7 @@ import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileParser;
 import dev.kleiber.plan.PlanProblem;
 import dev.kleiber.plan.PlannedTask;
+import dev.kleiber.plan.RoleScopes;
 import dev.kleiber.plan.Scheduler;
 import dev.kleiber.plan.TaskGraph;
 import dev.kleiber.routing.Tier;
@@ -39,7 +41,8 @@ import java.util.concurrent.Callable;
 @Command(name = "check", mixinStandardHelpOptions = true, description = {
         "Validate a plan file (YAML with a 'tasks:' list) and print the order its tasks would start in and its "
                 + "critical path. Every problem is printed as 'FILE line N: message' (exit 2).",
-        "Agents are checked against the project's roles (.kleiber/agents) when run inside one, else the blueprint's."})
+        "Agents are checked against the project's roles (.kleiber/agents) when run inside one, else the blueprint's; "
+                + "a task's files: must lie inside its agent's write globs (write: of its file, or layout.write)."})
 final class PlanCheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,26 +54,37 @@ final class PlanCheckCommand implements Callable<Integer> {
             description = "Workers for the printed order (default: concurrency.workers of kleiber.yaml, or its default).")
     Optional<Integer> workers = Optional.empty();
 
-    @Option(names = "--json", description = "Print the checked plan as one JSON document.")
+    @Option(names = "--json", description = "Print the checked plan as one JSON document; an invalid plan as "
+            + "{valid: false, problems: [{location, line, message}]}, any other error as {valid: false, error}.")
     boolean json;
 
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
-        Optional<ProjectConfig> project = ProjectLayout.find(context.workingDir()).map(ProjectConfig::load);
-        Set<String> roles = project.map(ProjectConfig::knownRoles)
-                .orElse(Set.copyOf(dev.kleiber.routing.Roles.BLUEPRINT));
-        int n = workers.orElse(project.map(p -> p.settings().workers()).orElse(KleiberConfig.defaults().workers()));
-        if (n < 1) {
-            throw KleiberException.badInput("--workers must be at least 1; found " + n);
-        }
-        String text = read(context.resolve(file), file);
         Plan plan;
+        int n;
         try {
-            plan = new PlanFileParser(new SafeYaml(), roles).parse(text, file);
+            Optional<ProjectConfig> project = ProjectLayout.find(context.workingDir()).map(ProjectConfig::load);
+            RoleScopes roles = project.map(ProjectConfig::roleScopes)
+                    .orElse(RoleScopes.unchecked(Set.copyOf(dev.kleiber.routing.Roles.BLUEPRINT)));
+            n = workers.orElse(project.map(p -> p.settings().workers()).orElse(KleiberConfig.defaults().workers()));
+            if (n < 1) {
+                throw KleiberException.badInput("--workers must be at least 1; found " + n);
+            }
+            plan = new PlanFileParser(new SafeYaml(), roles).parse(read(context.resolve(file), file), file);
         } catch (InvalidPlanException e) {
-            report(e, file, spec.commandLine().getErr());
+            if (json) {
+                spec.commandLine().getOut().println(invalidJson(e.problems(), Optional.empty()).toPrettyString());
+            } else {
+                report(e, file, spec.commandLine().getErr());
+            }
             return KleiberException.BAD_INPUT;
+        } catch (KleiberException e) {
+            if (!json) {
+                throw e;
+            }
+            spec.commandLine().getOut().println(invalidJson(List.of(), Optional.of(e.getMessage())).toPrettyString());
+            return e.exitCode();
         }
         TaskGraph graph = TaskGraph.of(plan);
         CriticalPath path = graph.criticalPath();
@@ -80,7 +94,7 @@ final class PlanCheckCommand implements Callable<Integer> {
             out.println(toJson(graph, path, steps, n).toPrettyString());
             return 0;
         }
-        out.printf("%s: %d tasks, valid.%n%n", file, graph.size());
+        out.printf("%s: %s, valid.%n%n", file, Counted.of(graph.size(), "task"));
         out.printf("Order on %d %s (each task one step; the longest remaining path starts first):%n", n,
                 n == 1 ? "worker" : "workers");
         int idWidth = Math.max(4, graph.tasks().stream().mapToInt(t -> t.id().length()).max().orElse(0));
@@ -96,8 +110,8 @@ final class PlanCheckCommand implements Callable<Integer> {
         List<String> critical = path.path();
         out.printf("%nCritical path (%d %s): %s%n", critical.size(), critical.size() == 1 ? "task" : "tasks",
                 String.join(" → ", critical));
-        out.printf("%d steps on %d %s; no schedule needs fewer than %d.%n", steps.values().stream().mapToInt(i -> i)
-                .max().orElse(0), n, n == 1 ? "worker" : "workers", path.lowerBound(n));
+        out.printf("%s on %s; no schedule needs fewer than %d.%n", Counted.of(steps.values().stream().mapToInt(i -> i)
+                .max().orElse(0), "step"), Counted.of(n, "worker"), path.lowerBound(n));
         return 0;
     }
 
@@ -136,6 +150,23 @@ final class PlanCheckCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw KleiberException.badInput(file + ": cannot be read: " + e.getMessage());
         }
+    }
+
+    /** {@code {valid: false, problems: [{location, line, message}], error}}: what --json prints for a refused plan. */
+    private static ObjectNode invalidJson(List<PlanProblem> problems, Optional<String> error) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("valid", false);
+        var array = root.putArray("problems");
+        for (PlanProblem problem : problems) {
+            ObjectNode node = array.addObject().put("location", problem.location());
+            java.util.regex.Matcher line = java.util.regex.Pattern.compile(" line (\\d+)$").matcher(problem.location());
+            if (line.find()) {
+                node.put("line", Integer.parseInt(line.group(1)));
+            }
+            node.put("message", problem.message());
+        }
+        error.ifPresent(e -> root.put("error", e));
+        return root;
     }
 
     private static ObjectNode toJson(TaskGraph graph, CriticalPath path, Map<String, Integer> steps, int workers) {

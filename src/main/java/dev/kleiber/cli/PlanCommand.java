@@ -122,7 +122,7 @@ final class PlanCommand implements Callable<Integer> {
         if (from != null) {
             String text = PlanCheckCommand.read(context.resolve(from), from);
             try {
-                source = new Source(new PlanFileParser(new SafeYaml(), project.knownRoles()).parse(text, from), text,
+                source = new Source(new PlanFileParser(new SafeYaml(), project.roleScopes()).parse(text, from), text,
                         from, Optional.empty(), Optional.empty());
             } catch (InvalidPlanException e) {
                 PlanCheckCommand.report(e, from, spec.commandLine().getErr());

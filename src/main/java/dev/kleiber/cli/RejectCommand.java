@@ -1,6 +1,5 @@
 package dev.kleiber.cli;
 
-import dev.kleiber.conductor.ReviewDesk;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,15 +22,20 @@ final class RejectCommand implements Runnable {
     @Option(names = "--feedback", required = true, paramLabel = "TEXT", description = "What the agent must change.")
     String feedback;
 
-    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
+    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the one where TASK waits for review).")
     Optional<String> run = Optional.empty();
+
+    @Option(names = "--by", paramLabel = "NAME", description = "Who decides (default: $USER, else $LOGNAME, else the OS account).")
+    Optional<String> by = Optional.empty();
 
     @Override
     public void run() {
-        try (RunSetup setup = new RunSetup(CliContext.of(spec))) {
-            String runId = ReviewDesk.runId(setup.store, run);
-            setup.reviewDesk().reject(runId, task, feedback);
-            spec.commandLine().getOut().println(task + " sent back to its agent with your feedback; `kleiber resume` runs it");
+        CliContext context = CliContext.of(spec);
+        Decider decider = Decider.of(by, context);
+        try (RunSetup setup = new RunSetup(context)) {
+            String runId = WaitingWork.runFor(setup.store, run, task);
+            setup.reviewDesk().reject(runId, task, feedback, decider.recorded());
+            spec.commandLine().getOut().println(task + " sent back to its agent with your feedback; `" + WaitingWork.resume(setup.store, runId) + "` runs it");
         }
     }
 }

@@ -29,7 +29,7 @@ final class RequestPlanning {
         String architectPrompt = runtime.project.agentOrBlueprint(Roles.ARCHITECT).map(AgentDefinition::prompt).orElseThrow();
         progress.println("planning: the conductor drafts a plan on " + opus + ", the architect reviews it");
         progress.flush();
-        Planner.Result result = new Planner(runtime.client, opus, opus, runtime.project.knownRoles(), MAX_REVIEWS,
+        Planner.Result result = new Planner(runtime.client, opus, opus, runtime.project.roleScopes(), MAX_REVIEWS,
                 runtime.project.settings().agent().maxOutputTokens()).plan(runId, request,
                 RepositoryOverview.of(new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"))),
                 conductorPrompt, architectPrompt);

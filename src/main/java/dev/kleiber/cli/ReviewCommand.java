@@ -13,29 +13,41 @@ import java.util.Optional;
 
 /** {@code kleiber review [show TASK]}: the tasks waiting for a person, and what a reviewer needs to see. */
 @Command(name = "review", mixinStandardHelpOptions = true, subcommands = ReviewCommand.Show.class,
-        description = {"List the tasks of the latest run (or --run ID) that wait for a human review."})
+        description = {"List the tasks that wait for a human review: of every run, or of --run ID only."})
 final class ReviewCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
+    @Option(names = "--run", paramLabel = "ID", description = "Only this run (default: every run).")
     Optional<String> run = Optional.empty();
 
     @Override
     public void run() {
         try (RunSetup setup = new RunSetup(CliContext.of(spec))) {
             String runId = ReviewDesk.runId(setup.store, run);
-            List<ReviewDesk.Pending> pending = setup.reviewDesk().pending(runId);
             PrintWriter out = spec.commandLine().getOut();
-            if (pending.isEmpty()) {
-                out.println("nothing waits for review in run " + runId);
-                return;
+            List<ReviewDesk.Pending> pending = setup.reviewDesk().pending(runId);
+            pending.forEach(p -> out.println(line(p)));
+            int earlier = 0;
+            if (run.isEmpty()) {
+                // what earlier runs left waiting is still waiting: list it, each with its run
+                for (String other : WaitingWork.elsewhere(setup.store, runId).keySet()) {
+                    for (ReviewDesk.Pending p : setup.reviewDesk().pending(other)) {
+                        out.println(line(p) + "  run " + other + " (`kleiber review show " + p.taskId() + " --run "
+                                + other + "`)");
+                        earlier++;
+                    }
+                }
             }
-            for (ReviewDesk.Pending p : pending) {
-                out.println(p.taskId() + "  " + p.agent() + "  " + p.title() + "  (" + p.branch() + " at "
-                        + p.commit().substring(0, 12) + ")");
+            if (pending.isEmpty() && earlier == 0) {
+                out.println("nothing waits for review " + (run.isPresent() ? "in run " + runId : "in any run"));
             }
         }
+    }
+
+    private static String line(ReviewDesk.Pending p) {
+        return p.taskId() + "  " + p.agent() + "  " + p.title() + "  (" + p.branch() + " at " + p.commit().substring(0, 12)
+                + ")";
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -47,13 +59,13 @@ final class ReviewCommand implements Runnable {
         @Parameters(paramLabel = "TASK")
         String task;
 
-        @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
+        @Option(names = "--run", paramLabel = "ID", description = "The run (default: the one where TASK waits).")
         Optional<String> run = Optional.empty();
 
         @Override
         public void run() {
             try (RunSetup setup = new RunSetup(CliContext.of(spec))) {
-                String runId = ReviewDesk.runId(setup.store, run);
+                String runId = WaitingWork.runFor(setup.store, run, task);
                 ReviewDesk.Details details = setup.reviewDesk().show(runId, task);
                 PrintWriter out = spec.commandLine().getOut();
                 ReviewDesk.Pending p = details.pending();

@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.Counted;
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.Conductor;
@@ -80,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
                 text = new PlanFileWriter().write(parsed);
             } else {
                 try {
-                    parsed = new PlanFileParser(new SafeYaml(), runtime.project.knownRoles()).parse(text, plan);
+                    parsed = new PlanFileParser(new SafeYaml(), runtime.project.roleScopes()).parse(text, plan);
                 } catch (InvalidPlanException e) {
                     PrintWriter err = spec.commandLine().getErr();
                     e.problems().stream().map(PlanProblem::toString).forEach(err::println);
@@ -92,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
                 out.println("SCRIPTED: the model's answers are replayed from " + script.get() + ". To run for real: "
                         + "ANTHROPIC_API_KEY=... kleiber run \"REQUEST\"");
             }
-            out.println("run " + runId + ": " + parsed.tasks().size() + " tasks from "
+            out.println("run " + runId + ": " + Counted.of(parsed.tasks().size(), "task") + " from "
                     + (plan == null ? "the conductor's plan" : plan));
             int n = workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
@@ -165,8 +166,15 @@ final class RunCommand implements Callable<Integer> {
     static String read(Path file) {
         try {
             return Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw KleiberException.badInput("cannot read the plan " + file + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw KleiberException.badInput("cannot read the plan " + file + ": permission denied");
         } catch (IOException e) {
-            throw KleiberException.badInput("cannot read the plan " + file + ": " + e.getMessage());
+            // the JDK's message is often the path alone, which the sentence already names
+            String why = e.getMessage() == null || e.getMessage().contains(file.toString())
+                    ? e.getClass().getSimpleName() : e.getMessage();
+            throw KleiberException.badInput("cannot read the plan " + file + ": " + why);
         }
     }
 }

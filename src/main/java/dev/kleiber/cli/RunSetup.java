@@ -35,14 +35,13 @@ final class RunSetup implements AutoCloseable {
         this.store = Store.open(settings.store(), context.clock());
         this.ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
         this.git = new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"));
-        this.router = new Router(RoutingPolicies.load(Optional.of(layout)));
+        this.router = RoutingPolicies.router(project);
     }
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, Conductor.Listener listener) {
-        ProjectLayout layout = runtime.project.layout();
         return new Conductor(runtime.store, runtime.ledger, runtime.client, runtime.git, runtime.project,
-                new Router(RoutingPolicies.load(Optional.of(layout))), context.env(), context.clock(), listener);
+                RoutingPolicies.router(runtime.project), context.env(), context.clock(), listener);
     }
 
     /**

@@ -53,6 +53,9 @@ final class StatusCommand implements Runnable {
             Optional<Event> main = setup.store.events().ofRun(runId).stream()
                     .filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second);
             Map<String, String> questions = BlockedDesk.questions(setup.store, runId);
+            Map<String, List<TaskRecord>> elsewhere = WaitingWork.elsewhere(setup.store, runId);
+            Map<String, Map<String, String>> questionsElsewhere = new HashMap<>();
+            elsewhere.keySet().forEach(other -> questionsElsewhere.put(other, BlockedDesk.questions(setup.store, other)));
             if (json) {
                 ObjectNode root = JsonNodeFactory.instance.objectNode();
                 root.put("run", runId);
@@ -76,17 +79,10 @@ final class StatusCommand implements Runnable {
                 b.put("runCostUsd", cost.totalUsd());
                 ArrayNode waiting = root.putArray("waitingForPerson");
                 for (TaskRecord task : tasks) {
-                    if (task.state() == TaskState.AWAITING_REVIEW) {
-                        waiting.addObject().put("task", task.id()).put("for", "review")
-                                .put("how", "kleiber review show " + task.id());
-                    } else if (task.state() == TaskState.BLOCKED) {
-                        ObjectNode node = waiting.addObject().put("task", task.id()).put("for", "blocked")
-                                .put("file", "blocked/" + task.agent() + "/" + task.id() + "-conflict.md");
-                        if (questions.containsKey(task.id())) {
-                            node.put("question", questions.get(task.id()));
-                        }
-                    }
+                    waiting(waiting, task, "", questions);
                 }
+                elsewhere.forEach((other, waitingThere) -> waitingThere.forEach(task ->
+                        waiting(waiting, task, " --run " + other, questionsElsewhere.get(other))));
                 main.ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString()).put("result",
                         e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
                 out.println(Json.write(root));
@@ -100,13 +96,34 @@ final class StatusCommand implements Runnable {
             }
             out.println("budget " + budget.day() + ": spent " + Usd.fine(budget.spentUsd()) + " of " + Usd.cents(budget.limitUsd())
                     + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
-            tasks.stream().filter(t -> t.state() == TaskState.AWAITING_REVIEW).forEach(t ->
-                    out.println("waits for a person: " + t.id() + " (`kleiber review show " + t.id() + "`)"));
-            tasks.stream().filter(t -> t.state() == TaskState.BLOCKED).forEach(t ->
-                    out.println("blocked: " + t.id() + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"
-                            + (questions.containsKey(t.id()) ? "; the conductor asks a person: " + questions.get(t.id()) : "")));
+            printWaiting(out, tasks, "", questions);
+            elsewhere.forEach((other, waitingThere) -> printWaiting(out, waitingThere, " --run " + other,
+                    questionsElsewhere.get(other)));
             main.ifPresent(e -> out.println("main, last checked " + e.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + ": " + e.detail()));
         }
+    }
+
+    /** {@code runOption} is empty for the run shown, else {@code " --run ID"}: what waits in an earlier run says so. */
+    private static void waiting(ArrayNode waiting, TaskRecord task, String runOption, Map<String, String> questions) {
+        if (task.state() == TaskState.AWAITING_REVIEW) {
+            waiting.addObject().put("task", task.id()).put("run", task.runId()).put("for", "review")
+                    .put("how", "kleiber review show " + task.id() + runOption);
+        } else if (task.state() == TaskState.BLOCKED) {
+            ObjectNode node = waiting.addObject().put("task", task.id()).put("run", task.runId()).put("for", "blocked")
+                    .put("file", "blocked/" + task.agent() + "/" + task.id() + "-conflict.md");
+            if (questions.containsKey(task.id())) {
+                node.put("question", questions.get(task.id()));
+            }
+        }
+    }
+
+    private static void printWaiting(PrintWriter out, List<TaskRecord> tasks, String runOption, Map<String, String> questions) {
+        String where = runOption.isEmpty() ? "" : " in run" + runOption.substring(" --run".length());
+        tasks.stream().filter(t -> t.state() == TaskState.AWAITING_REVIEW).forEach(t ->
+                out.println("waits for a person: " + t.id() + where + " (`kleiber review show " + t.id() + runOption + "`)"));
+        tasks.stream().filter(t -> t.state() == TaskState.BLOCKED).forEach(t ->
+                out.println("blocked: " + t.id() + where + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"
+                        + (questions.containsKey(t.id()) ? "; the conductor asks a person: " + questions.get(t.id()) : "")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.Counted;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -77,9 +78,9 @@ final class ValidateCommand implements Callable<Integer> {
         }
         List<CheckResult> failures = report.failures();
         out.println(failures.isEmpty()
-                ? "main passed: " + report.checks().size() + " checks; report " + report.fileName()
+                ? "main passed: " + Counted.of(report.checks().size(), "check") + "; report " + report.fileName()
                 : "main FAILED: " + String.join(", ", failures.stream().map(CheckResult::name).toList())
-                + " (" + failures.size() + " of " + report.checks().size() + " checks); report " + report.fileName());
+                + " (" + failures.size() + " of " + Counted.of(report.checks().size(), "check") + "); report " + report.fileName());
     }
 
     private static ObjectNode json(ValidationReport report) {

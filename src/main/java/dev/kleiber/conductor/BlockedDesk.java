@@ -149,7 +149,15 @@ public final class BlockedDesk {
         }
         FileLocation location = new FileLocation(Kind.BLOCKED, task.agent(), task.id());
         try {
-            if (!(ProtocolFiles.read(file) instanceof FileText.Decoded.Text text)) {
+            FileText.Decoded decoded = ProtocolFiles.read(file);
+            if (decoded instanceof FileText.Decoded.Refused refused) {
+                // a binary or oversized file cannot be answered, but its writer must hear why it is not
+                if (reportedInvalid.add(file + "\u0000" + refused.problem().message())) {
+                    listener.event(task.id(), "ignored " + relative(file) + ": " + refused.problem().message());
+                }
+                return Optional.empty();
+            }
+            if (!(decoded instanceof FileText.Decoded.Text text)) {
                 return Optional.empty();
             }
             return switch (parser.parse(text.text(), location)) {

@@ -97,6 +97,7 @@ public final class Conductor {
     private final Clock clock;
     private final Listener listener;
     private final Merger merger;
+    private final DiffReview diffReview;
     private final OrchestrationLog log;
     private final TaskRunner runner;
     private final Validator validator;
@@ -118,6 +119,7 @@ public final class Conductor {
         this.listener = listener;
         Path root = project.layout().root();
         this.merger = new Merger(git, root, project.knownRoles(), clock);
+        this.diffReview = new DiffReview(git, project.settings().routing().sensitivePaths());
         this.log = new OrchestrationLog(project.layout().orchestrationLog());
         KleiberConfig settings = project.settings();
         CommandSandbox.Settings sandbox = sandboxSettings(settings);
@@ -131,8 +133,7 @@ public final class Conductor {
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
-        return CommandSandbox.Settings.defaults().withMode(settings.sandbox() == KleiberConfig.Sandbox.NONE
-                ? CommandSandbox.Mode.NONE : CommandSandbox.Mode.BWRAP);
+        return CommandSandbox.Settings.of(settings);
     }
 
     /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and runs it. */
@@ -289,7 +290,7 @@ public final class Conductor {
                 }
                 synchronized (lock) {
                     next = requeued && state.pause.isEmpty()
-                            ? store.tasks().claimNext(state.plan.runId(), holder, LEASE_TTL) : Optional.empty();
+                            ? state.dispatcher.claimOne() : Optional.empty();
                 }
             }
         } catch (RuntimeException e) {
@@ -438,9 +439,15 @@ public final class Conductor {
                     + feedbackOf(report));
         }
         listener.event(task.id(), "validated at " + commit.substring(0, 12));
-        if (task.needsReview()) {
+        List<dev.kleiber.routing.Reason> touched = task.needsReview() ? List.of() : diffReview.reasons(task);
+        if (!touched.isEmpty()) {
+            store.events().append(claim.task().runId(), task.id(), DiffReview.EVENT, DiffReview.lines(touched));
+            listener.event(task.id(), "the diff needs review: " + touched.getFirst().evidence());
+        }
+        if (task.needsReview() || !touched.isEmpty()) {
             store.events().append(claim.task().runId(), task.id(), VALIDATED_EVENT, commit);
-            store.tasks().transition(claim, TaskState.AWAITING_REVIEW, "validated at " + commit + "; a person must review it");
+            store.tasks().transition(claim, TaskState.AWAITING_REVIEW, "validated at " + commit + "; a person must review it"
+                    + (touched.isEmpty() ? "" : " (" + touched.getFirst().ruleId() + ": " + touched.getFirst().evidence() + ")"));
             listener.event(task.id(), "awaiting review: `kleiber review show " + task.id() + "`");
             return Optional.empty();
         }

@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * Decides, from where the store says every task of a run stands, which tasks start now: the {@link Scheduler}
- * picks by critical path, the picked tasks are queued and claimed under leases. Not thread-safe: the
- * conductor calls it holding its lock.
+ * picks by critical path and exactly the picked tasks are claimed under leases (another process may take a pick
+ * first: the claim then moves to the next pick). Not thread-safe: the conductor calls it holding its lock.
  */
 final class Dispatcher {
     private final Store store;
@@ -35,8 +35,29 @@ final class Dispatcher {
         this.leaseTtl = leaseTtl;
     }
 
-    /** Queues what may start now and claims it; each claim is then this process's to run. */
+    /** Claims what the scheduler starts now; each claim is then this process's to run. */
     List<Claim> dispatch() {
+        List<String> picks = picks();
+        List<Claim> claims = new ArrayList<>();
+        for (int i = 0; i < picks.size(); i++) {
+            // exactly the scheduler's choice, best first; a pick another process took meanwhile is skipped
+            Optional<Claim> claim = store.tasks().claim(runId, picks.subList(i, picks.size()), holder, leaseTtl);
+            if (claim.isEmpty()) {
+                break;
+            }
+            claims.add(claim.get());
+            i = picks.indexOf(claim.get().task().id());
+        }
+        return claims;
+    }
+
+    /** One claim for a worker that just finished (or requeued) a task: the scheduler's best pick that is free. */
+    Optional<Claim> claimOne() {
+        return store.tasks().claim(runId, picks(), holder, leaseTtl);
+    }
+
+    /** What the scheduler starts now, given where the store says every task stands. */
+    private List<String> picks() {
         Map<String, TaskState> states = store.tasks().states(runId);
         Map<String, Scheduler.State> known = new HashMap<>();
         states.forEach((id, state) -> {
@@ -47,20 +68,6 @@ final class Dispatcher {
                 case PLANNED, QUEUED -> { }
             }
         });
-        List<String> picks = Scheduler.restore(ranking, workers, known).next();
-        for (String id : picks) {
-            if (states.get(id) == TaskState.PLANNED) {
-                store.tasks().transition(runId, id, TaskState.QUEUED, "its dependencies are merged");
-            }
-        }
-        List<Claim> claims = new ArrayList<>();
-        for (int i = 0; i < picks.size(); i++) {
-            Optional<Claim> claim = store.tasks().claimNext(runId, holder, leaseTtl);
-            if (claim.isEmpty()) {
-                break;
-            }
-            claims.add(claim.get());
-        }
-        return claims;
+        return Scheduler.restore(ranking, workers, known).next();
     }
 }

@@ -17,6 +17,7 @@ import dev.kleiber.llm.ToolDefinition;
 import dev.kleiber.plan.InvalidPlanException;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanProblem;
+import dev.kleiber.plan.RoleScopes;
 import dev.kleiber.plan.SubmitPlanTool;
 import dev.kleiber.routing.Roles;
 import dev.kleiber.routing.Tier;
@@ -24,7 +25,6 @@ import dev.kleiber.routing.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -41,16 +41,17 @@ public final class Planner {
     private final LlmClient client;
     private final String conductorModel;
     private final String architectModel;
-    private final Set<String> roles;
+    private final RoleScopes roles;
     private final int maxReviews;
     private final int maxOutputTokens;
 
-    public Planner(LlmClient client, String conductorModel, String architectModel, Set<String> roles, int maxReviews,
+    /** {@code roles}: the roles a task may name and where each may write; a task's files must fit its role. */
+    public Planner(LlmClient client, String conductorModel, String architectModel, RoleScopes roles, int maxReviews,
                    int maxOutputTokens) {
         this.client = client;
         this.conductorModel = conductorModel;
         this.architectModel = architectModel;
-        this.roles = Set.copyOf(roles);
+        this.roles = roles;
         this.maxReviews = maxReviews;
         this.maxOutputTokens = maxOutputTokens;
     }
@@ -192,7 +193,7 @@ public final class Planner {
                 Opus for deep reasoning. Payments, authentication/authorization, encryption, compliance and \
                 multi-service refactors always run on Opus with human review, whatever you suggest.
                 - The architect reviews the plan before work begins; answer its feedback with a revised plan.
-                """.formatted(String.join(", ", new TreeSet<>(roles)));
+                """.formatted(String.join(", ", new TreeSet<>(roles.roles())));
     }
 
     private static String problems(List<PlanProblem> problems) {

@@ -64,8 +64,11 @@ public final class ReviewDesk {
         return new Details(pending, git.diff(from, pending.commit()), text);
     }
 
-    /** Merges the reviewed task; refuses when its branch moved since it was validated. */
-    public String approve(String runId, String taskId) {
+    /**
+     * Merges the reviewed task; refuses when its branch moved since it was validated. {@code decidedBy} names the
+     * person and where the name came from, and is recorded with the merge.
+     */
+    public String approve(String runId, String taskId, String decidedBy) {
         Pending pending = require(runId, taskId);
         RoutedTask task = RunPlan.load(store, runId, project.knownRoles(), router).task(taskId);
         String head = git.commitOf("refs/heads/" + pending.branch());
@@ -78,7 +81,7 @@ public final class ReviewDesk {
         TaskRecord record = store.tasks().find(runId, taskId).orElseThrow();
         return switch (merger.merge(task, record.attempts())) {
             case Merger.Result.Merged merged -> {
-                store.tasks().transition(runId, taskId, TaskState.MERGED, "approved by a person at "
+                store.tasks().transition(runId, taskId, TaskState.MERGED, "approved by " + decidedBy + " at "
                         + pending.commit() + "; merged as " + merged.commit());
                 merger.record(task, record.tier().id());
                 Path worktree = project.layout().worktreesDir().resolve(taskId).toAbsolutePath().normalize();
@@ -98,15 +101,16 @@ public final class ReviewDesk {
         };
     }
 
-    /** Sends the task back to the queue; its next attempt sees the feedback. */
-    public void reject(String runId, String taskId, String feedback) {
+    /** Sends the task back to the queue; its next attempt sees the feedback. {@code decidedBy} is recorded. */
+    public void reject(String runId, String taskId, String feedback, String decidedBy) {
         require(runId, taskId);
         if (feedback.isBlank()) {
             throw KleiberException.badInput("--feedback must say what to change");
         }
         store.events().append(runId, taskId, Conductor.FEEDBACK_EVENT, "A human reviewer rejected the previous attempt: "
                 + feedback.strip());
-        store.tasks().transition(runId, taskId, TaskState.QUEUED, "rejected in review: " + feedback.strip());
+        store.tasks().transition(runId, taskId, TaskState.QUEUED, "rejected in review by " + decidedBy + ": "
+                + feedback.strip());
     }
 
     private Pending require(String runId, String taskId) {
@@ -125,7 +129,11 @@ public final class ReviewDesk {
                 .filter(e -> e.taskId().equals(record.id()) && e.kind().equals(Conductor.VALIDATED_EVENT))
                 .map(Event::detail).reduce((first, second) -> second)
                 .orElseThrow(() -> KleiberException.failed(record.id() + " awaits review but no validated commit is recorded"));
-        return new Pending(record.id(), record.agent(), task.task().title(), task.branch(), commit, task.reasons());
+        String diffReasons = store.events().ofRun(plan.runId()).stream()
+                .filter(e -> e.taskId().equals(record.id()) && e.kind().equals(DiffReview.EVENT))
+                .map(Event::detail).reduce((first, second) -> second).orElse("");
+        return new Pending(record.id(), record.agent(), task.task().title(), task.branch(), commit,
+                task.reasons() + diffReasons);
     }
 
     /** The run a command means: the one named, else the latest. */

@@ -24,7 +24,7 @@ public record RoutedTask(PlannedTask task, RoutingDecision decision, Tier tier) 
         String text = task.title() + "\n" + task.description() + "\n" + String.join("\n", task.acceptance())
                 + task.context().map(c -> "\n" + c).orElse("");
         RoutingRequest request = new RoutingRequest(text, Optional.of(task.agent()),
-                new RoutingRequest.Hints(task.files(), List.of(), Optional.empty(), Optional.empty()));
+                new RoutingRequest.Hints(task.files(), List.of(), Optional.empty(), Optional.empty(), task.risk()));
         return of(task, router.route(request));
     }
 

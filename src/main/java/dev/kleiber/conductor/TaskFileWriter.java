@@ -38,6 +38,10 @@ public final class TaskFileWriter {
         }
         context.append(context.isEmpty() ? "" : "\n\n").append("Title: ").append(task.title())
                 .append("\nBranch: ").append(routed.branch());
+        if (!task.files().isEmpty()) {
+            // The plan's files: where the agent is expected to work; all inside its write globs (plan check saw to it).
+            context.append("\nFiles: ").append(String.join(", ", task.files()));
+        }
         feedback.ifPresent(f -> context.append("\n\nFeedback from the previous attempt:\n").append(f));
         // A line of the context that starts a heading or a fence would end the section early: escape it.
         TaskFile file = new TaskFile(task.id(), task.agent(), tier, task.priority(), created,

@@ -3,7 +3,6 @@ package dev.kleiber.config;
 import dev.kleiber.config.KleiberConfig.AgentLimits;
 import dev.kleiber.config.KleiberConfig.Budget;
 import dev.kleiber.config.KleiberConfig.Price;
-import dev.kleiber.config.KleiberConfig.Sandbox;
 import dev.kleiber.config.KleiberConfig.Store;
 import dev.kleiber.config.KleiberConfig.Validate;
 import dev.kleiber.config.KleiberConfig.ValidateCommand;
@@ -45,22 +44,26 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint"));
+                        "agent", "validate", "layout", "lint", "review", "routing"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
             }
         });
+        SandboxSection sandbox = root.get("sandbox").map(SandboxSection::parse)
+                .orElse(new SandboxSection(defaults.sandbox(), defaults.sandboxPolicy()));
         KleiberConfig config = new KleiberConfig(
                 root.mapping("models").map(ConfigParser::models).orElse(defaults.models()),
                 root.mapping("prices").map(ConfigParser::prices).orElse(defaults.prices()),
                 root.mapping("budget").map(b -> budget(b, defaults.budget())).orElse(defaults.budget()),
                 root.mapping("concurrency").map(c -> workers(c, defaults.workers())).orElse(defaults.workers()),
                 root.get("store").map(ConfigParser::store).orElse(defaults.store()),
-                root.get("sandbox").map(ConfigParser::sandbox).orElse(defaults.sandbox()),
+                sandbox.mode(),
                 root.mapping("agent").map(a -> agentLimits(a, defaults.agent())).orElse(defaults.agent()),
                 root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()),
-                LayoutSettingsParser.parse(root));
+                LayoutSettingsParser.parse(root),
+                RoutingSettingsParser.parse(root),
+                sandbox.policy());
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }
@@ -103,13 +106,7 @@ public final class ConfigParser {
     }
 
     private static Optional<BigDecimal> money(Mapping mapping, String key, String context) {
-        return mapping.get(key).map(node -> {
-            BigDecimal value = node.asDecimal(key);
-            if (value.signum() < 0) {
-                throw node.error("'" + context + "." + key + "' cannot be negative; found " + value.toPlainString());
-            }
-            return value;
-        });
+        return mapping.get(key).map(node -> ConfigRanges.priceUsd(node, context + "." + key));
     }
 
     private static Budget budget(Mapping budget, Budget defaults) {
@@ -123,13 +120,7 @@ public final class ConfigParser {
     }
 
     private static Optional<BigDecimal> positive(Mapping mapping, String key) {
-        return mapping.get(key).map(node -> {
-            BigDecimal value = node.asDecimal(key);
-            if (value.signum() <= 0) {
-                throw node.error("'" + key + "' must be a positive amount of USD; found " + value.toPlainString());
-            }
-            return value;
-        });
+        return mapping.get(key).map(node -> ConfigRanges.limitUsd(node, key));
     }
 
     private static ZoneId zone(YamlNode node) {
@@ -178,15 +169,6 @@ public final class ConfigParser {
         }
         throw node.error("'store' must be sqlite or a postgresql://user:password@host:5432/database URL; found '"
                 + new Store.Postgresql(text).redactedUrl() + "'");
-    }
-
-    private static Sandbox sandbox(YamlNode node) {
-        String text = node.asText("sandbox").strip().toLowerCase(Locale.ROOT);
-        return switch (text) {
-            case "bwrap" -> Sandbox.BWRAP;
-            case "none" -> Sandbox.NONE;
-            default -> throw node.error("'sandbox' must be bwrap or none; found '" + text + "'");
-        };
     }
 
     private static AgentLimits agentLimits(Mapping agent, AgentLimits defaults) {
@@ -261,6 +243,7 @@ public final class ConfigParser {
             throw node.error("'timeout' must be a positive number of seconds, or a number with s, m or h "
                     + "(600, 90s, 10m); found '" + text + "'");
         }
-        return unit(Long.parseLong(m.group(1)), Optional.ofNullable(m.group(2)).orElse("s"));
+        return ConfigRanges.atMost(node, "timeout", unit(Long.parseLong(m.group(1)),
+                Optional.ofNullable(m.group(2)).orElse("s")), ConfigRanges.MAX_TIMEOUT, text);
     }
 }

@@ -21,7 +21,9 @@ public record KleiberConfig(
         Sandbox sandbox,
         AgentLimits agent,
         Validate validate,
-        LayoutSettings layout) {
+        LayoutSettings layout,
+        RoutingSettings routing,
+        SandboxPolicy sandboxPolicy) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -30,7 +32,8 @@ public record KleiberConfig(
 
     /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
     public KleiberConfig withModels(Map<Tier, String> resolved) {
-        return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout);
+        return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
+                sandboxPolicy);
     }
 
     /** USD per million tokens. */
@@ -94,7 +97,7 @@ public record KleiberConfig(
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
-                LayoutSettings.defaults());
+                LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults());
     }
 
     public String modelFor(Tier tier) {

@@ -71,6 +71,15 @@ public record ProjectConfig(ProjectLayout layout, KleiberConfig settings, Map<St
                 : Optional.empty());
     }
 
+    /** The roles a plan may name, with where each may write (its file's write:, or layout.write of kleiber.yaml). */
+    public dev.kleiber.plan.RoleScopes roleScopes() {
+        Map<String, List<dev.kleiber.agent.Glob>> write = new java.util.LinkedHashMap<>();
+        for (String role : knownRoles()) {
+            agentOrBlueprint(role).ifPresent(a -> write.put(role, a.write().stream().map(dev.kleiber.agent.Glob::path).toList()));
+        }
+        return new dev.kleiber.plan.RoleScopes(knownRoles(), write);
+    }
+
     public List<String> sortedRoles() {
         return knownRoles().stream().sorted().toList();
     }

@@ -1,6 +1,7 @@
 package dev.kleiber.config;
 
 import dev.kleiber.routing.PolicyReader;
+import dev.kleiber.routing.Router;
 import dev.kleiber.routing.RoutingPolicy;
 
 import java.nio.file.Files;
@@ -9,6 +10,11 @@ import java.util.Optional;
 /** The routing policy in force: the bundled one, extended by the project's {@code .kleiber/policy.yaml}. */
 public final class RoutingPolicies {
     private RoutingPolicies() {
+    }
+
+    /** The router of a project: its policy and its {@code review.sensitive_paths}. */
+    public static Router router(ProjectConfig project) {
+        return new Router(load(Optional.of(project.layout())), project.settings().routing().sensitivePaths());
     }
 
     public static RoutingPolicy load(Optional<ProjectLayout> layout) {

@@ -68,7 +68,7 @@ public final class BudgetGuard implements CallBudget {
                 }
                 BudgetPause p = refused.pause();
                 throw new BudgetExceededException(capitalised(p.limitName()), p.limitUsd().setScale(2, RoundingMode.HALF_UP),
-                        rounded(p.spentUsd().add(p.reservedUsd())), rounded(worstCase));
+                        Usd.fineAmount(p.spentUsd().add(p.reservedUsd())), Usd.fineAmount(worstCase));
             }
         };
     }
@@ -176,12 +176,6 @@ public final class BudgetGuard implements CallBudget {
                     + " cost " + Usd.fine(Usd.fromPico(cost)) + " but reserved " + Usd.fine(reservation.amountUsd()));
         }
         return null;
-    }
-
-    /** Up to four decimals, rounded up so a message never understates an amount. */
-    private static BigDecimal rounded(BigDecimal usd) {
-        BigDecimal r = usd.setScale(4, RoundingMode.UP).stripTrailingZeros();
-        return r.scale() < 2 ? r.setScale(2, RoundingMode.UNNECESSARY) : r;
     }
 
     private static String capitalised(String text) {

@@ -163,8 +163,9 @@ public final class Ledger {
     /** Allows {@code extraUsd} more on {@code target}'s limit and lifts its pause; returns the new limit. */
     public BigDecimal approveExtra(Target target, BigDecimal extraUsd, String who) {
         return decide(target, who, (tx, scope, currentPico) -> {
-            LedgerTables.insertApproval(tx, scope, "extra", Usd.toPico(extraUsd), who, clock.millis());
-            return currentPico + Usd.toPico(extraUsd);
+            long extra = Usd.toPico(extraUsd);
+            LedgerTables.insertApproval(tx, scope, "extra", extra, who, clock.millis());
+            return currentPico > Long.MAX_VALUE - extra ? Long.MAX_VALUE : currentPico + extra;
         });
     }
 
@@ -195,6 +196,11 @@ public final class Ledger {
             tx.lock("budget");
             long now = clock.millis();
             long result = decision.apply(tx, scope, LedgerTables.limit(tx, scope, Usd.toPico(configured)));
+            if (result > Usd.toPico(Usd.MAX_AMOUNT_USD)) {
+                throw KleiberException.badInput("this would make the " + scope.limitName() + " limit "
+                        + Usd.cents(Usd.fromPico(result)) + ", more than the largest limit ($"
+                        + Usd.MAX_AMOUNT_USD.toPlainString() + "); approve less");
+            }
             int lifted = LedgerTables.clearPauses(tx, scope, who, now);
             store.events().append(tx, target.runId().orElse(""), target.taskId().orElse(""), "budget.approved",
                     scope.key() + " limit now " + Usd.cents(Usd.fromPico(result)) + " by " + who

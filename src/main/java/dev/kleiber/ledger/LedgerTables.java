@@ -39,7 +39,8 @@ final class LedgerTables {
         long after = raise.map(r -> r[1]).orElse(0L);
         long extra = tx.number("SELECT COALESCE(SUM(amount_pusd), 0) FROM approvals "
                 + "WHERE scope = ? AND kind = 'extra' AND seq > ?", scope.key(), after);
-        return base + extra;
+        // saturates: rows written by an older version may sum past what a long holds
+        return base > Long.MAX_VALUE - extra ? Long.MAX_VALUE : base + extra;
     }
 
     static void insertApproval(Tx tx, Scope scope, String kind, long amountPico, String who, long nowMs) throws SQLException {

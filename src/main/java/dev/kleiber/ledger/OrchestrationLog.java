@@ -1,5 +1,6 @@
 package dev.kleiber.ledger;
 
+import dev.kleiber.Counted;
 import dev.kleiber.KleiberException;
 import dev.kleiber.routing.Tier;
 
@@ -104,7 +105,7 @@ public final class OrchestrationLog {
         for (Tier tier : List.of(Tier.OPUS, Tier.SONNET, Tier.HAIKU)) {
             DailySummary.TierUsage usage = summary.byTier().getOrDefault(tier, new DailySummary.TierUsage(0, BigDecimal.ZERO));
             String name = Character.toUpperCase(tier.id().charAt(0)) + tier.id().substring(1);
-            text.append("- ").append(name).append(" usage: ").append(usage.tasks()).append(" tasks, ")
+            text.append("- ").append(name).append(" usage: ").append(Counted.of(usage.tasks(), "task")).append(", ")
                     .append(Usd.cents(usage.costUsd())).append('\n');
         }
         text.append("- **Total: ").append(Usd.cents(summary.totalUsd())).append("**\n");

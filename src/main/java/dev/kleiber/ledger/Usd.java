@@ -11,6 +11,11 @@ import java.math.RoundingMode;
  */
 public final class Usd {
     private static final int PICO_SCALE = 12;
+    /**
+     * The largest limit or amount a person may set. Sums of picodollars must fit a 64-bit integer (about
+     * $9.2 million); kleiber.yaml's budget keys have the same bound (config.ConfigRanges).
+     */
+    public static final BigDecimal MAX_AMOUNT_USD = new BigDecimal("1000000");
 
     private Usd() {
     }
@@ -31,8 +36,13 @@ public final class Usd {
 
     /** {@code $0.165}, {@code $1.20}, {@code $0.0038}: up to four decimals, at least two, for per-session costs. */
     public static String fine(BigDecimal usd) {
+        return "$" + fineAmount(usd).toPlainString();
+    }
+
+    /** The amount {@link #fine} prints, for messages that format it themselves: one rounding everywhere. */
+    public static BigDecimal fineAmount(BigDecimal usd) {
         BigDecimal rounded = usd.setScale(4, RoundingMode.HALF_UP).stripTrailingZeros();
-        return "$" + (rounded.scale() < 2 ? rounded.setScale(2, RoundingMode.UNNECESSARY) : rounded).toPlainString();
+        return rounded.scale() < 2 ? rounded.setScale(2, RoundingMode.UNNECESSARY) : rounded;
     }
 
     /** A positive amount the user typed ({@code 80}, {@code 80.5}, {@code $80}); {@code what} names it in messages. */
@@ -47,6 +57,10 @@ public final class Usd {
         }
         if (amount.signum() <= 0) {
             throw KleiberException.badInput(what + " must be more than $0; found '" + text + "'");
+        }
+        if (amount.compareTo(MAX_AMOUNT_USD) > 0) {
+            throw KleiberException.badInput(what + " must be at most $" + MAX_AMOUNT_USD.toPlainString() + "; found '"
+                    + text + "'");
         }
         if (amount.stripTrailingZeros().scale() > 6) {
             throw KleiberException.badInput(what + " has more than six decimals; found '" + text + "'");

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One block of a message: text, a tool call the model made, or the result Kleiber sends back for it.
- * A block may carry a {@link CacheControl} breakpoint; blocks in a response never do.
+ * One block of a message: text, a tool call the model made, the result Kleiber sends back for it, or the
+ * model's thinking. A block may carry a {@link CacheControl} breakpoint; blocks in a response never do.
  */
 public sealed interface ContentBlock {
 
@@ -89,6 +89,56 @@ public sealed interface ContentBlock {
         @Override
         public ToolResult withoutCacheControl() {
             return new ToolResult(toolUseId, content, isError, Optional.empty());
+        }
+    }
+    /**
+     * The model's thinking, as the API returned it. Models with adaptive thinking always on (Opus/Sonnet/Haiku 5.5)
+     * start answers with these, often with empty text (the API's default display omits it) but always with a
+     * signature that binds the block to the conversation before it. It must go back to the API unchanged in the
+     * assistant turn that carried it; it can hold no cache breakpoint (the API refuses one there), so the
+     * breakpoint methods leave it as it is.
+     */
+    record Thinking(String thinking, String signature) implements ContentBlock {
+        public Thinking {
+            Objects.requireNonNull(thinking, "thinking");
+            Objects.requireNonNull(signature, "signature");
+        }
+
+        @Override
+        public Optional<CacheControl> cacheControl() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Thinking withCacheControl(CacheControl cacheControl) {
+            return this;
+        }
+
+        @Override
+        public Thinking withoutCacheControl() {
+            return this;
+        }
+    }
+
+    /** Thinking the API returned encrypted; like {@link Thinking}, it goes back unchanged. */
+    record RedactedThinking(String data) implements ContentBlock {
+        public RedactedThinking {
+            Objects.requireNonNull(data, "data");
+        }
+
+        @Override
+        public Optional<CacheControl> cacheControl() {
+            return Optional.empty();
+        }
+
+        @Override
+        public RedactedThinking withCacheControl(CacheControl cacheControl) {
+            return this;
+        }
+
+        @Override
+        public RedactedThinking withoutCacheControl() {
+            return this;
         }
     }
 }

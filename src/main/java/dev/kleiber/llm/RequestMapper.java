@@ -6,7 +6,9 @@ import com.anthropic.models.messages.CacheControlEphemeral;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.MessageParam;
+import com.anthropic.models.messages.RedactedThinkingBlockParam;
 import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.ThinkingBlockParam;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlockParam;
@@ -102,6 +104,10 @@ final class RequestMapper {
                 result.cacheControl().ifPresent(c -> b.cacheControl(cache(c)));
                 yield ContentBlockParam.ofToolResult(b.build());
             }
+            case ContentBlock.Thinking thinking -> ContentBlockParam.ofThinking(ThinkingBlockParam.builder()
+                    .thinking(thinking.thinking()).signature(thinking.signature()).build());
+            case ContentBlock.RedactedThinking redacted -> ContentBlockParam.ofRedactedThinking(
+                    RedactedThinkingBlockParam.builder().data(redacted.data()).build());
         };
     }
 

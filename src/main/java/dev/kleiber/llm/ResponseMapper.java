@@ -17,7 +17,7 @@ final class ResponseMapper {
     }
 
     /**
-     * @throws UnusableAnswerException when the answer holds a block Kleiber never asks for (e.g. thinking)
+     * @throws UnusableAnswerException when the answer holds a block Kleiber never asks for (e.g. server tool results)
      */
     static LlmResponse toResponse(com.anthropic.models.messages.Message message, String answeredModel,
                                   Optional<String> requestId, boolean scripted) {
@@ -32,6 +32,12 @@ final class ResponseMapper {
                     throw new UnusableAnswerException("tool_use block " + use.id() + " has an input that is not a JSON object");
                 }
                 content.add(ContentBlock.ToolUse.of(use.id(), use.name(), input));
+            } else if (block.isThinking()) {
+                // Today's models think on every turn; the block must go back to the API exactly as it came.
+                var thinking = block.asThinking();
+                content.add(new ContentBlock.Thinking(thinking.thinking(), thinking.signature()));
+            } else if (block.isRedactedThinking()) {
+                content.add(new ContentBlock.RedactedThinking(block.asRedactedThinking().data()));
             } else {
                 throw new UnusableAnswerException("the answer holds a content block of a kind Kleiber does not request: "
                         + ObjectMappers.jsonMapper().valueToTree(block).path("type").asText("unknown"));

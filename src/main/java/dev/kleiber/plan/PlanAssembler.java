@@ -23,19 +23,24 @@ import java.util.TreeSet;
  * Shared by the plan file and the planner's tool call so that both accept exactly the same plans.
  */
 final class PlanAssembler {
+    /** A declared risk category: a lower-case name, as in review.sensitive_paths. */
+    private static final java.util.regex.Pattern RISK = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,39}");
+
     static final int MAX_TITLE_LENGTH = 200;
 
     private final Set<String> roles;
+    private final RoleScopes scopes;
     private final List<Issue> issues = new ArrayList<>();
 
     private record Issue(Where where, String message) {
     }
 
-    PlanAssembler(Set<String> roles) {
-        if (roles.isEmpty()) {
+    PlanAssembler(RoleScopes scopes) {
+        if (scopes.roles().isEmpty()) {
             throw new IllegalArgumentException("at least one known role is needed");
         }
-        this.roles = Set.copyOf(roles);
+        this.roles = scopes.roles();
+        this.scopes = scopes;
     }
 
     /** Records a problem the parser found in the shape of the input. */
@@ -81,7 +86,7 @@ final class PlanAssembler {
         List<String> acceptance = draft.list("acceptance").stream()
                 .map(v -> singleLine(v, "each acceptance criterion", 500)).toList();
         if (acceptance.isEmpty() && !draft.malformed().contains("acceptance")) {
-            problem(draft.where(), "'acceptance' needs at least one criterion (a list of single-line texts)");
+            problem(draft.place("acceptance"), "'acceptance' needs at least one criterion (a list of single-line texts)");
         }
         Priority priority = draft.text("priority").map(v -> Priority.parse(v.value()).orElseGet(() -> {
             problem(v.where(), "priority must be one of " + Priority.choices() + "; found '" + v.value() + "'");
@@ -92,6 +97,16 @@ final class PlanAssembler {
             return Tier.SONNET;
         }));
         List<String> files = draft.list("files").stream().map(this::relativePath).toList();
+        Optional<String> risk = draft.text("risk").map(v -> {
+            String category = v.value().strip();
+            if (!RISK.matcher(category).matches()) {
+                problem(v.where(), "risk must be a category name such as auth, payments, crypto, secrets or "
+                        + "personal-data; found '" + category + "'");
+            }
+            return category;
+        });
+        agent.ifPresent(role -> draft.list("files").forEach(file -> scopes.refusal(role, file.value().strip())
+                .ifPresent(refusal -> problem(file.where(), refusal))));
         List<String> dependsOn = List.copyOf(new LinkedHashSet<>(
                 draft.list("depends_on").stream().map(v -> v.value().strip()).toList()));
         boolean complete = id.isPresent() && title.isPresent() && agent.isPresent() && description.isPresent();
@@ -100,7 +115,7 @@ final class PlanAssembler {
         }
         return Optional.of(new PlannedTask(id.orElseThrow(), title.orElseThrow(), agent.orElseThrow(),
                 description.orElseThrow(), acceptance, optionalText(draft, "context"),
-                optionalText(draft, "constraints"), dependsOn, priority, files, model));
+                optionalText(draft, "constraints"), dependsOn, priority, files, model, risk));
     }
 
     private Optional<Located> required(DraftTask draft, String key) {

@@ -35,18 +35,24 @@ import java.util.TreeSet;
 public final class PlanFileParser {
     /** The keys a task may have; {@code id, title, agent, description, acceptance} are required. */
     public static final Set<String> TASK_KEYS = Set.of("id", "title", "agent", "description", "acceptance",
-            "depends_on", "priority", "model", "context", "constraints", "files");
-    private static final Set<String> TEXT_KEYS = Set.of("id", "title", "agent", "description", "priority", "model");
+            "depends_on", "priority", "model", "context", "constraints", "files", "risk");
+    private static final Set<String> TEXT_KEYS = Set.of("id", "title", "agent", "description", "priority", "model",
+            "risk");
     private static final Set<String> LIST_KEYS = Set.of("acceptance", "depends_on", "files");
     // context and constraints: a text, or a list of texts that becomes bullet lines.
 
     private final SafeYaml yaml;
-    private final Set<String> roles;
+    private final RoleScopes scopes;
 
     /** {@code roles} are the agent roles a task may name (the project's, or the blueprint's). */
     public PlanFileParser(SafeYaml yaml, Set<String> roles) {
+        this(yaml, RoleScopes.unchecked(roles));
+    }
+
+    /** Also refuses a task whose {@code files} its agent may not write, when the agent's write globs are known. */
+    public PlanFileParser(SafeYaml yaml, RoleScopes scopes) {
         this.yaml = yaml;
-        this.roles = Set.copyOf(roles);
+        this.scopes = scopes;
     }
 
     /**
@@ -55,7 +61,7 @@ public final class PlanFileParser {
      */
     public Plan parse(String text, String source) {
         YamlNode root = yaml.parse(text, source);
-        PlanAssembler assembler = new PlanAssembler(roles);
+        PlanAssembler assembler = new PlanAssembler(scopes);
         List<DraftTask> drafts = new ArrayList<>();
         if (!(root instanceof YamlNode.Mapping mapping)) {
             assembler.problem(where(root), "a plan file must be a mapping with a 'tasks:' list; found " + root.describe());
@@ -90,7 +96,9 @@ public final class PlanFileParser {
         Map<String, Located> texts = new HashMap<>();
         Map<String, List<Located>> lists = new HashMap<>();
         Set<String> malformed = new HashSet<>();
+        Map<String, Where> places = new HashMap<>();
         task.entries().forEach((key, value) -> {
+            places.put(key, where(value));
             if (!TASK_KEYS.contains(key)) {
                 assembler.problem(where(value), "unknown key '" + key + "'; expected one of " + keysText());
                 return;
@@ -115,7 +123,7 @@ public final class PlanFileParser {
             }
         });
         Where where = task.get("id").map(PlanFileParser::where).orElse(where(task));
-        return new DraftTask(where, texts, lists, malformed);
+        return new DraftTask(where, texts, lists, malformed, places);
     }
 
     private static java.util.Optional<Located> text(String key, YamlNode value, PlanAssembler assembler) {

@@ -29,6 +29,7 @@ public final class PlanFileWriter {
             node.put("agent", task.agent());
             node.put("priority", task.priority().id());
             task.model().ifPresent(model -> node.put("model", model.id()));
+            task.risk().ifPresent(risk -> node.put("risk", risk));
             if (!task.dependsOn().isEmpty()) {
                 task.dependsOn().forEach(node.putArray("depends_on")::add);
             }

@@ -9,7 +9,9 @@ import java.util.Optional;
 
 /**
  * One task of a plan, as the planner (or a plan file) states it, before routing. {@code model} is the
- * planner's suggestion; the router decides. {@code dependsOn} names tasks of the same plan.
+ * planner's suggestion; the router decides. {@code dependsOn} names tasks of the same plan. {@code risk} is a
+ * risk category the planner declared ({@code auth}, {@code payments}): the task goes to human review, and
+ * nothing lowers that.
  */
 public record PlannedTask(
         String id,
@@ -22,7 +24,8 @@ public record PlannedTask(
         List<String> dependsOn,
         Priority priority,
         List<String> files,
-        Optional<Tier> model) {
+        Optional<Tier> model,
+        Optional<String> risk) {
 
     public PlannedTask {
         if (!TaskIds.isValid(id)) {
@@ -39,6 +42,15 @@ public record PlannedTask(
         dependsOn = List.copyOf(dependsOn);
         files = List.copyOf(files);
         model = Objects.requireNonNull(model, "model");
+        risk = Objects.requireNonNull(risk, "risk");
+    }
+
+    /** A task with no declared risk. */
+    public PlannedTask(String id, String title, String agent, String description, List<String> acceptance,
+                       Optional<String> context, Optional<String> constraints, List<String> dependsOn,
+                       Priority priority, List<String> files, Optional<Tier> model) {
+        this(id, title, agent, description, acceptance, context, constraints, dependsOn, priority, files, model,
+                Optional.empty());
     }
 
     /** The blueprint's feature branch for this task: {@code feature/{task-id}-{slug}}. */

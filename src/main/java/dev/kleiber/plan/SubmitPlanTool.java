@@ -33,9 +33,16 @@ public final class SubmitPlanTool {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final Set<String> roles;
+    private final RoleScopes scopes;
 
     public SubmitPlanTool(Set<String> roles) {
-        this.roles = Set.copyOf(roles);
+        this(RoleScopes.unchecked(roles));
+    }
+
+    /** Also refuses a task whose {@code files} its agent may not write, when the agent's write globs are known. */
+    public SubmitPlanTool(RoleScopes scopes) {
+        this.roles = scopes.roles();
+        this.scopes = scopes;
     }
 
     /** The tool's {@code input_schema}: an object with a {@code tasks} array. */
@@ -57,6 +64,8 @@ public final class SubmitPlanTool {
         properties.set("model", enumOf(Stream.of(Tier.OPUS, Tier.SONNET, Tier.HAIKU).map(Tier::id),
                 "Suggested model; the routing policy may raise it."));
         properties.set("files", strings("Paths relative to the repository root the task expects to create or change."));
+        properties.set("risk", string("A risk category when the task changes sensitive code (auth, payments, crypto, "
+                + "secrets, personal-data): a person reviews it, whatever the routing policy says."));
         ArrayNode required = task.putArray("required");
         Stream.of("id", "title", "agent", "description", "acceptance", "depends_on", "priority").forEach(required::add);
         task.put("additionalProperties", false);
@@ -72,7 +81,7 @@ public final class SubmitPlanTool {
 
     /** The plan in the tool call's {@code input}, or an {@link InvalidPlanException} listing every problem. */
     public Plan parse(JsonNode input) {
-        PlanAssembler assembler = new PlanAssembler(roles);
+        PlanAssembler assembler = new PlanAssembler(scopes);
         Where top = new Where(NAME, 0, NAME);
         List<DraftTask> drafts = new ArrayList<>();
         if (!input.isObject()) {
@@ -131,7 +140,7 @@ public final class SubmitPlanTool {
                 malformed.add(key);
             }
         }
-        return new DraftTask(where, texts, lists, malformed);
+        return new DraftTask(where, texts, lists, malformed, Map.of());
     }
 
     private static List<Located> strings(String key, JsonNode value, Where where, PlanAssembler assembler) {

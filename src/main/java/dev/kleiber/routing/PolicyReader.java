@@ -40,9 +40,10 @@ public final class PolicyReader {
     private static final Set<String> TOP_KEYS = Set.of("version", "default-tier", "roles", "cosmetic", "rules");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "effect", "tier", "skip-when", "when",
             "enabled");
-    private static final Set<String> CONDITION_KEYS = Set.of("terms", "with", "services-at-least", "minutes-below",
+    private static final Set<String> CONDITION_KEYS = Set.of("terms", "unless", "with", "services-at-least", "minutes-below",
             "reversible", "files-any", "files-all");
-    private static final Set<String> COSMETIC_KEYS = Set.of("presentation", "documentation", "logic");
+    private static final Set<String> COSMETIC_KEYS = Set.of("presentation", "documentation", "mechanical", "logic",
+            "sensitive", "presentation-roles");
     private static final Set<String> ROLE_KEYS = Set.of("tier", "fixed");
 
     private final SafeYaml yaml = new SafeYaml();
@@ -65,7 +66,7 @@ public final class PolicyReader {
         Tier defaultTier = tier(root.require("default-tier"), "default-tier");
         Map<String, RoleDefault> roles = roles(root.require("roles").asMapping("roles"));
         Cosmetic cosmetic = root.mapping("cosmetic").map(PolicyReader::cosmetic)
-                .orElse(new Cosmetic(List.of(), List.of(), List.of()));
+                .orElse(Cosmetic.NONE);
         List<Rule> rules = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (YamlNode node : root.require("rules").asSequence("rules").items()) {
@@ -155,7 +156,17 @@ public final class PolicyReader {
 
     private static Cosmetic cosmetic(YamlNode.Mapping m) {
         m.allowOnly(COSMETIC_KEYS);
-        return new Cosmetic(terms(m, "presentation"), terms(m, "documentation"), terms(m, "logic"));
+        List<String> roles = new ArrayList<>();
+        for (YamlNode item : m.list("presentation-roles")) {
+            String role = item.asText("presentation-roles");
+            if (!RULE_ID.matcher(role).matches()) {
+                throw item.error("'presentation-roles' lists role names (lower-case letters, digits and dashes); found '"
+                        + role + "'");
+            }
+            roles.add(role);
+        }
+        return new Cosmetic(terms(m, "presentation"), terms(m, "documentation"), terms(m, "mechanical"),
+                terms(m, "logic"), terms(m, "sensitive"), roles);
     }
 
     private static String ruleId(YamlNode.Mapping m) {
@@ -193,7 +204,7 @@ public final class PolicyReader {
             for (YamlNode item : items) {
                 String kind = item.asText("skip-when");
                 skipWhen.add(Arrays.stream(CosmeticKind.values()).filter(k -> k.id().equals(kind)).findFirst()
-                        .orElseThrow(() -> item.error("'skip-when' must list presentation and/or documentation; found '"
+                        .orElseThrow(() -> item.error("'skip-when' must list presentation, documentation and/or mechanical; found '"
                                 + kind + "'")));
             }
         });
@@ -215,7 +226,10 @@ public final class PolicyReader {
         if (m.entries().isEmpty()) {
             throw m.error("a condition needs at least one of " + String.join(", ", CONDITION_KEYS.stream().sorted().toList()));
         }
-        return new Condition(terms(m, "terms"), terms(m, "with"),
+        if (m.get("unless").isPresent() && m.get("terms").isEmpty()) {
+            throw m.error("'unless' narrows 'terms'; give 'terms' too");
+        }
+        return new Condition(terms(m, "terms"), terms(m, "unless"), terms(m, "with"),
                 m.get("services-at-least").map(n -> positive(n, "services-at-least")),
                 m.get("minutes-below").map(n -> positive(n, "minutes-below")),
                 m.bool("reversible"), globs(m, "files-any"), globs(m, "files-all"));

@@ -40,24 +40,37 @@ import java.util.stream.Collectors;
 public final class Router {
     /** The reason id that names the role's starting tier. */
     public static final String ROLE_DEFAULT = "role.default";
+    /** The reason id of a declared file in a sensitive path: review is forced. */
+    public static final String SENSITIVE_PATH = "paths.sensitive";
+    /** The reason id of a risk category the planner declared: review is forced. */
+    public static final String DECLARED_RISK = "planner.risk";
 
     private static final Pattern MINUTES_IN_TEXT = Pattern.compile(
             "(?<![\\w.])(\\d{1,4})\\s*-?\\s*(?:minutes?|mins?)\\b", Pattern.CASE_INSENSITIVE);
 
     private final RoutingPolicy policy;
+    private final SensitivePaths sensitivePaths;
     private final List<CompiledRule> rules;
     private final Map<CosmeticKind, Integer> cosmetic = new EnumMap<>(CosmeticKind.class);
     private final int logic;
+    private final int sensitive;
     private final Terms terms;
 
+    /** A router with the default sensitive paths. */
     public Router(RoutingPolicy policy) {
+        this(policy, SensitivePaths.DEFAULTS);
+    }
+
+    public Router(RoutingPolicy policy, SensitivePaths sensitivePaths) {
         this.policy = policy;
+        this.sensitivePaths = sensitivePaths;
         Terms.Builder builder = new Terms.Builder();
         this.rules = policy.rules().stream().map(r -> new CompiledRule(r, builder)).toList();
         for (CosmeticKind kind : CosmeticKind.values()) {
             cosmetic.put(kind, builder.add(policy.cosmetic().words(kind)));
         }
         this.logic = builder.add(policy.cosmetic().logic());
+        this.sensitive = builder.add(policy.cosmetic().sensitive());
         this.terms = builder.build();
     }
 
@@ -90,9 +103,8 @@ public final class Router {
         Terms.Found found = terms.scan(Tokens.of(request.text()));
         Facts facts = new Facts(found, request.hints(), minutes(request));
 
-        Map<CosmeticKind, List<Terms.Match>> cosmeticFound = new EnumMap<>(CosmeticKind.class);
-        cosmetic.forEach((kind, slot) -> cosmeticFound.put(kind, found.of(slot)));
-        List<Terms.Match> logicFound = found.of(logic);
+        Map<CosmeticKind, List<Terms.Match>> cosmeticFound = cosmeticEvidence(found, role);
+        boolean behaviour = !found.of(logic).isEmpty();
 
         List<Hit> hits = new ArrayList<>();
         Considered[] considered = new Considered[rules.size()];
@@ -107,9 +119,8 @@ public final class Router {
                 considered[i] = explain ? new Considered(r.id(), describe(r), Outcome.NO_MATCH, "") : null;
                 continue;
             }
-            Optional<CosmeticKind> skipFor = logicFound.isEmpty()
-                    ? r.skipWhen().stream().filter(k -> !cosmeticFound.get(k).isEmpty()).findFirst()
-                    : Optional.empty();
+            Optional<CosmeticKind> skipFor = behaviour ? Optional.empty()
+                    : r.skipWhen().stream().filter(k -> !cosmeticFound.get(k).isEmpty()).findFirst();
             if (skipFor.isPresent()) {
                 considered[i] = new Considered(r.id(), describe(r), Outcome.SKIPPED_COSMETIC, hit.get().evidence()
                         + "; but the task reads as " + skipFor.get().id() + " only ("
@@ -119,8 +130,13 @@ public final class Router {
             hits.add(hit.get());
         }
 
+        List<SensitivePaths.Match> pathMatches = sensitivePaths.matches(request.hints().filesTouched());
+        Optional<String> risk = request.hints().declaredRisk();
         Tier floor = fixed ? start : Tier.HAIKU;
-        boolean review = false;
+        boolean review = !pathMatches.isEmpty() || risk.isPresent();
+        if (review) {
+            floor = Tier.OPUS;
+        }
         for (Hit hit : hits) {
             if (hit.rule().effect() == Effect.FORCE) {
                 floor = Tier.OPUS;
@@ -148,8 +164,30 @@ public final class Router {
             considered[hit.index()] = new Considered(r.id(), describe(r),
                     applied ? Outcome.APPLIED : Outcome.OUTWEIGHED, why);
         }
+        if (!pathMatches.isEmpty()) {
+            reasons.add(new Reason(SENSITIVE_PATH, "declared files in sensitive paths: " + pathMatches.stream()
+                    .map(SensitivePaths.Match::describe).collect(Collectors.joining(", "))));
+        }
+        risk.ifPresent(r -> reasons.add(new Reason(DECLARED_RISK, "the planner declared the risk '" + r + "'")));
         RoutingDecision decision = new RoutingDecision(tier, review, reasons, start, floor);
         return new Explanation(decision, explain ? List.of(considered) : List.of());
+    }
+
+    /**
+     * The cosmetic words found, per kind. A text naming sensitive data is never only presentation or only a
+     * mechanical edit, and a presentation word counts only for no role or a role that works on looks: wording
+     * must not switch a forced class off (issue 13, defect 1).
+     */
+    private Map<CosmeticKind, List<Terms.Match>> cosmeticEvidence(Terms.Found found, Optional<RoleDefault> role) {
+        boolean namesSensitiveData = !found.of(sensitive).isEmpty();
+        boolean looksRole = role.map(r -> policy.cosmetic().presentationRoles().contains(r.role())).orElse(true);
+        Map<CosmeticKind, List<Terms.Match>> evidence = new EnumMap<>(CosmeticKind.class);
+        cosmetic.forEach((kind, slot) -> evidence.put(kind, switch (kind) {
+            case DOCUMENTATION -> found.of(slot);
+            case MECHANICAL -> namesSensitiveData ? List.of() : found.of(slot);
+            case PRESENTATION -> namesSensitiveData || !looksRole ? List.of() : found.of(slot);
+        }));
+        return evidence;
     }
 
     /** Raise, keep and lower applied to a non-fixed role's starting tier. */
@@ -264,6 +302,7 @@ public final class Router {
     private static final class CompiledCondition {
         private final Condition condition;
         private final int terms;
+        private final int unless;
         private final int with;
         private final List<Glob> filesAny;
         private final List<Glob> filesAll;
@@ -271,6 +310,7 @@ public final class Router {
         CompiledCondition(Condition condition, Terms.Builder builder) {
             this.condition = condition;
             this.terms = builder.add(condition.terms());
+            this.unless = builder.add(condition.unless());
             this.with = builder.add(condition.with());
             this.filesAny = condition.filesAny().stream().map(Glob::new).toList();
             this.filesAll = condition.filesAll().stream().map(Glob::new).toList();
@@ -278,7 +318,7 @@ public final class Router {
 
         /** The evidence and the earliest position when every part holds. Cheap when a part fails. */
         Optional<ConditionHit> match(Facts facts) {
-            List<Terms.Match> termMatches = facts.found().of(terms);
+            List<Terms.Match> termMatches = outside(facts.found().of(terms), facts.found().of(unless));
             if (terms != Terms.NONE && termMatches.isEmpty()) {
                 return Optional.empty();
             }
@@ -336,6 +376,15 @@ public final class Router {
                 position = -1;
             }
             return Optional.of(new ConditionHit(position, found));
+        }
+
+        /** The matches that lie outside every exception phrase. */
+        private static List<Terms.Match> outside(List<Terms.Match> matches, List<Terms.Match> exceptions) {
+            if (exceptions.isEmpty() || matches.isEmpty()) {
+                return matches;
+            }
+            return matches.stream().filter(m -> exceptions.stream().noneMatch(x -> x.start() <= m.start() && m.end() <= x.end()))
+                    .toList();
         }
     }
 

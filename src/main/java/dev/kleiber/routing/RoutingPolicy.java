@@ -54,9 +54,9 @@ public record RoutingPolicy(Tier defaultTier, Map<String, RoleDefault> roles, Co
         }
     }
 
-    /** The two kinds of cosmetic change a rule may be skipped for. */
+    /** The kinds of change that leave behaviour alone, which a rule may be skipped for. */
     public enum CosmeticKind {
-        PRESENTATION, DOCUMENTATION;
+        PRESENTATION, DOCUMENTATION, MECHANICAL;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -64,25 +64,43 @@ public record RoutingPolicy(Tier defaultTier, Map<String, RoleDefault> roles, Co
     }
 
     /**
-     * Words that show a change is only about looks ({@code presentation}) or only about documentation, and
-     * words that show behaviour changes ({@code logic}). A text reads as cosmetic when it has evidence of a
-     * kind and no logic word: "button colour on the checkout page" is cosmetic, "checkout button colour and
-     * the discount calculation" is not.
+     * Words that show a change is only about looks ({@code presentation}), only about documentation, or only a
+     * mechanical edit (imports, renames, constants, formatting, skeletons), and words that show behaviour changes
+     * ({@code logic}). A text reads as cosmetic when it has evidence of a kind and no logic word: "button colour
+     * on the checkout page" is cosmetic, "checkout button colour and the discount calculation" is not.
+     *
+     * <p>Two limits keep wording from switching off a forced class: a text that names sensitive data
+     * ({@code sensitive}: card numbers, passwords, secrets, money movements) is never presentation-only or
+     * mechanical-only ("Show the full card number on the receipt page"), and a presentation word only counts
+     * for a task with no role or a role in {@code presentationRoles} ("Filter invoices" for the backend
+     * engineer is a query, not a look).
      */
-    public record Cosmetic(List<String> presentation, List<String> documentation, List<String> logic) {
+    public record Cosmetic(List<String> presentation, List<String> documentation, List<String> mechanical,
+                           List<String> logic, List<String> sensitive, List<String> presentationRoles) {
+        public static final Cosmetic NONE = new Cosmetic(List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
+
         public Cosmetic {
             presentation = List.copyOf(presentation);
             documentation = List.copyOf(documentation);
+            mechanical = List.copyOf(mechanical);
             logic = List.copyOf(logic);
+            sensitive = List.copyOf(sensitive);
+            presentationRoles = List.copyOf(presentationRoles);
         }
 
         public List<String> words(CosmeticKind kind) {
-            return kind == CosmeticKind.PRESENTATION ? presentation : documentation;
+            return switch (kind) {
+                case PRESENTATION -> presentation;
+                case DOCUMENTATION -> documentation;
+                case MECHANICAL -> mechanical;
+            };
         }
 
         Cosmetic plus(Cosmetic more) {
             return new Cosmetic(concat(presentation, more.presentation), concat(documentation, more.documentation),
-                    concat(logic, more.logic));
+                    concat(mechanical, more.mechanical), concat(logic, more.logic), concat(sensitive, more.sensitive),
+                    concat(presentationRoles, more.presentationRoles));
         }
 
         private static List<String> concat(List<String> a, List<String> b) {
@@ -109,15 +127,17 @@ public record RoutingPolicy(Tier defaultTier, Map<String, RoleDefault> roles, Co
     }
 
     /**
-     * Everything given must hold: a word of {@code terms}, a word of {@code with}, at least
+     * Everything given must hold: a word of {@code terms} that is not part of a phrase of {@code unless} ("auth"
+     * in "behind the existing auth middleware" is using auth, not changing it), a word of {@code with}, at least
      * {@code servicesAtLeast} services touched, fewer than {@code minutesBelow} estimated minutes, the
      * reversible flag, some or all touched files matching globs.
      */
-    public record Condition(List<String> terms, List<String> with, Optional<Integer> servicesAtLeast,
+    public record Condition(List<String> terms, List<String> unless, List<String> with, Optional<Integer> servicesAtLeast,
                             Optional<Integer> minutesBelow, Optional<Boolean> reversible,
                             List<String> filesAny, List<String> filesAll) {
         public Condition {
             terms = List.copyOf(terms);
+            unless = List.copyOf(unless);
             with = List.copyOf(with);
             filesAny = List.copyOf(filesAny);
             filesAll = List.copyOf(filesAll);

@@ -16,14 +16,22 @@ public record RoutingRequest(String text, Optional<String> role, Hints hints) {
      * @param servicesTouched  services the task will change
      * @param estimatedMinutes the planner's estimate of how long the task takes
      * @param reversible       whether undoing the change is a plain revert
+     * @param declaredRisk     a risk category the planner declared ({@code auth}, {@code payments}): forces review
      */
     public record Hints(List<String> filesTouched, List<String> servicesTouched, Optional<Integer> estimatedMinutes,
-                        Optional<Boolean> reversible) {
+                        Optional<Boolean> reversible, Optional<String> declaredRisk) {
         public static final Hints NONE = new Hints(List.of(), List.of(), Optional.empty(), Optional.empty());
 
         public Hints {
             filesTouched = List.copyOf(filesTouched);
             servicesTouched = List.copyOf(servicesTouched);
+            declaredRisk = declaredRisk.map(String::strip).filter(r -> !r.isEmpty());
+        }
+
+        /** Hints with no declared risk. */
+        public Hints(List<String> filesTouched, List<String> servicesTouched, Optional<Integer> estimatedMinutes,
+                     Optional<Boolean> reversible) {
+            this(filesTouched, servicesTouched, estimatedMinutes, reversible, Optional.empty());
         }
     }
 

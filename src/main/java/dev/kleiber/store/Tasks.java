@@ -100,6 +100,16 @@ public final class Tasks {
         });
     }
 
+    /**
+     * The tasks of every run that wait for a person (awaiting review, or blocked), oldest run first, then by id:
+     * work an earlier run left waiting must not drop out of sight when a new run starts. Without dependencies.
+     */
+    public List<TaskRecord> waitingForPerson() {
+        return database.read(tx -> tx.query("SELECT " + COLUMNS + " FROM tasks WHERE state IN ('awaiting_review', 'blocked') "
+                + "ORDER BY (SELECT r.created_ms FROM runs r WHERE r.id = tasks.run_id), run_id, id",
+                rs -> map(rs, List.of())));
+    }
+
     /** Where every task of the run stands, by id: one narrow query, for a scheduler polling at every dispatch. */
     public Map<String, TaskState> states(String runId) {
         return database.read(tx -> {
@@ -151,34 +161,52 @@ public final class Tasks {
     }
 
     /**
-     * Claims the first queued task of {@code runId} whose dependencies are all merged: it becomes running under
-     * a new lease whose fencing version is one above the task's last. Empty when nothing is ready.
+     * Claims the first task of {@code chosen} (the scheduler's picks, best first) that is still planned or queued with
+     * all its dependencies merged: it becomes running (a planned one queued first, in the same transaction, so two
+     * conductors never race to queue it) under a new lease whose fencing version is one above the task's last.
+     * Empty when none is ready (another process claimed it, or it moved on since it was chosen).
      */
-    public Optional<Claim> claimNext(String runId, String holder, Duration ttl) {
+    public Optional<Claim> claim(String runId, List<String> chosen, String holder, Duration ttl) {
+        if (chosen.isEmpty()) {
+            return Optional.empty();
+        }
         return database.write(tx -> {
             tx.lock("claims");
-            Optional<String> ready = tx.one("SELECT t.id FROM tasks t WHERE t.run_id = ? AND t.state = 'queued' "
-                    + "AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks u "
-                    + "ON u.run_id = d.run_id AND u.id = d.depends_on "
-                    + "WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.state <> 'merged') "
-                    + "ORDER BY t.id LIMIT 1", rs -> rs.getString(1), runId);
-            if (ready.isEmpty()) {
-                return Optional.<Claim>empty();
+            for (String id : chosen) {
+                if (isReady(tx, runId, id)) {
+                    TaskRecord task = require(tx, runId, id);
+                    if (task.state() == TaskState.PLANNED) {
+                        task = move(tx, task, TaskState.QUEUED, "its dependencies are merged");
+                    }
+                    return Optional.of(claim(tx, task, holder, ttl));
+                }
             }
-            TaskRecord task = require(tx, runId, ready.get());
-            long fence = task.fence() + 1;
-            String subject = "task:" + runId + "/" + task.id();
-            tx.update("DELETE FROM leases WHERE subject = ?", subject);
-            Lease lease = new Leases(database, clock).insert(tx, holder, Optional.of(subject), fence, ttl);
-            int attempt = task.attempts() + 1;
-            long now = clock.millis();
-            tx.update("UPDATE tasks SET state = 'running', fence = ?, lease_id = ?, attempts = ?, updated_ms = ? "
-                    + "WHERE run_id = ? AND id = ?", fence, lease.id(), attempt, now, runId, task.id());
-            tx.update("INSERT INTO attempts (run_id, task_id, attempt, tier, holder, fence, started_ms) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", runId, task.id(), attempt, task.tier().id(), holder, fence, now);
-            events.append(tx, runId, task.id(), "task.running", holder + " attempt " + attempt + " fence " + fence);
-            return Optional.of(new Claim(require(tx, runId, task.id()), lease, attempt));
+            return Optional.<Claim>empty();
         });
+    }
+
+    private static boolean isReady(Tx tx, String runId, String taskId) throws SQLException {
+        return tx.one("SELECT t.id FROM tasks t WHERE t.run_id = ? AND t.id = ? AND t.state IN ('planned', 'queued') "
+                + "AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks u "
+                + "ON u.run_id = d.run_id AND u.id = d.depends_on "
+                + "WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.state <> 'merged')",
+                rs -> rs.getString(1), runId, taskId).isPresent();
+    }
+
+    private Claim claim(Tx tx, TaskRecord task, String holder, Duration ttl) throws SQLException {
+        String runId = task.runId();
+        long fence = task.fence() + 1;
+        String subject = "task:" + runId + "/" + task.id();
+        tx.update("DELETE FROM leases WHERE subject = ?", subject);
+        Lease lease = new Leases(database, clock).insert(tx, holder, Optional.of(subject), fence, ttl);
+        int attempt = task.attempts() + 1;
+        long now = clock.millis();
+        tx.update("UPDATE tasks SET state = 'running', fence = ?, lease_id = ?, attempts = ?, updated_ms = ? "
+                + "WHERE run_id = ? AND id = ?", fence, lease.id(), attempt, now, runId, task.id());
+        tx.update("INSERT INTO attempts (run_id, task_id, attempt, tier, holder, fence, started_ms) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", runId, task.id(), attempt, task.tier().id(), holder, fence, now);
+        events.append(tx, runId, task.id(), "task.running", holder + " attempt " + attempt + " fence " + fence);
+        return new Claim(require(tx, runId, task.id()), lease, attempt);
     }
 
     /** Puts back in the queue every leased task of {@code runId} whose lease has expired; returns them. */

@@ -84,7 +84,8 @@ class LedgerCommandsTest {
         assertThat(today.out()).contains("Cost on 2025-01-09: $2.415 in 2 calls")
                 .contains("All on Opus (claude-opus-5-5) the same tokens would have cost $0.82")
                 .contains("By model").contains("r1/feat-001 (engineer-backend)");
-        assertThat(cli.run("cost", "--run", "other").out()).contains("Cost of run other: $0.00 in 0 calls");
+        assertThat(cli.run("cost", "--run", "r1").out()).contains("Cost of run r1: $2.415 in 2 calls");
+        assertThat(cli.run("cost", "--run", "other").exitCode()).as("no such run, as status says").isEqualTo(2);
         assertThat(cli.run("cost", "--day", "2025-01-08").out()).contains("No calls recorded.");
     }
 
@@ -96,8 +97,8 @@ class LedgerCommandsTest {
         String block = """
                 ## Daily Summary: 2025-01-09
                 - Total tasks: 2
-                - Opus usage: 1 tasks, $2.25
-                - Sonnet usage: 1 tasks, $0.17
+                - Opus usage: 1 task, $2.25
+                - Sonnet usage: 1 task, $0.17
                 - Haiku usage: 0 tasks, $0.00
                 - **Total: $2.42**
                 """;
@@ -122,12 +123,12 @@ class LedgerCommandsTest {
     void raiseAndApproveAreRecordedWithWhoAndWhen() {
         Cli.Result approve = cli.run("budget", "approve", "--extra", "10");
         assertThat(approve.exitCode()).as(approve.err()).isZero();
-        assertThat(approve.out()).contains("Approved by ana: today's limit is now $60.00");
+        assertThat(approve.out()).contains("Approved by ana (from $USER): today's limit is now $60.00");
         Cli.Result raise = cli.run("budget", "raise", "--to", "$80", "--by", "bo");
-        assertThat(raise.out()).contains("Raised by bo: today's limit is now $80.00");
+        assertThat(raise.out()).contains("Raised by bo (from --by): today's limit is now $80.00");
         assertThat(cli.run("budget").out()).contains("limit      $80.00")
-                .contains("2025-01-09T14:30:00Z  ana approved extra day:2025-01-09 of $10.00")
-                .contains("bo raised day:2025-01-09 to $80.00");
+                .contains("2025-01-09T14:30:00Z  ana (from $USER) approved extra day:2025-01-09 of $10.00")
+                .contains("bo (from --by) raised day:2025-01-09 to $80.00");
     }
 
     @Test

@@ -24,7 +24,7 @@ class MainTest {
         Cli.Result result = new Cli(dir).run("frobnicate");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("kleiber: Unmatched argument").doesNotContain("at dev.kleiber");
+        assertThat(result.err()).contains("kleiber: unknown command 'frobnicate'").doesNotContain("at dev.kleiber");
     }
 
     @Test

@@ -116,4 +116,46 @@ class PlanCheckCommandTest {
         assertThat(new Cli(dir).run("plan", "check", "x.yaml", "--workers", "0").err())
                 .contains("--workers must be at least 1");
     }
+
+    @Test
+    void aTaskOutsideItsAgentsWriteGlobsIsRefusedAndJsonSaysWhy() throws IOException {
+        Path repo = GitRepos.init(dir.resolve("api"));
+        assertThat(new Cli(repo).run("init").exitCode()).isZero();
+        Files.writeString(repo.resolve("plan.yaml"), """
+                tasks:
+                  - id: users-route
+                    title: Add the users route
+                    agent: engineer-backend
+                    description: A route beside the others.
+                    acceptance: []
+                    files: [src/app/routes/users.ts]
+                """);
+
+        Cli.Result text = new Cli(repo).run("plan", "check", "plan.yaml");
+        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.err()).contains("plan.yaml line 6: 'acceptance' needs at least one criterion")
+                .contains("plan.yaml line 7: file 'src/app/routes/users.ts' is outside what engineer-backend may write "
+                        + "(src/backend/**, src/services/**, src/db/**, tests/integration/**): give the task to a role "
+                        + "that may write it, or add 'src/app/routes/**' to layout.write.engineer-backend");
+
+        Cli.Result json = new Cli(repo).run("plan", "check", "plan.yaml", "--json");
+        assertThat(json.exitCode()).isEqualTo(2);
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertThat(doc.path("valid").asBoolean(true)).isFalse();
+        assertThat(doc.at("/problems/0/line").asInt()).isEqualTo(6);
+        assertThat(doc.at("/problems/1/message").asText()).startsWith("file 'src/app/routes/users.ts' is outside");
+
+        // the layout in kleiber.yaml gives the role the folder: the plan fits
+        Path config = repo.resolve(".kleiber/kleiber.yaml");
+        Files.writeString(config, Files.readString(config)
+                + "layout:\n  write:\n    engineer-backend: [\"src/app/**\", \"tests/**\"]\n");
+        Files.writeString(repo.resolve("plan.yaml"), Files.readString(repo.resolve("plan.yaml"))
+                .replace("acceptance: []", "acceptance: [GET /users answers]"));
+        Cli.Result fits = new Cli(repo).run("plan", "check", "plan.yaml");
+        assertThat(fits.exitCode()).as(fits.err()).isZero();
+
+        Cli.Result missing = new Cli(repo).run("plan", "check", "nope.yaml", "--json");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(new ObjectMapper().readTree(missing.out()).path("error").asText()).isEqualTo("nope.yaml: no such file");
+    }
 }

@@ -46,7 +46,7 @@ class RunRequestCommandTest {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("planning: the conductor drafts a plan on claude-opus-4-1")
                 .contains("plan approved after 1 review round").contains("SCRIPTED")
-                .contains("1 tasks from the conductor's plan").contains("every task is merged.");
+                .contains("1 task from the conductor's plan").contains("every task is merged.");
         assertThat(repo.resolve("docs/getting-started.md")).content().startsWith("# Getting started");
         assertThat(repo.resolve("tasks/scribe/doc-001.md")).content().contains("Model: haiku");
         com.fasterxml.jackson.databind.JsonNode cost = new com.fasterxml.jackson.databind.ObjectMapper()

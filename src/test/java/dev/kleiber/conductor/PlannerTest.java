@@ -37,7 +37,8 @@ class PlannerTest {
     private final RecordingBudget budget = new RecordingBudget();
     private final AnthropicClient client = AnthropicClient.create(AnthropicSettings.fromEnv(Map.of(
             "ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", api.baseUrl().toString())), budget, Clock.systemUTC());
-    private final Planner planner = new Planner(client, "claude-opus-4-1", "claude-opus-4-1", Set.copyOf(Roles.BLUEPRINT), 2, 4000);
+    private final Planner planner = new Planner(client, "claude-opus-4-1", "claude-opus-4-1",
+            dev.kleiber.plan.RoleScopes.unchecked(Set.copyOf(Roles.BLUEPRINT)), 2, 4000);
 
     @AfterEach
     void tearDown() {

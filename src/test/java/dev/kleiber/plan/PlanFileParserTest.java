@@ -153,9 +153,9 @@ class PlanFileParserTest {
                     estimate: 3
                 """)).containsExactly(
                 "plan.yaml line 2: id 'Feat_1' must be " + TaskIds.RULE,
-                "plan.yaml line 2: 'acceptance' needs at least one criterion (a list of single-line texts)",
                 "plan.yaml line 3: title must be one non-empty line",
                 "plan.yaml line 7: 'description' is required and must not be empty",
+                "plan.yaml line 8: 'acceptance' needs at least one criterion (a list of single-line texts)",
                 "plan.yaml line 9: priority must be one of p0, p1, p2; found 'urgent'",
                 "plan.yaml line 10: model must be one of opus, sonnet, haiku; found 'gpt-4'",
                 "plan.yaml line 11: each file must be a path relative to the repository root, with '/' and without "
@@ -163,7 +163,7 @@ class PlanFileParserTest {
                 "plan.yaml line 11: each file must be a path relative to the repository root, with '/' and without "
                         + "'..'; found '/etc/passwd'",
                 "plan.yaml line 12: unknown key 'estimate'; expected one of acceptance, agent, constraints, context, "
-                        + "depends_on, description, files, id, model, priority, title");
+                        + "depends_on, description, files, id, model, priority, risk, title");
     }
 
     @Test
@@ -184,7 +184,7 @@ class PlanFileParserTest {
         assertThat(problems("steps: []\n")).containsExactly(
                 "plan.yaml line 1: unknown key 'steps'; a plan file has only 'tasks'",
                 "plan.yaml line 1: 'tasks' is required: a list of tasks with acceptance, agent, constraints, "
-                        + "context, depends_on, description, files, id, model, priority, title");
+                        + "context, depends_on, description, files, id, model, priority, risk, title");
         assertThat(problems("tasks:\n  - just a line\n")).singleElement().asString()
                 .startsWith("plan.yaml line 2: each task must be a mapping with");
         assertThat(problems("- a\n")).singleElement().asString()
@@ -244,5 +244,31 @@ class PlanFileParserTest {
             return e.problems().stream().map(PlanProblem::toString).toList();
         }
         throw new AssertionError("the plan was accepted");
+    }
+
+    @Test
+    void aTaskWhoseFilesItsAgentMayNotWriteIsRefusedNamingTheGlobNeeded() {
+        RoleScopes scopes = new RoleScopes(Set.copyOf(Roles.BLUEPRINT), java.util.Map.of("engineer-backend",
+                List.of(dev.kleiber.agent.Glob.path("src/backend/**"), dev.kleiber.agent.Glob.path("tests/integration/**"))));
+        PlanFileParser checked = new PlanFileParser(new SafeYaml(), scopes);
+        String plan = """
+                tasks:
+                  - id: users-route
+                    title: Add the users route
+                    agent: engineer-backend
+                    description: A route.
+                    acceptance: [GET /users answers]
+                    files: [src/backend/users.ts, tests/integration/, src/app/routes/users.ts, prisma/]
+                """;
+        assertThatThrownBy(() -> checked.parse(plan, "plan.yaml")).isInstanceOfSatisfying(InvalidPlanException.class,
+                e -> assertThat(e.problems()).extracting(PlanProblem::toString).containsExactly(
+                        "plan.yaml line 7: file 'src/app/routes/users.ts' is outside what engineer-backend may write "
+                                + "(src/backend/**, tests/integration/**): give the task to a role that may write it, "
+                                + "or add 'src/app/routes/**' to layout.write.engineer-backend in .kleiber/kleiber.yaml",
+                        "plan.yaml line 7: file 'prisma/' is outside what engineer-backend may write "
+                                + "(src/backend/**, tests/integration/**): give the task to a role that may write it, "
+                                + "or add 'prisma/**' to layout.write.engineer-backend in .kleiber/kleiber.yaml"));
+        // a role whose globs are unknown is not checked
+        assertThat(checked.parse(plan.replace("engineer-backend", "engineer-frontend"), "plan.yaml").tasks()).hasSize(1);
     }
 }

@@ -87,7 +87,7 @@ class SubmitPlanToolTest {
                 "task 1 'a': id 'a' is used again at task 4",
                 "task 1 'a': dependency cycle: a → c → a (each depends on the next)",
                 "task 2 'b': unknown property 'estimate'; expected one of acceptance, agent, constraints, context, "
-                        + "depends_on, description, files, id, model, priority, title",
+                        + "depends_on, description, files, id, model, priority, risk, title",
                 "task 2 'b': agent 'designer' is not a known role; expected one of architect, conductor, "
                         + "engineer-backend, engineer-frontend, scribe, validator",
                 "task 2 'b': 'description' is required and must not be empty",

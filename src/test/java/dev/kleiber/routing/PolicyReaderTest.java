@@ -32,7 +32,8 @@ class PolicyReaderTest {
         assertThat(bundled.rules()).filteredOn(r -> r.effect() == RoutingPolicy.Effect.FORCE)
                 .extracting(RoutingPolicy.Rule::id)
                 .containsExactly("forced.payments", "forced.auth", "forced.encryption", "forced.compliance",
-                        "forced.multi-service-refactor");
+                        "forced.secrets", "forced.multi-service-refactor", "forced.personal-data",
+                        "forced.destructive-migration");
     }
 
     @Test

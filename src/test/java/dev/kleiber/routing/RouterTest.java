@@ -164,24 +164,27 @@ class RouterTest {
     }
 
     @Test
-    void piiIsAtLeastOpusWithoutForcedReview() {
+    void personalDataIsOpusWithForcedReview() {
         RoutingDecision decision = route("Import social security numbers from the HR CSV");
+        RoutingDecision visitors = route("Store visitors' IP addresses with each page view");
 
         assertThat(decision.tier()).isEqualTo(Tier.OPUS);
-        assertThat(decision.humanReview()).isFalse();
+        assertThat(decision.humanReview()).isTrue();
         assertThat(decision.floor()).isEqualTo(Tier.OPUS);
-        assertThat(ruleIds(decision)).contains("opus.pii");
+        assertThat(ruleIds(decision)).contains("forced.personal-data");
+        assertThat(visitors.humanReview()).isTrue();
     }
 
     @Test
-    void aNonDestructiveMigrationStaysOnSonnetWhileADestructiveOneIsOpus() {
+    void aNonDestructiveMigrationStaysOnSonnetWhileADestructiveOneIsOpusWithReview() {
         RoutingDecision safe = route("Add a status column to user_accounts with a non-destructive migration");
         RoutingDecision unsafe = route("Write a destructive migration that drops the legacy_orders table");
 
         assertThat(safe.tier()).isEqualTo(Tier.SONNET);
-        assertThat(ruleIds(safe)).contains("sonnet.migration").doesNotContain("opus.destructive-migration");
+        assertThat(ruleIds(safe)).contains("sonnet.migration").doesNotContain("forced.destructive-migration");
         assertThat(unsafe.tier()).isEqualTo(Tier.OPUS);
-        assertThat(ruleIds(unsafe)).contains("opus.destructive-migration");
+        assertThat(unsafe.humanReview()).isTrue();
+        assertThat(ruleIds(unsafe)).contains("forced.destructive-migration");
     }
 
     @Test
@@ -189,7 +192,7 @@ class RouterTest {
         RoutingDecision decision = route("Encrypt the date of birth column");
 
         assertThat(decision.humanReview()).isTrue();
-        assertThat(ruleIds(decision)).contains("forced.encryption", "opus.pii");
+        assertThat(ruleIds(decision)).contains("forced.encryption", "forced.personal-data");
     }
 
     @ParameterizedTest(name = "cosmetic, not sensitive: {0}")
@@ -295,5 +298,134 @@ class RouterTest {
         assertThat(explanation.considered()).filteredOn(c -> c.ruleId().equals("boilerplate.docstrings"))
                 .singleElement().extracting(Explanation.Considered::outcome).isEqualTo(Outcome.OUTWEIGHED);
         assertThat(explanation.decision()).isEqualTo(ROUTER.route(RoutingRequest.of("Add refund logic and JSDoc comments")));
+    }
+
+    @ParameterizedTest(name = "presentation word, sensitive data: {0} ({1})")
+    @CsvSource(delimiter = '|', value = {
+            "Show the full card number on the receipt page | ",
+            "Display the user's password hash in the admin panel | ",
+            "Filter refunds by customer in GET /refunds | ",
+            "Show the full card number on the receipt page | engineer-frontend",
+            "Display the user's password hash in the admin panel | engineer-frontend",
+            "Filter refunds by customer in GET /refunds | engineer-backend",
+            "Sort payouts by amount on the finance admin page | engineer-frontend"})
+    void aPresentationWordNeverLowersAForcedClassWhenTheTextNamesSensitiveData(String text, String role) {
+        RoutingDecision decision = ROUTER.route(new RoutingRequest(text, Optional.ofNullable(role), Hints.NONE));
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).as(decision.reasons().toString()).isTrue();
+    }
+
+    @Test
+    void aPresentationWordLowersAForcedClassOnlyForAFrontendRoleOrNoRole() {
+        String text = "Filter invoices by due date on the billing page";
+
+        assertThat(ROUTER.route(RoutingRequest.of(text, Roles.ENGINEER_FRONTEND)).humanReview()).isFalse();
+        assertThat(ROUTER.route(RoutingRequest.of(text)).humanReview()).isFalse();
+        assertThat(ROUTER.route(RoutingRequest.of(text, Roles.ENGINEER_BACKEND)).humanReview()).isTrue();
+    }
+
+    @ParameterizedTest(name = "authorization without an auth word: {0}")
+    @ValueSource(strings = {
+            "Limit what shift supervisors may change on a schedule to their own team's shifts",
+            "A session that was revoked must no longer reach the API",
+            "Only users who can update a project may change its visibility",
+            "Let a user grant a teammate access to a single folder",
+            "Tenant admins may manage users of their own organization but not of other organizations",
+            "Make the admin API reject requests without the admin role"})
+    void authorizationPhrasedAsRolesAccessSessionsOrTenantsIsForced(String text) {
+        RoutingDecision decision = route(text);
+
+        assertThat(decision.humanReview()).as(decision.reasons().toString()).isTrue();
+        assertThat(ruleIds(decision)).contains("forced.auth");
+    }
+
+    @ParameterizedTest(name = "uses auth, does not change it: {0}")
+    @ValueSource(strings = {
+            "Put the new /reports endpoint behind the existing auth middleware",
+            "Add the existing requireAuth middleware to the new /exports routes",
+            "Add a profile tab that is shown only to the signed-in user",
+            "Add a KYC status column and a filter on it to the admin users table"})
+    void usingTheExistingAuthOrAddingAKycFieldIsNotForced(String text) {
+        RoutingDecision decision = route(text);
+
+        assertThat(decision.humanReview()).as(decision.reasons().toString()).isFalse();
+        assertThat(decision.tier()).isEqualTo(Tier.SONNET);
+    }
+
+    @Test
+    void anExceptionPhraseTakesBackOnlyTheWordsInsideIt() {
+        RoutingDecision decision = route("Put /reports behind the existing auth middleware and add a role check");
+
+        assertThat(decision.humanReview()).isTrue();
+        assertThat(decision.reasons()).contains(new Reason("forced.auth", "'role check'"));
+    }
+
+    @ParameterizedTest(name = "mechanical: {0}")
+    @ValueSource(strings = {
+            "Remove unused imports across the web module",
+            "Replace the magic number 86400 with a SECONDS_PER_DAY constant",
+            "Rename getUsr to getUser everywhere",
+            "Reformat the SQL files with sqlfluff",
+            "Create an empty handler for each of the five new webhook event types",
+            "Add a comment explaining why the retry loop sleeps for two seconds",
+            "Write internal notes on how to run the seed script locally",
+            "Organize imports in the billing-ui package",
+            "Create a skeleton for the new billing-report module with empty functions"})
+    void mechanicalEditsGoToHaikuEvenInASensitiveArea(String text) {
+        RoutingDecision decision = route(text);
+
+        assertThat(decision.tier()).as(decision.reasons().toString()).isEqualTo(Tier.HAIKU);
+        assertThat(decision.humanReview()).isFalse();
+    }
+
+    @Test
+    void aMechanicalEditThatNamesSensitiveDataIsStillForced() {
+        RoutingDecision decision = route("Rename the stored card number field in the payments module");
+
+        assertThat(decision.humanReview()).isTrue();
+    }
+
+    @Test
+    void themeIsAPresentationWordButThemIsNot() {
+        assertThat(route("Viewers must not be able to download attachments, only preview them").humanReview()).isTrue();
+        assertThat(route("Switch the login screen to the dark theme").humanReview()).isFalse();
+    }
+
+    @Test
+    void aDeclaredFileInASensitivePathForcesReviewNamingThePathAndGlob() {
+        Hints files = new Hints(List.of("src/auth/session.ts", "src/ui/menu.tsx"), List.of(), Optional.empty(),
+                Optional.empty());
+        RoutingDecision decision = ROUTER.route(new RoutingRequest("Rename the helper to formatLastSeen", Optional.empty(),
+                files));
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).isTrue();
+        assertThat(decision.floor()).isEqualTo(Tier.OPUS);
+        assertThat(decision.reasons()).contains(new Reason(Router.SENSITIVE_PATH,
+                "declared files in sensitive paths: src/auth/session.ts (auth: src/auth/**)"));
+    }
+
+    @Test
+    void theProjectsSensitivePathsReplaceTheDefaults() {
+        Router router = new Router(new PolicyReader().bundled(),
+                SensitivePaths.DEFAULTS.with(java.util.Map.of("auth", List.of("app/guards/**"))));
+        Hints guards = new Hints(List.of("app/guards/admin.py"), List.of(), Optional.empty(), Optional.empty());
+        Hints srcAuth = new Hints(List.of("src/auth/x.py"), List.of(), Optional.empty(), Optional.empty());
+
+        assertThat(router.route(new RoutingRequest("Add a helper", Optional.empty(), guards)).humanReview()).isTrue();
+        assertThat(router.route(new RoutingRequest("Add a helper", Optional.empty(), srcAuth)).humanReview()).isFalse();
+    }
+
+    @Test
+    void aRiskThePlannerDeclaredForcesReviewAndCannotBeLowered() {
+        Hints risk = new Hints(List.of(), List.of(), Optional.of(3), Optional.of(true), Optional.of("payments"));
+        RoutingDecision decision = ROUTER.route(new RoutingRequest("Add JSDoc comments to the helpers", Optional.empty(),
+                risk));
+
+        assertThat(decision.tier()).isEqualTo(Tier.OPUS);
+        assertThat(decision.humanReview()).isTrue();
+        assertThat(decision.allows(Tier.SONNET)).isFalse();
+        assertThat(decision.reasons()).contains(new Reason(Router.DECLARED_RISK, "the planner declared the risk 'payments'"));
     }
 }

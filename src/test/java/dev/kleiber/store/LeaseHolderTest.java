@@ -61,8 +61,8 @@ class LeaseHolderTest {
                     new Tasks.NewTask("t2", "engineer-backend", Tier.SONNET, List.of())));
             store.tasks().transition("r1", "t1", TaskState.QUEUED, "ready");
             store.tasks().transition("r1", "t2", TaskState.QUEUED, "ready");
-            Claim dead = store.tasks().claimNext("r1", "conductor-101@" + SCOPE + "~5000", Duration.ofMinutes(5)).orElseThrow();
-            Claim alive = store.tasks().claimNext("r1", "conductor-100@" + SCOPE + "~5000", Duration.ofMinutes(5)).orElseThrow();
+            Claim dead = store.tasks().claim("r1", List.of("t1"), "conductor-101@" + SCOPE + "~5000", Duration.ofMinutes(5)).orElseThrow();
+            Claim alive = store.tasks().claim("r1", List.of("t2"), "conductor-100@" + SCOPE + "~5000", Duration.ofMinutes(5)).orElseThrow();
 
             assertThat(store.leases().expireDeadHolders(table())).extracting(Lease::id).containsExactly(dead.lease().id());
 

@@ -37,13 +37,13 @@ class StoreTest {
             store.tasks().transition("r1", "feat-001", TaskState.QUEUED, "ready");
             store.tasks().transition("r1", "feat-002", TaskState.QUEUED, "ready");
 
-            Claim claim = store.tasks().claimNext("r1", "worker-1", Duration.ofMinutes(5)).orElseThrow();
+            Claim claim = store.tasks().claim("r1", List.of("feat-001", "feat-002"), "worker-1", Duration.ofMinutes(5)).orElseThrow();
             assertThat(claim.task().id()).isEqualTo("feat-001");
             assertThat(claim.task().state()).isEqualTo(TaskState.RUNNING);
             assertThat(claim.attempt()).isEqualTo(1);
             assertThat(claim.lease().fence()).isEqualTo(1);
             // feat-002 waits for feat-001 to be merged
-            assertThat(store.tasks().claimNext("r1", "worker-2", Duration.ofMinutes(5))).isEmpty();
+            assertThat(store.tasks().claim("r1", List.of("feat-002"), "worker-2", Duration.ofMinutes(5))).isEmpty();
 
             store.tasks().transition(claim, TaskState.VALIDATING, "agent done");
             TaskRecord merged = store.tasks().transition(claim, TaskState.MERGED, "checks passed");
@@ -51,7 +51,7 @@ class StoreTest {
             assertThat(merged.leaseId()).isEmpty();
             assertThat(store.leases().find(claim.lease().id())).isEmpty();
 
-            assertThat(store.tasks().claimNext("r1", "worker-2", Duration.ofMinutes(5)))
+            assertThat(store.tasks().claim("r1", List.of("feat-002"), "worker-2", Duration.ofMinutes(5)))
                     .map(c -> c.task().id()).contains("feat-002");
             assertThat(store.events().ofRun("r1")).extracting(Event::kind).containsSubsequence(
                     "run.created", "task.planned", "task.queued", "task.running", "task.validating", "task.merged");
@@ -81,7 +81,7 @@ class StoreTest {
     void aZombieWorkersLateWriteIsRejectedByTheFence(TestStores.Kind kind) {
         try (Store store = open(kind)) {
             store.tasks().transition("r1", "feat-001", TaskState.QUEUED, "ready");
-            Claim zombie = store.tasks().claimNext("r1", "worker-1", Duration.ofSeconds(30)).orElseThrow();
+            Claim zombie = store.tasks().claim("r1", List.of("feat-001"), "worker-1", Duration.ofSeconds(30)).orElseThrow();
 
             // the leased task cannot be moved without the lease
             assertThatThrownBy(() -> store.tasks().transition("r1", "feat-001", TaskState.FAILED, "x"))
@@ -95,7 +95,7 @@ class StoreTest {
                     .isInstanceOf(LeaseLostException.class).hasMessageContaining("fence 1");
 
             assertThat(store.tasks().requeueExpired("r1")).extracting(TaskRecord::id).containsExactly("feat-001");
-            Claim fresh = store.tasks().claimNext("r1", "worker-2", Duration.ofSeconds(30)).orElseThrow();
+            Claim fresh = store.tasks().claim("r1", List.of("feat-001"), "worker-2", Duration.ofSeconds(30)).orElseThrow();
             assertThat(fresh.lease().fence()).isEqualTo(2);
             assertThat(fresh.attempt()).isEqualTo(2);
 

@@ -36,7 +36,7 @@ class TasksExtendTest {
             assertThat(store.events().ofRun("r1")).anyMatch(e -> e.kind().equals("run.plan")
                     && e.detail().equals("tasks: [quote, currency]"));
             // the queued task no longer starts before its new dependency merges
-            assertThat(store.tasks().claimNext("r1", "w", Duration.ofMinutes(1))).isEmpty();
+            assertThat(store.tasks().claim("r1", List.of("quote"), "w", Duration.ofMinutes(1))).isEmpty();
         }
     }
 

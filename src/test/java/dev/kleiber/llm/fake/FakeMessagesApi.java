@@ -70,6 +70,7 @@ public final class FakeMessagesApi implements AutoCloseable {
     private List<FakeModel> models = CURRENT_MODELS;
     private final java.util.Set<String> retired = new java.util.HashSet<>(RETIRED);
     private int defaultPageSize = 20;
+    private volatile boolean preservedThinking;
     private Function<RecordedRequest, FakeReply> responder =
             request -> FakeReply.answer(FakeReply.text("fake answer " + request.sequence()));
 
@@ -127,6 +128,15 @@ public final class FakeMessagesApi implements AutoCloseable {
     /** The page size of {@code GET /v1/models} when the request gives no {@code limit} (the API's is 20). */
     public synchronized FakeMessagesApi pageSize(int size) {
         this.defaultPageSize = size;
+        return this;
+    }
+
+    /**
+     * Answers as today's models do (Opus, Sonnet and Haiku 5.5): every answer starts with a thinking block whose
+     * text is empty (the API's default display), signed over the request before it.
+     */
+    public FakeMessagesApi preservedThinking(boolean on) {
+        this.preservedThinking = on;
         return this;
     }
 
@@ -273,7 +283,7 @@ public final class FakeMessagesApi implements AutoCloseable {
             return Optional.of(FakeReply.error(400, "invalid_request_error",
                     "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block"));
         }
-        return Optional.empty();
+        return checkThinking(json);
     }
 
     private static Optional<String> ttl(JsonNode block) {
@@ -292,7 +302,8 @@ public final class FakeMessagesApi implements AutoCloseable {
                 sendBody(exchange, error.status(), "application/json", body.toString());
             }
             case FakeReply.Raw raw -> sendBody(exchange, raw.status(), raw.contentType(), raw.body());
-            case FakeReply.Answer answer -> {
+            case FakeReply.Answer given -> {
+                FakeReply.Answer answer = withThinking(given);
                 List<Event> events = events(request, answer);
                 if (request.streaming()) {
                     stream(exchange, events, events.size(), Optional.empty());
@@ -314,6 +325,72 @@ public final class FakeMessagesApi implements AutoCloseable {
                 throw new ConnectionCut();
             }
         }
+    }
+
+    private FakeReply.Answer withThinking(FakeReply.Answer answer) {
+        if (!preservedThinking || answer.content().stream().anyMatch(FakeReply.Block.Thinking.class::isInstance)) {
+            return answer;
+        }
+        List<FakeReply.Block> blocks = new ArrayList<>();
+        blocks.add(FakeReply.thinking(""));
+        blocks.addAll(answer.content());
+        return new FakeReply.Answer(List.copyOf(blocks), answer.model(), answer.usage(), answer.stopReason());
+    }
+
+    /**
+     * The API's prefix check: a thinking block sent back must carry the signature it was given, which binds it to
+     * the system prompt, the tools, every earlier message and its own text. Cache breakpoints may move freely.
+     */
+    private static Optional<FakeReply.Error> checkThinking(JsonNode json) {
+        JsonNode messages = json.path("messages");
+        for (int m = 0; m < messages.size(); m++) {
+            JsonNode content = messages.get(m).path("content");
+            for (int b = 0; b < content.size(); b++) {
+                JsonNode block = content.get(b);
+                if (!block.path("type").asText().equals("thinking")) {
+                    continue;
+                }
+                String expected = signature(json, m, block.path("thinking").asText());
+                if (!expected.equals(block.path("signature").asText())) {
+                    return Optional.of(FakeReply.error(400, "invalid_request_error", "messages." + m + ".content." + b
+                            + ": Invalid `signature` in `thinking` block. The block is bound to a different conversation. "
+                            + "Remove the block, or set `thinking.block_binding.prefix_mismatch_behavior` to \"drop_block\"."));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The signature of a thinking block at message {@code index} of {@code request}: a hash of all before it. */
+    static String signature(JsonNode request, int index, String thinking) {
+        ObjectNode prefix = JSON.createObjectNode();
+        prefix.set("system", withoutCacheControl(request.path("system")));
+        prefix.set("tools", withoutCacheControl(request.path("tools")));
+        ArrayNode earlier = prefix.putArray("messages");
+        for (int m = 0; m < index && m < request.path("messages").size(); m++) {
+            earlier.add(withoutCacheControl(request.path("messages").get(m)));
+        }
+        prefix.put("thinking", thinking);
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(prefix.toString().getBytes(StandardCharsets.UTF_8));
+            return "sig_" + java.util.Base64.getEncoder().encodeToString(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode withoutCacheControl(JsonNode node) {
+        JsonNode copy = node.deepCopy();
+        strip(copy);
+        return copy;
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove("cache_control");
+        }
+        node.forEach(FakeMessagesApi::strip);
     }
 
     private static void sendBody(HttpExchange exchange, int status, String contentType, String body) throws IOException {
@@ -371,6 +448,19 @@ public final class FakeMessagesApi implements AutoCloseable {
                         events.add(new Event("content_block_delta", delta));
                     }
                 }
+                case FakeReply.Block.Thinking thinking -> {
+                    startBlock.putObject("content_block").put("type", "thinking").put("thinking", "").put("signature", "");
+                    events.add(new Event("content_block_start", startBlock));
+                    for (String piece : thinking.thinking().isEmpty() ? List.<String>of() : pieces(thinking.thinking(), 16)) {
+                        ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+                        delta.putObject("delta").put("type", "thinking_delta").put("thinking", piece);
+                        events.add(new Event("content_block_delta", delta));
+                    }
+                    ObjectNode signed = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+                    signed.putObject("delta").put("type", "signature_delta")
+                            .put("signature", signature(request.json(), request.json().path("messages").size(), thinking.thinking()));
+                    events.add(new Event("content_block_delta", signed));
+                }
                 case FakeReply.Block.ToolUse use -> {
                     ObjectNode content = startBlock.putObject("content_block");
                     content.put("type", "tool_use").put("id", use.id()).put("name", use.name()).putObject("input");
@@ -400,6 +490,9 @@ public final class FakeMessagesApi implements AutoCloseable {
         for (FakeReply.Block block : answer.content()) {
             switch (block) {
                 case FakeReply.Block.Text text -> content.addObject().put("type", "text").put("text", text.text());
+                case FakeReply.Block.Thinking thinking -> content.addObject().put("type", "thinking")
+                        .put("thinking", thinking.thinking())
+                        .put("signature", signature(request.json(), request.json().path("messages").size(), thinking.thinking()));
                 case FakeReply.Block.ToolUse use -> content.addObject().put("type", "tool_use").put("id", use.id())
                         .put("name", use.name()).set("input", parse(use.inputJson()));
             }
@@ -425,6 +518,8 @@ public final class FakeMessagesApi implements AutoCloseable {
         }
         long output = answer.content().stream().mapToLong(block -> switch (block) {
             case FakeReply.Block.Text text -> PromptCache.tokens(text.text());
+            // Omitted thinking is still billed as output; a fixed amount stands for it.
+            case FakeReply.Block.Thinking thinking -> 40 + PromptCache.tokens(thinking.thinking());
             case FakeReply.Block.ToolUse use -> PromptCache.tokens(use.inputJson());
         }).sum();
         return cache.account(request.json()).withOutput(output);

@@ -13,6 +13,13 @@ public sealed interface FakeReply {
         record Text(String text) implements Block {
         }
 
+        /**
+         * Thinking, as today's models start every answer with; the fake signs it over the request before it, as
+         * the API binds a block to its conversation, and refuses it back when that prefix changed.
+         */
+        record Thinking(String thinking) implements Block {
+        }
+
         /** @param inputJson the tool input as JSON text, streamed in pieces as {@code input_json_delta} */
         record ToolUse(String id, String name, String inputJson) implements Block {
         }
@@ -20,6 +27,10 @@ public sealed interface FakeReply {
 
     static Block text(String text) {
         return new Block.Text(text);
+    }
+
+    static Block thinking(String thinking) {
+        return new Block.Thinking(thinking);
     }
 
     static Block toolUse(String id, String name, String inputJson) {

@@ -1,0 +1,60 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.conductor.ReviewDesk;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.TaskRecord;
+import dev.kleiber.store.TaskState;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What waits for a person across every run, not only the latest: a payments task an earlier run left awaiting review
+ * stays listed by `review` and `status`, and `approve`/`reject` find it without `--run`.
+ */
+final class WaitingWork {
+    private WaitingWork() {
+    }
+
+    /**
+     * The run a decision about {@code taskId} means: {@code --run} when given; else the latest run, unless the task
+     * waits for review only in one earlier run. Two earlier runs waiting on the same id need {@code --run}.
+     */
+    static String runFor(Store store, Optional<String> named, String taskId) {
+        String latest = ReviewDesk.runId(store, named);
+        if (named.isPresent()) {
+            return latest;
+        }
+        List<String> runs = store.tasks().waitingForPerson().stream()
+                .filter(t -> t.id().equals(taskId) && t.state() == TaskState.AWAITING_REVIEW)
+                .map(TaskRecord::runId).distinct().toList();
+        if (runs.isEmpty() || runs.contains(latest)) {
+            return latest;
+        }
+        if (runs.size() == 1) {
+            return runs.getFirst();
+        }
+        throw KleiberException.badInput(taskId + " waits for review in runs " + String.join(", ", runs)
+                + "; say which with --run ID");
+    }
+
+    /** The command that continues {@code runId}: `kleiber resume`, with `--run` unless it is the latest run. */
+    static String resume(Store store, String runId) {
+        return runId.equals(ReviewDesk.runId(store, Optional.empty())) ? "kleiber resume" : "kleiber resume --run " + runId;
+    }
+
+    /** The tasks waiting for a person in runs other than {@code shownRun}, by run, oldest run first. */
+    static Map<String, List<TaskRecord>> elsewhere(Store store, String shownRun) {
+        Map<String, List<TaskRecord>> byRun = new LinkedHashMap<>();
+        for (TaskRecord task : store.tasks().waitingForPerson()) {
+            if (!task.runId().equals(shownRun)) {
+                byRun.computeIfAbsent(task.runId(), run -> new java.util.ArrayList<>()).add(task);
+            }
+        }
+        byRun.replaceAll((run, tasks) -> List.copyOf(tasks));
+        return byRun;
+    }
+}

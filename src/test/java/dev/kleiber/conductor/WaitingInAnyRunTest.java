@@ -1,0 +1,112 @@
+package dev.kleiber.conductor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kleiber.cli.Cli;
+import dev.kleiber.cli.CliContext;
+import dev.kleiber.store.Event;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.StoreUrl;
+import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SampleShop;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.kleiber.conductor.Turns.JSON;
+import static dev.kleiber.conductor.Turns.complete;
+import static dev.kleiber.conductor.Turns.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 13, defects 6 and 7: a payments task still waiting for review in an earlier run is listed by `review` and
+ * `status` after a later run, can be decided without naming its run, and every decision records who made it and
+ * where the name came from — with no $USER in the environment.
+ */
+class WaitingInAnyRunTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void workWaitingInAnEarlierRunIsListedAndItsDecisionsRecordWhoDecided() throws Exception {
+        Path repo = SampleShop.copyTo(tmp.resolve("shop"));
+        assertThat(new Cli(repo).run("init").exitCode()).isZero();
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "the sample shop under kleiber");
+        // no USER, no LOGNAME: as in a container or CI
+        Cli cli = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC()));
+
+        Files.writeString(repo.resolve("payments.yaml"), """
+                tasks:
+                  - id: card-refunds
+                    title: Card refunds
+                    agent: engineer-backend
+                    description: Add refunds of card payments in src/services/refunds.js.
+                    acceptance: [refunds at most the amount paid]
+                  - id: card-voids
+                    title: Card voids
+                    agent: engineer-backend
+                    description: Add voiding of card payments in src/services/voids.js.
+                    acceptance: [a void cancels an authorised payment]
+                """);
+        Files.writeString(repo.resolve("footer.yaml"), """
+                tasks:
+                  - id: footer-note
+                    title: Footer note
+                    agent: engineer-frontend
+                    description: Add src/frontend/footerNote.js exporting footerNote().
+                    acceptance: [returns the note]
+                    model: haiku
+                """);
+        Turns s = new Turns();
+        s.turn("card-refunds", "", write("src/services/refunds.js", "export function refund(paid, asked) {\n  return Math.min(paid, asked);\n}\n"));
+        s.turn("card-refunds", "", complete("Added card refunds."));
+        s.turn("card-voids", "", write("src/services/voids.js", "export function voidPayment(payment) {\n  return { ...payment, state: 'void' };\n}\n"));
+        s.turn("card-voids", "", complete("Added card voids."));
+        s.turn("footer-note", "", write("src/frontend/footerNote.js", "export function footerNote() {\n  return 'Thanks';\n}\n"));
+        s.turn("footer-note", "", complete("Added the footer note."));
+        Files.writeString(repo.resolve("script.jsonl"), s.text());
+
+        Cli.Result payments = cli.run("run", "--plan", "payments.yaml", "--script", "script.jsonl");
+        assertThat(payments.exitCode()).as(payments.out() + payments.err()).isZero();
+        assertThat(payments.out()).contains("card-refunds waits for a person").contains("card-voids waits for a person");
+        String earlier = JSON.readTree(cli.run("status", "--json").out()).path("run").asText();
+        Cli.Result footer = cli.run("run", "--plan", "footer.yaml", "--script", "script.jsonl");
+        assertThat(footer.exitCode()).as(footer.out() + footer.err()).isZero();
+        String latest = JSON.readTree(cli.run("status", "--json").out()).path("run").asText();
+        assertThat(latest).isNotEqualTo(earlier);
+
+        Cli.Result review = cli.run("review");
+        assertThat(review.exitCode()).as(review.err()).isZero();
+        assertThat(review.out()).contains("card-refunds").contains("card-voids").contains("run " + earlier);
+        Cli.Result status = cli.run("status");
+        assertThat(status.out()).contains("waits for a person: card-refunds").contains("waits for a person: card-voids")
+                .contains("--run " + earlier);
+        JsonNode waiting = JSON.readTree(cli.run("status", "--json").out()).path("waitingForPerson");
+        List<String> waitingTasks = new ArrayList<>();
+        waiting.forEach(w -> waitingTasks.add(w.path("run").asText() + "/" + w.path("task").asText()));
+        assertThat(waitingTasks).containsExactly(earlier + "/card-refunds", earlier + "/card-voids");
+
+        // decided without --run: the one run where the task waits is meant
+        Cli.Result approve = cli.run("approve", "card-refunds");
+        assertThat(approve.exitCode()).as(approve.out() + approve.err()).isZero();
+        Cli.Result reject = cli.run("reject", "card-voids", "--feedback", "Voids need an audit entry.", "--by", "Bo Reviewer");
+        assertThat(reject.exitCode()).as(reject.out() + reject.err()).isZero();
+        assertThat(cli.run("review").out()).contains("nothing waits for review");
+
+        try (Store store = Store.open(StoreUrl.defaultFor(repo), Clock.systemUTC())) {
+            List<Event> events = store.events().ofRun(earlier);
+            assertThat(events).filteredOn(e -> e.taskId().equals("card-refunds") && e.kind().equals("task.merged"))
+                    .singleElement().extracting(Event::detail).asString()
+                    .contains("approved by " + System.getProperty("user.name") + " (from the OS account)");
+            assertThat(events).filteredOn(e -> e.taskId().equals("card-voids") && e.kind().equals("task.queued"))
+                    .last().extracting(Event::detail).asString()
+                    .contains("rejected in review by Bo Reviewer (from --by)");
+        }
+    }
+}
