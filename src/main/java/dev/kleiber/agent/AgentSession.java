@@ -94,6 +94,7 @@ public final class AgentSession {
                 return report(new SessionOutcome.Failed("budget: " + e.getMessage(), new SessionOutcome.BudgetStop()),
                         answeredModel, usage, turn - 1, approach, scripted);
             } catch (KleiberException e) {
+                // a model that cannot be used (retired, unpriced) or a refused key is the environment's failure, typed
                 return report(ModelFailures.failed(e, setup.modelId(), setup.context().tier()),
                         answeredModel, usage, turn - 1, approach, scripted);
             }

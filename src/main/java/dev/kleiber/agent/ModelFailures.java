@@ -19,6 +19,14 @@ final class ModelFailures {
     }
 
     static SessionOutcome.Failed failed(KleiberException e, String modelId, Tier tier) {
+        if (e instanceof LlmCallException call && call.failure() instanceof LlmFailure.ModelProblem) {
+            // the client's one message names the model, the tier, the file that chose it and, after "Fix:", the fix
+            String message = e.getMessage();
+            int fix = message.indexOf(" Fix: ");
+            return new SessionOutcome.Failed(fix < 0 ? message : message.substring(0, fix),
+                    new SessionOutcome.EnvironmentFault(fix < 0 ? "run `kleiber models` and point models." + tier.id()
+                            + " at a model it lists; then `kleiber resume`" : message.substring(fix + " Fix: ".length())));
+        }
         String what = "model " + modelId + " (tier " + tier.id() + ", chosen by models." + tier.id() + " in " + CONFIG + ")";
         if (e instanceof UnknownPriceException) {
             return new SessionOutcome.Failed(what + " has no known price: " + firstLine(e.getMessage()),

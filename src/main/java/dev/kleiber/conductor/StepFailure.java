@@ -3,6 +3,8 @@ package dev.kleiber.conductor;
 import dev.kleiber.git.CheckoutInTheWayException;
 import dev.kleiber.ledger.BudgetExceededException;
 import dev.kleiber.ledger.UnknownPriceException;
+import dev.kleiber.llm.LlmCallException;
+import dev.kleiber.llm.LlmFailure;
 import dev.kleiber.store.LeaseLostException;
 
 import java.io.IOException;
@@ -50,6 +52,9 @@ sealed interface StepFailure {
             case BudgetExceededException e -> new Budget(problem);
             case UnknownPriceException e -> new Environment(problem, "add the model's price under prices: in "
                     + ".kleiber/kleiber.yaml, or choose a priced model (`kleiber models` lists them); then `kleiber resume`");
+            case LlmCallException e when e.failure() instanceof LlmFailure.ModelProblem -> new Environment(problem,
+                    "run `kleiber models` and point the tier at a model it lists (or add the model's price); then "
+                            + "`kleiber resume`");
             case CheckoutInTheWayException e -> new Environment(problem, "commit or stash the changes in " + e.checkout()
                     + ", then `kleiber resume`");
             default -> transientCause(error) ? new Transient(problem) : new Permanent(problem);

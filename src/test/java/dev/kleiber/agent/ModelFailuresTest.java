@@ -45,7 +45,7 @@ class ModelFailuresTest {
 
         assertThat(failed.cause()).isInstanceOf(SessionOutcome.EnvironmentFault.class);
         assertThat(failed.reason()).contains("claude-3-haiku-20240307").contains("tier haiku")
-                .contains("models.haiku in .kleiber/kleiber.yaml").contains("404");
+                .contains("models.haiku").contains(".kleiber/kleiber.yaml").contains("404");
         assertThat(((SessionOutcome.EnvironmentFault) failed.cause()).fix()).contains("`kleiber models`");
     }
 
