@@ -34,7 +34,7 @@ public record KleiberConfig(
     /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
     public KleiberConfig withModels(Map<Tier, String> resolved) {
         return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
-                sandboxPolicy);
+                sandboxPolicy, changeLimits);
     }
 
     /** USD per million tokens. */
