@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  *     plurals in camelCase ({@code setupTests.ts}) name test helpers, not tests, and are never judged.</li>
  * <li>{@code file-types}: a {@code .ts} file named like types in another shape ({@code userTypes.ts},
  *     {@code user-types.ts}, {@code user_types.ts}, {@code user.type.ts}, {@code user.typings.ts}) must be
- *     {@code user.types.ts}. A bare {@code types.ts} and {@code .d.ts} declaration files are left alone.</li>
+ *     {@code user.types.ts}; so must a file in a {@code types/} folder that declares only types
+ *     ({@code types/article.ts} → {@code types/article.types.ts}). A bare {@code types.ts}, {@code index.ts}
+ *     and {@code .d.ts} declaration files are left alone.</li>
  * <li>{@code file-component}: a {@code .tsx} file in a component folder ({@code src/components/**},
  *     {@code src/frontend/**}{@code /components/**}, {@code packages/*}{@code /src/components/**}, ... as
  *     {@code lint.components} sets them) must start PascalCase; {@code index.tsx}, hooks
@@ -41,6 +43,9 @@ final class FileNamingRules {
     private static final Pattern TYPES_SUFFIX = Pattern.compile("(.+?)(?:[-_]types?|(?<=[a-z0-9])Types)");
     private static final Pattern TEST_CALL = Pattern.compile("(?<![\\w$.])(describe|it|test)(\\.\\w+)*\\s*\\(");
     private static final Pattern HOOK = Pattern.compile("use[A-Z0-9].*");
+    private static final Pattern DECLARES_TYPE = Pattern.compile("\\b(?:interface|type)\\s+[A-Za-z_$][\\w$]*");
+    private static final Pattern DECLARES_VALUE = Pattern.compile(
+            "\\b(?:function|class|const|let|var|enum)\\s|=>|\\bexport\\s+default\\b|\\bmodule\\.exports\\b");
 
     private FileNamingRules() {
     }
@@ -90,6 +95,12 @@ final class FileNamingRules {
                     + typesBase.get() + ".types.ts"));
             return findings;
         }
+        if (extension.equals("ts") && parts.length == 1 && !stem.equals("index") && inTypesFolder(path)
+                && onlyTypes(content.get())) {
+            findings.add(new Finding(path, 0, Rule.FILE_TYPES, "types file '" + fileName + "' in a types folder "
+                    + "must be named " + stem + ".types.ts"));
+            return findings;
+        }
         String first = parts[0];
         if (first.isEmpty() || "_[$+".indexOf(first.charAt(0)) >= 0 || Character.isDigit(first.charAt(0))) {
             return findings;
@@ -130,6 +141,17 @@ final class FileNamingRules {
         }
         Matcher m = TYPES_SUFFIX.matcher(stem);
         return parts.length == 1 && m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    private static boolean inTypesFolder(String path) {
+        String[] segments = path.split("/");
+        return segments.length > 1 && segments[segments.length - 2].equals("types");
+    }
+
+    /** Declares types and nothing that runs: an interface or type alias, no function, class or value. */
+    private static boolean onlyTypes(String source) {
+        String code = SourceText.javaScript(source, true).text();
+        return DECLARES_TYPE.matcher(code).find() && !DECLARES_VALUE.matcher(code).find();
     }
 
     private static boolean inUtilityFolder(String path) {

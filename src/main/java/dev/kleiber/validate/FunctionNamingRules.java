@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * shape says what the function is, so that ordinary names never trip a rule:
  * <ul>
  * <li>{@code fn-handler}: {@code onSubmitHandler}, {@code submitHandler}, {@code handlerSubmit},
- *     {@code handle_submit} → {@code handleSubmit}. Factories and wrappers ({@code createHandler},
+ *     {@code handle_submit}, and a function declared as {@code onSubmit} (the prop's name, not the handler's)
+ *     → {@code handleSubmit}; framework entry points such as {@code onRequest} are left alone. Factories and wrappers ({@code createHandler},
  *     {@code asyncHandler}, {@code withHandler}, ...) and a bare {@code handler} are left alone.</li>
  * <li>{@code fn-fetcher}: {@code fetch_users} and {@code usersFetcher} → {@code fetchUsers}; and
  *     {@code getUsers}, {@code loadUsers}, {@code retrieveUsers}, {@code requestUsers}, {@code queryUsers}
@@ -35,7 +36,7 @@ final class FunctionNamingRules {
             "\\bfunction\\s*\\*?\\s*" + NAME + "\\s*(?:<[^>(]*>)?\\s*\\(");
     private static final Pattern FUNCTION_VARIABLE = Pattern.compile(
             "\\b(?:const|let|var)\\s+" + NAME + "\\s*(?::[^=;]+)?=\\s*(?:async\\b\\s*)?"
-                    + "(?:function\\b|\\([^)]*\\)\\s*(?::[^=;]+?)?=>|[A-Za-z_$][\\w$]*\\s*=>|<[^>(]*>\\s*\\()");
+                    + "(?:function\\b|\\([^)]*\\)\\s*(?::(?:(?!=>)[\\s\\S]){1,400}?)?=>|[A-Za-z_$][\\w$]*\\s*=>|<[^>(]*>\\s*\\()");
 
     /** First words that make {@code xHandler} a function acting on a handler, not a handler for event x. */
     private static final Set<String> FACTORY_PREFIXES = Set.of("create", "make", "build", "get", "use", "with",
@@ -44,6 +45,10 @@ final class FunctionNamingRules {
             "run", "attach", "detach", "bind", "install", "apply", "to", "as", "from", "unregister", "base", "noop");
 
     private static final Pattern ON_HANDLER = Pattern.compile("on([A-Z][\\w$]*)Handler");
+    /** {@code const onSubmit = () => ...}: a prop's name, given to the function that handles it. */
+    private static final Pattern ON_EVENT = Pattern.compile("on([A-Z][\\w$]*)");
+    /** Names frameworks require a module to export (Cloudflare Pages Functions, SvelteKit hooks). */
+    private static final Pattern FRAMEWORK_ON = Pattern.compile("onRequest\\w*|onError");
     private static final Pattern SUFFIX_HANDLER = Pattern.compile("([a-z][a-z0-9]*)([\\w$]*)Handler");
     private static final Pattern HANDLER_PREFIX = Pattern.compile("handler([A-Z][\\w$]*)");
     private static final Pattern SNAKE_HANDLE = Pattern.compile("handle_([a-z][\\w$]*)");
@@ -51,8 +56,9 @@ final class FunctionNamingRules {
     private static final Pattern SNAKE_FETCH = Pattern.compile("fetch_([a-z][\\w$]*)");
     private static final Pattern SUFFIX_FETCHER = Pattern.compile("([a-z][a-z0-9]*)([\\w$]*)Fetcher");
     private static final Pattern GETTER = Pattern.compile("(?:get|load|retrieve|request|query)([A-Z][\\w$]*)");
-    private static final Pattern HTTP_CALL = Pattern.compile(
-            "\\bfetch\\s*\\(|\\baxios\\b|\\bky\\s*[.(]|\\bsuperagent\\b|\\bXMLHttpRequest\\b");
+    /** A call, not a mention: {@code axios.get(}, {@code axios(}; an import or a type named after axios is not one. */
+    private static final Pattern HTTP_CALL = Pattern.compile("\\bfetch\\s*\\(|\\baxios\\s*(?:\\.\\s*\\w+\\s*)?\\("
+            + "|\\bky\\s*[.(]|\\bsuperagent\\s*[.(]|\\bnew\\s+XMLHttpRequest\\b");
 
     private static final Pattern SUFFIX_VALIDATOR = Pattern.compile("([a-z][a-z0-9]*)([\\w$]*)Validator");
     private static final Pattern VALIDATOR_PREFIX = Pattern.compile("validator([A-Z][\\w$]*)");
@@ -95,6 +101,9 @@ final class FunctionNamingRules {
             return handler(name, m.group(1));
         }
         if ((m = HANDLER_PREFIX.matcher(name)).matches() || (m = SNAKE_HANDLE.matcher(name)).matches()) {
+            return handler(name, m.group(1));
+        }
+        if ((m = ON_EVENT.matcher(name)).matches() && !FRAMEWORK_ON.matcher(name).matches()) {
             return handler(name, m.group(1));
         }
         if ((m = SUFFIX_HANDLER.matcher(name)).matches() && !name.startsWith("handle")
@@ -154,7 +163,17 @@ final class FunctionNamingRules {
                 char c = code.charAt(i);
                 switch (c) {
                     case '(', '[' -> depth++;
-                    case ')', ']' -> depth--;
+                    case ')' -> {
+                        if (--depth == 0 && !arrowSeen && !expressionStarted) {
+                            // A return type may hold braces of its own (Promise<{ tags: string[] }>): skip it whole.
+                            int next = nextNonSpace(code, i + 1);
+                            if (next < code.length() && code.charAt(next) == ':') {
+                                i = TypeAnnotation.end(code, next) - 1;
+                                continue;
+                            }
+                        }
+                    }
+                    case ']' -> depth--;
                     case '{' -> {
                         if (depth == 0 && !expressionStarted) {
                             return code.substring(from, closingBrace(code, i));
@@ -195,6 +214,14 @@ final class FunctionNamingRules {
             }
             return code.substring(from);
         };
+    }
+
+    private static int nextNonSpace(String code, int from) {
+        int i = from;
+        while (i < code.length() && Character.isWhitespace(code.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     private static int closingBrace(String code, int open) {

@@ -125,6 +125,7 @@ public final class Linter {
         List<String> components = new ArrayList<>();
         List<Endpoint> endpoints = new ArrayList<>();
         Map<String, Integer> withoutRule = new HashMap<>();
+        Map<String, Set<String>> renamedLater = scopes.contains(Scope.NAMING) ? renamedLater(files) : Map.of();
         int skipped = 0;
         int checked = 0;
         for (String file : files) {
@@ -151,7 +152,8 @@ public final class Linter {
                 if (script) {
                     findings.addAll(FunctionNamingRules.check(file, text.orElse("")));
                 } else {
-                    text.ifPresent(sql -> findings.addAll(SqlNamingRules.check(file, sql)));
+                    text.ifPresent(sql -> findings.addAll(SqlNamingRules.check(file, sql,
+                            renamedLater.getOrDefault(file, Set.of()))));
                 }
             }
             if (scopes.contains(Scope.ENDPOINT_TESTS) && script && settings.isEndpointSource(file)
@@ -189,6 +191,21 @@ public final class Linter {
         Baseline.Split split = baseline.split(errors);
         return new Result(split.fresh(), warnings, split.known(), checked, withoutRule, skipped, branchCount,
                 components.size(), endpoints.size());
+    }
+
+    /**
+     * For each migration, the names it or a later migration (in path order, which is the order tools apply them)
+     * renames: those are judged by their final names.
+     */
+    private Map<String, Set<String>> renamedLater(List<String> files) {
+        List<String> migrations = files.stream().filter(f -> SqlNamingRules.isMigration(f) && !settings.excluded(f)).toList();
+        Map<String, Set<String>> later = new HashMap<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = migrations.size() - 1; i >= 0; i--) {
+            read(migrations.get(i)).ifPresent(sql -> names.addAll(SqlNamingRules.renamedNames(sql)));
+            later.put(migrations.get(i), Set.copyOf(names));
+        }
+        return later;
     }
 
     /** Whether a script says it was generated, or is svgr's output; a file too large to read counts as generated. */

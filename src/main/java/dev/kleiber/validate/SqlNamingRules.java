@@ -13,11 +13,16 @@ import java.util.Set;
  * {@code idx_{table}_{columns}} ({@code sql-index}): exactly that for plain columns, the prefix
  * {@code idx_{table}_} for expression indexes. Comments, string literals and dollar-quoted bodies are
  * skipped; quoted identifiers ({@code "x"}, {@code `x`}, {@code [x]}) are judged as written, and a
- * schema prefix ({@code public.users}) is not part of the name.
+ * schema prefix ({@code public.users}) is not part of the name. Names Prisma chooses itself (its join tables
+ * {@code _UserFavorites} with columns {@code A} and {@code B}, its default index names) are not judged; a name a
+ * later migration renames ({@code ALTER INDEX ... RENAME TO}, {@code RENAME TABLE}, {@code RENAME COLUMN}) is judged
+ * by its final name, at the rename; ClickHouse's {@code ADD PROJECTION} and {@code ADD INDEX} are not columns.
  */
 final class SqlNamingRules {
     private static final Set<String> TABLE_CONSTRAINTS = Set.of("constraint", "primary", "foreign", "unique",
-            "check", "exclude", "like", "index", "key", "fulltext", "spatial", "period");
+            "check", "exclude", "like", "index", "key", "fulltext", "spatial", "period", "projection", "statistics");
+    /** Prisma's implicit many-to-many tables ({@code _UserFavorites}, {@code _CategoryToPost}), columns A and B. */
+    private static final java.util.regex.Pattern PRISMA_JOIN_TABLE = java.util.regex.Pattern.compile("_[A-Z][A-Za-z0-9]*");
 
     private static final Set<String> EXPRESSION_WORDS = Set.of("asc", "desc", "nulls", "first", "last", "collate",
             "and", "or", "not", "is", "null", "true", "false", "as", "text", "varchar", "integer", "int", "bigint");
@@ -36,25 +41,77 @@ final class SqlNamingRules {
     }
 
     static List<Finding> check(String path, String source) {
+        return check(path, source, Set.of());
+    }
+
+    /**
+     * @param renamedLater names (lower case) of tables, columns and indexes a migration renames: a name that was
+     *                     renamed is judged by its final name, at the rename, not where it was first written
+     */
+    static List<Finding> check(String path, String source, Set<String> renamedLater) {
         SourceText text = SourceText.sql(source);
-        List<Token> tokens = tokens(text.text());
         List<Finding> findings = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= tokens.size(); i++) {
-            if (i == tokens.size() || tokens.get(i).is(";")) {
-                if (i > start) {
-                    statement(new Statement(tokens.subList(start, i)), path, text, findings);
-                }
-                start = i + 1;
-            }
+        for (Statement statement : statements(text)) {
+            statement(statement, path, text, findings, renamedLater);
         }
         return findings;
     }
 
-    private static void statement(Statement s, String path, SourceText text, List<Finding> findings) {
+    /** The names a migration renames away from, lower case: {@code ALTER INDEX a RENAME TO b}, {@code RENAME TABLE a TO b}, ... */
+    static Set<String> renamedNames(String source) {
+        Set<String> names = new java.util.HashSet<>();
+        for (Statement s : statements(SourceText.sql(source))) {
+            if (s.keyword("rename") && s.keyword("table")) {
+                s.qualifiedName().ifPresent(t -> names.add(t.name().toLowerCase(Locale.ROOT)));
+            } else if (s.keyword("alter") && (s.keyword("index") || s.keyword("table"))) {
+                s.keyword("if");
+                s.keyword("exists");
+                s.keyword("only");
+                Optional<Token> name = s.qualifiedName();
+                while (name.isPresent() && s.hasNext()) {
+                    if (s.keyword("rename")) {
+                        if (s.keyword("to")) {
+                            names.add(name.get().name().toLowerCase(Locale.ROOT));
+                        } else if (!s.keyword("constraint")) {
+                            s.keyword("column");
+                            s.peek().filter(Token::identifier).ifPresent(c -> names.add(c.name().toLowerCase(Locale.ROOT)));
+                        }
+                    }
+                    s.skipPastTopLevelComma();
+                }
+            }
+        }
+        return names;
+    }
+
+    private static List<Statement> statements(SourceText text) {
+        List<Token> tokens = tokens(text.text());
+        List<Statement> statements = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= tokens.size(); i++) {
+            if (i == tokens.size() || tokens.get(i).is(";")) {
+                if (i > start) {
+                    statements.add(new Statement(tokens.subList(start, i)));
+                }
+                start = i + 1;
+            }
+        }
+        return statements;
+    }
+
+    private static void statement(Statement s, String path, SourceText text, List<Finding> findings, Set<String> renamed) {
         if (!s.keyword("create")) {
-            if (s.keyword("alter") && s.keyword("table")) {
-                alterTable(s, path, text, findings);
+            if (s.keyword("alter")) {
+                if (s.keyword("table")) {
+                    alterTable(s, path, text, findings, renamed);
+                } else if (s.keyword("index")) {
+                    alterIndex(s, path, text, findings, renamed);
+                }
+            } else if (s.keyword("rename") && s.keyword("table")) {
+                s.qualifiedName();
+                if (s.keyword("to")) {
+                    s.qualifiedName().ifPresent(t -> checkTable(t, path, text, findings, renamed));
+                }
             }
             return;
         }
@@ -67,33 +124,35 @@ final class SqlNamingRules {
             s.keyword("unlogged");
         }
         if (s.keyword("table")) {
-            createTable(s, path, text, findings);
+            createTable(s, path, text, findings, renamed);
         } else {
             s.keyword("unique");
             if (s.keyword("index")) {
-                createIndex(s, path, text, findings);
+                createIndex(s, path, text, findings, renamed);
             }
         }
     }
 
-    private static void createTable(Statement s, String path, SourceText text, List<Finding> findings) {
+    private static void createTable(Statement s, String path, SourceText text, List<Finding> findings, Set<String> renamed) {
         s.ifNotExists();
         Optional<Token> table = s.qualifiedName();
         if (table.isEmpty()) {
             return;
         }
-        checkTable(table.get(), path, text, findings);
+        checkTable(table.get(), path, text, findings, renamed);
         if (s.peekIs("(")) {
             for (List<Token> element : s.parenthesised()) {
                 Token first = element.get(0);
-                if (first.identifier() && !(first.bare() && TABLE_CONSTRAINTS.contains(first.lower()))) {
-                    checkColumn(first, path, text, findings);
+                boolean joinColumn = PRISMA_JOIN_TABLE.matcher(table.get().name()).matches()
+                        && (first.name().equals("A") || first.name().equals("B"));
+                if (first.identifier() && !joinColumn && !(first.bare() && TABLE_CONSTRAINTS.contains(first.lower()))) {
+                    checkColumn(first, path, text, findings, renamed);
                 }
             }
         }
     }
 
-    private static void alterTable(Statement s, String path, SourceText text, List<Finding> findings) {
+    private static void alterTable(Statement s, String path, SourceText text, List<Finding> findings, Set<String> renamed) {
         s.keyword("if");
         s.keyword("exists");
         s.keyword("only");
@@ -107,22 +166,34 @@ final class SqlNamingRules {
                 Optional<Token> name = s.peek();
                 if (name.isPresent() && name.get().identifier()
                         && (column || !(name.get().bare() && TABLE_CONSTRAINTS.contains(name.get().lower())))) {
-                    checkColumn(name.get(), path, text, findings);
+                    checkColumn(name.get(), path, text, findings, renamed);
                 }
             } else if (s.keyword("rename")) {
                 if (s.keyword("to")) {
-                    s.peek().filter(Token::identifier).ifPresent(t -> checkTable(t, path, text, findings));
+                    s.peek().filter(Token::identifier).ifPresent(t -> checkTable(t, path, text, findings, renamed));
                 } else if (!s.keyword("constraint")) {
                     s.keyword("column");
                     s.skipTo("to");
-                    s.peek().filter(Token::identifier).ifPresent(t -> checkColumn(t, path, text, findings));
+                    s.peek().filter(Token::identifier).ifPresent(t -> checkColumn(t, path, text, findings, renamed));
                 }
             }
             s.skipPastTopLevelComma();
         }
     }
 
-    private static void createIndex(Statement s, String path, SourceText text, List<Finding> findings) {
+    /** {@code ALTER INDEX a RENAME TO b}: b's table is not named here, so only its prefix and case are judged. */
+    private static void alterIndex(Statement s, String path, SourceText text, List<Finding> findings, Set<String> renamed) {
+        s.keyword("if");
+        s.keyword("exists");
+        if (s.qualifiedName().isEmpty() || !s.keyword("rename") || !s.keyword("to")) {
+            return;
+        }
+        s.qualifiedName().filter(t -> !t.name().startsWith("idx_") || !Names.isSnake(t.name())).ifPresent(t ->
+                findings.add(new Finding(path, text.lineOf(t.offset()), Rule.SQL_INDEX, "index '" + t.name()
+                        + "' must be named idx_{table}_{columns}")));
+    }
+
+    private static void createIndex(Statement s, String path, SourceText text, List<Finding> findings, Set<String> renamed) {
         s.keyword("concurrently");
         s.ifNotExists();
         Optional<Token> name = Optional.empty();
@@ -166,6 +237,9 @@ final class SqlNamingRules {
             return;
         }
         String actual = name.get().name();
+        if (prismaDefault(path, actual, table.get().name(), columns) || renamed.contains(actual.toLowerCase(Locale.ROOT))) {
+            return;
+        }
         boolean ok = expression ? actual.startsWith(prefix) && actual.length() > prefix.length() && Names.isSnake(actual)
                 : actual.equals(expected);
         if (!ok) {
@@ -187,17 +261,34 @@ final class SqlNamingRules {
         return names;
     }
 
-    private static void checkTable(Token table, String path, SourceText text, List<Finding> findings) {
+    /**
+     * Prisma's own index names in its migrations ({@code prisma/migrations/}), which a schema does not choose: {@code User_email_key}, {@code Post_authorId_idx},
+     * and for its join tables {@code _UserFavorites_AB_unique} and {@code _UserFavorites_B_index}.
+     */
+    private static boolean prismaDefault(String path, String index, String table, List<String> columns) {
+        if (!("/" + path).contains("/prisma/migrations/")) {
+            return false;
+        }
+        String base = table + "_" + String.join("_", columns);
+        return index.equals(base + "_key") || index.equals(base + "_idx") || index.equals(base + "_fkey")
+                || PRISMA_JOIN_TABLE.matcher(table).matches()
+                && (index.equals(table + "_AB_unique") || index.equals(table + "_B_index") || index.equals(table + "_AB_pkey"));
+    }
+
+    private static void checkTable(Token table, String path, SourceText text, List<Finding> findings, Set<String> renamed) {
         String name = table.name();
+        if (PRISMA_JOIN_TABLE.matcher(name).matches() || renamed.contains(name.toLowerCase(Locale.ROOT))) {
+            return;
+        }
         if (!Names.isSnake(name) || !Names.isPlural(name)) {
             findings.add(new Finding(path, text.lineOf(table.offset()), Rule.SQL_TABLE, "table '" + name
                     + "' must be snake_case plural (e.g. " + Names.pluralize(Names.toSnake(name)) + ")"));
         }
     }
 
-    private static void checkColumn(Token column, String path, SourceText text, List<Finding> findings) {
+    private static void checkColumn(Token column, String path, SourceText text, List<Finding> findings, Set<String> renamed) {
         String name = column.name();
-        if (!Names.isSnake(name)) {
+        if (!renamed.contains(name.toLowerCase(Locale.ROOT)) && !Names.isSnake(name)) {
             findings.add(new Finding(path, text.lineOf(column.offset()), Rule.SQL_COLUMN, "column '" + name
                     + "' must be snake_case (e.g. " + Names.toSnake(name) + ")"));
         }

@@ -24,7 +24,7 @@ class FunctionNamingRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"handleSubmit", "handler", "createHandler", "asyncHandler", "withHandler", "onSubmit",
+    @ValueSource(strings = {"handleSubmit", "handler", "createHandler", "asyncHandler", "withHandler",
             "handleClickHandler", "useHandler", "getHandler", "validateHandler", "isHandler", "registerHandler"})
     void handlersThatAreFine(String name) {
         assertThat(findings("const " + name + " = (e) => e;")).isEmpty();
