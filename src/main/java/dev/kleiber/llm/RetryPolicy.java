@@ -90,6 +90,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             case LlmFailure.Unreachable unreachable -> true;
             case LlmFailure.Malformed malformed -> false;
             case LlmFailure.Cancelled cancelled -> false;
+            case LlmFailure.ModelProblem model -> false;
         };
     }
 
