@@ -90,7 +90,9 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
     public LlmResponse send(CallContext context, LlmRequest request, StreamListener listener) {
         MessageCreateParams params = RequestMapper.toParams(request);
         long inputBound = RequestMapper.reservedInputTokens(request, params);
-        Duration waited = Duration.ZERO;
+        // The bound is on the whole call, attempts included: a server that answers nothing until each read times
+        // out must not hold a run for attempts x timeout.
+        java.time.Instant started = clock.instant();
         for (int attempt = 1; ; attempt++) {
             Reservation reservation;
             try {
@@ -103,6 +105,7 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
                 return answered.response();
             }
             LlmFailure failure = modelProblem(((AttemptOutcome.Failed) outcome).failure(), request.model());
+            Duration waited = Duration.between(started, clock.instant());
             switch (policy.decide(failure, attempt, waited, jitter)) {
                 case RetryPolicy.Decision.Retry retry -> {
                     listener.onRetry(attempt + 1, retry.delay(), settings.apiKey().redactFrom(retry.reason()));
@@ -112,7 +115,6 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
                         Thread.currentThread().interrupt();
                         throw failed(context, request, new LlmFailure.Cancelled(), attempt, "");
                     }
-                    waited = waited.plus(retry.delay());
                 }
                 case RetryPolicy.Decision.GiveUp giveUp -> throw failed(context, request, failure, attempt,
                         RetryPolicy.isRetryable(failure) ? giveUp.reason() : "");

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,6 +145,29 @@ class AnthropicClientRetryTest extends FakeApiTestSupport {
                 .satisfies(e -> assertThat(((LlmCallException) e).failure()).isEqualTo(new LlmFailure.Unpriced("claude-unheard-of-1")))
                 .satisfies(e -> assertThat(RetryPolicy.isRetryable(((LlmCallException) e).failure())).isFalse());
         assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void aServerThatIsSilentUntilEachAttemptTimesOutCannotHoldACallPastItsBound() {
+        // each attempt "takes" two minutes before the stream breaks off, as a read timeout would
+        api.respondWith(request -> {
+            time.pass(Duration.ofMinutes(2));
+            return FakeReply.error(529, "overloaded_error", "Overloaded");
+        });
+        List<String> progress = new java.util.ArrayList<>();
+
+        assertThatThrownBy(() -> client().send(CONTEXT, request(), new StreamListener() {
+            @Override
+            public void onRetry(int attempt, Duration delay, String reason) {
+                progress.add("attempt " + attempt + " in " + delay.toMillis() + " ms: " + reason);
+            }
+        })).isInstanceOf(LlmCallException.class).hasMessageContaining("gave up after waiting");
+
+        // six attempts would have taken twelve minutes; the five-minute bound stops it after the third
+        assertThat(api.requests()).hasSize(3);
+        assertThat(progress).hasSize(2).allSatisfy(line -> assertThat(line).contains("overloaded_error"));
+        assertThat(Duration.between(java.time.Instant.parse("2026-01-09T14:30:00Z"), time.instant()))
+                .isLessThan(Duration.ofMinutes(8));
     }
 
     @Test
