@@ -36,6 +36,7 @@ import java.util.Optional;
                 ApproveCommand.class,
                 RejectCommand.class,
                 DemoCommand.class,
+                ModelsCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

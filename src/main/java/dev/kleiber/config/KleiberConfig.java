@@ -30,6 +30,12 @@ public record KleiberConfig(
         prices = Map.copyOf(prices);
     }
 
+    /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
+    public KleiberConfig withModels(Map<Tier, String> resolved) {
+        return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
+                sandboxPolicy);
+    }
+
     /** USD per million tokens. */
     public record Price(BigDecimal input, BigDecimal output, BigDecimal cacheWrite5m, BigDecimal cacheWrite1h,
                         BigDecimal cacheRead) {
