@@ -124,7 +124,7 @@ public final class Conductor {
         KleiberConfig settings = project.settings();
         CommandSandbox.Settings sandbox = sandboxSettings(settings);
         this.runner = new TaskRunner(client, SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens()),
-                sandbox, env, clock);
+                sandbox, env, clock, settings.changeLimits());
         this.validator = new Validator(new SandboxCommandRunner(role(Roles.VALIDATOR).permissions(), env, sandbox), clock,
                 worktree -> project.settings().layout().lint());
         this.desk = new BlockedDesk(store, ledger, client, git, project, router, clock, listener, log);
