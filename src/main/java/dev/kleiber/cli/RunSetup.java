@@ -36,7 +36,7 @@ final class RunSetup implements AutoCloseable {
         this.store = Store.open(settings.store(), context.clock());
         this.ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
         this.git = new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"));
-        this.router = RoutingPolicies.router(project);
+        this.router = router(project, store);
     }
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
@@ -44,11 +44,20 @@ final class RunSetup implements AutoCloseable {
         return Conductor.builder(runtime.store, runtime.ledger, runtime.project)
                 .client(runtime.client)
                 .git(runtime.git)
-                .router(RoutingPolicies.router(runtime.project))
+                .router(router(runtime.project, runtime.store))
                 .env(context.env())
                 .clock(context.clock())
                 .listener(listener)
                 .build();
+    }
+
+    /** The project's router, raising the classes this repository's outcomes show too hard (routing.learning). */
+    private static Router router(ProjectConfig project, Store store) {
+        dev.kleiber.routing.Learning learning = project.settings().routing().learning();
+        return new Router(RoutingPolicies.load(Optional.of(project.layout())),
+                project.settings().routing().sensitivePaths(), dev.kleiber.routing.Adaptation.from(learning.enabled()
+                        ? new dev.kleiber.store.RouteOutcomes(store.database()).recent(project.layout().root().toString())
+                        : java.util.List.of(), learning));
     }
 
     /**

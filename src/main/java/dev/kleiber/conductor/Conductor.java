@@ -71,6 +71,8 @@ import java.util.function.Function;
  */
 public final class Conductor {
     static final Duration LEASE_TTL = Duration.ofSeconds(30);
+    /** History of the agent's failed attempts (route stats read it); the retry ladder counts in task_failures. */
+    static final String FAILURE_EVENT = "conductor.failure";
     static final String FEEDBACK_EVENT = "conductor.feedback";
     static final String VALIDATED_EVENT = "review.validated";
     static final String SUMMARIZED_EVENT = "session.summarized";
@@ -89,6 +91,7 @@ public final class Conductor {
     private final Workspace workspace;
     private final TaskValidator validator;
     private final DiffReview diffReview;
+    private final OutcomeRecorder outcomes;
     private final OrchestrationLog log;
     private final BlockedDesk desk;
     private final TaskFailures failures;
@@ -113,6 +116,7 @@ public final class Conductor {
         this.workspace = workspace;
         this.validator = validator;
         this.diffReview = new DiffReview(workspace, project.settings().routing().sensitivePaths());
+        this.outcomes = new OutcomeRecorder(store, project.layout().root().toString(), clock);
         this.log = log;
         this.desk = new BlockedDesk(store, ledger, b.client.orElseGet(Conductor::noClient), workspace, project, router,
                 clock, listener, log);
@@ -421,6 +425,7 @@ public final class Conductor {
                 pool.close();
             }
         }
+        outcomes.record(state.plan);
         RunOutcome outcome = finish(state);
         listener.on(new RunEvent.RunFinished(runId, outcome));
         if (state.halted.isPresent()) {
@@ -681,6 +686,7 @@ public final class Conductor {
      */
     private void failure(Claim claim, RoutedTask task, Tier tier, String feedback) {
         String runId = claim.task().runId();
+        store.events().append(runId, task.id(), FAILURE_EVENT, feedback);
         store.events().append(runId, task.id(), FEEDBACK_EVENT, feedback);
         int failed = failures.add(runId, task.id(), TaskFailures.Kind.AGENT);
         if (failed == 1) {
@@ -714,10 +720,13 @@ public final class Conductor {
         }
         listener.on(new RunEvent.Validated(runId, task.id(), commit));
         // the diff trigger: a task routed without review stops for a person when its change touches sensitive code
-        List<Reason> touched = task.needsReview() ? List.of() : diffReview.reasons(task);
+        // computed for forced tasks too: the reviewer sees it, and route stats measure forced-review precision by it
+        List<Reason> touched = diffReview.reasons(task);
         if (!touched.isEmpty()) {
             store.events().append(runId, task.id(), DiffReview.EVENT, DiffReview.lines(touched));
-            listener.on(new RunEvent.DiffNeedsReview(runId, task.id(), touched));
+            if (!task.needsReview()) {
+                listener.on(new RunEvent.DiffNeedsReview(runId, task.id(), touched));
+            }
         }
         if (task.needsReview() || !touched.isEmpty()) {
             store.events().append(runId, task.id(), VALIDATED_EVENT, commit);

@@ -111,11 +111,8 @@ final class GitWorkspace implements Workspace {
 
     @Override
     public List<ChangedFile> diff(RoutedTask task) {
-        List<ChangedFile> files = new ArrayList<>();
-        for (String commit : git.commitsWithTrailer("refs/heads/" + task.branch(), "Kleiber-Task", task.id())) {
-            files.addAll(ChangedFile.parse(git.diff(commit + "^", commit)));
-        }
-        return files;
+        // the branch's whole change since it left main: one diff, never an older task's commits of the same id
+        return ChangedFile.parse(git.diff(Merger.MAIN + "...refs/heads/" + task.branch()));
     }
 
     @Override
