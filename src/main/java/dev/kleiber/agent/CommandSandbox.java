@@ -1,10 +1,11 @@
 package dev.kleiber.agent;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.config.KleiberConfig;
+import dev.kleiber.config.SandboxPolicy;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -17,15 +18,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
- * Runs an agent's {@code bash -c COMMAND} under bubblewrap: the root filesystem read-only, fresh
- * {@code /proc} and {@code /dev}, a private {@code /tmp}, the worktree read-only except the role's
- * writable folders, the worktree's git directory read-only, every namespace unshared (no network),
- * a clean environment with no secret in it, a timeout that kills every process the command started,
- * and output kept to a head and a tail. Mode {@link Mode#NONE} runs without bubblewrap (clean
- * environment, timeout and cap, but no filesystem or network containment) and must be chosen
- * explicitly.
+ * Runs an agent's {@code bash -c COMMAND} under the hardened bubblewrap sandbox ({@link SystemView}): no
+ * capability, a non-root uid in a user namespace of its own, every namespace unshared (no network), a filesystem
+ * of the system folders, the configured {@code sandbox.read} folders, the worktree (read-only but the role's
+ * writable folders) and its git metadata (read-only), a private size-limited {@code /tmp}, and nothing else of
+ * the host: no home folder, no main checkout, no other worktree. A clean environment with no secret in it, the
+ * per-command limits ({@link CommandCgroup} and rlimits), a timeout that kills every process the command started,
+ * and output kept to a head and a tail. When {@link SandboxProbe} finds the hardening cannot be applied, commands
+ * are refused (fail closed). Mode {@link Mode#NONE} runs without bubblewrap (clean environment, timeout and cap,
+ * but no filesystem, network or resource containment) and must be chosen explicitly.
  *
  * <p>The writable folders are the directories of the role's write globs of the form {@code dir/**}
  * (created when missing, refused when a symlink or outside the worktree). A glob of any other shape
@@ -33,7 +37,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * here; the file tools still honour it.
  */
 public final class CommandSandbox {
-    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
     /** How commands are contained. */
@@ -53,23 +56,18 @@ public final class CommandSandbox {
         }
     }
 
-    /** Where tools keep keys and tokens under a home folder; each is hidden from commands when it exists. */
-    static final List<String> CREDENTIALS = List.of(".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker",
-            ".password-store", ".config/gcloud", ".config/gh", ".netrc", ".npmrc", ".pypirc", ".git-credentials",
-            ".m2/settings.xml", ".m2/settings-security.xml", ".gradle/gradle.properties");
-
     /**
-     * Mode, wall-clock limit per command, how many output bytes are kept, and absolute folders to hide
-     * behind an empty tmpfs (files behind an empty one; the credential stores under $HOME are always hidden,
-     * see {@link #CREDENTIALS}; the worktree and its git metadata stay visible even when inside one).
+     * Mode, wall-clock limit per command, how many output bytes are kept, the {@code sandbox.read} folders
+     * (absolute, or {@code ~/...} for Kleiber's home) bound read-only, and the per-command limits.
      */
-    public record Settings(Mode mode, Duration timeout, int outputCapBytes, List<Path> hiddenPaths) {
+    public record Settings(Mode mode, Duration timeout, int outputCapBytes, List<String> readPaths,
+                           SandboxPolicy.Limits limits) {
         public Settings {
-            hiddenPaths = List.copyOf(hiddenPaths);
-            for (Path hidden : hiddenPaths) {
-                if (!hidden.isAbsolute() || hidden.getNameCount() == 0) {
-                    throw KleiberException.badInput("a hidden sandbox path must be an absolute path other than /; "
-                            + "found '" + hidden + "'");
+            readPaths = List.copyOf(readPaths);
+            for (String read : readPaths) {
+                if (!(read.startsWith("/") || read.startsWith("~/")) || read.replaceAll("[/~]", "").isEmpty()) {
+                    throw KleiberException.badInput("a sandbox.read path must be an absolute path or ~/folder, "
+                            + "other than / and ~; found '" + read + "'");
                 }
             }
             if (timeout.isNegative() || timeout.isZero()) {
@@ -80,21 +78,32 @@ public final class CommandSandbox {
             }
         }
 
-        /** bwrap, two minutes, 64 KiB, nothing hidden beyond the credential stores under $HOME. */
+        /** bwrap, two minutes, 64 KiB, nothing more to read, the default limits. */
         public static Settings defaults() {
-            return new Settings(Mode.BWRAP, Duration.ofMinutes(2), 64 * 1024, List.of());
+            return new Settings(Mode.BWRAP, Duration.ofMinutes(2), 64 * 1024, List.of(), SandboxPolicy.Limits.defaults());
+        }
+
+        /** What a project's kleiber.yaml asks for, with the default timeout and output cap. */
+        public static Settings of(KleiberConfig config) {
+            Mode mode = config.sandbox() == KleiberConfig.Sandbox.NONE ? Mode.NONE : Mode.BWRAP;
+            return defaults().withMode(mode).withReadPaths(config.sandboxPolicy().read())
+                    .withLimits(config.sandboxPolicy().limits());
         }
 
         public Settings withTimeout(Duration newTimeout) {
-            return new Settings(mode, newTimeout, outputCapBytes, hiddenPaths);
+            return new Settings(mode, newTimeout, outputCapBytes, readPaths, limits);
         }
 
         public Settings withMode(Mode newMode) {
-            return new Settings(newMode, timeout, outputCapBytes, hiddenPaths);
+            return new Settings(newMode, timeout, outputCapBytes, readPaths, limits);
         }
 
-        public Settings withHiddenPaths(List<Path> paths) {
-            return new Settings(mode, timeout, outputCapBytes, paths);
+        public Settings withReadPaths(List<String> paths) {
+            return new Settings(mode, timeout, outputCapBytes, paths, limits);
+        }
+
+        public Settings withLimits(SandboxPolicy.Limits newLimits) {
+            return new Settings(mode, timeout, outputCapBytes, readPaths, newLimits);
         }
     }
 
@@ -107,11 +116,24 @@ public final class CommandSandbox {
 
     /** What became of one command. */
     public sealed interface Outcome {
-        record Finished(int exitCode, Output output, Duration elapsed) implements Outcome {
+        /** @param limitHits the per-command limits it ran into, in the order the model is told them */
+        record Finished(int exitCode, Output output, Duration elapsed, List<LimitHit> limitHits) implements Outcome {
+            public Finished {
+                limitHits = List.copyOf(limitHits);
+            }
+
+            /** {@code Exit code: 137 — killed: memory limit 2 GiB}, as the model reads it. */
+            public String exitLine() {
+                return "Exit code: " + exitCode + limitHits.stream().map(h -> " — " + h.describe())
+                        .collect(Collectors.joining());
+            }
         }
 
         /** Killed with every process it started when the timeout passed. */
-        record TimedOut(Output output, Duration timeout) implements Outcome {
+        record TimedOut(Output output, Duration timeout, List<LimitHit> limitHits) implements Outcome {
+            public TimedOut {
+                limitHits = List.copyOf(limitHits);
+            }
         }
 
         /** Not started: no sandbox on this machine, or the role's writable folders are unsafe. */
@@ -122,23 +144,30 @@ public final class CommandSandbox {
     private final PathGuard guard;
     private final Map<String, String> parentEnv;
     private final Settings settings;
-    /** Set once an empty sandbox has started; bwrap working does not change during a session. */
-    private volatile boolean bwrapWorks;
+    private final SandboxProbe probe;
 
     /**
      * @param parentEnv the environment Kleiber runs in; only {@code PATH} and {@code LANG} are taken
-     *                  from it (to find tools), nothing else reaches the command
+     *                  from it (to find tools), and {@code HOME} to resolve {@code ~/} in {@code sandbox.read};
+     *                  nothing else reaches the command
      */
     public CommandSandbox(PathGuard guard, Map<String, String> parentEnv, Settings settings) {
+        this(guard, parentEnv, settings, new SandboxProbe(parentEnv, settings.limits()));
+    }
+
+    /** With a probe shared by many sandboxes (one per validation command), so the machine is probed once. */
+    public CommandSandbox(PathGuard guard, Map<String, String> parentEnv, Settings settings, SandboxProbe probe) {
         this.guard = guard;
         this.parentEnv = Map.copyOf(parentEnv);
         this.settings = settings;
+        this.probe = probe;
     }
 
     /** The environment a command sees, whole. */
     Map<String, String> commandEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", Optional.ofNullable(parentEnv.get("PATH")).filter(p -> !p.isBlank()).orElse(DEFAULT_PATH));
+        env.put("PATH", Optional.ofNullable(parentEnv.get("PATH")).filter(p -> !p.isBlank())
+                .orElse(SandboxProbe.DEFAULT_PATH));
         env.put("HOME", "/tmp");
         env.put("LANG", Optional.ofNullable(parentEnv.get("LANG")).filter(p -> !p.isBlank()).orElse("C.UTF-8"));
         env.put("TERM", "dumb");
@@ -158,6 +187,14 @@ public final class CommandSandbox {
         return unbound.isEmpty() ? phrase
                 : phrase + "; files matching " + String.join(", ", unbound) + " can be written with write_file "
                 + "and edit_file only";
+    }
+
+    /** The per-command limits as the model reads them in the tool's description. */
+    public static String describeLimits(SandboxPolicy.Limits limits) {
+        return "Limits: " + limits.processes() + " processes and " + SandboxPolicy.Limits.size(limits.memoryBytes())
+                + " of memory per command, files up to " + SandboxPolicy.Limits.size(limits.fileSizeBytes()) + ", /tmp "
+                + SandboxPolicy.Limits.size(limits.tmpBytes()) + ", " + limits.cpuTime().toSeconds()
+                + " s of CPU per process; a limit hit is named after the exit code.";
     }
 
     /**
@@ -195,43 +232,52 @@ public final class CommandSandbox {
     }
 
     private Outcome runHere(String command) {
-        List<String> launch;
-        boolean ownGroup = false;
-        if (settings.mode() == Mode.BWRAP) {
-            Optional<Path> bwrap = findOnPath("bwrap");
-            if (bwrap.isEmpty()) {
-                return new Outcome.Refused("run_command needs bubblewrap (bwrap), which is not installed on this "
-                        + "machine; install it with `apt-get install bubblewrap` (or set `sandbox: none` in "
-                        + ".kleiber/kleiber.yaml to run commands unconfined)");
-            }
-            Optional<String> broken = bwrapProblem(bwrap.get());
-            if (broken.isPresent()) {
-                return new Outcome.Refused("bubblewrap is installed but cannot create a sandbox on this machine: "
-                        + broken.get() + " (where unprivileged user namespaces are restricted, as by AppArmor on "
-                        + "Ubuntu 23.10 and later, allow them for bwrap; or set `sandbox: none` in "
-                        + ".kleiber/kleiber.yaml to run commands unconfined)");
-            }
-            List<Path> writable = new ArrayList<>();
-            for (String dir : writableGlobDirs(guard.permissions())) {
-                switch (prepareWritable(dir)) {
-                    case PathGuard.Decision.Allowed allowed -> writable.add(allowed.path());
-                    case PathGuard.Decision.Refused refused -> {
-                        return new Outcome.Refused("the role's writable folder " + dir + "/ cannot be bound: "
-                                + refused.reason());
-                    }
-                }
-            }
-            launch = bwrapCommand(bwrap.get(), writable, command);
-        } else {
-            launch = new ArrayList<>();
+        if (settings.mode() == Mode.NONE) {
+            List<String> launch = new ArrayList<>();
             // A new session makes the command a process group of its own, which the timeout kills whole.
             Optional<Path> setsid = findOnPath("setsid");
             setsid.ifPresent(path -> launch.add(path.toString()));
-            ownGroup = setsid.isPresent();
             launch.addAll(List.of("bash", "-c", command));
+            return start(launch, setsid.isPresent(), Optional.empty());
+        }
+        SandboxProbe.Result probed = probe.result();
+        if (probed.support() instanceof SandboxSupport.Unavailable no) {
+            return new Outcome.Refused("run_command is refused because the sandbox cannot be hardened here: "
+                    + no.reason() + ". Fix: " + no.fix());
+        }
+        List<Path> writable = new ArrayList<>();
+        for (String dir : writableGlobDirs(guard.permissions())) {
+            switch (prepareWritable(dir)) {
+                case PathGuard.Decision.Allowed allowed -> writable.add(allowed.path());
+                case PathGuard.Decision.Refused refused -> {
+                    return new Outcome.Refused("the role's writable folder " + dir + "/ cannot be bound: "
+                            + refused.reason());
+                }
+            }
+        }
+        Optional<CommandCgroup> cgroup;
+        try {
+            cgroup = CommandCgroup.create(probed.limits(), settings.limits());
+        } catch (IOException e) {
+            return new Outcome.Refused("the command's cgroup cannot be created: " + e.getMessage());
         }
         try {
-            return execute(launch, ownGroup);
+            List<String> launch = new ArrayList<>();
+            cgroup.ifPresent(group -> {
+                launch.addAll(List.of("/bin/sh", "-c", CommandCgroup.JOIN_SCRIPT, "kleiber-cgroup"));
+                launch.addAll(group.procsFiles());
+                launch.add("--");
+            });
+            launch.addAll(bwrapCommand(probed.bwrap().orElseThrow(), writable, command, probed.limits().cgroup()));
+            return start(launch, false, cgroup);
+        } finally {
+            cgroup.ifPresent(CommandCgroup::close);
+        }
+    }
+
+    private Outcome start(List<String> launch, boolean ownGroup, Optional<CommandCgroup> cgroup) {
+        try {
+            return execute(launch, ownGroup, cgroup);
         } catch (IOException e) {
             return new Outcome.Refused("the command could not be started: " + e.getMessage());
         }
@@ -263,50 +309,19 @@ public final class CommandSandbox {
     }
 
     /**
-     * Starts an empty sandbox once, so that bwrap failing on its own (no user namespaces, say) is told
-     * apart from the agent's command failing.
+     * bwrap with the hardened system view, then (later mounts on top of earlier ones) the {@code sandbox.read}
+     * folders and the git metadata read-only, the worktree read-only, its writable folders; then the clean
+     * environment, and the command under the rlimits.
      */
-    private Optional<String> bwrapProblem(Path bwrap) {
-        if (bwrapWorks) {
-            return Optional.empty();
+    private List<String> bwrapCommand(Path bwrap, List<Path> writable, String command, boolean cgroup) {
+        List<String> args = new ArrayList<>();
+        args.add(bwrap.toString());
+        args.addAll(SystemView.host().arguments(settings.limits().tmpBytes()));
+        for (Path read : readPaths()) {
+            args.addAll(List.of("--ro-bind-try", read.toString(), read.toString()));
         }
-        try {
-            Process probe = new ProcessBuilder(bwrap.toString(), "--unshare-all", "--die-with-parent",
-                    "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true")
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            byte[] output = probe.getInputStream().readNBytes(4096);
-            if (!probe.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                probe.destroyForcibly();
-                return Optional.of("an empty sandbox did not start within " + KILL_GRACE.toSeconds() + " s");
-            }
-            if (probe.exitValue() == 0) {
-                bwrapWorks = true;
-                return Optional.empty();
-            }
-            return Optional.of(new String(output, StandardCharsets.UTF_8).strip());
-        } catch (IOException e) {
-            return Optional.of(e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted while starting the sandbox");
-        }
-    }
-
-    private List<String> bwrapCommand(Path bwrap, List<Path> writable, String command) {
-        List<String> args = new ArrayList<>(List.of(bwrap.toString(),
-                "--unshare-all", "--die-with-parent", "--new-session",
-                "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
-        for (Path hidden : hiddenPaths()) {
-            if (Files.isDirectory(hidden, LinkOption.NOFOLLOW_LINKS)) {
-                args.addAll(List.of("--tmpfs", hidden.toString()));
-            } else if (Files.isRegularFile(hidden, LinkOption.NOFOLLOW_LINKS)) {
-                args.addAll(List.of("--ro-bind", "/dev/null", hidden.toString()));
-            }
-        }
-        // Git metadata of a linked worktree lives in the main repository; bound after the tmpfs mounts
-        // so a repository under /tmp or a hidden folder stays visible, and read-only so hooks and
-        // config cannot be changed.
+        // Git metadata of a linked worktree lives in the main repository: read-only, so hooks and config
+        // cannot be planted, while git status and git diff work inside.
         for (Path gitDir : gitDirs()) {
             args.addAll(List.of("--ro-bind", gitDir.toString(), gitDir.toString()));
         }
@@ -315,21 +330,42 @@ public final class CommandSandbox {
         for (Path dir : writable.stream().sorted(Comparator.comparingInt(Path::getNameCount)).toList()) {
             args.addAll(List.of("--bind", dir.toString(), dir.toString()));
         }
+        args.addAll(SystemView.seal());
         args.add("--clearenv");
         commandEnvironment().forEach((k, v) -> args.addAll(List.of("--setenv", k, v)));
-        args.addAll(List.of("--chdir", guard.root().toString(), "--", "bash", "-c", command));
+        args.addAll(List.of("--chdir", guard.root().toString(), "--",
+                "bash", "-c", rlimitScript(cgroup), "kleiber-limits", command));
         return args;
     }
 
     /**
-     * The configured paths plus the credential stores in the invoking user's home: a command can read the
-     * whole filesystem, and keys, tokens and cloud logins are the files an injected prompt would go for.
+     * Sets the rlimits inside the sandbox, where the command cannot raise them again (no capability), then
+     * becomes {@code bash -c COMMAND}. CPU time is soft at the limit (SIGXCPU, told apart) and hard a second
+     * later. Processes and memory are rlimits only when no cgroup counts them: RLIMIT_NPROC is counted per uid
+     * in the sandbox's own user namespace, and set inside it so that Kleiber's other processes do not count.
      */
-    List<Path> hiddenPaths() {
-        List<Path> hidden = new ArrayList<>(settings.hiddenPaths());
-        Optional.ofNullable(parentEnv.get("HOME")).filter(h -> h.startsWith("/") && !h.equals("/"))
-                .map(Path::of).ifPresent(home -> CREDENTIALS.forEach(c -> hidden.add(home.resolve(c))));
-        return hidden;
+    private String rlimitScript(boolean cgroup) {
+        SandboxPolicy.Limits limits = settings.limits();
+        long cpu = limits.cpuTime().toSeconds();
+        String fileKib = String.valueOf((limits.fileSizeBytes() + 1023) / 1024);
+        String perProcess = cgroup ? "" : " -u " + limits.processes() + " -d " + (limits.memoryBytes() / 1024);
+        return "ulimit -c 0 && ulimit -S -t " + cpu + " -f " + fileKib + perProcess
+                + " && ulimit -H -t " + (cpu + 1) + " -f " + fileKib + perProcess + " && exec bash -c \"$1\"";
+    }
+
+    /** The {@code sandbox.read} folders, {@code ~/} resolved against Kleiber's home; absent ones are skipped by bwrap. */
+    List<Path> readPaths() {
+        Optional<Path> home = Optional.ofNullable(parentEnv.get("HOME")).filter(h -> h.startsWith("/") && !h.equals("/"))
+                .map(Path::of);
+        List<Path> paths = new ArrayList<>();
+        for (String read : settings.readPaths()) {
+            if (read.startsWith("~/")) {
+                home.ifPresent(h -> paths.add(h.resolve(read.substring(2)).normalize()));
+            } else {
+                paths.add(Path.of(read).normalize());
+            }
+        }
+        return paths;
     }
 
     /** The worktree's git directory and the repository's common one, when {@code .git} is a file pointing there. */
@@ -360,7 +396,7 @@ public final class CommandSandbox {
     }
 
     /** @param ownGroup whether the command leads a process group of its own (its pid is the group id) */
-    private Outcome execute(List<String> launch, boolean ownGroup) throws IOException {
+    private Outcome execute(List<String> launch, boolean ownGroup, Optional<CommandCgroup> cgroup) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(launch)
                 .directory(guard.root().toFile())
                 .redirectErrorStream(true)
@@ -388,10 +424,23 @@ public final class CommandSandbox {
             throw KleiberException.failed("interrupted while running a command");
         }
         Output output = new Output(capture.text(), capture.totalBytes(), capture.truncated());
+        List<LimitHit> hits = new ArrayList<>(cgroup.map(CommandCgroup::hits).orElse(List.of()));
         if (!finished) {
-            return new Outcome.TimedOut(output, settings.timeout());
+            return new Outcome.TimedOut(output, settings.timeout(), hits);
         }
-        return new Outcome.Finished(process.exitValue(), output, Duration.ofNanos(System.nanoTime() - start));
+        int exit = process.exitValue();
+        if (exit == 125 && output.text().startsWith(CommandCgroup.JOIN_FAILED)) {
+            return new Outcome.Refused(output.text().strip());
+        }
+        if (settings.mode() == Mode.BWRAP) {
+            // 128 + SIGXCPU and 128 + SIGXFSZ: the signals the kernel sends at the rlimits set above.
+            if (exit == 152) {
+                hits.add(new LimitHit.CpuTimeExceeded(settings.limits().cpuTime()));
+            } else if (exit == 153) {
+                hits.add(new LimitHit.FileTooLarge(settings.limits().fileSizeBytes()));
+            }
+        }
+        return new Outcome.Finished(exit, output, Duration.ofNanos(System.nanoTime() - start), hits);
     }
 
     /**
@@ -426,17 +475,6 @@ public final class CommandSandbox {
     }
 
     private Optional<Path> findOnPath(String program) {
-        String path = commandEnvironment().get("PATH");
-        for (String dir : path.split(":")) {
-            // A relative entry would resolve against Kleiber's working directory, which a repository controls.
-            if (dir.isBlank() || !dir.startsWith("/")) {
-                continue;
-            }
-            Path candidate = Path.of(dir, program);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return SandboxProbe.findOnPath(program, commandEnvironment().get("PATH"));
     }
 }

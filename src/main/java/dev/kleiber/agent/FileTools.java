@@ -1,6 +1,5 @@
 package dev.kleiber.agent;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -33,6 +32,12 @@ final class FileTools {
     static final int MAX_SEARCH_MATCHES = 200;
     static final int MAX_SEARCH_LINE_CHARS = 300;
     static final long MAX_SEARCHED_FILE_BYTES = 4L * 1024 * 1024;
+    /** Matches past this many characters of one line are not found; it keeps a minified file's search bounded. */
+    static final int MAX_SEARCHED_LINE_CHARS = 64 * 1024;
+    /** How far past the lines shown read_file still counts lines, so that a huge file is not read to its end. */
+    static final long MAX_COUNTED_CHARS = 64L * 1024 * 1024;
+    /** edit_file holds the whole file in memory twice; larger files are edited with a command. */
+    static final long MAX_EDITED_FILE_BYTES = 8L * 1024 * 1024;
     private static final int BINARY_PROBE_BYTES = 8192;
     private static final long SEARCH_TIME_LIMIT_NANOS = 10_000_000_000L;
 
@@ -60,19 +65,28 @@ final class FileTools {
                         + "read_file shows text only");
             }
             StringBuilder out = new StringBuilder();
-            int lineNumber = 0;
-            int lastShown = 0;
+            long lineNumber = 0;
+            long lastShown = 0;
             boolean outputFull = false;
-            try (BufferedReader reader = lenientReader(file)) {
-                String line;
-                while ((line = reader.readLine()) != null) {
+            boolean counted = true;
+            try (LineReader reader = lenientReader(file, MAX_LINE_CHARS)) {
+                long afterWindow = 0;
+                for (var next = reader.next(); next.isPresent(); next = reader.next()) {
                     lineNumber++;
-                    if (lineNumber < offset || lineNumber >= offset + limit || outputFull) {
+                    LineReader.Line line = next.get();
+                    if (lineNumber < offset || lineNumber >= (long) offset + limit || outputFull) {
+                        // counting the lines of a huge file past the window would take as long as reading it
+                        afterWindow += lineNumber >= offset ? line.length() + 1 : 0;
+                        if (afterWindow > MAX_COUNTED_CHARS) {
+                            counted = false;
+                            break;
+                        }
                         continue;
                     }
-                    String shown = line.length() > MAX_LINE_CHARS
-                            ? line.substring(0, MAX_LINE_CHARS) + " [... line truncated at " + MAX_LINE_CHARS + " characters]"
-                            : line;
+                    String shown = line.cut()
+                            ? line.text() + " [... line cut: it has " + line.length() + " characters; read_file shows the first "
+                            + MAX_LINE_CHARS + "]"
+                            : line.text();
                     String numbered = String.format("%6d\t%s%n", lineNumber, shown);
                     if (out.length() + numbered.length() > MAX_OUTPUT_CHARS) {
                         outputFull = true;
@@ -89,12 +103,13 @@ final class FileTools {
                 return new Step.Failed("offset " + offset + " is past the end of '" + allowed.relative() + "', which has "
                         + lineNumber + " lines");
             }
-            if (lastShown < lineNumber) {
+            String total = counted ? String.valueOf(lineNumber) : "more than " + lineNumber;
+            if (lastShown < lineNumber || !counted) {
                 out.append("[showing lines ").append(offset).append('-').append(lastShown).append(" of ")
-                        .append(lineNumber).append("; read on with offset=").append(lastShown + 1).append("]\n");
+                        .append(total).append("; read on with offset=").append(lastShown + 1).append("]\n");
             }
             return new Step.Done(out.toString(),
-                    "read " + allowed.relative() + " lines " + offset + "-" + lastShown + " of " + lineNumber);
+                    "read " + allowed.relative() + " lines " + offset + "-" + lastShown + " of " + total);
         } catch (IOException e) {
             return new Step.Failed("'" + allowed.relative() + "' cannot be read: " + e.getMessage());
         }
@@ -175,10 +190,10 @@ final class FileTools {
                     return true;
                 }
                 String relative = guard.root().relativize(file).toString();
-                try (BufferedReader reader = lenientReader(file)) {
-                    String line;
+                try (LineReader reader = lenientReader(file, MAX_SEARCHED_LINE_CHARS)) {
                     int number = 0;
-                    while ((line = reader.readLine()) != null) {
+                    for (var next = reader.next(); next.isPresent(); next = reader.next()) {
+                        String line = next.get().text();
                         number++;
                         Matcher matcher = pattern.matcher(new Deadline(line, deadline));
                         if (!matcher.find()) {
@@ -252,6 +267,10 @@ final class FileTools {
             return new Step.Failed("there is no file '" + allowed.relative() + "'; use write_file to create it");
         }
         try {
+            if (Files.size(allowed.path()) > MAX_EDITED_FILE_BYTES) {
+                return new Step.Failed("'" + allowed.relative() + "' is larger than " + MAX_EDITED_FILE_BYTES / (1024 * 1024)
+                        + " MiB; edit_file changes smaller text files only");
+            }
             String content = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(Files.readAllBytes(allowed.path()))).toString();
@@ -331,9 +350,9 @@ final class FileTools {
         return guard.root().relativize(path).toString();
     }
 
-    private static BufferedReader lenientReader(Path file) throws IOException {
-        return new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)));
+    private static LineReader lenientReader(Path file, int maxLineChars) throws IOException {
+        return new LineReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)), maxLineChars);
     }
 
     private static boolean isBinary(Path file) throws IOException {

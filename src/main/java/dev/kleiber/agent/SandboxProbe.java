@@ -27,7 +27,7 @@ public final class SandboxProbe {
     private static final String OPT_OUT = "or set `sandbox: none` in .kleiber/kleiber.yaml to run commands unconfined "
             + "(no filesystem, network or resource containment)";
 
-    /** What the probe found: the support, and what {@link CommandSandbox} needs to apply it. */
+    /** What the probe found: the support, and what {@link CommandSandbox} needs to apply it (bwrap is there when hardened). */
     record Result(SandboxSupport support, Optional<Path> bwrap, LimitMechanism limits) {
     }
 
@@ -82,6 +82,7 @@ public final class SandboxProbe {
         List<String> command = new ArrayList<>();
         command.add(bwrap.get().toString());
         command.addAll(system.arguments(SandboxPolicy.Limits.MIB));
+        command.addAll(SystemView.seal());
         command.addAll(List.of("--clearenv", "--setenv", "PATH", DEFAULT_PATH, "--", "/bin/sh", "-c", VERIFY));
         Run run = run(command);
         if (run.exitCode() != 0) {

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * The hardened part of every bubblewrap command line, shared by {@link SandboxProbe} and {@link CommandSandbox}:
- * every capability dropped, a non-root uid in a user namespace of its own (Kleiber may be root), every other
- * namespace unshared (no network), and a filesystem built from an allow-list: {@code /usr}, {@code /bin},
+ * every capability dropped, a non-root uid in a user namespace of its own that may not create further ones
+ * (Kleiber may be root), every other namespace unshared (no network), and a filesystem built from an
+ * allow-list: {@code /usr}, {@code /bin},
  * {@code /sbin} and {@code /lib*} and {@code /etc} read-only with the secrets of {@code /etc} hidden, fresh
  * {@code /proc} and {@code /dev} (read-only, a size-limited {@code /dev/shm}), a size-limited private
  * {@code /tmp}. Nothing else of the host is there until a caller binds it.
@@ -42,7 +43,7 @@ final class SystemView {
     /** The arguments after the bwrap program, up to where the caller binds its own folders. */
     List<String> arguments(long tmpBytes) {
         List<String> args = new ArrayList<>(List.of(
-                "--unshare-all", "--unshare-user", "--uid", String.valueOf(SANDBOX_UID), "--gid", String.valueOf(SANDBOX_UID),
+                "--unshare-all", "--unshare-user", "--disable-userns", "--uid", String.valueOf(SANDBOX_UID), "--gid", String.valueOf(SANDBOX_UID),
                 "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
                 "--ro-bind", root.resolve("usr").toString(), "/usr"));
         for (String dir : SYSTEM_DIRS) {
@@ -70,6 +71,14 @@ final class SystemView {
         args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm",
                 "--remount-ro", "/dev", "--size", size, "--tmpfs", "/tmp"));
         return args;
+    }
+
+    /**
+     * The last mount argument: the sandbox's root (a tmpfs holding the mount points, writable by the command's
+     * uid, and of no size limit) becomes read-only, so nothing can be written outside the mounts chosen.
+     */
+    static List<String> seal() {
+        return List.of("--remount-ro", "/");
     }
 
     private List<Path> etcSecrets() {

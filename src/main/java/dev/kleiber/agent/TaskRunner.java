@@ -11,6 +11,7 @@ import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.CheckItem;
 import dev.kleiber.protocol.CompleteFile;
 import dev.kleiber.protocol.FileChange;
+import dev.kleiber.protocol.ModelText;
 import dev.kleiber.protocol.ProtocolDocument;
 import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.protocol.ProtocolRenderer;
@@ -133,13 +134,13 @@ public final class TaskRunner {
                 : assignment.git().changes(base, head).stream().map(TaskRunner::toProtocol).toList();
         Optional<Path> written = switch (report.outcome()) {
             case SessionOutcome.Completed done -> Optional.of(write(assignment.repositoryRoot(), new CompleteFile(
-                    task.id(), task.agent(), now(), assignment.tier(), tokens(report.usage()), clean(done.summary()),
-                    changes, testsAdded(changes), done.decisions().stream().map(TaskRunner::cleanLine).toList(),
+                    task.id(), task.agent(), now(), assignment.tier(), tokens(report.usage()), ModelText.block(done.summary()),
+                    changes, testsAdded(changes), ModelText.items(done.decisions()),
                     List.of(new CheckItem("Tests pass locally", false), new CheckItem("No linting errors", false),
                             new CheckItem("Documentation updated", false)), List.of(), List.of())));
             case SessionOutcome.Blocked blocked -> Optional.of(write(assignment.repositoryRoot(), new BlockedFile(
-                    task.id(), task.agent(), now(), blocked.type(), clean(blocked.problem()),
-                    blocked.attempted().stream().map(TaskRunner::cleanLine).toList(), clean(blocked.need()),
+                    task.id(), task.agent(), now(), blocked.type(), ModelText.block(blocked.problem()),
+                    ModelText.items(blocked.attempted()), ModelText.block(blocked.need()),
                     List.of(), List.of())));
             case SessionOutcome.Escalated ignored -> Optional.empty();
             case SessionOutcome.Failed ignored -> Optional.empty();
@@ -188,7 +189,7 @@ public final class TaskRunner {
             }
         }
         write(assignment.repositoryRoot(), new StartedFile(task.id(), task.agent(), started,
-                "up to " + limits.maxTurns() + " turns", clean(approach), List.copyOf(files), List.of(), List.of()));
+                "up to " + limits.maxTurns() + " turns", ModelText.block(approach), List.copyOf(files), List.of(), List.of()));
     }
 
     static String firstMessage(TaskFile task) {
@@ -230,25 +231,6 @@ public final class TaskRunner {
     private static List<String> testsAdded(List<FileChange> changes) {
         return changes.stream().filter(c -> c.change() != FileChange.Change.DELETED)
                 .map(FileChange::path).filter(path -> TEST_FILE.matcher(path).find()).toList();
-    }
-
-    /**
-     * Agent text goes into a markdown layout: a line that would open a heading or a code fence is escaped so the
-     * file reads back exactly as written and no section can be forged.
-     */
-    static String clean(String text) {
-        List<String> lines = new ArrayList<>();
-        for (String line : text.strip().split("\\R", -1)) {
-            String trimmed = line.stripLeading();
-            lines.add(trimmed.startsWith("#") || trimmed.startsWith("```") || trimmed.startsWith("~~~")
-                    ? "\\" + trimmed : line.stripTrailing());
-        }
-        String cleaned = String.join("\n", lines).strip();
-        return cleaned.isEmpty() ? "(none given)" : cleaned;
-    }
-
-    private static String cleanLine(String text) {
-        return clean(text).replaceAll("\\s*\\n\\s*", " ");
     }
 
     private OffsetDateTime now() {

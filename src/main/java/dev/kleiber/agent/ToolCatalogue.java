@@ -140,7 +140,8 @@ public final class ToolCatalogue {
         }
         return "Run a shell command with bash -c in the worktree root, inside a sandbox: no network, no "
                 + "secrets in the environment, HOME=/tmp; the filesystem is "
-                + CommandSandbox.describeWritable(permissions) + ". " + limits + allowed;
+                + CommandSandbox.describeWritable(permissions) + "; only the system folders, the worktree and its git "
+                + "metadata are visible. " + limits + " " + CommandSandbox.describeLimits(sandbox.limits()) + allowed;
     }
 
     private record Property(String name, ObjectNode node) {

@@ -126,14 +126,15 @@ public final class ToolExecutor {
         return switch (sandbox.run(command)) {
             case CommandSandbox.Outcome.Finished finished -> {
                 CommandSandbox.Output output = finished.output();
-                String text = "Exit code: " + finished.exitCode() + "\n" + output.text()
+                String text = finished.exitLine() + "\n" + output.text()
                         + (output.truncated() ? "\n[output was " + output.totalBytes()
                         + " bytes; only its beginning and end are shown]" : "");
                 yield new Step.Done(text, "exit " + finished.exitCode() + ", " + output.totalBytes()
                         + " bytes of output in " + finished.elapsed().toMillis() + " ms");
             }
             case CommandSandbox.Outcome.TimedOut timedOut -> new Step.Failed("the command was still running after "
-                    + timedOut.timeout().toSeconds() + " s and was killed with every process it started. "
+                    + timedOut.timeout().toSeconds() + " s and was killed with every process it started"
+                    + timedOut.limitHits().stream().map(h -> "; " + h.describe()).collect(Collectors.joining()) + ". "
                     + "Output before that (" + timedOut.output().totalBytes() + " bytes):\n" + timedOut.output().text());
             case CommandSandbox.Outcome.Refused refused -> new Step.Refused(refused.reason());
         };

@@ -81,9 +81,7 @@ final class AgentRuntime implements AutoCloseable {
     }
 
     CommandSandbox.Settings sandbox() {
-        CommandSandbox.Mode mode = project.settings().sandbox() == KleiberConfig.Sandbox.NONE
-                ? CommandSandbox.Mode.NONE : CommandSandbox.Mode.BWRAP;
-        return CommandSandbox.Settings.defaults().withMode(mode);
+        return CommandSandbox.Settings.of(project.settings());
     }
 
     SessionLimits limits() {

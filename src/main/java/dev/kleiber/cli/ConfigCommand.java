@@ -47,6 +47,12 @@ final class ConfigCommand implements Runnable {
         out.printf("  workers       %d%n", s.workers());
         out.printf("  store         %s%n", storeText(s.store()));
         out.printf("  sandbox       %s%n", s.sandbox().name().toLowerCase(java.util.Locale.ROOT));
+        dev.kleiber.config.SandboxPolicy.Limits limits = s.sandboxPolicy().limits();
+        out.printf("  limits        %d processes, %s memory, %s files, %s /tmp, %d s CPU per process; reads %s%n",
+                limits.processes(), dev.kleiber.config.SandboxPolicy.Limits.size(limits.memoryBytes()),
+                dev.kleiber.config.SandboxPolicy.Limits.size(limits.fileSizeBytes()),
+                dev.kleiber.config.SandboxPolicy.Limits.size(limits.tmpBytes()), limits.cpuTime().toSeconds(),
+                s.sandboxPolicy().read().isEmpty() ? "no extra folders" : String.join(", ", s.sandboxPolicy().read()));
         out.printf("  validate      %s%n", s.validate().commands().isEmpty() ? "(no commands)"
                 : String.join(", ", s.validate().commands().stream().map(c -> c.name() + ": " + c.run()).toList()));
         out.printf("  main every    %s%n", s.validate().mainEvery().map(ConfigCommand::durationText)

@@ -32,7 +32,7 @@ record Decider(String name, Source source) {
     }
 
     /** $USER, else $LOGNAME, else the OS account. */
-    static Optional<Decider> fromEnvironment(CliContext context) {
+    private static Optional<Decider> fromEnvironment(CliContext context) {
         return context.env("USER").map(name -> new Decider(checked(name, "$USER"), Source.USER))
                 .or(() -> context.env("LOGNAME").map(name -> new Decider(checked(name, "$LOGNAME"), Source.LOGNAME)))
                 .or(() -> context.osAccount().map(name -> new Decider(checked(name, "the OS account"), Source.OS_ACCOUNT)));

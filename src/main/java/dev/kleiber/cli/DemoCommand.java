@@ -228,8 +228,9 @@ final class DemoCommand implements Callable<Integer> {
                     "kleiber review show card-refunds", "kleiber approve card-refunds",
                     "kleiber resume --script " + DemoProject.SCRIPT, "kleiber cost"));
         }
-        out.println("$ " + raise + " --by " + who(demo));
-        command(demo, "budget", "raise", "--to", RAISED_BUDGET_USD.toPlainString(), "--by", who(demo));
+        // no --by: the budget records the person as the environment names them, and where that name came from
+        out.println("$ " + raise);
+        command(demo, "budget", "raise", "--to", RAISED_BUDGET_USD.toPlainString());
         return true;
     }
 
@@ -284,10 +285,6 @@ final class DemoCommand implements Callable<Integer> {
             // an unusual class path: fall back to the name on PATH
         }
         return "kleiber";
-    }
-
-    private static String who(CliContext demo) {
-        return Decider.fromEnvironment(demo).map(Decider::name).orElse("demo");
     }
 
     /** Runs a kleiber command in-process in the demo repository, printing what it prints; the demo stops if it fails. */

@@ -1,6 +1,8 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.agent.SandboxProbe;
+import dev.kleiber.agent.SandboxSupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -49,13 +51,10 @@ record DemoPrerequisites(String nodeVersion, boolean sandboxed, Optional<String>
                     + "filesystem or network containment, only a clean environment and a timeout. The file tools still "
                     + "refuse paths outside a role's. Install it with `sudo apt-get install bubblewrap` to see the sandbox."));
         }
-        Probe empty = probe(List.of(bwrap.get().toString(), "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
-                "--proc", "/proc", "--dev", "/dev", "--", "true"));
-        if (empty.exitCode() != 0) {
-            return new DemoPrerequisites(version, false, Optional.of("bubblewrap is installed but cannot create a sandbox "
-                    + "here (" + empty.output().strip() + "), so agents' commands run WITHOUT the OS sandbox in this demo "
-                    + "(`sandbox: none`). Where unprivileged user namespaces are restricted (AppArmor on Ubuntu 23.10 and "
-                    + "later), allow them for bwrap to see the sandbox."));
+        if (new SandboxProbe(env).support() instanceof SandboxSupport.Unavailable no) {
+            return new DemoPrerequisites(version, false, Optional.of("bubblewrap is installed but cannot create the "
+                    + "hardened sandbox here (" + no.reason() + "), so agents' commands run WITHOUT the OS sandbox in "
+                    + "this demo (`sandbox: none`). To see the sandbox: " + no.fix() + "."));
         }
         return new DemoPrerequisites(version, true, Optional.empty());
     }

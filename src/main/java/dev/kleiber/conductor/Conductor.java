@@ -118,7 +118,7 @@ public final class Conductor {
         this.clock = clock;
         this.listener = listener;
         Path root = project.layout().root();
-        this.merger = new Merger(git, root, project.knownRoles(), clock);
+        this.merger = new Merger(git, store.merges(), root, project.knownRoles(), clock);
         this.diffReview = new DiffReview(git, project.settings().routing().sensitivePaths());
         this.log = new OrchestrationLog(project.layout().orchestrationLog());
         KleiberConfig settings = project.settings();
@@ -133,8 +133,7 @@ public final class Conductor {
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
-        return CommandSandbox.Settings.defaults().withMode(settings.sandbox() == KleiberConfig.Sandbox.NONE
-                ? CommandSandbox.Mode.NONE : CommandSandbox.Mode.BWRAP);
+        return CommandSandbox.Settings.of(settings);
     }
 
     /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and runs it. */
@@ -328,7 +327,7 @@ public final class Conductor {
         TaskRecord record = claim.task();
         RoutedTask task = state.plan.task(record.id());
         Tier tier = record.tier();
-        if (merger.isMerged(task.id())) {
+        if (merger.isMerged(runId, task)) {
             // merged before a crash let the store hear of it: never run or merge it again
             store.tasks().transition(claim, TaskState.VALIDATING, "its work is already on main");
             store.tasks().transition(claim, TaskState.MERGED, "found merged on main");
@@ -359,7 +358,7 @@ public final class Conductor {
             listener.event(task.id(), "running: " + task.agent() + " on " + tier.id() + ", attempt " + claim.attempt());
             TaskRun run = runner.run(new TaskRunner.Assignment(file, role(task.agent()), tier,
                             project.settings().modelFor(tier), runId, claim.attempt(), project.layout().root(), worktree,
-                            new GitRepository(worktree, mergeWorktree())),
+                            git.inWorktree(worktree)),
                     AgentSession.Listener.NONE, event -> {
                         // a refusal is the sandbox at work: a person watching the run should see it as it happens
                         if (event instanceof ToolEvent.Refused refused) {
@@ -452,7 +451,7 @@ public final class Conductor {
             listener.event(task.id(), "awaiting review: `kleiber review show " + task.id() + "`");
             return Optional.empty();
         }
-        switch (merger.merge(task, claim.attempt())) {
+        switch (merger.merge(claim.task().runId(), task, claim.attempt())) {
             case Merger.Result.Merged merged -> {
                 store.tasks().transition(claim, TaskState.MERGED, "merged into main as " + merged.commit());
                 merger.record(task, tier.id());
@@ -478,17 +477,10 @@ public final class Conductor {
         return report;
     }
 
-    /** Every file the task's own commits touched, across its attempts. */
+    /** Every file the task's own commits touched, across its attempts: one diff from where its branch left main. */
     private List<Path> changedPaths(RoutedTask task) {
-        Set<String> paths = new LinkedHashSet<>();
-        for (String commit : git.commitsWithTrailer("refs/heads/" + task.branch(), "Kleiber-Task", task.id())) {
-            for (FileChange change : git.changes(commit + "^", commit)) {
-                if (change.kind() != FileChange.Kind.DELETED) {
-                    paths.add(change.path());
-                }
-            }
-        }
-        return paths.stream().map(Path::of).toList();
+        return git.changes(Merger.MAIN + "...refs/heads/" + task.branch()).stream()
+                .filter(change -> change.kind() != FileChange.Kind.DELETED).map(change -> Path.of(change.path())).toList();
     }
 
     private static String feedbackOf(ValidationReport report) {
@@ -523,8 +515,8 @@ public final class Conductor {
 
     private void removeWorktree(RoutedTask task) {
         Path path = worktreeOf(task);
-        boolean registered = git.worktrees().stream().anyMatch(w -> w.path().equals(path));
-        if (registered || Files.exists(path)) {
+        // a registration whose folder is gone is pruned once per run, not looked up per task
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             git.removeWorktree(path);
         }
     }
@@ -532,6 +524,7 @@ public final class Conductor {
     private void removeFinishedWorktrees(RunPlan plan) {
         // a merge cut short by a crash leaves the scratch worktree behind, a protocol write its temp file
         git.removeWorktree(mergeWorktree());
+        git.pruneWorktrees();
         Path root = project.layout().root();
         try {
             ProtocolFiles.removeAbandonedTemps(Arrays.stream(Kind.values()).map(k -> root.resolve(k.folder())).toList());

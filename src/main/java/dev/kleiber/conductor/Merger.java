@@ -14,6 +14,7 @@ import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.protocol.ProtocolParser;
 import dev.kleiber.scribe.MergedWork;
 import dev.kleiber.scribe.Scribe;
+import dev.kleiber.store.Merges;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,11 +30,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Lands validated work on main, one merge at a time, never twice: a task whose {@code Kleiber-Task} trailer is
- * already on main counts as merged. Then the scribe records it from its done file.
+ * Lands validated work on main, one merge at a time, never twice: the store records each merge of a run's task
+ * (intended before git moves main, done after), so "already merged" means this run's task, never an older task that
+ * had the same id. A crash between git and the store is settled from main's commits since the intent only. Then
+ * the scribe records it from its done file.
  */
 final class Merger {
     static final String MAIN = "main";
+    static final String TASK_TRAILER = "Kleiber-Task";
+    static final String RUN_TRAILER = "Kleiber-Run";
 
     sealed interface Result {
         /** {@code already}: main had the task's work before this call (a resumed run). */
@@ -45,39 +50,77 @@ final class Merger {
     }
 
     private final GitRepository git;
+    private final Merges merges;
     private final Path root;
     private final ProtocolParser parser;
     private final Scribe scribe;
     private final Clock clock;
 
-    Merger(GitRepository git, Path root, Set<String> roles, Clock clock) {
+    Merger(GitRepository git, Merges merges, Path root, Set<String> roles, Clock clock) {
         this.git = git;
+        this.merges = merges;
         this.root = root;
         this.parser = new ProtocolParser(roles);
         this.scribe = new Scribe(root);
         this.clock = clock;
     }
 
-    boolean isMerged(String taskId) {
-        return !mergesOf(taskId).isEmpty();
+    /**
+     * Whether this run's task is on main: from the store, from git only for a merge a crash left unconfirmed, and
+     * for a task whose merge conflicted, through the merge of its resolution task (which carried its commits).
+     */
+    boolean isMerged(String runId, RoutedTask task) {
+        return mergedCommit(runId, task.id()).or(() -> landedThroughResolution(runId, task)).isPresent();
     }
 
-    private List<String> mergesOf(String taskId) {
-        return git.commitsWithTrailer(MAIN, "Kleiber-Task", taskId);
+    private Optional<String> mergedCommit(String runId, String taskId) {
+        Optional<Merges.MergeRecord> record = merges.find(runId, taskId);
+        if (record.isEmpty() || record.get().commit().isPresent()) {
+            return record.flatMap(Merges.MergeRecord::commit);
+        }
+        // intended, never confirmed: did git move main before the crash? Only main's newest commits can say.
+        Optional<String> landed = git.commitsWithTrailers(record.get().mainBefore() + ".." + MAIN,
+                Map.of(RUN_TRAILER, runId, TASK_TRAILER, taskId)).stream().findFirst();
+        landed.ifPresentOrElse(commit -> merges.done(runId, taskId, commit), () -> merges.abandon(runId, taskId));
+        return landed;
     }
 
-    synchronized Result merge(RoutedTask task, int attempt) {
-        List<String> already = mergesOf(task.id());
-        if (!already.isEmpty()) {
-            return new Result.Merged(already.getFirst(), true);
+    /** The merge of this run's resolution task for {@code task} (see {@link Triage#withResolution}) if it holds the task's branch. */
+    private Optional<String> landedThroughResolution(String runId, RoutedTask task) {
+        String base = Triage.resolutionBase(task.id());
+        for (Merges.MergeRecord resolution : merges.ofRun(runId)) {
+            boolean resolves = resolution.taskId().equals(base) || resolution.taskId().startsWith(base + "-");
+            if (resolves && resolution.commit().isPresent() && git.branchExists(task.branch())
+                    && git.isAncestor("refs/heads/" + task.branch(), resolution.commit().get())) {
+                merges.intend(runId, task.id(), resolution.attempt(), resolution.mainBefore());
+                merges.done(runId, task.id(), resolution.commit().get());
+                return resolution.commit();
+            }
+        }
+        return Optional.empty();
+    }
+
+    synchronized Result merge(String runId, RoutedTask task, int attempt) {
+        Optional<String> already = mergedCommit(runId, task.id());
+        if (already.isPresent()) {
+            return new Result.Merged(already.get(), true);
         }
         Map<String, String> trailers = new LinkedHashMap<>();
-        trailers.put("Kleiber-Task", task.id());
+        trailers.put(TASK_TRAILER, task.id());
         trailers.put("Kleiber-Attempt", String.valueOf(attempt));
+        trailers.put(RUN_TRAILER, runId);
         CommitMessage message = CommitMessage.of("Merge " + task.id() + ": " + task.task().title(), trailers);
-        return switch (git.merge(task.branch(), MAIN, message)) {
-            case MergeResult.Merged merged -> new Result.Merged(merged.commit(), false);
-            case MergeResult.Conflicted conflicted -> new Result.Conflicted(conflicted.files());
+        String before = git.commitOf("refs/heads/" + MAIN);
+        merges.intend(runId, task.id(), attempt, before);
+        return switch (git.merge(task.branch(), MAIN, before, message)) {
+            case MergeResult.Merged merged -> {
+                merges.done(runId, task.id(), merged.commit());
+                yield new Result.Merged(merged.commit(), false);
+            }
+            case MergeResult.Conflicted conflicted -> {
+                merges.abandon(runId, task.id());
+                yield new Result.Conflicted(conflicted.files());
+            }
         };
     }
 
@@ -109,7 +152,7 @@ final class Merger {
     Path writeConflict(RoutedTask task, List<String> files) {
         return write(new BlockedFile(task.id(), task.agent(), now(), BlockType.MERGE_CONFLICT,
                 "Merging " + task.branch() + " into main conflicts in: " + String.join(", ", files) + ".",
-                List.of("Merged " + task.branch() + " into main in a scratch worktree; git reported conflicts, the merge was aborted"),
+                List.of("Merged " + task.branch() + " into main without a checkout; git reported conflicts, main did not move"),
                 "Resolve the conflict on " + task.branch() + " (or re-plan the task), then run `kleiber resume`.",
                 List.of(), List.of()));
     }

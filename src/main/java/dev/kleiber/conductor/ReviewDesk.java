@@ -40,7 +40,7 @@ public final class ReviewDesk {
         this.git = git;
         this.project = project;
         this.router = router;
-        this.merger = new Merger(git, project.layout().root(), project.knownRoles(), clock);
+        this.merger = new Merger(git, store.merges(), project.layout().root(), project.knownRoles(), clock);
     }
 
     public List<Pending> pending(String runId) {
@@ -51,8 +51,8 @@ public final class ReviewDesk {
 
     public Details show(String runId, String taskId) {
         Pending pending = require(runId, taskId);
-        // the task's work alone: from the commit its first attempt started on
-        List<String> own = git.commitsWithTrailer(pending.commit(), "Kleiber-Task", taskId);
+        // the task's work alone: from the commit its first attempt started on (not an older task's of the same id)
+        List<String> own = git.commitsWithTrailer(Merger.MAIN + ".." + pending.commit(), Merger.TASK_TRAILER, taskId);
         String from = own.isEmpty() ? pending.commit() : own.getLast() + "^";
         Path report = project.layout().root().resolve("reports").resolve(taskId + "-validation.md");
         String text;
@@ -79,13 +79,13 @@ public final class ReviewDesk {
                     + " --feedback ...` then `kleiber resume`) so the new commit is validated and reviewed.");
         }
         TaskRecord record = store.tasks().find(runId, taskId).orElseThrow();
-        return switch (merger.merge(task, record.attempts())) {
+        return switch (merger.merge(runId, task, record.attempts())) {
             case Merger.Result.Merged merged -> {
                 store.tasks().transition(runId, taskId, TaskState.MERGED, "approved by " + decidedBy + " at "
                         + pending.commit() + "; merged as " + merged.commit());
                 merger.record(task, record.tier().id());
                 Path worktree = project.layout().worktreesDir().resolve(taskId).toAbsolutePath().normalize();
-                if (git.worktrees().stream().anyMatch(w -> w.path().equals(worktree))) {
+                if (Files.exists(worktree)) {
                     git.removeWorktree(worktree);
                 }
                 yield merged.commit();

@@ -2,8 +2,10 @@ package dev.kleiber.conductor;
 
 import dev.kleiber.agent.CommandSandbox;
 import dev.kleiber.agent.Glob;
+import dev.kleiber.agent.LimitHit;
 import dev.kleiber.agent.PathGuard;
 import dev.kleiber.agent.RolePermissions;
+import dev.kleiber.agent.SandboxProbe;
 import dev.kleiber.validate.CheckResult;
 import dev.kleiber.validate.CheckStatus;
 import dev.kleiber.validate.CommandCheck;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Runs a validation command in a task's worktree through the agent command sandbox with the validator role's
@@ -28,6 +31,8 @@ public final class SandboxCommandRunner implements CommandRunner {
     private final RolePermissions validator;
     private final Map<String, String> parentEnv;
     private final CommandSandbox.Settings settings;
+    /** One probe for every command of this runner: the machine does not change between them. */
+    private final SandboxProbe probe;
 
     public SandboxCommandRunner(RolePermissions validator, Map<String, String> parentEnv, CommandSandbox.Settings settings) {
         List<Glob> writable = new ArrayList<>(validator.writeGlobs());
@@ -36,21 +41,27 @@ public final class SandboxCommandRunner implements CommandRunner {
                 validator.commandPatterns());
         this.parentEnv = Map.copyOf(parentEnv);
         this.settings = settings;
+        this.probe = new SandboxProbe(parentEnv, settings.limits());
     }
 
     @Override
     public CheckResult run(CommandCheck command, Path worktree) {
         CommandSandbox sandbox = new CommandSandbox(new PathGuard(worktree, validator), parentEnv,
-                settings.withTimeout(command.timeout()));
+                settings.withTimeout(command.timeout()), probe);
         return switch (sandbox.run(command.run())) {
             case CommandSandbox.Outcome.Finished finished -> new CheckResult(command.name(),
                     finished.exitCode() == 0 ? CheckStatus.PASS : CheckStatus.FAIL, finished.elapsed(),
-                    "`" + command.run() + "` exited with " + finished.exitCode(), finished.output().text());
+                    "`" + command.run() + "` exited with " + finished.exitCode() + hits(finished.limitHits()),
+                    finished.output().text());
             case CommandSandbox.Outcome.TimedOut timedOut -> new CheckResult(command.name(), CheckStatus.FAIL,
                     timedOut.timeout(), "`" + command.run() + "` did not finish within " + timedOut.timeout().toSeconds()
-                    + " s and was stopped", timedOut.output().text());
+                    + " s and was stopped" + hits(timedOut.limitHits()), timedOut.output().text());
             case CommandSandbox.Outcome.Refused refused -> new CheckResult(command.name(), CheckStatus.FAIL,
                     Duration.ZERO, "`" + command.run() + "` could not be started: " + refused.reason(), "");
         };
+    }
+
+    private static String hits(List<LimitHit> hits) {
+        return hits.stream().map(h -> " (" + h.describe() + ")").collect(Collectors.joining());
     }
 }

@@ -75,10 +75,7 @@ final class Triage {
 
     /** An id for the resolution task of {@code taskId} that {@code plan} does not use yet. */
     static String resolutionId(String taskId, Plan plan) {
-        String base = RESOLVE_PREFIX + taskId;
-        if (base.length() > TaskIds.MAX_LENGTH) {
-            base = base.substring(0, TaskIds.MAX_LENGTH).replaceAll("-+$", "");
-        }
+        String base = resolutionBase(taskId);
         String id = base;
         for (int n = 2; plan.task(id).isPresent(); n++) {
             String suffix = "-" + n;
@@ -87,11 +84,17 @@ final class Triage {
         return id;
     }
 
+    /** The id a resolution of {@code taskId} has, or starts with followed by {@code -N} when that id was taken. */
+    static String resolutionBase(String taskId) {
+        String base = RESOLVE_PREFIX + taskId;
+        return base.length() > TaskIds.MAX_LENGTH ? base.substring(0, TaskIds.MAX_LENGTH).replaceAll("-+$", "") : base;
+    }
+
     /**
      * The resolution of a merge conflict: task {@code id} for the same agent, on a branch from the current main
      * into which Kleiber has merged the conflicting branch, conflict markers and all. When it merges, the original
-     * task's commits reach main through it, so the original task counts as merged (its {@code Kleiber-Task}
-     * trailer is on main) and is never merged a second time; it waits for the resolution and then closes.
+     * task's commits reach main through it, so the original task counts as merged (the store records it with the
+     * resolution's merge) and is never merged a second time; it waits for the resolution and then closes.
      */
     static Plan withResolution(Plan plan, PlannedTask original, String id, String originalBranch, List<String> files,
                                Tier tier) {

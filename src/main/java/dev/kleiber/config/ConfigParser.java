@@ -3,7 +3,6 @@ package dev.kleiber.config;
 import dev.kleiber.config.KleiberConfig.AgentLimits;
 import dev.kleiber.config.KleiberConfig.Budget;
 import dev.kleiber.config.KleiberConfig.Price;
-import dev.kleiber.config.KleiberConfig.Sandbox;
 import dev.kleiber.config.KleiberConfig.Store;
 import dev.kleiber.config.KleiberConfig.Validate;
 import dev.kleiber.config.KleiberConfig.ValidateCommand;
@@ -51,17 +50,20 @@ public final class ConfigParser {
                 throw root.require("version").error("'version' must be 1; found " + version);
             }
         });
+        SandboxSection sandbox = root.get("sandbox").map(SandboxSection::parse)
+                .orElse(new SandboxSection(defaults.sandbox(), defaults.sandboxPolicy()));
         KleiberConfig config = new KleiberConfig(
                 root.mapping("models").map(ConfigParser::models).orElse(defaults.models()),
                 root.mapping("prices").map(ConfigParser::prices).orElse(defaults.prices()),
                 root.mapping("budget").map(b -> budget(b, defaults.budget())).orElse(defaults.budget()),
                 root.mapping("concurrency").map(c -> workers(c, defaults.workers())).orElse(defaults.workers()),
                 root.get("store").map(ConfigParser::store).orElse(defaults.store()),
-                root.get("sandbox").map(ConfigParser::sandbox).orElse(defaults.sandbox()),
+                sandbox.mode(),
                 root.mapping("agent").map(a -> agentLimits(a, defaults.agent())).orElse(defaults.agent()),
                 root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()),
                 LayoutSettingsParser.parse(root),
-                RoutingSettingsParser.parse(root));
+                RoutingSettingsParser.parse(root),
+                sandbox.policy());
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }
@@ -167,15 +169,6 @@ public final class ConfigParser {
         }
         throw node.error("'store' must be sqlite or a postgresql://user:password@host:5432/database URL; found '"
                 + new Store.Postgresql(text).redactedUrl() + "'");
-    }
-
-    private static Sandbox sandbox(YamlNode node) {
-        String text = node.asText("sandbox").strip().toLowerCase(Locale.ROOT);
-        return switch (text) {
-            case "bwrap" -> Sandbox.BWRAP;
-            case "none" -> Sandbox.NONE;
-            default -> throw node.error("'sandbox' must be bwrap or none; found '" + text + "'");
-        };
     }
 
     private static AgentLimits agentLimits(Mapping agent, AgentLimits defaults) {

@@ -22,7 +22,8 @@ public record KleiberConfig(
         AgentLimits agent,
         Validate validate,
         LayoutSettings layout,
-        RoutingSettings routing) {
+        RoutingSettings routing,
+        SandboxPolicy sandboxPolicy) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -90,7 +91,7 @@ public record KleiberConfig(
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
-                LayoutSettings.defaults(), RoutingSettings.DEFAULTS);
+                LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults());
     }
 
     public String modelFor(Tier tier) {

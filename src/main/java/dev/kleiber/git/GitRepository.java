@@ -9,14 +9,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * A repository driven through the {@code git} command line. Kleiber's own git calls run with hooks
  * disabled, no signing prompts and no terminal prompts; commits fall back to a Kleiber identity only
- * when the repository has none. Merges happen in a scratch worktree so that a user's checkout is only
+ * when the repository has none. Merges are made without a checkout, so that a user's checkout is only
  * ever fast-forwarded, never left half-merged.
  */
 public final class GitRepository {
@@ -35,7 +37,9 @@ public final class GitRepository {
 
     /**
      * @param root          the main worktree of the repository
-     * @param mergeWorktree where merges are prepared (a folder git-ignored by the project, created on demand)
+     * @param mergeWorktree a path in Kleiber's worktree folder (git-ignored by the project), where merges were once
+     *                      prepared: a folder under that folder that git never registered may be deleted as a
+     *                      worktree add cut short
      */
     public GitRepository(Path root, Path mergeWorktree) {
         this(root, mergeWorktree, DEFAULT_TIMEOUT);
@@ -51,6 +55,21 @@ public final class GitRepository {
         }
         boolean hasIdentity = run(this.root, List.of("config", "user.email"), Optional.empty()).exitCode() == 0;
         this.identity = hasIdentity ? List.of() : List.of("-c", "user.name=Kleiber", "-c", "user.email=kleiber@localhost");
+    }
+
+    private GitRepository(Path root, Path mergeWorktree, Duration timeout, List<String> identity) {
+        this.root = root;
+        this.mergeWorktree = mergeWorktree;
+        this.timeout = timeout;
+        this.identity = identity;
+    }
+
+    /**
+     * The same repository seen from {@code worktree}, one of its worktrees that Kleiber just added: no git call,
+     * where the public constructor asks git twice (is it a repository, has it an identity).
+     */
+    public GitRepository inWorktree(Path worktree) {
+        return new GitRepository(worktree.toAbsolutePath().normalize(), mergeWorktree, timeout, identity);
     }
 
     public Path root() {
@@ -92,11 +111,16 @@ public final class GitRepository {
     public Worktree addWorktree(Path path, String branch, String base) {
         Path target = path.toAbsolutePath().normalize();
         synchronized (worktreeLock) {
-            if (branchExists(branch)) {
-                ok(root, "worktree", "add", "--quiet", target.toString(), branch);
-            } else {
-                ok(root, "worktree", "add", "--quiet", "-b", branch, target.toString(), base);
+            List<String> add = branchExists(branch)
+                    ? List.of("worktree", "add", "--quiet", target.toString(), branch)
+                    : List.of("worktree", "add", "--quiet", "-b", branch, target.toString(), base);
+            GitProcess.Result added = run(root, add, Optional.empty());
+            if (added.exitCode() != 0 && added.err().contains("already registered")) {
+                // a worktree folder a crash (or a removal that had to delete it by hand) left registered: prune, retry
+                ok(root, "worktree", "prune");
+                added = run(root, add, Optional.empty());
             }
+            check(add, added);
         }
         return new Worktree(target, Optional.of(branch), commitOf(branch));
     }
@@ -110,16 +134,26 @@ public final class GitRepository {
         return new Worktree(target, Optional.empty(), commitOf(commit));
     }
 
-    /** Removes a worktree and whatever is in it; the branch stays. Missing worktrees are pruned quietly. */
+    /**
+     * Removes a worktree and whatever is in it; the branch stays. One git call: a folder git never registered (a
+     * worktree add cut short by a crash) is deleted by hand, only ever inside Kleiber's own folder; its stale
+     * registration, if any, goes with the next {@link #pruneWorktrees()} or add.
+     */
     public void removeWorktree(Path path) {
         Path target = path.toAbsolutePath().normalize();
         synchronized (worktreeLock) {
-            if (worktrees().stream().anyMatch(w -> w.path().equals(target))) {
-                ok(root, "worktree", "remove", "--force", "--force", target.toString());
-            } else if (target.startsWith(mergeWorktree.getParent()) && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                // a folder git never registered: a worktree add cut short by a crash; only ever in Kleiber's own folder
+            GitProcess.Result removed = run(root, List.of("worktree", "remove", "--force", "--force", target.toString()),
+                    Optional.empty());
+            if (removed.exitCode() != 0 && target.startsWith(mergeWorktree.getParent())
+                    && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                 deleteTree(target);
             }
+        }
+    }
+
+    /** Forgets worktrees whose folders are gone: once per run, not per task. */
+    public void pruneWorktrees() {
+        synchronized (worktreeLock) {
             ok(root, "worktree", "prune");
         }
     }
@@ -163,11 +197,14 @@ public final class GitRepository {
      */
     public Optional<String> commitAll(Path worktree, CommitMessage message) {
         ok(worktree, "add", "--all");
-        for (String gitlink : newGitlinks(worktree)) {
+        String staged = ok(worktree, "diff", "--cached", "--raw", "--no-renames", "-z");
+        List<String> gitlinks = gitlinks(staged);
+        for (String gitlink : gitlinks) {
             ok(worktree, "reset", "--quiet", "--", gitlink);
         }
-        GitProcess.Result staged = run(worktree, List.of("diff", "--cached", "--quiet"), Optional.empty());
-        if (staged.exitCode() == 0) {
+        boolean nothing = gitlinks.isEmpty() ? staged.isEmpty()
+                : run(worktree, List.of("diff", "--cached", "--quiet"), Optional.empty()).exitCode() == 0;
+        if (nothing) {
             return Optional.empty();
         }
         List<String> commit = new ArrayList<>(identity);
@@ -191,10 +228,10 @@ public final class GitRepository {
         return paths;
     }
 
-    /** Paths staged in {@code worktree} as new nested repositories (mode 160000). */
-    private List<String> newGitlinks(Path worktree) {
+    /** Paths {@code staged} (a {@code diff --cached --raw -z}) adds as new nested repositories (mode 160000). */
+    private static List<String> gitlinks(String staged) {
         List<String> links = new ArrayList<>();
-        for (String entry : ok(worktree, "diff", "--cached", "--raw", "--no-renames", "-z").split("\0:")) {
+        for (String entry : staged.split("\0:")) {
             String[] fields = entry.replaceFirst("^:", "").split("\0", 2);
             String[] modes = fields[0].split(" ");
             if (fields.length == 2 && modes.length > 1 && modes[1].equals("160000")) {
@@ -206,7 +243,12 @@ public final class GitRepository {
 
     /** What changed between two commits, by file. */
     public List<FileChange> changes(String from, String to) {
-        String out = ok(root, "diff", "--name-status", "--no-renames", "-z", from, to);
+        return changes(from + ".." + to);
+    }
+
+    /** What changed over {@code range} ({@code A..B}; {@code A...B} is B since it left A), by file. */
+    public List<FileChange> changes(String range) {
+        String out = ok(root, "diff", "--name-status", "--no-renames", "-z", range, "--");
         String[] fields = out.split("\0");
         List<FileChange> changes = new ArrayList<>();
         for (int i = 0; i + 1 < fields.length; i += 2) {
@@ -235,45 +277,60 @@ public final class GitRepository {
         return ok(root, "log", "-1", "--format=%B", commit);
     }
 
-    /** The commits on {@code branch} whose trailer {@code key} has {@code value}, newest first. */
-    public List<String> commitsWithTrailer(String branch, String key, String value) {
-        String out = ok(root, "log", "--format=%H%x09%(trailers:key=" + key + ",valueonly,separator=%x2C)", branch);
-        return out.lines().map(line -> line.split("\t", 2))
-                .filter(parts -> parts.length == 2 && List.of(parts[1].strip().split(",")).contains(value))
-                .map(parts -> parts[0]).toList();
+    /**
+     * The commits of {@code revisions} (a branch, or a range such as {@code A..main}) whose trailer {@code key}
+     * has {@code value}, newest first.
+     */
+    public List<String> commitsWithTrailer(String revisions, String key, String value) {
+        return commitsWithTrailers(revisions, Map.of(key, value));
+    }
+
+    /** The commits of {@code revisions} that carry every trailer of {@code required} with its value, newest first. */
+    public List<String> commitsWithTrailers(String revisions, Map<String, String> required) {
+        String out = ok(root, "log", "--format=%x1e%H%n%(trailers:only,unfold)", revisions, "--");
+        List<String> found = new ArrayList<>();
+        for (String entry : out.split("\u001e")) {
+            List<String> lines = entry.lines().toList();
+            if (lines.isEmpty()) {
+                continue;
+            }
+            Map<String, List<String>> trailers = new HashMap<>();
+            lines.stream().skip(1).map(line -> line.split(":", 2)).filter(kv -> kv.length == 2)
+                    .forEach(kv -> trailers.computeIfAbsent(kv[0].strip(), k -> new ArrayList<>()).add(kv[1].strip()));
+            if (required.entrySet().stream().allMatch(r -> trailers.getOrDefault(r.getKey(), List.of()).contains(r.getValue()))) {
+                found.add(lines.getFirst().strip());
+            }
+        }
+        return found;
     }
 
     /**
-     * Merges {@code branch} into {@code target} with a merge commit carrying {@code message}. The merge is
-     * made in a scratch worktree; on success {@code target} moves forward (the user's checkout of it, if
-     * any, is fast-forwarded and refuses to lose local changes); on a conflict nothing changes.
+     * Merges {@code branch} into {@code target} with a merge commit carrying {@code message}. The merge is made
+     * without a checkout ({@code git merge-tree --write-tree}, then {@code commit-tree}): nothing is added under
+     * the project, and a crash leaves at most an unreferenced commit. On success {@code target} moves forward (the
+     * user's checkout of it, if any, is fast-forwarded and refuses to lose local changes); on a conflict nothing
+     * changes.
      */
     public MergeResult merge(String branch, String target, CommitMessage message) {
-        String before = commitOf("refs/heads/" + target);
-        prepareMergeWorktree(before);
-        try {
-            return mergeIn(branch, target, before, message);
-        } finally {
-            // a checkout left inside the project is found by test runners and linters run from its root
-            synchronized (worktreeLock) {
-                run(root, List.of("worktree", "remove", "--force", mergeWorktree.toString()), Optional.empty());
-            }
-        }
+        return merge(branch, target, commitOf("refs/heads/" + target), message);
     }
 
-    private MergeResult mergeIn(String branch, String target, String before, CommitMessage message) {
-        List<String> merge = new ArrayList<>(identity);
-        merge.addAll(List.of("merge", "--no-ff", "--no-verify", "--quiet", "-m", message.text(), branch));
-        GitProcess.Result merged = run(mergeWorktree, merge, Optional.empty());
-        if (merged.exitCode() != 0) {
-            List<String> conflicted = ok(mergeWorktree, "diff", "--name-only", "--diff-filter=U").lines().toList();
-            run(mergeWorktree, List.of("merge", "--abort"), Optional.empty());
-            if (conflicted.isEmpty()) {
-                throw failure(merge, merged);
-            }
-            return new MergeResult.Conflicted(conflicted);
+    /** {@link #merge(String, String, CommitMessage)} onto {@code target} as the caller read it: {@code before}. */
+    public MergeResult merge(String branch, String target, String before, CommitMessage message) {
+        List<String> mergeTree = List.of("merge-tree", "--write-tree", "--name-only", "--no-messages", "-z",
+                before, "refs/heads/" + branch);
+        GitProcess.Result merged = run(root, mergeTree, Optional.empty());
+        if (merged.exitCode() > 1) {
+            throw failure(mergeTree, merged);
         }
-        String after = ok(mergeWorktree, "rev-parse", "HEAD").strip();
+        List<String> fields = List.of(merged.out().split("\0"));
+        if (merged.exitCode() == 1) {
+            return new MergeResult.Conflicted(fields.stream().skip(1).filter(f -> !f.isBlank()).distinct().toList());
+        }
+        List<String> commit = new ArrayList<>(identity);
+        commit.addAll(List.of("commit-tree", fields.getFirst().strip(), "-p", before, "-p", "refs/heads/" + branch,
+                "-F", "-"));
+        String after = check(commit, run(root, commit, Optional.of(message.text()))).out().strip();
         advance(target, before, after);
         return new MergeResult.Merged(after);
     }
@@ -299,33 +356,56 @@ public final class GitRepository {
         return conflicted;
     }
 
-    private void prepareMergeWorktree(String commit) {
-        synchronized (worktreeLock) {
-            boolean registered = worktrees().stream().anyMatch(w -> w.path().equals(mergeWorktree));
-            if (!registered) {
-                ok(root, "worktree", "prune");
-                ok(root, "worktree", "add", "--quiet", "--detach", mergeWorktree.toString(), commit);
-                return;
-            }
-        }
-        run(mergeWorktree, List.of("merge", "--abort"), Optional.empty());
-        ok(mergeWorktree, "checkout", "--quiet", "--detach", "--force", commit);
-        ok(mergeWorktree, "clean", "-fdq");
-    }
-
     private void advance(String target, String before, String after) {
-        Optional<Worktree> checkedOut = worktrees().stream()
-                .filter(w -> w.branch().equals(Optional.of(target))).findFirst();
+        Optional<Path> checkedOut = checkoutOf(target);
         if (checkedOut.isPresent()) {
-            GitProcess.Result ff = run(checkedOut.get().path(), List.of("merge", "--ff-only", "--quiet", after), Optional.empty());
+            GitProcess.Result ff = run(checkedOut.get(), List.of("merge", "--ff-only", "--quiet", after), Optional.empty());
             if (ff.exitCode() != 0) {
                 throw KleiberException.failed("the merge into " + target + " is ready (" + after.substring(0, 12)
-                        + ") but " + checkedOut.get().path() + " could not be fast-forwarded to it: "
+                        + ") but " + checkedOut.get() + " could not be fast-forwarded to it: "
                         + ff.err().strip() + ". Commit or stash your changes there and run again.");
             }
             return;
         }
         ok(root, "update-ref", "refs/heads/" + target, after, before);
+    }
+
+    /**
+     * The worktree that has {@code branch} checked out, if any. Read from the files {@code git worktree list} reads
+     * ({@code .git/HEAD}, {@code .git/worktrees/NAME/HEAD} and {@code gitdir}) rather than starting git at every
+     * merge; a repository laid out otherwise (the root itself a linked worktree) asks git.
+     */
+    private Optional<Path> checkoutOf(String branch) {
+        Path gitDir = root.resolve(".git");
+        if (!Files.isDirectory(gitDir, LinkOption.NOFOLLOW_LINKS)) {
+            return worktrees().stream().filter(w -> w.branch().equals(Optional.of(branch))).map(Worktree::path).findFirst();
+        }
+        String ref = "ref: refs/heads/" + branch;
+        try {
+            if (Files.readString(gitDir.resolve("HEAD")).strip().equals(ref)) {
+                return Optional.of(root);
+            }
+            Path linked = gitDir.resolve("worktrees");
+            if (!Files.isDirectory(linked)) {
+                return Optional.empty();
+            }
+            try (Stream<Path> admins = Files.list(linked)) {
+                for (Path admin : admins.toList()) {
+                    Path head = admin.resolve("HEAD");
+                    Path gitdir = admin.resolve("gitdir");
+                    if (Files.isRegularFile(head) && Files.isRegularFile(gitdir)
+                            && Files.readString(head).strip().equals(ref)) {
+                        Path worktree = Path.of(Files.readString(gitdir).strip()).getParent();
+                        if (worktree != null && Files.isDirectory(worktree)) {
+                            return Optional.of(worktree);
+                        }
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot read which worktree has " + branch + " checked out: " + e.getMessage(), e);
+        }
     }
 
     private String ok(Path dir, String... args) {

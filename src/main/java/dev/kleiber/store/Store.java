@@ -7,6 +7,7 @@ public final class Store implements AutoCloseable {
     private final Database database;
     private final Events events;
     private final Leases leases;
+    private final Merges merges;
     private final Runs runs;
     private final Tasks tasks;
 
@@ -14,6 +15,7 @@ public final class Store implements AutoCloseable {
         this.database = database;
         this.events = new Events(database, clock);
         this.leases = new Leases(database, clock);
+        this.merges = new Merges(database, clock, events);
         this.runs = new Runs(database, clock, events);
         this.tasks = new Tasks(database, clock, events);
     }
@@ -33,6 +35,10 @@ public final class Store implements AutoCloseable {
 
     public Leases leases() {
         return leases;
+    }
+
+    public Merges merges() {
+        return merges;
     }
 
     public Runs runs() {

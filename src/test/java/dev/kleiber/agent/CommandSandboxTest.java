@@ -1,6 +1,7 @@
 package dev.kleiber.agent;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.config.SandboxPolicy;
 import dev.kleiber.routing.Roles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,10 +233,12 @@ class CommandSandboxTest {
         assertThat(CommandSandbox.Mode.parse("none")).isEqualTo(CommandSandbox.Mode.NONE);
         assertThatThrownBy(() -> CommandSandbox.Mode.parse("docker")).isInstanceOf(KleiberException.class)
                 .hasMessage("sandbox must be bwrap or none; found 'docker'");
-        assertThatThrownBy(() -> new CommandSandbox.Settings(CommandSandbox.Mode.BWRAP, Duration.ZERO, 65536, List.of()))
-                .hasMessageContaining("timeout must be positive");
-        assertThatThrownBy(() -> CommandSandbox.Settings.defaults().withHiddenPaths(List.of(Path.of("home"))))
-                .hasMessageContaining("absolute path other than /; found 'home'");
+        assertThatThrownBy(() -> new CommandSandbox.Settings(CommandSandbox.Mode.BWRAP, Duration.ZERO, 65536, List.of(),
+                SandboxPolicy.Limits.defaults())).hasMessageContaining("timeout must be positive");
+        for (String bad : List.of("home", "/", "~", "~/")) {
+            assertThatThrownBy(() -> CommandSandbox.Settings.defaults().withReadPaths(List.of(bad)))
+                    .hasMessageContaining("absolute path or ~/folder, other than / and ~; found '" + bad + "'");
+        }
     }
 
     @Test
@@ -247,51 +250,73 @@ class CommandSandboxTest {
         parentEnv.put("PATH", bin + ":" + System.getenv("PATH"));
         CommandSandbox.Outcome outcome = bwrap(Duration.ofSeconds(20)).run("touch src/backend/x");
         assertThat(outcome).isInstanceOfSatisfying(CommandSandbox.Outcome.Refused.class, r -> assertThat(r.reason())
-                .contains("cannot create a sandbox", "setting up uid map: Permission denied", "sandbox: none"));
+                .contains("cannot be hardened", "setting up uid map: Permission denied", "user namespaces", "sandbox: none"));
         assertThat(wt.worktree().resolve("src/backend/x")).doesNotExist();
     }
 
     @Test
-    void hiddenFoldersAreEmptyInsideButTheWorktreeWithinThemStaysVisible() throws Exception {
+    void nothingBesideTheWorktreeAndItsGitMetadataIsVisible() throws Exception {
         Bwrap.assumeInstalled();
         AgentWorktree.write(wt.base(), "home/.ssh/id_ed25519", "FAKE-PRIVATE-KEY\n");
-        CommandSandbox hiding = sandbox(CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20))
-                .withHiddenPaths(List.of(wt.base(), Path.of("/nonexistent/kleiber"))));
-        CommandSandbox.Outcome.Finished result = finished(hiding.run(
-                "cat " + wt.base().resolve("home/.ssh/id_ed25519") + "; ls " + wt.evil()
+        CommandSandbox.Outcome.Finished result = finished(bwrap(Duration.ofSeconds(20)).run(
+                "cat " + wt.base().resolve("home/.ssh/id_ed25519") + "; ls " + wt.evil() + "; ls " + wt.repo()
                         + "; cat src/backend/app.js; git log --oneline -1"));
-        assertThat(result.output().text()).doesNotContain("FAKE-PRIVATE-KEY", "sentinel.txt")
+        assertThat(result.output().text()).doesNotContain("FAKE-PRIVATE-KEY", "sentinel.txt", "kleiber.yaml")
                 .contains("No such file", "export const port", "sample project");
     }
 
     @Test
-    void theCredentialStoresUnderTheUsersHomeAreHiddenFromCommandsWhileTheRestStaysReadable() throws Exception {
+    void theHomeFolderIsAbsentButTheConfiguredReadFoldersAreThereReadOnly() throws Exception {
         Bwrap.assumeInstalled();
-        // not under /tmp, which the sandbox replaces wholesale (a clone there included): the rest of the home must
-        // be visible inside for the test to mean anything
+        // Not under /tmp, which the sandbox replaces wholesale: the home must exist outside for the test to mean anything.
         Path outsideTmp = Path.of("/var/tmp");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(outsideTmp) && Files.isWritable(outsideTmp),
                 "needs a writable /var/tmp");
         Path home = Files.createTempDirectory(outsideTmp, "kleiber-sandbox-home-");
         try {
             AgentWorktree.write(home, ".ssh/id_ed25519", "FAKE-PRIVATE-KEY\n");
-            AgentWorktree.write(home, ".aws/credentials", "FAKE-AWS-SECRET\n");
-            AgentWorktree.write(home, ".npmrc", "//registry.npmjs.org/:_authToken=FAKE-NPM-TOKEN\n");
-            AgentWorktree.write(home, "notes.txt", "ordinary notes\n");
+            AgentWorktree.write(home, ".bashrc", "export GITHUB_TOKEN=FAKE-GH-TOKEN\n");
+            AgentWorktree.write(home, ".m2/repository/org/lib/lib.pom", "<project/>\n");
+            AgentWorktree.write(home, ".m2/settings.xml", "<password>FAKE-M2-PASSWORD</password>\n");
             CommandSandbox sandbox = new CommandSandbox(new PathGuard(wt.worktree(),
                     RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND)), Map.of("HOME", home.toString()),
-                    CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20)));
+                    CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20))
+                            .withReadPaths(List.of("~/.m2/repository", "/nonexistent/kleiber")));
 
-            CommandSandbox.Outcome.Finished result = finished(sandbox.run("cd " + home + "; cat .ssh/id_ed25519 "
-                    + ".aws/credentials .npmrc notes.txt; ls -a .ssh"));
+            CommandSandbox.Outcome.Finished result = finished(sandbox.run("cat " + home + "/.ssh/id_ed25519 "
+                    + home + "/.bashrc " + home + "/.m2/settings.xml " + home + "/.m2/repository/org/lib/lib.pom; "
+                    + "touch " + home + "/.m2/repository/new || echo READ-ONLY"));
 
-            assertThat(result.output().text()).doesNotContain("FAKE-PRIVATE-KEY", "FAKE-AWS-SECRET", "FAKE-NPM-TOKEN")
-                    .contains("ordinary notes", "No such file");
+            assertThat(result.output().text()).doesNotContain("FAKE-PRIVATE-KEY", "FAKE-GH-TOKEN", "FAKE-M2-PASSWORD")
+                    .contains("<project/>", "No such file", "READ-ONLY");
+            assertThat(home.resolve(".m2/repository/new")).doesNotExist();
         } finally {
             try (var files = Files.walk(home)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    @Test
+    void withoutAWritableCgroupMemoryFileSizeAndCpuAreRlimitsPerProcess() throws Exception {
+        Bwrap.assumeInstalled();
+        Path none = Files.writeString(temp.resolve("no-cgroups"), "");
+        SandboxPolicy.Limits limits = SandboxPolicy.Limits.defaults().withMemoryBytes(128 * SandboxPolicy.Limits.MIB)
+                .withFileSizeBytes(SandboxPolicy.Limits.MIB).withCpuTime(Duration.ofSeconds(1));
+        SandboxProbe rlimitsOnly = new SandboxProbe(parentEnv, limits, SystemView.host(), new CgroupFinder(none, none));
+        assertThat(rlimitsOnly.result().limits()).isInstanceOf(LimitMechanism.Rlimits.class);
+        CommandSandbox sandbox = new CommandSandbox(new PathGuard(wt.worktree(),
+                RolePermissions.blueprintDefault(Roles.ENGINEER_BACKEND)), parentEnv,
+                CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20)).withLimits(limits), rlimitsOnly);
+
+        CommandSandbox.Outcome.Finished memory = finished(sandbox.run(
+                "python3 -c \"a = b'x' * (1 << 30)\" 2>&1 | tail -1; ulimit -d -u"));
+        assertThat(memory.output().text()).contains("MemoryError", String.valueOf(128 * 1024), "256");
+        CommandSandbox.Outcome.Finished file = finished(sandbox.run("head -c 10M /dev/zero > src/backend/big"));
+        assertThat(file.exitLine()).isEqualTo("Exit code: 153 — killed: file size limit 1 MiB");
+        assertThat(Files.size(wt.worktree().resolve("src/backend/big"))).isEqualTo(SandboxPolicy.Limits.MIB);
+        assertThat(finished(sandbox.run("while :; do :; done")).exitLine())
+                .isEqualTo("Exit code: 152 — killed: CPU time limit 1 s per process");
     }
 
     @Test

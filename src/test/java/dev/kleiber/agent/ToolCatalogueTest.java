@@ -69,6 +69,8 @@ class ToolCatalogueTest {
                 .contains("no network", "src/backend/", "src/db/", "120 s", "64 KiB");
         assertThat(backend.get("run_command").description()).contains("filesystem is read-only except src/backend/, "
                 + "src/services/, src/db/, tests/integration/ and a private /tmp");
+        assertThat(backend.get("run_command").description()).contains("Limits: 256 processes and 2 GiB of memory per "
+                + "command, files up to 1 GiB, /tmp 512 MiB, 600 s of CPU per process");
         Map<String, ToolCatalogue.ToolSpec> scribe = catalogue(Roles.SCRIBE);
         assertThat(scribe.get("write_file").description()).contains("docs/**", "**/*.md");
     }

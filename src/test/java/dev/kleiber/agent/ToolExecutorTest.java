@@ -70,7 +70,7 @@ class ToolExecutorTest {
         AgentWorktree.write(wt.worktree(), "src/backend/long.txt", (longLine + "\n").repeat(100));
         String text = ok(backend.execute("read_file", object("path", "src/backend/long.txt")));
         assertThat(text.length()).isLessThanOrEqualTo(FileTools.MAX_OUTPUT_CHARS + 200);
-        assertThat(text).contains("line truncated at 2000 characters").contains("of 100; read on with offset=");
+        assertThat(text).contains("line cut: it has 5000 characters; read_file shows the first 2000").contains("of 100; read on with offset=");
     }
 
     @Test

@@ -70,7 +70,7 @@ class DemoCommandTest {
         // the budget alert and its resolution, then the review and the approval
         assertThat(out).contains("card-refunds: paused: budget: Daily budget of $0.40 would be passed")
                 .contains("alert for a person: blocked/conductor/budget-")
-                .contains("Raised by tester: today's limit is now $5.00")
+                .contains("Raised by tester (from $USER): today's limit is now $5.00")
                 .contains("card-refunds: awaiting review")
                 .contains("## Diff\n src/services/catalog.js ") // the diffstat keeps its alignment
                 .contains("card-refunds approved and merged into main")

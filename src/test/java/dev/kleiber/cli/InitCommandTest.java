@@ -111,6 +111,8 @@ class InitCommandTest {
         assertThat(text.out()).contains("claude-opus-5-5").contains("$50 a day").contains("engineer-backend");
         assertThat(json.out()).contains("\"dailyUsd\" : 50").contains("\"name\" : \"validator\"");
         assertThat(text.out()).contains("  main every    30m\n");
+        assertThat(text.out()).contains("  limits        256 processes, 2 GiB memory, 1 GiB files, 512 MiB /tmp, "
+                + "600 s CPU per process; reads no extra folders\n");
         assertThat(json.out()).contains("\"mainEverySeconds\" : 1800");
     }
 

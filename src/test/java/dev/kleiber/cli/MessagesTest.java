@@ -106,6 +106,11 @@ class MessagesTest {
 
         assertThat(result.exitCode()).as(result.out()).isEqualTo(2);
         assertThat(result.err()).contains(".kleiber/policy.yaml line 2").contains("enabeld");
+
+        // the README's override example, under rules:, is accepted
+        Files.writeString(repo.resolve(".kleiber/policy.yaml"), "rules:\n  - {id: boilerplate.logging, enabled: false}\n");
+        Cli.Result example = cli.run("config");
+        assertThat(example.exitCode()).as(example.err()).isZero();
     }
 
     @Test

@@ -184,14 +184,24 @@ class ScriptedClientTest {
                 .hasMessageStartingWith("x.jsonl line 1: not valid JSON");
         assertThatThrownBy(() -> ScriptedClient.parse("x.jsonl", "{\"key\": 3, \"response\": {}}", budget))
                 .hasMessage("x.jsonl line 1: an entry with \"response\" needs a non-empty string \"key\"");
-        assertThatThrownBy(() -> ScriptedClient.parse("x.jsonl", "{\"type\":\"message\",\"id\":\"m\",\"role\":\"assistant\","
-                + "\"model\":\"m\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"hm\",\"signature\":\"s\"}],"
-                + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}", budget))
-                .hasMessageContaining("x.jsonl line 1: the answer holds a content block of a kind Kleiber does not request: thinking");
         assertThatThrownBy(() -> ScriptedClient.parse("empty.jsonl", "# nothing\n", budget))
                 .hasMessage("empty.jsonl: the model script has no responses");
         assertThatThrownBy(() -> ScriptedClient.load(dir.resolve("missing.jsonl"), budget))
                 .hasMessageStartingWith("cannot read the model script " + dir.resolve("missing.jsonl"));
         assertThat(budget.reserved()).isEmpty();
+    }
+
+    @Test
+    void aScriptedThinkingBlockIsKeptForTheNextTurn() {
+        ScriptedClient client = ScriptedClient.parse("t.jsonl", "{\"type\":\"message\",\"id\":\"m\",\"role\":\"assistant\","
+                + "\"model\":\"m\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"sig\"},"
+                + "{\"type\":\"text\",\"text\":\"Done.\"}],"
+                + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}", budget);
+
+        LlmResponse response = client.send(new CallContext("r", "t", 1, "scribe", Tier.HAIKU),
+                LlmRequest.of("claude-haiku-5-5", List.of(), List.of(), List.of(Message.user("Go")), 100), StreamListener.NONE);
+
+        assertThat(response.content()).containsExactly(new ContentBlock.Thinking("", "sig"), ContentBlock.Text.of("Done."));
+        assertThat(response.text()).isEqualTo("Done.");
     }
 }
