@@ -39,6 +39,7 @@ public record RepositoryFacts(String mainBranch, String packageManager, List<Str
 
     /** Whether the repository has the blueprint's own layout, so that the blueprint's defaults fit unchanged. */
     public boolean blueprintLayout() {
-        return backend.contains("src/backend/**") || frontend.contains("src/frontend/**");
+        return java.util.stream.Stream.concat(backend.stream(), frontend.stream()).anyMatch(folder -> List.of(
+                "src/backend/**", "src/services/**", "src/frontend/**", "src/components/**").contains(folder));
     }
 }

@@ -123,6 +123,11 @@ public final class RepositoryScan {
                     }
                 });
                 components.forEach(frontend::add);
+                boolean blueprint = backend.contains("src/backend/**") || backend.contains("src/services/**")
+                        || frontend.contains("src/frontend/**");
+                if (blueprint) {
+                    return;
+                }
                 if (frontend.isEmpty() && !backend.isEmpty() && hasFilesUnder(files, "src")
                         && stack != Stack.VUE && fileSet.stream().noneMatch(f -> f.endsWith(".tsx") || f.endsWith(".jsx"))) {
                     // an API alone: all of src/ is the back end's
