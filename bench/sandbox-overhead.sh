@@ -4,6 +4,7 @@
 # no further user namespaces, allow-list filesystem, size-limited /tmp and /dev/shm, read-only root, rlimits set
 # inside), the same plus the per-command cgroup (create, write limits, join, remove) when cgroup v1 pids and
 # memory are writable, and the hardened probe SandboxProbe runs once per process.
+# Then the same end to end through Kleiber's CommandSandbox (SandboxBench), where the cgroup steps are in-process.
 # Usage: bench/sandbox-overhead.sh [N]   (prints a table; results also go to bench/out/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,3 +72,6 @@ mkdir -p bench/out
   printf '%-46s %8d\n' "run_command overhead now (cgroup - bare)" $(( (cgrouped > 0 ? cgrouped : boxed) - bare ))
   printf '%-46s %8d\n' "hardening adds (now - old flags)" $(( (cgrouped > 0 ? cgrouped : boxed) - before ))
 } | tee "bench/out/sandbox-overhead-$(date -u +%Y%m%dT%H%M%SZ).txt"
+. bench/test-classpath.sh
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$BENCH_CLASSPATH" dev.kleiber.agent.SandboxBench \
+  $(( n / 4 > 10 ? n / 4 : 10 )) 2> >(grep -v '^WARNING' >&2) | tee -a "$(ls -t bench/out/sandbox-overhead-*.txt | head -1)"

@@ -9,7 +9,9 @@ import dev.kleiber.ledger.TokenUsage;
 import dev.kleiber.llm.CacheBreakpoints;
 import dev.kleiber.llm.CacheControl;
 import dev.kleiber.llm.ContentBlock;
+import dev.kleiber.llm.LlmCallException;
 import dev.kleiber.llm.LlmClient;
+import dev.kleiber.llm.LlmFailure;
 import dev.kleiber.llm.LlmRequest;
 import dev.kleiber.llm.LlmResponse;
 import dev.kleiber.llm.Message;
@@ -89,6 +91,10 @@ public final class AgentSession {
                 return report(new SessionOutcome.Failed("budget: " + e.getMessage()), answeredModel, usage, turn - 1,
                         approach, scripted);
             } catch (KleiberException e) {
+                if (e instanceof LlmCallException call && call.failure() instanceof LlmFailure.ModelProblem) {
+                    // not the session's failure but the environment's: the task stops, it is not retried
+                    throw e;
+                }
                 return report(new SessionOutcome.Failed("the model could not be reached: " + e.getMessage()),
                         answeredModel, usage, turn - 1, approach, scripted);
             }

@@ -1,12 +1,15 @@
 package dev.kleiber.agent;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds where Kleiber may create a cgroup per command, by creating (and removing) one: the {@code pids} and
@@ -15,6 +18,7 @@ import java.util.UUID;
  * container or systemd put on Kleiber still covers its commands.
  */
 final class CgroupFinder {
+    private static final Pattern ORPHAN = Pattern.compile("kleiber-(\\d{1,18})-.*");
     private final Path selfCgroup;
     private final Path mountInfo;
 
@@ -40,10 +44,13 @@ final class CgroupFinder {
         Optional<Path> memory = v1Group(groups, mounts, "memory");
         if (pids.isPresent() && memory.isPresent() && creatable(pids.get(), "pids.max")
                 && creatable(memory.get(), "memory.limit_in_bytes")) {
+            removeOrphans(pids.get());
+            removeOrphans(memory.get());
             return new LimitMechanism.CgroupV1(pids.get(), memory.get());
         }
         Optional<Path> unified = v2Group(groups, mounts);
         if (unified.isPresent() && handsDown(unified.get()) && creatable(unified.get(), "memory.max")) {
+            removeOrphans(unified.get());
             return new LimitMechanism.CgroupV2(unified.get());
         }
         return new LimitMechanism.Rlimits(pids.isPresent() || unified.isPresent()
@@ -111,6 +118,28 @@ final class CgroupFinder {
             return controllers.contains("pids") && controllers.contains("memory");
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Removes the empty command groups a Kleiber process left when it was killed mid-command (named
+     * {@code kleiber-PID-...} by {@link CommandCgroup}, with that process gone); a group still holding a
+     * process cannot be removed and stays.
+     */
+    private static void removeOrphans(Path parent) {
+        try (DirectoryStream<Path> groups = Files.newDirectoryStream(parent, "kleiber-*")) {
+            for (Path group : groups) {
+                Matcher owner = ORPHAN.matcher(group.getFileName().toString());
+                if (owner.matches() && ProcessHandle.of(Long.parseLong(owner.group(1))).isEmpty()) {
+                    try {
+                        Files.delete(group);
+                    } catch (IOException e) {
+                        // Busy or gone: nothing to do.
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // An unreadable parent has no orphans we could remove.
         }
     }
 

@@ -129,10 +129,11 @@ final class CommandCgroup implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (int attempt = 0; attempt < 100 && !members().isEmpty(); attempt++) {
+        // Exiting processes stay listed for a few milliseconds after bubblewrap is gone: poll finely.
+        for (int attempt = 0; attempt < 2000 && !members().isEmpty(); attempt++) {
             members().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             try {
-                Thread.sleep(10);
+                Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

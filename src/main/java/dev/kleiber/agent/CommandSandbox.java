@@ -271,7 +271,9 @@ public final class CommandSandbox {
             launch.addAll(bwrapCommand(probed.bwrap().orElseThrow(), writable, command, probed.limits().cgroup()));
             return start(launch, false, cgroup);
         } finally {
-            cgroup.ifPresent(CommandCgroup::close);
+            // The command's processes are gone with its pid namespace; the kernel takes a few more milliseconds
+            // to drop them from the group, which the result need not wait for.
+            cgroup.ifPresent(group -> Thread.ofVirtual().name("kleiber-cgroup-cleanup").start(group::close));
         }
     }
 

@@ -42,7 +42,7 @@ sealed interface LimitMechanism {
                 + limits.cpuTime().toSeconds() + " s per process by rlimits; /tmp " + Limits.size(limits.tmpBytes())
                 + " (tmpfs); wall time per command";
         return switch (this) {
-            case CgroupV1 v1 -> "cgroup v1 (" + v1.pidsParent().getParent() + "): " + limits.processes()
+            case CgroupV1 v1 -> "cgroup v1 (" + v1.pidsParent() + ", " + v1.memoryParent() + "): " + limits.processes()
                     + " processes and " + Limits.size(limits.memoryBytes()) + " of memory per command; " + common;
             case CgroupV2 v2 -> "cgroup v2 (" + v2.parent() + "): " + limits.processes() + " processes and "
                     + Limits.size(limits.memoryBytes()) + " of memory per command; " + common;

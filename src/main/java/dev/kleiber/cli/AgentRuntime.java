@@ -12,6 +12,9 @@ import dev.kleiber.ledger.OrchestrationLog;
 import dev.kleiber.llm.AnthropicClient;
 import dev.kleiber.llm.AnthropicSettings;
 import dev.kleiber.llm.LlmClient;
+import dev.kleiber.llm.ModelCatalog;
+import dev.kleiber.llm.ModelOrigin;
+import dev.kleiber.ledger.TierModels;
 import dev.kleiber.llm.ScriptedClient;
 import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.store.LeaseKeeper;
@@ -57,8 +60,22 @@ final class AgentRuntime implements AutoCloseable {
 
     /** @param script a JSON Lines file of Messages API responses to replay instead of calling the API */
     static AgentRuntime open(CliContext context, ProjectLayout layout, Optional<Path> script, PrintWriter err) {
-        ProjectConfig project = ProjectConfig.load(layout);
-        LedgerSettings settings = LedgerSettings.of(layout, project.settings(), Optional.empty());
+        ProjectConfig configured = ProjectConfig.load(layout);
+        Optional<AnthropicSettings> api = script.isPresent() ? Optional.empty()
+                : Optional.of(AnthropicSettings.fromEnv(context.env()));
+        LedgerSettings offline = LedgerSettings.of(layout, configured.settings(), Optional.empty());
+        // `latest` is asked of the API (once a day) when the API will be called; a script runs on the offline answer
+        TierModels models = api.map(settings -> ModelChoices.latest(layout, context.clock()).resolve(
+                new TierModels(configured.settings().models()), () -> {
+                    try (ModelCatalog catalog = new ModelCatalog(settings)) {
+                        return catalog.list();
+                    }
+                }, offline.prices())).orElse(offline.models());
+        ProjectConfig project = new ProjectConfig(layout, configured.settings().withModels(models.models()),
+                configured.agents());
+        LedgerSettings settings = new LedgerSettings(offline.repositoryRoot(), offline.store(), offline.prices(), models,
+                offline.limits());
+        ModelOrigin origin = ModelChoices.origin(layout, configured.settings(), models);
         Store store = Store.open(settings.store(), context.clock());
         LeaseKeeper keeper = null;
         try {
@@ -68,8 +85,8 @@ final class AgentRuntime implements AutoCloseable {
             BudgetGuard budget = new BudgetGuard(store, settings.prices(), settings.limits(), context.clock(),
                     keeper.lease(), settings.alerts(err));
             Ledger ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
-            LlmClient client = script.isPresent() ? ScriptedClient.load(script.get(), budget)
-                    : AnthropicClient.create(AnthropicSettings.fromEnv(context.env()), budget, context.clock());
+            LlmClient client = api.isEmpty() ? ScriptedClient.load(script.orElseThrow(), budget)
+                    : AnthropicClient.create(api.get(), budget, context.clock(), origin);
             return new AgentRuntime(project, settings, store, keeper, budget, ledger, client);
         } catch (RuntimeException e) {
             if (keeper != null) {

@@ -44,8 +44,8 @@ record LedgerSettings(Path repositoryRoot, StoreUrl store, PriceTable prices, Ti
         config.prices().forEach((model, p) -> overrides.put(model,
                 new ModelPrice(p.input(), p.output(), p.cacheWrite5m(), p.cacheWrite1h(), p.cacheRead())));
         KleiberConfig.Budget budget = config.budget();
-        return new LedgerSettings(root, store, PriceTable.shipped().withOverrides(overrides),
-                new TierModels(config.models()), new BudgetLimits(budget.dailyUsd(), budget.timeZone(),
+        PriceTable prices = PriceTable.shipped().withOverrides(overrides);
+        return new LedgerSettings(root, store, prices, ModelChoices.offline(layout, config, prices), new BudgetLimits(budget.dailyUsd(), budget.timeZone(),
                 budget.perRunUsd(), budget.perTaskUsd(), budget.webhook()));
     }
 

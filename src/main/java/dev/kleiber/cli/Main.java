@@ -36,6 +36,8 @@ import java.util.Optional;
                 ApproveCommand.class,
                 RejectCommand.class,
                 DemoCommand.class,
+                ModelsCommand.class,
+                DoctorCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

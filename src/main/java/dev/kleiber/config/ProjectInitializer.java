@@ -21,7 +21,8 @@ import java.util.Optional;
 public final class ProjectInitializer {
     private static final String TEMPLATES = "/dev/kleiber/config/init/";
     /** Local state, and main's validation report, which every `kleiber validate` rewrites: a task's report is committed with its work. */
-    static final List<String> IGNORED = List.of(".kleiber/state.db*", ".kleiber/worktrees/", "reports/main-validation.md");
+    static final List<String> IGNORED = List.of(".kleiber/state.db*", ".kleiber/worktrees/", "reports/main-validation.md",
+            ".kleiber/models-latest.json*");
     /** Folders created with a .gitkeep so that git records them before they hold anything. */
     static final List<String> FOLDERS = List.of("tasks", "progress", "complete", "blocked", "reports",
             "docs/architecture", "docs/decisions");

@@ -20,6 +20,7 @@ import dev.kleiber.ledger.CallContext;
 import dev.kleiber.ledger.CallOutcome;
 import dev.kleiber.ledger.CallResult;
 import dev.kleiber.ledger.Reservation;
+import dev.kleiber.ledger.UnknownPriceException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -43,9 +44,17 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
     private final Clock clock;
     private final Sleeper sleeper;
     private final DoubleSupplier jitter;
+    private final ModelOrigin origin;
 
     public AnthropicClient(AnthropicSettings settings, CallBudget budget, RetryPolicy policy, Clock clock,
                            Sleeper sleeper, DoubleSupplier jitter) {
+        this(settings, budget, policy, clock, sleeper, jitter, ModelOrigin.KLEIBER_YAML);
+    }
+
+    /** @param origin where each tier's model was chosen, named when a model cannot be used */
+    public AnthropicClient(AnthropicSettings settings, CallBudget budget, RetryPolicy policy, Clock clock,
+                           Sleeper sleeper, DoubleSupplier jitter, ModelOrigin origin) {
+        this.origin = origin;
         this.settings = settings;
         this.budget = budget;
         this.policy = policy;
@@ -69,22 +78,34 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
 
     /** A client with {@link RetryPolicy#standard()}, real sleeping and random jitter. */
     public static AnthropicClient create(AnthropicSettings settings, CallBudget budget, Clock clock) {
+        return create(settings, budget, clock, ModelOrigin.KLEIBER_YAML);
+    }
+
+    public static AnthropicClient create(AnthropicSettings settings, CallBudget budget, Clock clock, ModelOrigin origin) {
         return new AnthropicClient(settings, budget, RetryPolicy.standard(), clock, Sleeper.SYSTEM,
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), origin);
     }
 
     @Override
     public LlmResponse send(CallContext context, LlmRequest request, StreamListener listener) {
         MessageCreateParams params = RequestMapper.toParams(request);
         long inputBound = RequestMapper.reservedInputTokens(request, params);
-        Duration waited = Duration.ZERO;
+        // The bound is on the whole call, attempts included: a server that answers nothing until each read times
+        // out must not hold a run for attempts x timeout.
+        java.time.Instant started = clock.instant();
         for (int attempt = 1; ; attempt++) {
-            Reservation reservation = budget.reserve(context, request.model(), inputBound, request.maxTokens());
+            Reservation reservation;
+            try {
+                reservation = budget.reserve(context, request.model(), inputBound, request.maxTokens());
+            } catch (UnknownPriceException e) {
+                throw failed(context, request, new LlmFailure.Unpriced(request.model()), attempt - 1, "");
+            }
             AttemptOutcome outcome = attemptSettled(reservation, params, request.model(), listener);
             if (outcome instanceof AttemptOutcome.Answered answered) {
                 return answered.response();
             }
-            LlmFailure failure = ((AttemptOutcome.Failed) outcome).failure();
+            LlmFailure failure = modelProblem(((AttemptOutcome.Failed) outcome).failure(), request.model());
+            Duration waited = Duration.between(started, clock.instant());
             switch (policy.decide(failure, attempt, waited, jitter)) {
                 case RetryPolicy.Decision.Retry retry -> {
                     listener.onRetry(attempt + 1, retry.delay(), settings.apiKey().redactFrom(retry.reason()));
@@ -94,7 +115,6 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
                         Thread.currentThread().interrupt();
                         throw failed(context, request, new LlmFailure.Cancelled(), attempt, "");
                     }
-                    waited = waited.plus(retry.delay());
                 }
                 case RetryPolicy.Decision.GiveUp giveUp -> throw failed(context, request, failure, attempt,
                         RetryPolicy.isRetryable(failure) ? giveUp.reason() : "");
@@ -177,6 +197,15 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
         }
     }
 
+    /** A 404 {@code not_found_error} that names the model: the model is retired, misspelt or not for this key. */
+    private static LlmFailure modelProblem(LlmFailure failure, String model) {
+        if (failure instanceof LlmFailure.ApiError api && api.status() == 404 && api.errorType().equals("not_found_error")
+                && api.apiMessage().contains(model)) {
+            return new LlmFailure.ModelUnavailable(model, api.apiMessage(), api.requestId());
+        }
+        return failure;
+    }
+
     private static AttemptOutcome failedAttempt(LlmFailure failure, String model, UsageTracker tracker,
                                                 Optional<String> requestId) {
         return new AttemptOutcome.Failed(failure, tracker.answeredModel().orElse(model), tracker.usage(), requestId);
@@ -216,6 +245,10 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
     }
 
     private KleiberException failed(CallContext context, LlmRequest request, LlmFailure failure, int attempts, String retryNote) {
+        if (failure instanceof LlmFailure.ModelProblem problem) {
+            return new LlmCallException(settings.apiKey().redactFrom(ModelOrigin.stopMessage(problem, context.tier(),
+                    describe(context), origin)), KleiberException.BAD_INPUT, failure, attempts);
+        }
         String who = "Claude call for %s (model %s)".formatted(describe(context), request.model());
         String what = failure.describe();
         if (failure instanceof LlmFailure.Unreachable) {

@@ -28,7 +28,8 @@ public record AnthropicSettings(ApiKey apiKey, URI baseUrl, Duration connectTime
     }
 
     public static AnthropicSettings of(ApiKey apiKey, URI baseUrl) {
-        return new AnthropicSettings(apiKey, baseUrl, Duration.ofSeconds(10), Duration.ofMinutes(3));
+        // The API sends a ping on an open stream well within a minute; a minute of silence is a dead stream.
+        return new AnthropicSettings(apiKey, baseUrl, Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
     /**

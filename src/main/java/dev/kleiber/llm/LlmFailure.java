@@ -66,6 +66,45 @@ public sealed interface LlmFailure {
         }
     }
 
+    /**
+     * The model itself cannot be used: no retry, no other attempt on the same model can help, and a bigger model
+     * is not the answer either. The run must stop the task and say which model, which tier, where it was chosen
+     * and how to fix it; {@code kleiber models} lists the models the key can use.
+     */
+    sealed interface ModelProblem extends LlmFailure {
+        String model();
+    }
+
+    /**
+     * The API does not know the model: retired, misspelt or not available to this key (HTTP 404
+     * {@code not_found_error} naming the model).
+     */
+    record ModelUnavailable(String model, String apiMessage, Optional<String> requestId) implements ModelProblem {
+        public ModelUnavailable {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(apiMessage, "apiMessage");
+            Objects.requireNonNull(requestId, "requestId");
+        }
+
+        @Override
+        public String describe() {
+            return "the API does not offer model %s (HTTP 404 not_found_error: %s%s)".formatted(model, apiMessage,
+                    requestId.map(id -> ", request " + id).orElse(""));
+        }
+    }
+
+    /** Kleiber knows no price for the model, so it refuses to call it: a call's cost must be bounded before it is made. */
+    record Unpriced(String model) implements ModelProblem {
+        public Unpriced {
+            Objects.requireNonNull(model, "model");
+        }
+
+        @Override
+        public String describe() {
+            return "no price is known for model " + model + ", so Kleiber will not call it";
+        }
+    }
+
     /** The caller's thread was interrupted. */
     record Cancelled() implements LlmFailure {
         @Override

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param maxAttempts  attempts in all, the first included
  * @param baseDelay    the backoff ceiling before the second attempt; it doubles for each later one
  * @param maxDelay     the backoff ceiling never grows past this
- * @param maxTotalWait the most time spent waiting between attempts of one call, all waits together
+ * @param maxTotalWait the most time one call may have taken when a retry is considered, attempts and waits together
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxTotalWait) {
 
@@ -38,7 +38,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         }
     }
 
-    /** Six attempts, backoff from 1 s doubling up to 60 s, at most five minutes of waiting per call. */
+    /** Six attempts, backoff from 1 s doubling up to 60 s, no retry begun once a call has taken five minutes. */
     public static RetryPolicy standard() {
         return new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5));
     }
@@ -90,6 +90,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             case LlmFailure.Unreachable unreachable -> true;
             case LlmFailure.Malformed malformed -> false;
             case LlmFailure.Cancelled cancelled -> false;
+            case LlmFailure.ModelProblem model -> false;
         };
     }
 

@@ -103,7 +103,14 @@ public final class ScriptedClient implements LlmClient {
     public LlmResponse send(CallContext context, LlmRequest request, StreamListener listener) {
         String key = keyFor(context);
         long inputBound = RequestMapper.reservedInputTokens(request, RequestMapper.toParams(request));
-        Reservation reservation = budget.reserve(context, request.model(), inputBound, request.maxTokens());
+        Reservation reservation;
+        try {
+            reservation = budget.reserve(context, request.model(), inputBound, request.maxTokens());
+        } catch (dev.kleiber.ledger.UnknownPriceException e) {
+            LlmFailure.Unpriced unpriced = new LlmFailure.Unpriced(request.model());
+            throw new LlmCallException(ModelOrigin.stopMessage(unpriced, context.tier(), describe(context),
+                    ModelOrigin.KLEIBER_YAML), KleiberException.BAD_INPUT, unpriced, 0);
+        }
         String answeredModel = request.model() + MARKER;
         Optional<Entry> entry = next(key);
         if (entry.isEmpty()) {

@@ -241,7 +241,8 @@ class RedTeamSandboxTest {
         assumeTrue(SandboxProbe.rootMapped() || !new SandboxProbe(System.getenv()).result().limits().cgroup(),
                 "the limits are checked as CI runs: as root");
         boolean cgroup = new SandboxProbe(System.getenv()).result().limits().cgroup();
-        String bomb = run(impatientAgent, ":(){ :|:& };:");
+        // The bomb's first shell stays two seconds, or its exit would end the sandbox before the bomb grows.
+        String bomb = run(impatientAgent, ":(){ :|:& };:; sleep 2");
         if (cgroup) {
             assertThat(bomb).containsPattern("process creations? (was|were) refused: process limit 64");
             contained.add("fork bomb");

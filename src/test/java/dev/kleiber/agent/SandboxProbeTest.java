@@ -39,6 +39,22 @@ class SandboxProbeTest {
     }
 
     @Test
+    void theEmptyGroupsOfAKleiberThatDiedAreRemovedAndOthersKept() throws IOException {
+        assumeTrue(CgroupFinder.system().find() instanceof LimitMechanism.CgroupV1, "no writable cgroup v1 here");
+        LimitMechanism.CgroupV1 v1 = (LimitMechanism.CgroupV1) CgroupFinder.system().find();
+        Path orphan = Files.createDirectory(v1.pidsParent().resolve("kleiber-999999999-test"));
+        Path ours = Files.createDirectory(v1.pidsParent().resolve("kleiber-" + ProcessHandle.current().pid() + "-test"));
+        try {
+            CgroupFinder.system().find();
+            assertThat(orphan).doesNotExist();
+            assertThat(ours).exists();
+        } finally {
+            Files.deleteIfExists(orphan);
+            Files.deleteIfExists(ours);
+        }
+    }
+
+    @Test
     void withoutAWritableCgroupTheLimitsAreRlimitsAndSaySoWhenProcessesCannotBeLimited() throws IOException {
         Path groups = Files.writeString(temp.resolve("cgroup"), "8:pids:/\n4:memory:/kleiber\n0::/\n");
         Path cg = Files.createDirectories(temp.resolve("cg"));

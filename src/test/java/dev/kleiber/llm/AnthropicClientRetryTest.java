@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,7 +84,7 @@ class AnthropicClientRetryTest extends FakeApiTestSupport {
             "400, invalid_request_error, messages: roles must alternate, 1",
             "401, authentication_error, invalid x-api-key, 2",
             "403, permission_error, Your API key does not have permission to use the specified resource, 2",
-            "404, not_found_error, model: claude-sonnet-9, 2",
+            "404, not_found_error, Not Found, 2",
             "413, request_too_large, Request exceeds the maximum allowed number of bytes, 1"})
     void clientErrorsAreNotRetriedAndNameStatusAndMessage(int status, String type, String message, int exitCode) {
         api.enqueue(FakeReply.error(status, type, message), OK);
@@ -99,6 +101,73 @@ class AnthropicClientRetryTest extends FakeApiTestSupport {
         assertThat(time.sleeps()).isEmpty();
         assertEveryAttemptReservedAndSettled(1);
         assertThat(budget.settled().getFirst().result().outcome()).isEqualTo(CallOutcome.ERROR);
+    }
+
+    @Test
+    void aModelTheApiDoesNotKnowIsATypedFailureNamingModelTierOriginAndFix() {
+        api.retire("claude-sonnet-4-5");
+
+        assertThatThrownBy(this::sendOnce)
+                .isInstanceOf(LlmCallException.class)
+                .hasMessageContaining("Model claude-sonnet-4-5 (tier sonnet, chosen by .kleiber/kleiber.yaml ('models.sonnet'))")
+                .hasMessageContaining("404 not_found_error: model: claude-sonnet-4-5")
+                .hasMessageContaining("kleiber models")
+                .satisfies(e -> assertThat(((KleiberException) e).exitCode()).isEqualTo(KleiberException.BAD_INPUT))
+                .satisfies(e -> assertThat(((LlmCallException) e).failure())
+                        .isEqualTo(new LlmFailure.ModelUnavailable("claude-sonnet-4-5", "model: claude-sonnet-4-5",
+                                Optional.of("req_fake_1"))));
+        assertThat(api.requests()).hasSize(1);
+        assertThat(time.sleeps()).isEmpty();
+        assertEveryAttemptReservedAndSettled(1);
+    }
+
+    @Test
+    void aModelWithNoPriceIsATypedFailureAndNeverCalled() {
+        LlmRequest unpriced = new LlmRequest("claude-unheard-of-1", request().system(), request().tools(),
+                request().messages(), request().maxTokens(), request().temperature());
+        AnthropicClient client = track(new AnthropicClient(settings(), new dev.kleiber.ledger.CallBudget() {
+            @Override
+            public dev.kleiber.ledger.Reservation reserve(dev.kleiber.ledger.CallContext context, String modelId,
+                                                          long maxInputTokens, long maxOutputTokens) {
+                throw new dev.kleiber.ledger.UnknownPriceException(modelId);
+            }
+
+            @Override
+            public void settle(dev.kleiber.ledger.Reservation reservation, dev.kleiber.ledger.CallResult result) {
+                throw new AssertionError("nothing was reserved");
+            }
+        }, RetryPolicy.standard(), time, time, () -> 0.5));
+
+        assertThatThrownBy(() -> client.send(CONTEXT, unpriced))
+                .isInstanceOf(LlmCallException.class)
+                .hasMessageContaining("Model claude-unheard-of-1 (tier sonnet")
+                .hasMessageContaining("no price is known")
+                .satisfies(e -> assertThat(((LlmCallException) e).failure()).isEqualTo(new LlmFailure.Unpriced("claude-unheard-of-1")))
+                .satisfies(e -> assertThat(RetryPolicy.isRetryable(((LlmCallException) e).failure())).isFalse());
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void aServerThatIsSilentUntilEachAttemptTimesOutCannotHoldACallPastItsBound() {
+        // each attempt "takes" two minutes before the stream breaks off, as a read timeout would
+        api.respondWith(request -> {
+            time.pass(Duration.ofMinutes(2));
+            return FakeReply.error(529, "overloaded_error", "Overloaded");
+        });
+        List<String> progress = new java.util.ArrayList<>();
+
+        assertThatThrownBy(() -> client().send(CONTEXT, request(), new StreamListener() {
+            @Override
+            public void onRetry(int attempt, Duration delay, String reason) {
+                progress.add("attempt " + attempt + " in " + delay.toMillis() + " ms: " + reason);
+            }
+        })).isInstanceOf(LlmCallException.class).hasMessageContaining("gave up after waiting");
+
+        // six attempts would have taken twelve minutes; the five-minute bound stops it after the third
+        assertThat(api.requests()).hasSize(3);
+        assertThat(progress).hasSize(2).allSatisfy(line -> assertThat(line).contains("overloaded_error"));
+        assertThat(Duration.between(java.time.Instant.parse("2026-01-09T14:30:00Z"), time.instant()))
+                .isLessThan(Duration.ofMinutes(8));
     }
 
     @Test

@@ -35,7 +35,9 @@ import java.util.function.Function;
  * {@code message_delta} with usage, {@code message_stop}, {@code error}). Replies are queued per request or
  * computed by a responder; usage comes from a {@link PromptCache} that honours {@code cache_control} like the
  * API. It checks what the API checks (key, version header, body shape, at most four breakpoints, TTL order)
- * and records every request it receives.
+ * and records every request it receives. It also serves {@code GET /v1/models} (paginated with {@code limit},
+ * {@code after_id}, {@code has_more}, {@code first_id}, {@code last_id}), {@code POST /v1/messages/count_tokens},
+ * and answers a request for a retired model with the API's 404 {@code not_found_error}.
  */
 public final class FakeMessagesApi implements AutoCloseable {
 
@@ -48,6 +50,26 @@ public final class FakeMessagesApi implements AutoCloseable {
     private final Deque<FakeReply> queue = new ArrayDeque<>();
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
+    /** The lineup of late 2026, newest first as the API lists it. */
+    public static final List<FakeModel> CURRENT_MODELS = List.of(
+            FakeModel.of("claude-haiku-5-5", "2026-10-07"),
+            FakeModel.of("claude-sonnet-5-5", "2026-09-28"),
+            FakeModel.of("claude-opus-5-5", "2026-08-20"),
+            FakeModel.of("claude-opus-5", "2026-07-24"),
+            FakeModel.of("claude-sonnet-5", "2026-06-30"),
+            FakeModel.of("claude-opus-4-8", "2026-05-28"),
+            FakeModel.of("claude-sonnet-4-6", "2026-02-17"),
+            FakeModel.of("claude-opus-4-6", "2026-02-05"),
+            FakeModel.of("claude-haiku-4-5-20251001", "2025-10-15"),
+            FakeModel.of("claude-sonnet-4-5-20250929", "2025-09-29"),
+            FakeModel.of("claude-opus-4-1-20250805", "2025-08-05"));
+    /** Ids the API answers with 404 not_found_error, as it does for a retired model. */
+    public static final List<String> RETIRED = List.of("claude-3-haiku-20240307", "claude-3-opus-20240229",
+            "claude-opus-4-20250514", "claude-sonnet-4-20250514", "claude-3-5-haiku-20241022");
+
+    private List<FakeModel> models = CURRENT_MODELS;
+    private final java.util.Set<String> retired = new java.util.HashSet<>(RETIRED);
+    private int defaultPageSize = 20;
     private volatile boolean preservedThinking;
     private Function<RecordedRequest, FakeReply> responder =
             request -> FakeReply.answer(FakeReply.text("fake answer " + request.sequence()));
@@ -90,6 +112,25 @@ public final class FakeMessagesApi implements AutoCloseable {
         return this;
     }
 
+    /** What {@code GET /v1/models} lists, newest first. */
+    public synchronized FakeMessagesApi models(List<FakeModel> listed) {
+        this.models = List.copyOf(listed);
+        return this;
+    }
+
+    /** A request for {@code id} gets the API's 404 for a retired model. */
+    public synchronized FakeMessagesApi retire(String id) {
+        retired.add(id);
+        models = models.stream().filter(m -> !m.id().equals(id)).toList();
+        return this;
+    }
+
+    /** The page size of {@code GET /v1/models} when the request gives no {@code limit} (the API's is 20). */
+    public synchronized FakeMessagesApi pageSize(int size) {
+        this.defaultPageSize = size;
+        return this;
+    }
+
     /**
      * Answers as today's models do (Opus, Sonnet and Haiku 5.5): every answer starts with a thinking block whose
      * text is empty (the API's default display), signed over the request before it.
@@ -129,6 +170,13 @@ public final class FakeMessagesApi implements AutoCloseable {
             Optional<FakeReply.Error> refusal = check(request);
             if (refusal.isPresent()) {
                 reply = refusal.get();
+            } else if (request.path().equals("/v1/models")) {
+                reply = new FakeReply.Raw(200, "application/json", modelPage(exchange.getRequestURI().getRawQuery()));
+            } else if (request.path().equals("/v1/messages/count_tokens")) {
+                reply = new FakeReply.Raw(200, "application/json",
+                        JSON.createObjectNode().put("input_tokens", PromptCache.count(request.json())).toString());
+            } else if (isRetired(request.json().path("model").asText())) {
+                reply = FakeReply.error(404, "not_found_error", "model: " + request.json().path("model").asText());
             } else {
                 reply = next(request);
             }
@@ -154,9 +202,50 @@ public final class FakeMessagesApi implements AutoCloseable {
         return fallback.apply(request);
     }
 
+    private synchronized boolean isRetired(String model) {
+        return retired.contains(model);
+    }
+
+    /** One page of {@code GET /v1/models}: {@code limit} models after {@code after_id}. */
+    private synchronized String modelPage(String rawQuery) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        int limit = Optional.ofNullable(query.get("limit")).map(Integer::parseInt).orElse(defaultPageSize);
+        int start = 0;
+        if (query.containsKey("after_id")) {
+            for (int i = 0; i < models.size(); i++) {
+                if (models.get(i).id().equals(query.get("after_id"))) {
+                    start = i + 1;
+                }
+            }
+        }
+        List<FakeModel> page = models.subList(Math.min(start, models.size()), Math.min(start + limit, models.size()));
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode data = body.putArray("data");
+        page.forEach(m -> data.addObject().put("type", "model").put("id", m.id()).put("display_name", m.displayName())
+                .put("created_at", m.createdAt().toString()));
+        body.put("has_more", start + limit < models.size());
+        if (page.isEmpty()) {
+            body.putNull("first_id").putNull("last_id");
+        } else {
+            body.put("first_id", page.getFirst().id()).put("last_id", page.getLast().id());
+        }
+        return body.toString();
+    }
+
     /** The API's own checks, in the order it makes them. */
     private Optional<FakeReply.Error> check(RecordedRequest request) {
-        if (!request.method().equals("POST") || !request.path().equals("/v1/messages")) {
+        boolean known = request.method().equals("POST") && request.path().equals("/v1/messages")
+                || request.method().equals("POST") && request.path().equals("/v1/messages/count_tokens")
+                || request.method().equals("GET") && request.path().equals("/v1/models");
+        if (!known) {
             return Optional.of(FakeReply.error(404, "not_found_error", "Not found: " + request.method() + " " + request.path()));
         }
         if (request.credential().filter(expectedKey::equals).isEmpty()) {
@@ -165,11 +254,16 @@ public final class FakeMessagesApi implements AutoCloseable {
         if (request.header("anthropic-version").isEmpty()) {
             return Optional.of(FakeReply.error(400, "invalid_request_error", "anthropic-version: header is required"));
         }
+        if (request.method().equals("GET")) {
+            return Optional.empty();
+        }
         JsonNode json = request.json();
         if (!json.isObject()) {
             return Optional.of(FakeReply.error(400, "invalid_request_error", "The request body is not valid JSON"));
         }
-        for (String field : List.of("model", "max_tokens", "messages")) {
+        List<String> required = request.path().equals("/v1/messages") ? List.of("model", "max_tokens", "messages")
+                : List.of("model", "messages");
+        for (String field : required) {
             if (json.path(field).isMissingNode()) {
                 return Optional.of(FakeReply.error(400, "invalid_request_error", field + ": Field required"));
             }

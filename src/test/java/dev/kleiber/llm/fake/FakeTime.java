@@ -25,6 +25,11 @@ public final class FakeTime extends Clock implements Sleeper {
         now = now.plus(duration);
     }
 
+    /** Time passing without a sleep, e.g. an attempt that waited for a server that never answered. */
+    public synchronized void pass(Duration duration) {
+        now = now.plus(duration);
+    }
+
     public synchronized List<Duration> sleeps() {
         return List.copyOf(sleeps);
     }

@@ -49,6 +49,11 @@ public final class PromptCache {
         return Math.max(1, (text.length() + 3) / 4);
     }
 
+    /** The input tokens of a request body as {@code POST /v1/messages/count_tokens} reports them; nothing is cached. */
+    public static long count(JsonNode request) {
+        return units(request).stream().mapToLong(unit -> tokens(unit.text())).sum();
+    }
+
     /** Accounts one request body: what it reads from cache, writes to it, and sends uncached. */
     public synchronized FakeUsage account(JsonNode request) {
         List<Unit> units = units(request);
