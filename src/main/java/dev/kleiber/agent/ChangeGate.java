@@ -1,5 +1,7 @@
 package dev.kleiber.agent;
 
+import dev.kleiber.config.ChangeLimits;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

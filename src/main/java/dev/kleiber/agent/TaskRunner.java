@@ -1,6 +1,7 @@
 package dev.kleiber.agent;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.config.ChangeLimits;
 import dev.kleiber.git.CommitMessage;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.CallContext;

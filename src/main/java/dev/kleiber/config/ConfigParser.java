@@ -44,7 +44,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint", "review", "routing"));
+                        "agent", "validate", "layout", "lint", "review", "routing", "limits"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -63,7 +63,8 @@ public final class ConfigParser {
                 root.mapping("validate").map(v -> validate(v, defaults.validate())).orElse(defaults.validate()),
                 LayoutSettingsParser.parse(root),
                 RoutingSettingsParser.parse(root),
-                sandbox.policy());
+                sandbox.policy(),
+                ChangeLimitsSection.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }

@@ -23,7 +23,8 @@ public record KleiberConfig(
         Validate validate,
         LayoutSettings layout,
         RoutingSettings routing,
-        SandboxPolicy sandboxPolicy) {
+        SandboxPolicy sandboxPolicy,
+        ChangeLimits changeLimits) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -33,7 +34,7 @@ public record KleiberConfig(
     /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
     public KleiberConfig withModels(Map<Tier, String> resolved) {
         return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
-                sandboxPolicy);
+                sandboxPolicy, changeLimits);
     }
 
     /** USD per million tokens. */
@@ -97,7 +98,8 @@ public record KleiberConfig(
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
-                LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults());
+                LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults(),
+                ChangeLimits.DEFAULT);
     }
 
     public String modelFor(Tier tier) {

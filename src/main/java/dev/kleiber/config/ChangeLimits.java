@@ -1,4 +1,4 @@
-package dev.kleiber.agent;
+package dev.kleiber.config;
 
 /**
  * How large one task's commit may be: files changed and bytes those files hold. A change past either bound is
