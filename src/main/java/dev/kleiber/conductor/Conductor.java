@@ -713,6 +713,11 @@ public final class Conductor {
         String runId = claim.task().runId();
         store.tasks().transition(claim, TaskState.VALIDATING, "the agent completed it");
         String commit = workspace.tip(task);
+        if (ReviewDesk.rejected(store, claim.task().runId(), task.id()).equals(Optional.of(commit))) {
+            failure(claim, task, tier, "A person rejected commit " + commit.substring(0, 12) + " in review and the "
+                    + "branch has no new commit since: make the change the reviewer asked for before completing the task.");
+            return;
+        }
         ValidationReport report = validator.validate(task, worktree, commit, workspace.changedPaths(task));
         if (!report.passed()) {
             failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n" + feedbackOf(report));
