@@ -436,6 +436,10 @@ public final class Conductor {
     private Optional<String> validateAndLand(Claim claim, RoutedTask task, Path worktree, Tier tier, RunState state) {
         store.tasks().transition(claim, TaskState.VALIDATING, "the agent completed it");
         String commit = git.commitOf("refs/heads/" + task.branch());
+        if (ReviewDesk.rejected(store, claim.task().runId(), task.id()).equals(Optional.of(commit))) {
+            return failure(claim, task, tier, "A person rejected commit " + commit.substring(0, 12) + " in review and the "
+                    + "branch has no new commit since: make the change the reviewer asked for before completing the task.");
+        }
         ValidationReport report = validate(task, worktree, commit);
         if (!report.passed()) {
             return failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n"
