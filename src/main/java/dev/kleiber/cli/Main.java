@@ -37,6 +37,7 @@ import java.util.Optional;
                 RejectCommand.class,
                 DemoCommand.class,
                 ModelsCommand.class,
+                DoctorCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

@@ -112,6 +112,8 @@ final class PlanCheckCommand implements Callable<Integer> {
                 String.join(" → ", critical));
         out.printf("%s on %s; no schedule needs fewer than %d.%n", Counted.of(steps.values().stream().mapToInt(i -> i)
                 .max().orElse(0), "step"), Counted.of(n, "worker"), path.lowerBound(n));
+        ProjectLayout.find(context.workingDir()).map(ProjectConfig::load)
+                .ifPresent(p -> ReusedTaskIds.notes(p, plan, context.clock()).forEach(out::println));
         return 0;
     }
 

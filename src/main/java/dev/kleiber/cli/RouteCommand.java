@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
 /** {@code kleiber route}: which model a task goes to, and why. */
 @Command(name = "route",
         mixinStandardHelpOptions = true,
+        subcommands = RouteStatsCommand.class,
         description = {
                 "Route a task to the cheapest Claude model that can reliably do it (opus, sonnet, haiku), say whether "
                         + "a human must review it, and why.",
@@ -53,7 +54,8 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  kleiber route Add pagination to search results endpoint",
                 "  kleiber route --agent scribe --explain Update the CHANGELOG",
-                "  kleiber route --json --input tasks.jsonl     (lines of {\"id\",\"description\",\"agent\"?})"})
+                "  kleiber route --json --input tasks.jsonl     (lines of {\"id\",\"description\",\"agent\"?})",
+                "  kleiber route stats [--json]                 (how routed tasks fared; what routing learned)"})
 public final class RouteCommand implements Callable<Integer> {
     private static final int MAX_DESCRIPTION = 100_000;
     private static final Set<String> INPUT_KEYS = Set.of("id", "description", "agent", "files", "services",

@@ -35,13 +35,22 @@ final class RunSetup implements AutoCloseable {
         this.store = Store.open(settings.store(), context.clock());
         this.ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
         this.git = new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"));
-        this.router = RoutingPolicies.router(project);
+        this.router = router(project, store);
     }
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, Conductor.Listener listener) {
         return new Conductor(runtime.store, runtime.ledger, runtime.client, runtime.git, runtime.project,
-                RoutingPolicies.router(runtime.project), context.env(), context.clock(), listener);
+                router(runtime.project, runtime.store), context.env(), context.clock(), listener);
+    }
+
+    /** The project's router, raising the classes this repository's outcomes show too hard (routing.learning). */
+    private static Router router(ProjectConfig project, Store store) {
+        dev.kleiber.routing.Learning learning = project.settings().routing().learning();
+        return new Router(RoutingPolicies.load(Optional.of(project.layout())),
+                project.settings().routing().sensitivePaths(), dev.kleiber.routing.Adaptation.from(learning.enabled()
+                        ? new dev.kleiber.store.RouteOutcomes(store.database()).recent(project.layout().root().toString())
+                        : java.util.List.of(), learning));
     }
 
     /**

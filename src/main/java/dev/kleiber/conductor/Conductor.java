@@ -98,6 +98,7 @@ public final class Conductor {
     private final Listener listener;
     private final Merger merger;
     private final DiffReview diffReview;
+    private final OutcomeRecorder outcomes;
     private final OrchestrationLog log;
     private final TaskRunner runner;
     private final Validator validator;
@@ -120,6 +121,7 @@ public final class Conductor {
         Path root = project.layout().root();
         this.merger = new Merger(git, store.merges(), root, project.knownRoles(), clock);
         this.diffReview = new DiffReview(git, project.settings().routing().sensitivePaths());
+        this.outcomes = new OutcomeRecorder(store, project.layout().root().toString(), clock);
         this.log = new OrchestrationLog(project.layout().orchestrationLog());
         KleiberConfig settings = project.settings();
         CommandSandbox.Settings sandbox = sandboxSettings(settings);
@@ -225,6 +227,7 @@ public final class Conductor {
             Thread.currentThread().interrupt();
             throw KleiberException.failed("the run was interrupted; continue it with `kleiber resume`", e);
         }
+        outcomes.record(plan);
         return finish(state);
     }
 
@@ -433,16 +436,23 @@ public final class Conductor {
     private Optional<String> validateAndLand(Claim claim, RoutedTask task, Path worktree, Tier tier, RunState state) {
         store.tasks().transition(claim, TaskState.VALIDATING, "the agent completed it");
         String commit = git.commitOf("refs/heads/" + task.branch());
+        if (ReviewDesk.rejected(store, claim.task().runId(), task.id()).equals(Optional.of(commit))) {
+            return failure(claim, task, tier, "A person rejected commit " + commit.substring(0, 12) + " in review and the "
+                    + "branch has no new commit since: make the change the reviewer asked for before completing the task.");
+        }
         ValidationReport report = validate(task, worktree, commit);
         if (!report.passed()) {
             return failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n"
                     + feedbackOf(report));
         }
         listener.event(task.id(), "validated at " + commit.substring(0, 12));
-        List<dev.kleiber.routing.Reason> touched = task.needsReview() ? List.of() : diffReview.reasons(task);
+        // computed for forced tasks too: the reviewer sees it, and route stats measure forced-review precision by it
+        List<dev.kleiber.routing.Reason> touched = diffReview.reasons(task);
         if (!touched.isEmpty()) {
             store.events().append(claim.task().runId(), task.id(), DiffReview.EVENT, DiffReview.lines(touched));
-            listener.event(task.id(), "the diff needs review: " + touched.getFirst().evidence());
+            if (!task.needsReview()) {
+                listener.event(task.id(), "the diff needs review: " + touched.getFirst().evidence());
+            }
         }
         if (task.needsReview() || !touched.isEmpty()) {
             store.events().append(claim.task().runId(), task.id(), VALIDATED_EVENT, commit);

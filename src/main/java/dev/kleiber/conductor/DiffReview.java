@@ -27,10 +27,8 @@ final class DiffReview {
 
     /** Why the task's change needs review; empty when it touches nothing sensitive. */
     List<Reason> reasons(RoutedTask task) {
-        List<ChangedFile> files = new ArrayList<>();
-        for (String commit : git.commitsWithTrailer("refs/heads/" + task.branch(), "Kleiber-Task", task.id())) {
-            files.addAll(ChangedFile.parse(git.diff(commit + "^", commit)));
-        }
+        // the branch's whole change since it left main: one diff, never an older task's commits of the same id
+        List<ChangedFile> files = new ArrayList<>(ChangedFile.parse(git.diff(Merger.MAIN + "...refs/heads/" + task.branch())));
         return trigger.reasons(files);
     }
 

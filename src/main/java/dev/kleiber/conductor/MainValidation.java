@@ -1,6 +1,8 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.agent.CommandSandbox;
+import dev.kleiber.agent.Glob;
 import dev.kleiber.agent.RolePermissions;
 import dev.kleiber.agent.RoleSpec;
 import dev.kleiber.config.CommittedSettings;
@@ -9,6 +11,7 @@ import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.git.Worktree;
 import dev.kleiber.routing.Roles;
+import dev.kleiber.validate.CheckoutDependencies;
 import dev.kleiber.validate.CommandCheck;
 import dev.kleiber.validate.ValidationReport;
 import dev.kleiber.validate.ValidationRequest;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,16 +42,34 @@ public final class MainValidation {
 
     private final GitRepository git;
     private final ProjectConfig project;
-    private final Validator validator;
+    private final RolePermissions rights;
+    private final Map<String, String> env;
+    private final Clock clock;
 
     public MainValidation(GitRepository git, ProjectConfig project, Map<String, String> env, Clock clock) {
         this.git = git;
         this.project = project;
-        RolePermissions rights = project.agent(Roles.VALIDATOR).map(RoleSpec::from).map(RoleSpec::permissions)
+        this.rights = project.agent(Roles.VALIDATOR).map(RoleSpec::from).map(RoleSpec::permissions)
                 .orElseGet(() -> RolePermissions.blueprintDefault(Roles.VALIDATOR));
-        this.validator = new Validator(new SandboxCommandRunner(rights, env,
-                Conductor.sandboxSettings(project.settings())), clock,
-                worktree -> CommittedSettings.at(worktree, project.settings()).layout().lint());
+        this.env = Map.copyOf(env);
+        this.clock = clock;
+    }
+
+    /**
+     * The validator for one worktree: the checkout's installed dependencies linked in and bound read-only (a fresh
+     * worktree has none, and the sandbox has no network to install them), the tools' caches writable.
+     */
+    private Validator validator(Path worktree) {
+        CheckoutDependencies dependencies = CheckoutDependencies.link(project.layout().root(), worktree);
+        List<Glob> writable = new ArrayList<>(rights.writeGlobs());
+        dependencies.writable().stream().map(Glob::path).forEach(writable::add);
+        RolePermissions withCaches = new RolePermissions(rights.role(), rights.tools(), writable, rights.readGlobs(),
+                rights.commandPatterns());
+        CommandSandbox.Settings settings = Conductor.sandboxSettings(project.settings());
+        List<String> read = new ArrayList<>(settings.readPaths());
+        read.addAll(dependencies.readOnly());
+        return new Validator(new SandboxCommandRunner(withCaches, env, settings.withReadPaths(read)), clock,
+                tree -> CommittedSettings.at(tree, project.settings()).layout().lint());
     }
 
     /** The commit the main branch (layout.main_branch) points at now; bad input when there is no such branch. */
@@ -82,7 +104,7 @@ public final class MainValidation {
             KleiberConfig.Validate settings = CommittedSettings.at(worktree.path(), project.settings()).validate();
             List<CommandCheck> commands = settings.commands().stream()
                     .map(c -> new CommandCheck(c.name(), c.run(), c.timeout())).toList();
-            report = validator.validate(new ValidationRequest(REPORT_ID, worktree.path(), Optional.of(commit), commands,
+            report = validator(worktree.path()).validate(new ValidationRequest(REPORT_ID, worktree.path(), Optional.of(commit), commands,
                     settings.coverageMinPercent(), List.of(mainBranch()), List.of()));
         } finally {
             remove(worktree.path());

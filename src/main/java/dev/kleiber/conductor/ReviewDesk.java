@@ -29,6 +29,8 @@ public final class ReviewDesk {
     public record Details(Pending pending, String diff, String validationReport) {
     }
 
+    static final String REJECTED_EVENT = "review.rejected";
+
     private final Store store;
     private final GitRepository git;
     private final ProjectConfig project;
@@ -103,14 +105,22 @@ public final class ReviewDesk {
 
     /** Sends the task back to the queue; its next attempt sees the feedback. {@code decidedBy} is recorded. */
     public void reject(String runId, String taskId, String feedback, String decidedBy) {
-        require(runId, taskId);
+        Pending pending = require(runId, taskId);
         if (feedback.isBlank()) {
             throw KleiberException.badInput("--feedback must say what to change");
         }
         store.events().append(runId, taskId, Conductor.FEEDBACK_EVENT, "A human reviewer rejected the previous attempt: "
                 + feedback.strip());
+        // the next attempt must bring a new commit: this one never goes back to review
+        store.events().append(runId, taskId, REJECTED_EVENT, pending.commit());
         store.tasks().transition(runId, taskId, TaskState.QUEUED, "rejected in review by " + decidedBy + ": "
                 + feedback.strip());
+    }
+
+    /** The commit a person last rejected in review, if any. */
+    static Optional<String> rejected(Store store, String runId, String taskId) {
+        return store.events().ofTask(runId, taskId).stream().filter(e -> e.kind().equals(REJECTED_EVENT))
+                .map(Event::detail).reduce((first, second) -> second);
     }
 
     private Pending require(String runId, String taskId) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code kleiber init}: lays out a repository for Kleiber. Never overwrites a file that exists: re-running
@@ -44,11 +45,21 @@ public final class ProjectInitializer {
     public record Step(String path, Action action, String detail) {
     }
 
+    /** The blueprint's files as they are, with nothing read from the repository. */
     public List<Step> initialize(ProjectLayout layout) {
+        return initialize(layout, Optional.empty());
+    }
+
+    /**
+     * With a proposal from the repository: kleiber.yaml gets its commands, layout and lint sections, and the roles'
+     * files its write globs and a note on the stack. Files that exist are left as they are (see {@link Step}).
+     */
+    public List<Step> initialize(ProjectLayout layout, Optional<LayoutProposal> proposal) {
         Map<String, String> files = new LinkedHashMap<>();
-        files.put(".kleiber/kleiber.yaml", template("kleiber.yaml"));
+        files.put(".kleiber/kleiber.yaml", proposal.map(ProjectInitializer::settings).orElse(template("kleiber.yaml")));
         for (String role : Roles.BLUEPRINT) {
-            files.put(".kleiber/agents/" + role + ".md", template("agents/" + role + ".md"));
+            String agent = template("agents/" + role + ".md");
+            files.put(".kleiber/agents/" + role + ".md", proposal.map(p -> agent(agent, role, p)).orElse(agent));
         }
         files.put("orchestration_log.md", template("orchestration_log.md"));
         files.put("PROGRESS.md", template("PROGRESS.md"));
@@ -66,6 +77,39 @@ public final class ProjectInitializer {
             throw KleiberException.failed("cannot write into " + layout.root() + ": " + e.getMessage(), e);
         }
         return steps;
+    }
+
+    /** The template with the proposal's commands in place of {@code commands: []} and its sections at the end. */
+    static String settings(LayoutProposal proposal) {
+        String text = template("kleiber.yaml").replace("commands: []", "commands: " + proposal.commandsYaml());
+        String sections = proposal.sectionsYaml();
+        if (sections.isEmpty()) {
+            return text;
+        }
+        return text + (text.endsWith("\n") ? "" : "\n") + "\n# Where this repository's code lives, as `kleiber init` "
+                + "found it (see `kleiber config`).\n" + sections;
+    }
+
+    /** A role's template with the proposal's write globs and, on another stack, what of the blueprint does not apply. */
+    static String agent(String template, String role, LayoutProposal proposal) {
+        List<String> write = proposal.writeFor(role);
+        String text = write.isEmpty() ? template
+                : template.replaceFirst("(?m)^write: .*$", java.util.regex.Matcher.quoteReplacement(
+                "write: " + LayoutProposal.list(write)));
+        String note = proposal.facts().stack().note();
+        if (note.isEmpty() && write.isEmpty()) {
+            return text;
+        }
+        StringBuilder section = new StringBuilder("\n## This repository\n\n- Stack: ")
+                .append(proposal.facts().stack().label()).append(".");
+        if (!note.isEmpty()) {
+            section.append(" ").append(note);
+        }
+        if (!write.isEmpty()) {
+            section.append("\n- You write in ").append(String.join(", ", write))
+                    .append(": the folders named above are the blueprint's; here the code lives in these.");
+        }
+        return text.stripTrailing() + "\n" + section + "\n";
     }
 
     private static Step writeIfAbsent(ProjectLayout layout, String relative, String content) throws IOException {

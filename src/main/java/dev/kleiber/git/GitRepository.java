@@ -267,6 +267,11 @@ public final class GitRepository {
         return ok(root, "diff", "--stat", "--patch", from, to);
     }
 
+    /** The unified diff over {@code range} ({@code A...B}: what B changed since it left A). */
+    public String diff(String range) {
+        return ok(root, "diff", "--stat", "--patch", range, "--");
+    }
+
     /** The files git tracks at {@code HEAD} of the main worktree, as paths relative to its root. */
     public List<String> trackedFiles() {
         return List.of(ok(root, "ls-files", "-z").split("\0")).stream().filter(path -> !path.isEmpty()).toList();

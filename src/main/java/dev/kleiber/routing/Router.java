@@ -50,6 +50,7 @@ public final class Router {
 
     private final RoutingPolicy policy;
     private final SensitivePaths sensitivePaths;
+    private final Adaptation adaptation;
     private final List<CompiledRule> rules;
     private final Map<CosmeticKind, Integer> cosmetic = new EnumMap<>(CosmeticKind.class);
     private final int logic;
@@ -62,8 +63,14 @@ public final class Router {
     }
 
     public Router(RoutingPolicy policy, SensitivePaths sensitivePaths) {
+        this(policy, sensitivePaths, Adaptation.NONE);
+    }
+
+    /** A router that also raises the classes the repository's outcomes show to be too hard for their tier. */
+    public Router(RoutingPolicy policy, SensitivePaths sensitivePaths, Adaptation adaptation) {
         this.policy = policy;
         this.sensitivePaths = sensitivePaths;
+        this.adaptation = adaptation;
         Terms.Builder builder = new Terms.Builder();
         this.rules = policy.rules().stream().map(r -> new CompiledRule(r, builder)).toList();
         for (CosmeticKind kind : CosmeticKind.values()) {
@@ -163,6 +170,13 @@ public final class Router {
                     : "outweighed: the decision is " + tier.id());
             considered[hit.index()] = new Considered(r.id(), describe(r),
                     applied ? Outcome.APPLIED : Outcome.OUTWEIGHED, why);
+        }
+        if (!review && !fixed) {
+            Optional<Adaptation.Raise> raise = adaptation.raiseFor(reasons.stream().map(Reason::ruleId).toList(), tier);
+            if (raise.isPresent() && tier != Tier.OPUS) {
+                tier = tier.up();
+                reasons.add(new Reason(Adaptation.LEARNED, raise.get().evidence()));
+            }
         }
         if (!pathMatches.isEmpty()) {
             reasons.add(new Reason(SENSITIVE_PATH, "declared files in sensitive paths: " + pathMatches.stream()

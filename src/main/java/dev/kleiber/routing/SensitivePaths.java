@@ -15,6 +15,8 @@ public final class SensitivePaths {
     /** Where auth, payment, crypto and secret code usually lives; a project replaces a category by naming it. */
     public static final SensitivePaths DEFAULTS = new SensitivePaths(defaultCategories());
 
+    private static final List<String> PROSE = List.of(".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt");
+
     private final Map<String, List<String>> categories;
     private final List<Compiled> compiled;
 
@@ -53,8 +55,15 @@ public final class SensitivePaths {
         }
     }
 
-    /** The first category and glob {@code path} matches, in the order written. */
+    /**
+     * The first category and glob {@code path} matches, in the order written. Prose files (Markdown, reStructuredText,
+     * AsciiDoc, plain text) never match: a guide to refunds is not refund code.
+     */
     public Optional<Match> match(String path) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        if (PROSE.stream().anyMatch(lower::endsWith)) {
+            return Optional.empty();
+        }
         for (Compiled c : compiled) {
             if (c.glob().matches(path)) {
                 return Optional.of(new Match(path, c.category(), c.glob().pattern()));

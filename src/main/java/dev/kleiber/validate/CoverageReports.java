@@ -36,17 +36,56 @@ public final class CoverageReports {
     private CoverageReports() {
     }
 
-    /** The usual report files that exist under {@code root}, in {@link #USUAL_PLACES} order. */
+    /**
+     * The usual report files that exist under {@code root}, in {@link #USUAL_PLACES} order, then the reports a
+     * monorepo's tools nest one or two folders deeper ({@code coverage/api/lcov.info},
+     * {@code packages/ui/coverage/lcov.info}), in path order.
+     */
     public static List<Path> find(Path root) {
         List<Path> found = new ArrayList<>();
         for (String place : USUAL_PLACES) {
             Path file = root.resolve(place);
-            if (Files.isRegularFile(file)) {
+            if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 found.add(file);
             }
         }
+        List<java.nio.file.PathMatcher> nested = NESTED_PLACES.stream()
+                .map(p -> root.getFileSystem().getPathMatcher("glob:" + p)).toList();
+        List<Path> deeper = new ArrayList<>();
+        try {
+            // One walk, four levels deep, never into dependencies or hidden folders.
+            Files.walkFileTree(root, java.util.Set.of(), 4, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+                    String name = dir.equals(root) ? "" : dir.getFileName().toString();
+                    return name.equals("node_modules") || name.startsWith(".")
+                            ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                    Path relative = root.relativize(file);
+                    if (attrs.isRegularFile() && nested.stream().anyMatch(m -> m.matches(relative)) && !found.contains(file)) {
+                        deeper.add(file);
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (java.io.IOException e) {
+            // an unreadable folder holds no report Kleiber can read
+        }
+        deeper.stream().sorted().forEach(found::add);
         return found;
     }
+
+    /** Where tools nest reports per package or project: {@code coverage/api/lcov.info}, {@code apps/web/coverage/lcov.info}. */
+    static final List<String> NESTED_PLACES = List.of("coverage/*/lcov.info", "coverage/*/cobertura-coverage.xml",
+            "*/coverage/lcov.info", "*/*/coverage/lcov.info", "coverage/*/*/lcov.info");
 
     /** Reads one report; its format comes from its content. {@code display} names it in messages. */
     public static CoverageReport read(Path file, String display) {

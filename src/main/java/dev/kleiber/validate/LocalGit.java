@@ -41,6 +41,24 @@ public final class LocalGit {
         }
     }
 
+    /**
+     * The branch the repository calls its main one: the remote's default ({@code origin/HEAD}, as a clone records
+     * it), else {@code main} or {@code master} when one exists, else the current branch.
+     */
+    public Optional<String> defaultBranch() {
+        try {
+            String remote = run("symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD").strip();
+            if (remote.startsWith("origin/") && remote.length() > "origin/".length()) {
+                return Optional.of(remote.substring("origin/".length()));
+            }
+        } catch (KleiberException noRemote) {
+            // a repository without a clone's origin: the local branches tell
+        }
+        List<String> branches = branches();
+        return branches.contains("main") ? Optional.of("main")
+                : branches.contains("master") ? Optional.of("master") : currentBranch();
+    }
+
     /** Tracked files and untracked files that git does not ignore, relative to the root, {@code /}-separated. */
     public Set<String> unignoredFiles() {
         String output = run("ls-files", "-z", "--cached", "--others", "--exclude-standard");

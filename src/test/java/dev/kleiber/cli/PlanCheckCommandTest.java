@@ -105,6 +105,36 @@ class PlanCheckCommandTest {
     }
 
     @Test
+    void aTaskIdAnEarlierRunMergedIsNamedWithThatRun() throws IOException {
+        Path repo = GitRepos.init(dir.resolve("reused"));
+        assertThat(new Cli(repo).run("init").exitCode()).isZero();
+        try (dev.kleiber.store.Store store = dev.kleiber.store.Store.open(
+                dev.kleiber.store.StoreUrl.defaultFor(repo), java.time.Clock.systemUTC())) {
+            store.merges().intend("run-20261201-101500", "add-sum", 2, "0".repeat(40));
+            store.merges().done("run-20261201-101500", "add-sum", "abcdef0123456789abcdef0123456789abcdef01");
+        }
+        Files.writeString(repo.resolve("plan.yaml"), """
+                tasks:
+                  - id: add-sum
+                    title: Add sum
+                    agent: engineer-backend
+                    description: Build it.
+                    acceptance: [It sums]
+                  - id: add-max
+                    title: Add max
+                    agent: engineer-backend
+                    description: Build it.
+                    acceptance: [It finds the max]
+                """);
+
+        Cli.Result result = new Cli(repo).run("plan", "check", "plan.yaml");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("Note: task id 'add-sum' was already merged by run run-20261201-101500 as abcdef012345")
+                .doesNotContain("'add-max' was already merged");
+    }
+
+    @Test
     void aMissingFileOrBadUsageIsBadInput() {
         Cli.Result missing = new Cli(dir).run("plan", "check", "nope.yaml");
         assertThat(missing.exitCode()).isEqualTo(2);

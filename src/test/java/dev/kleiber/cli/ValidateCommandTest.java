@@ -215,7 +215,7 @@ class ValidateCommandTest {
         GitRepos.git(repo, "add", "-A");
         GitRepos.git(repo, "commit", "-q", "-m", "main is master here; a misnamed utility");
         Cli.Result failing = cli(repo).run("validate");
-        assertThat(failing.out()).contains("[FAIL] naming").contains("src/services/format_price.ts: [file-utility]");
+        assertThat(failing.out()).as(failing.err()).contains("[FAIL] naming").contains("src/services/format_price.ts: [file-utility]");
         assertThat(failing.exitCode()).isEqualTo(1);
 
         // a rule switched off in the checkout only does not count: the commit's kleiber.yaml does

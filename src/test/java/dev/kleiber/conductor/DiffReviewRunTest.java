@@ -93,5 +93,17 @@ class DiffReviewRunTest {
         assertThat(show.out()).contains("diff.sensitive-path: the change touches src/auth/lastSeen.js (auth: src/auth/**)");
         assertThat(GitRepos.git(repo, "ls-tree", "-r", "--name-only", "main")).contains("src/services/cents.js")
                 .doesNotContain("src/auth/lastSeen.js");
+
+        // both routes and outcomes are recorded for route stats and learning
+        Cli.Result stats = cli.run("route", "stats", "--json");
+        assertThat(stats.exitCode()).as(stats.err()).isZero();
+        JsonNode json = JSON.readTree(stats.out());
+        assertThat(json.path("tasks").asInt()).isEqualTo(2);
+        assertThat(json.path("byTier").get(0).path("name").asText()).isEqualTo("sonnet");
+        assertThat(json.path("byTier").get(0).path("firstAttemptPassRate").asDouble()).isEqualTo(1.0);
+        assertThat(json.path("byTier").get(0).path("costUsd").decimalValue()).isPositive();
+        assertThat(json.path("learning").path("enabled").asBoolean()).isTrue();
+        assertThat(cli.run("route", "stats").out()).contains("Routing outcomes of the last 2 tasks").contains("Per rule:")
+                .contains("role.default");
     }
 }

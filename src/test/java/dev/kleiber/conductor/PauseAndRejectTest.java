@@ -168,4 +168,40 @@ class PauseAndRejectTest {
         assertThat(GitRepos.git(repo, "show", "main:src/services/refunds.js")).contains("cannot be negative");
         assertNodeTestsPass(repo);
     }
+
+    @Test
+    void afterARejectionTheSameCommitDoesNotGoBackToReview() throws Exception {
+        BlockedWorkTest setup = new BlockedWorkTest();
+        setup.tmp = tmp;
+        Path repo = setup.sampleProject();
+        Cli cli = cli(repo);
+        Files.writeString(repo.resolve("plan.yaml"), """
+                tasks:
+                  - id: refund-cap
+                    title: Refund cap
+                    agent: engineer-backend
+                    description: Add a refund handler for card payment processing in src/services/refunds.js.
+                    acceptance: [refunds at most the amount paid]
+                    priority: p0
+                """);
+        Turns s = new Turns();
+        s.turn("refund-cap", "", write("src/services/refunds.js",
+                "export function refundAmount(paid, asked) {\n  return Math.min(paid, asked);\n}\n"));
+        s.turn("refund-cap", "", complete("Capped refunds."));
+        Files.writeString(repo.resolve("script.jsonl"), s.text());
+        // after the rejection the agent claims to be done without changing anything (on opus: a retry, then blocked)
+        Turns idle = new Turns();
+        for (int i = 0; i < 3; i++) {
+            idle.turn("refund-cap", "Nothing to change.", complete("Capped refunds."));
+        }
+        Files.writeString(repo.resolve("script2.jsonl"), idle.text());
+
+        assertThat(cli.run("run", "--plan", "plan.yaml", "--script", "script.jsonl").out()).contains("refund-cap waits for a person");
+        assertThat(cli.run("reject", "refund-cap", "--feedback", "Refuse negative amounts too.").exitCode()).isZero();
+        Cli.Result resume = cli.run("resume", "--script", "script2.jsonl");
+
+        assertThat(resume.out()).as(resume.out() + resume.err()).doesNotContain("refund-cap waits for a person")
+                .contains("rejected commit").contains("refund-cap: blocked: failed 2 attempts");
+        assertThat(status(cli).get("refund-cap").path("state").asText()).isEqualTo("blocked");
+    }
 }

@@ -109,5 +109,6 @@ class DiffTriggerTest {
         assertThat(SensitivePaths.DEFAULTS.match("src/acl/user_permission_check.py")).isPresent();
         assertThat(SensitivePaths.DEFAULTS.match(".env.production")).isPresent();
         assertThat(SensitivePaths.DEFAULTS.match("src/catalog/books.ts")).isEmpty();
+        assertThat(SensitivePaths.DEFAULTS.match("docs/refunds.md")).as("prose is not code").isEmpty();
     }
 }
