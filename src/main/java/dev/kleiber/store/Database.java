@@ -237,6 +237,11 @@ public final class Database implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StoreException("store " + url + ": interrupted while waiting for a connection", e);
         }
+        if (closed) {
+            // a closed store never opens a connection again, even with permits free
+            permits.release();
+            throw new StoreException("store " + url + " is closed", new IllegalStateException("closed"));
+        }
         Connection connection = idle.pollFirst();
         if (connection != null) {
             return connection;

@@ -44,7 +44,7 @@ class RunRequestCommandTest {
         Cli.Result run = cli.run("run", "Write getting started notes for contributors", "--script", "script.jsonl");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("planning: the conductor drafts a plan on claude-opus-4-1")
+        assertThat(run.out()).contains("planning: the conductor drafts a plan on claude-opus-5-5")
                 .contains("plan approved after 1 review round").contains("SCRIPTED")
                 .contains("1 task from the conductor's plan").contains("every task is merged.");
         assertThat(repo.resolve("docs/getting-started.md")).content().startsWith("# Getting started");

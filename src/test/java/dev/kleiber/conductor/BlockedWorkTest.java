@@ -257,8 +257,8 @@ class BlockedWorkTest {
                   - id: card-price
                     title: Card price
                     agent: engineer-frontend
-                    description: Add formatCardPrice(cents) to src/frontend/formatPrice.js for card payment totals.
-                    acceptance: [labels card payment totals]
+                    description: Add formatCardPrice(cents) to src/frontend/formatPrice.js for the price shown on product cards.
+                    acceptance: [labels the price on product cards]
                     priority: p1
                 """);
         String original = Files.readString(repo.resolve("src/frontend/formatPrice.js"));

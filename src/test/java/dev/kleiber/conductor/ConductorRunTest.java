@@ -61,8 +61,11 @@ class ConductorRunTest {
         assertThat(tasks.get("refund-docs").path("state").asText()).isEqualTo("planned");
         assertThat(tasks.get("slug-util").path("costUsd").decimalValue()).isPositive();
         JsonNode waiting = statusJson(cli).path("waitingForPerson");
-        assertThat(waiting.toString()).isEqualTo("[{\"task\":\"payment-refund\",\"for\":\"review\","
-                + "\"how\":\"kleiber review show payment-refund\"},{\"task\":\"shipping-rates\",\"for\":\"blocked\","
+        String runId = waiting.path(0).path("run").asText();
+        assertThat(runId).startsWith("run-");
+        assertThat(waiting.toString()).isEqualTo("[{\"task\":\"payment-refund\",\"run\":\"" + runId + "\",\"for\":\"review\","
+                + "\"how\":\"kleiber review show payment-refund\"},{\"task\":\"shipping-rates\",\"run\":\"" + runId
+                + "\",\"for\":\"blocked\","
                 + "\"file\":\"blocked/engineer-backend/shipping-rates-conflict.md\","
                 + "\"question\":\"Which carrier's rate table should shipping use?\"}]");
 
