@@ -38,12 +38,7 @@ final class ChangeGate {
             return List.of("the worktree " + worktree + " cannot be opened: " + e.getMessage());
         }
         List<String> problems = new ArrayList<>();
-        long bytes = 0;
-        for (String path : changed) {
-            Optional<String> problem = problem(root, path);
-            problem.ifPresent(problems::add);
-            bytes += size(root.resolve(path));
-        }
+        long bytes = changed.stream().mapToLong(path -> size(root.resolve(path))).sum();
         if (changed.size() > limits.commitFiles()) {
             problems.add("the change touches " + changed.size() + " files; a task may commit at most "
                     + limits.commitFiles() + " (limits.commit_files in kleiber.yaml)");
@@ -52,7 +47,13 @@ final class ChangeGate {
             problems.add("the changed files hold " + bytes + " bytes; a task may commit at most " + limits.commitBytes()
                     + " bytes (limits.commit_bytes in kleiber.yaml)");
         }
+        problems.addAll(pathProblems(root, changed));
         return List.copyOf(problems.subList(0, Math.min(problems.size(), MAX_REASONS)));
+    }
+
+    /** The problems of single paths (names, logs, symlinks), without the bounds of the whole change. */
+    static List<String> pathProblems(Path root, List<String> changed) {
+        return changed.stream().map(path -> problem(root, path)).flatMap(Optional::stream).limit(MAX_REASONS).toList();
     }
 
     private static Optional<String> problem(Path root, String path) {

@@ -87,10 +87,6 @@ public final class PathGuard {
         if (agentPath.isBlank()) {
             return refused("the path is empty; give a path relative to the worktree root");
         }
-        Optional<String> badName = PathNames.problem(agentPath);
-        if (badName.isPresent()) {
-            return refused(badName.get());
-        }
         Path given;
         try {
             given = Path.of(agentPath);
@@ -103,6 +99,10 @@ public final class PathGuard {
         Path lexical = root.resolve(given).normalize();
         if (!lexical.startsWith(root)) {
             return refused("'" + agentPath + "' leads outside the worktree");
+        }
+        Optional<String> badName = PathNames.problem(agentPath);
+        if (badName.isPresent()) {
+            return refused(badName.get());
         }
         Optional<Path> link = firstSymlink(lexical);
         if (link.isPresent() && write) {

@@ -1,11 +1,14 @@
 package dev.kleiber.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kleiber.git.GitProcess;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -18,6 +21,7 @@ import java.util.stream.Collectors;
  */
 public final class ToolExecutor {
     private static final int SUMMARY_CHARS = 200;
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
 
     private final PathGuard guard;
     private final FileTools files;
@@ -128,7 +132,7 @@ public final class ToolExecutor {
                 CommandSandbox.Output output = finished.output();
                 String text = finished.exitLine() + "\n" + output.text()
                         + (output.truncated() ? "\n[output was " + output.totalBytes()
-                        + " bytes; only its beginning and end are shown]" : "");
+                        + " bytes; only its beginning and end are shown]" : "") + uncommittable();
                 yield new Step.Done(text, "exit " + finished.exitCode() + ", " + output.totalBytes()
                         + " bytes of output in " + finished.elapsed().toMillis() + " ms");
             }
@@ -138,6 +142,23 @@ public final class ToolExecutor {
                     + "Output before that (" + timedOut.output().totalBytes() + " bytes):\n" + timedOut.output().text());
             case CommandSandbox.Outcome.Refused refused -> new Step.Refused(refused.reason());
         };
+    }
+
+    /**
+     * What the commit step would refuse in the worktree as it now stands (a symlink out, a name git refuses, a
+     * rewritten log), said right after the command so that the model can undo it.
+     */
+    private String uncommittable() {
+        GitProcess.Result status = GitProcess.run(guard.root(), List.of("status", "--porcelain=v1", "-z", "--no-renames",
+                "--untracked-files=all"), Optional.empty(), STATUS_TIMEOUT);
+        if (status.exitCode() != 0) {
+            return "";
+        }
+        List<String> paths = Arrays.stream(status.out().split("\0")).filter(e -> e.length() > 3)
+                .map(e -> e.substring(3)).toList();
+        List<String> problems = ChangeGate.pathProblems(guard.root(), paths);
+        return problems.isEmpty() ? "" : "\n[Kleiber will not commit the worktree as it stands; undo this before you "
+                + "finish:\n- " + String.join("\n- ", problems) + "]";
     }
 
     private ToolResult refuse(String tool, String summary, String reason) {

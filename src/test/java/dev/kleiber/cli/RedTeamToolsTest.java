@@ -319,6 +319,8 @@ class RedTeamToolsTest {
         refused("symlink to .kleiber", problem.contains("'src/backend/state' is a symlink to '../../.kleiber'"));
         refused(".gitmodules as a symlink", problem.contains("'.gitmodules' is a symlink"));
         assertThat(problem).doesNotContain("inside.js");
+        assertThat(session.texts().get(0)).as("the model is told right after its command")
+                .contains("Kleiber will not commit the worktree as it stands").contains("src/backend/passwd");
     }
 
     @Test

@@ -105,4 +105,25 @@ class FakeMessagesApiTest {
                         "content_block_stop", "message_delta", "message_stop");
         assertThat(response.body()).contains("\"type\":\"input_json_delta\"").contains("\"stop_reason\":\"tool_use\"");
     }
+
+    @Test
+    void countsTokensWithoutCachingAndRefusesARetiredModelAsTheApiDoes() throws Exception {
+        String text = "x".repeat(4000);
+        String count = "{\"model\":\"claude-sonnet-5-5\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/messages/count_tokens"))
+                .POST(HttpRequest.BodyPublishers.ofString(count)).header("x-api-key", KEY)
+                .header("anthropic-version", "2023-06-01");
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> counted = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(counted.statusCode()).isEqualTo(200);
+            // 4,000 characters at four to the token, plus the fake's per-message framing
+            assertThat(counted.body()).isEqualTo("{\"input_tokens\":1002}");
+        }
+        assertThat(api.cacheTotals().input()).as("counting is not a call").isZero();
+
+        String retired = "{\"model\":\"claude-3-haiku-20240307\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> refused = post(retired, "x-api-key", KEY, "anthropic-version", "2023-06-01");
+        assertThat(refused.statusCode()).isEqualTo(404);
+        assertThat(refused.body()).contains("\"type\":\"not_found_error\"").contains("model: claude-3-haiku-20240307");
+    }
 }
