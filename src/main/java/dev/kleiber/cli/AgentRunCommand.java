@@ -234,6 +234,10 @@ final class AgentRunCommand implements Callable<Integer> {
             case SessionOutcome.Failed failed -> failed.reason();
         };
         out.println(run.taskId() + ": " + run.outcome().id() + " — " + detail);
+        if (run.outcome() instanceof SessionOutcome.Failed(var reason, SessionOutcome.EnvironmentFault environment)) {
+            // not the agent's fault: no retry or stronger model helps, a person must change something
+            out.println("  the task stops here; to fix: " + environment.fix());
+        }
         out.println("  model      " + run.tier().id() + " (" + run.session().answeredModel().orElse(run.modelId()) + ")");
         out.println("  turns      " + run.session().turns());
         out.println("  tokens     " + run.usage().totalInput() + " in (" + run.usage().cacheRead() + " from cache) / "
