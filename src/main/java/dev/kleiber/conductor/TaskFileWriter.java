@@ -3,6 +3,7 @@ package dev.kleiber.conductor;
 import dev.kleiber.KleiberException;
 import dev.kleiber.plan.PlannedTask;
 import dev.kleiber.protocol.CheckItem;
+import dev.kleiber.protocol.ModelText;
 import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.protocol.TaskFile;
 import dev.kleiber.routing.Tier;
@@ -42,7 +43,9 @@ public final class TaskFileWriter {
             // The plan's files: where the agent is expected to work; all inside its write globs (plan check saw to it).
             context.append("\nFiles: ").append(String.join(", ", task.files()));
         }
-        feedback.ifPresent(f -> context.append("\n\nFeedback from the previous attempt:\n").append(f));
+        // Feedback quotes test output (TAP's '---' blocks, '# pass 5', HTML): escaped like model text so the file
+        // reads back unchanged.
+        feedback.ifPresent(f -> context.append("\n\nFeedback from the previous attempt:\n").append(ModelText.block(f)));
         // A line of the context that starts a heading or a fence would end the section early: escape it.
         TaskFile file = new TaskFile(task.id(), task.agent(), tier, task.priority(), created,
                 task.description(), task.acceptance().stream().map(a -> new CheckItem(a, false)).toList(),
