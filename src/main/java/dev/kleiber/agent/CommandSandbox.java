@@ -6,6 +6,7 @@ import dev.kleiber.config.SandboxPolicy;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -145,6 +147,7 @@ public final class CommandSandbox {
     private final Map<String, String> parentEnv;
     private final Settings settings;
     private final SandboxProbe probe;
+    private final Map<String, Path> configCopies = new ConcurrentHashMap<>();
 
     /**
      * @param parentEnv the environment Kleiber runs in; only {@code PATH} and {@code LANG} are taken
@@ -327,6 +330,7 @@ public final class CommandSandbox {
         for (Path gitDir : gitDirs()) {
             args.addAll(List.of("--ro-bind", gitDir.toString(), gitDir.toString()));
         }
+        args.addAll(gitSecretsHidden());
         args.addAll(List.of("--ro-bind", guard.root().toString(), guard.root().toString()));
         // Parents before children, so a nested writable folder is bound on top of its parent's bind.
         for (Path dir : writable.stream().sorted(Comparator.comparingInt(Path::getNameCount)).toList()) {
@@ -368,6 +372,42 @@ public final class CommandSandbox {
             }
         }
         return paths;
+    }
+
+    /**
+     * The repository's config and FETCH_HEAD can hold a remote URL with a token in it: the command sees a copy of
+     * the config with only the sections git needs to read the repository ({@code core}'s format keys and
+     * {@code extensions}), and an empty FETCH_HEAD.
+     */
+    private List<String> gitSecretsHidden() {
+        List<String> args = new ArrayList<>();
+        for (Path gitDir : gitDirs()) {
+            Path config = gitDir.resolve("config");
+            if (Files.isRegularFile(config, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    String visible = GitConfigCopy.withoutSecrets(Files.readString(config));
+                    // one copy per distinct content for this sandbox's life, not one per command
+                    Path copy = configCopies.computeIfAbsent(visible, text -> {
+                        try {
+                            Path file = Files.createTempFile("kleiber-gitconfig-", ".txt");
+                            file.toFile().deleteOnExit();
+                            return Files.writeString(file, text);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                    args.addAll(List.of("--ro-bind", copy.toString(), config.toString()));
+                } catch (IOException | RuntimeException e) {
+                    // No copy, no config: git inside falls back to its defaults rather than see a secret.
+                    args.addAll(List.of("--ro-bind", "/dev/null", config.toString()));
+                }
+            }
+            Path fetchHead = gitDir.resolve("FETCH_HEAD");
+            if (Files.isRegularFile(fetchHead, LinkOption.NOFOLLOW_LINKS)) {
+                args.addAll(List.of("--ro-bind", "/dev/null", fetchHead.toString()));
+            }
+        }
+        return args;
     }
 
     /** The worktree's git directory and the repository's common one, when {@code .git} is a file pointing there. */

@@ -76,6 +76,9 @@ class RedTeamSandboxTest {
         GitRepos.git(repo, "add", "-A");
         GitRepos.git(repo, "commit", "-q", "-m", "sample project");
         plant(repo.resolve(".env"), "ANTHROPIC_API_KEY=" + SECRET + "-dotenv\n");
+        GitRepos.git(repo, "config", "remote.origin.url", "https://kleiber:" + SECRET + "-remote@example.invalid/shop.git");
+        plant(repo.resolve(".git/FETCH_HEAD"), "0000000000000000000000000000000000000000\t\tbranch 'main' of https://kleiber:"
+                + SECRET + "-fetch@example.invalid/shop\n");
         plant(repo.resolve(".kleiber/state.db"), "SQLite format 3\n");
         worktree = repo.resolve(".kleiber/worktrees/T1");
         otherWorktree = repo.resolve(".kleiber/worktrees/T2");
@@ -207,6 +210,9 @@ class RedTeamSandboxTest {
         refused("read the JVM's environment", "cat /proc/" + ProcessHandle.current().pid() + "/environ",
                 "No such file or directory");
         refused("kill the JVM", "kill -9 " + ProcessHandle.current().pid(), "No such process");
+        refused("read a token in the repository's remote URL and FETCH_HEAD",
+                "d=$(git rev-parse --git-common-dir); cat $d/config $d/FETCH_HEAD; git remote -v; "
+                        + "git status --short >/dev/null && echo git-still-works", "git-still-works");
         String env = refused("find the key in the environment", "env; cat /proc/*/environ | tr '\\0' '\\n'; "
                 + "echo KEY=${ANTHROPIC_API_KEY:-absent}", "KEY=absent");
         assertThat(env).doesNotContain("ANTHROPIC", "JAVA_HOME");
