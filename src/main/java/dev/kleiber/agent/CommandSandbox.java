@@ -327,10 +327,11 @@ public final class CommandSandbox {
         }
         // Git metadata of a linked worktree lives in the main repository: read-only, so hooks and config
         // cannot be planted, while git status and git diff work inside.
-        for (Path gitDir : gitDirs()) {
+        List<Path> gitDirs = gitDirs();
+        for (Path gitDir : gitDirs) {
             args.addAll(List.of("--ro-bind", gitDir.toString(), gitDir.toString()));
         }
-        args.addAll(gitSecretsHidden());
+        args.addAll(gitSecretsHidden(gitDirs));
         args.addAll(List.of("--ro-bind", guard.root().toString(), guard.root().toString()));
         // Parents before children, so a nested writable folder is bound on top of its parent's bind.
         for (Path dir : writable.stream().sorted(Comparator.comparingInt(Path::getNameCount)).toList()) {
@@ -379,9 +380,9 @@ public final class CommandSandbox {
      * the config with only the sections git needs to read the repository ({@code core}'s format keys and
      * {@code extensions}), and an empty FETCH_HEAD.
      */
-    private List<String> gitSecretsHidden() {
+    private List<String> gitSecretsHidden(List<Path> gitDirs) {
         List<String> args = new ArrayList<>();
-        for (Path gitDir : gitDirs()) {
+        for (Path gitDir : gitDirs) {
             Path config = gitDir.resolve("config");
             if (Files.isRegularFile(config, LinkOption.NOFOLLOW_LINKS)) {
                 try {
