@@ -40,6 +40,7 @@ import java.util.Optional;
                 DoctorCommand.class,
                 ServeCommand.class,
                 TokenCommand.class,
+                McpCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;
