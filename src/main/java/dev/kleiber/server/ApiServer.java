@@ -71,7 +71,7 @@ public final class ApiServer implements AutoCloseable {
         this.auth = new Authenticator(tokens, sessions,
                 new AuthLockout(services.store().database(), services.clock(), settings.lockoutFailures(), settings.lockout()),
                 new RateLimits(services.store().database(), services.clock()), settings);
-        this.feed = new EventFeed(services.store().database(), services.clock(), keepAlive, StoredEvents::toStreamEvent);
+        this.feed = new EventFeed(services.store().database(), services.store().runEvents(), keepAlive);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

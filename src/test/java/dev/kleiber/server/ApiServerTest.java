@@ -175,8 +175,9 @@ class ApiServerTest {
         assertThat(ids).isSorted().doesNotHaveDuplicates();
         assertThat(first).allSatisfy(e -> assertThat(e[1]).isNotBlank());
         JsonNode data = ApiFixture.JSON.readTree(first.get(2)[2]);
-        assertThat(data.path("seq").asLong()).isEqualTo(ids.get(2));
+        assertThat(data.path("kind").asText()).isEqualTo(first.get(2)[1]);
         assertThat(data.path("runId").asText()).isEqualTo(fixture.runId);
+        assertThat(first.stream().map(e -> e[1])).contains("TaskPlanned");
 
         List<String[]> resumed = events(fixture.runId, first.get(2)[0], reader, 3);
         assertThat(resumed.stream().map(e -> e[0]).toList())
