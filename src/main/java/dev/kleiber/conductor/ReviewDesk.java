@@ -49,7 +49,8 @@ public final class ReviewDesk {
         this.git = git;
         this.project = project;
         this.router = router;
-        this.merger = new Merger(git, store.merges(), project.layout().root(), project.knownRoles(), clock);
+        this.merger = new Merger(git, store.merges(), project.layout().root(), project.knownRoles(), clock,
+                project.settings().layout().mainBranch());
     }
 
     public List<Pending> pending(String runId) {
@@ -61,7 +62,7 @@ public final class ReviewDesk {
     public Details show(String runId, String taskId) {
         Pending pending = require(runId, taskId);
         // the task's work alone: from the commit its first attempt started on (not an older task's of the same id)
-        List<String> own = git.commitsWithTrailer(Merger.MAIN + ".." + pending.commit(), Merger.TASK_TRAILER, taskId);
+        List<String> own = git.commitsWithTrailer(merger.mainBranch() + ".." + pending.commit(), Merger.TASK_TRAILER, taskId);
         String from = own.isEmpty() ? pending.commit() : own.getLast() + "^";
         Path report = project.layout().root().resolve("reports").resolve(taskId + "-validation.md");
         String text;
