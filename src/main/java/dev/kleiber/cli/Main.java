@@ -39,6 +39,7 @@ import java.util.Optional;
                 ModelsCommand.class,
                 DoctorCommand.class,
                 McpCommand.class,
+                GuardCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;
