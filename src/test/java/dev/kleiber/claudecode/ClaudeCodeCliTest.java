@@ -54,6 +54,7 @@ class ClaudeCodeCliTest {
     Path tmp;
     Path repo;
     Path worktree;
+    Path claude;
     FakeMessagesApi api;
     RecordingBudget budget = new RecordingBudget();
     List<FakeUsage> served = new CopyOnWriteArrayList<>();
@@ -61,7 +62,8 @@ class ClaudeCodeCliTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        Path claude = Path.of("/usr/bin/claude");
+        claude = java.util.Arrays.stream(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "claude"))
+                .filter(Files::isExecutable).findFirst().orElse(Path.of("claude"));
         if (System.getenv("CI") == null) {
             Assumptions.assumeTrue(Files.isExecutable(claude), "claude is not installed (.ci/run installs it)");
         }
@@ -84,7 +86,7 @@ class ClaudeCodeCliTest {
     }
 
     private TaskRun run() {
-        ClaudeCodeSettings settings = new ClaudeCodeSettings(Path.of("/usr/bin/claude"), api.baseUrl(), KEY, 12,
+        ClaudeCodeSettings settings = new ClaudeCodeSettings(claude, api.baseUrl(), KEY, 12,
                 Duration.ofMinutes(4), ClaudeCodeSettings.guardOfThisProcess());
         TaskRunner runner = new TaskRunner(new ClaudeCodeEngine(settings, budget, runs::add), SessionLimits.of(12, 4000),
                 CommandSandbox.Settings.defaults(), Map.of("ANTHROPIC_API_KEY", KEY), Clock.systemUTC(),
