@@ -2,6 +2,7 @@ package dev.kleiber.agent;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.config.ChangeLimits;
+import dev.kleiber.config.LayoutSettings;
 import dev.kleiber.git.CommitMessage;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.CallContext;
@@ -57,6 +58,7 @@ public final class TaskRunner {
     private final Clock clock;
     private final ChangeGate gate;
     private final SessionEngine engine;
+    private final String mainBranch;
 
     public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock) {
@@ -65,6 +67,13 @@ public final class TaskRunner {
 
     public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits) {
+        this(client, limits, sandbox, parentEnv, clock, changeLimits, LayoutSettings.DEFAULT_MAIN_BRANCH);
+    }
+
+    /** {@code mainBranch}: the branch tasks start from and merge into ({@code layout.main_branch}). */
+    public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
+                      Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits, String mainBranch) {
+        this.mainBranch = mainBranch;
         this.client = client;
         this.limits = limits;
         this.sandbox = sandbox;
@@ -77,6 +86,13 @@ public final class TaskRunner {
     /** A runner whose sessions {@code engine} runs (an outside agent CLI) instead of Kleiber's own loop. */
     public TaskRunner(SessionEngine engine, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits) {
+        this(engine, limits, sandbox, parentEnv, clock, changeLimits, LayoutSettings.DEFAULT_MAIN_BRANCH);
+    }
+
+    /** As above, with {@code mainBranch} the branch tasks start from and merge into. */
+    public TaskRunner(SessionEngine engine, SessionLimits limits, CommandSandbox.Settings sandbox,
+                      Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits, String mainBranch) {
+        this.mainBranch = mainBranch;
         this.client = (context, request, stream) -> {
             throw new IllegalStateException("an outside agent's session makes no call through Kleiber's client");
         };
@@ -129,6 +145,11 @@ public final class TaskRunner {
             @Override
             public dev.kleiber.llm.StreamListener stream() {
                 return outer.stream();
+            }
+
+            @Override
+            public void onCompacted(SessionCompaction compaction) {
+                outer.onCompacted(compaction);
             }
         };
         SessionReport session = engine.run(setup, assignment.worktree(), assignment.role().permissions(), listener);
@@ -205,8 +226,8 @@ public final class TaskRunner {
      * Where the task's work began: the parent of its oldest commit on this branch that main does not hold yet,
      * else the current commit (a first attempt).
      */
-    private static String taskBase(GitRepository git, String taskId) {
-        String range = git.branchExists("main") ? "main..HEAD" : "HEAD";
+    private String taskBase(GitRepository git, String taskId) {
+        String range = git.branchExists(mainBranch) ? mainBranch + "..HEAD" : "HEAD";
         List<String> own = git.commitsWithTrailer(range, "Kleiber-Task", taskId);
         return own.isEmpty() ? git.commitOf("HEAD") : git.commitOf(own.getLast() + "^");
     }

@@ -222,7 +222,10 @@ public final class Conductor {
             return this;
         }
 
-        /** Adds a listener; every listener hears every event, in the order added. */
+        /**
+         * Adds a listener; every listener hears every event, in the order added, after the store has kept it
+         * ({@code store.runEvents()}).
+         */
         public Builder listener(RunListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -279,16 +282,18 @@ public final class Conductor {
                 GitRepository repository = git.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs a git repository or a workspace"));
                 return new GitWorkspace(repository, root, project.layout().worktreesDir(),
-                        new Merger(repository, store.merges(), root, project.knownRoles(), clock));
+                        new Merger(repository, store.merges(), root, project.knownRoles(), clock,
+                                project.settings().layout().mainBranch()));
             });
             Worker work = worker.orElseGet(() -> {
                 LlmClient llm = client.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs an LLM client or a worker"));
                 KleiberConfig settings = project.settings();
-                SessionLimits limits = SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens());
+                SessionLimits limits = SessionLimits.of(settings.agent());
                 TaskRunner runner = sessions.map(engine -> new TaskRunner(engine, limits, sandboxSettings(settings), env,
-                        clock, settings.changeLimits())).orElseGet(() -> new TaskRunner(llm, limits,
-                        sandboxSettings(settings), env, clock, settings.changeLimits()));
+                        clock, settings.changeLimits(), settings.layout().mainBranch())).orElseGet(() -> new TaskRunner(
+                        llm, limits, sandboxSettings(settings), env, clock, settings.changeLimits(),
+                        settings.layout().mainBranch()));
                 Path mergeWorktree = project.layout().worktreesDir().resolve("_merge");
                 // the repository seen from an attempt's worktree: without the two git calls a new repository costs
                 Function<Path, GitRepository> gitIn = git.<Function<Path, GitRepository>>map(g -> g::inWorktree)
@@ -296,7 +301,10 @@ public final class Conductor {
                 return new AgentWorker(runner, project, store, ledger, log, clock, gitIn);
             });
             TaskValidator check = validator.orElseGet(() -> new ProjectValidator(project, env, clock));
-            return new Conductor(this, work, space, check, routing, log, RunListener.all(listeners));
+            // the store keeps every event first: a listener told of one finds it in run_events
+            List<RunListener> told = new ArrayList<>(List.of(new RunEventRecorder(store.runEvents(), clock)));
+            told.addAll(listeners);
+            return new Conductor(this, work, space, check, routing, log, RunListener.all(told));
         }
     }
 
@@ -305,6 +313,14 @@ public final class Conductor {
             throw KleiberException.failed("this conductor was built without an LLM client, so it cannot answer "
                     + "blocked files; a person must");
         };
+    }
+
+    /**
+     * What this conductor tells of its run: the store's run events, then the builder's listeners. Give it to what
+     * publishes events beside the conductor (the watch of main) so that they are kept too.
+     */
+    public RunListener listener() {
+        return listener;
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
