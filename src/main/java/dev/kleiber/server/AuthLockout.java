@@ -49,9 +49,15 @@ public final class AuthLockout {
         });
     }
 
+    /** Clears the address's failures; a read first, so that the usual request (no failures) writes nothing. */
     public void succeeded(String address) {
-        database.write(tx -> tx.update("DELETE FROM api_auth_failures WHERE address = ? AND locked_until <= ?",
-                address, clock.millis()));
+        long now = clock.millis();
+        boolean counted = database.read(tx -> tx.one("SELECT failures FROM api_auth_failures WHERE address = ? "
+                + "AND locked_until <= ?", rs -> rs.getInt(1), address, now)).isPresent();
+        if (counted) {
+            database.write(tx -> tx.update("DELETE FROM api_auth_failures WHERE address = ? AND locked_until <= ?",
+                    address, now));
+        }
     }
 
     public int limit() {
