@@ -65,6 +65,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     RunProgress.BoardOption boardOption = new RunProgress.BoardOption();
 
+    @Mixin
+    RunTelemetry.Option telemetryOption = new RunTelemetry.Option();
+
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
@@ -99,9 +102,11 @@ final class RunCommand implements Callable<Integer> {
                     + (plan == null ? "the conductor's plan" : plan));
             int n = workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
-            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
-                 MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
-                Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
+            try (RunTelemetry telemetry = telemetryOption.open(runtime, context, n, out);
+                 RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
+                 MainWatch watch = RunSetup.mainWatch(runtime, context, telemetry.listener(progress.listener()), runId)) {
+                Conductor conductor = telemetry.conductor(RunSetup.builder(runtime, context,
+                        telemetry.listener(progress.listener())), runtime, context);
                 outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n).await();
             }
             return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),

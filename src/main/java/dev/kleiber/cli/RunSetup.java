@@ -41,14 +41,18 @@ final class RunSetup implements AutoCloseable {
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, RunListener listener) {
+        return builder(runtime, context, listener).build();
+    }
+
+    /** What {@link #conductor} builds, for a caller that adds to it. */
+    static Conductor.Builder builder(AgentRuntime runtime, CliContext context, RunListener listener) {
         return Conductor.builder(runtime.store, runtime.ledger, runtime.project)
                 .client(runtime.client)
                 .git(runtime.git)
                 .router(router(runtime.project, runtime.store))
                 .env(context.env())
                 .clock(context.clock())
-                .listener(listener)
-                .build();
+                .listener(listener);
     }
 
     /** The project's router, raising the classes this repository's outcomes show too hard (routing.learning). */
