@@ -127,7 +127,7 @@ public final class Conductor {
         this.maxAttempts = b.maxAttempts;
         this.leaseTtl = b.leaseTtl;
         this.holders = LeaseHolder.local();
-        this.holder = holders.name("conductor");
+        this.holder = holders.name(b.role);
     }
 
     /** A conductor over {@code store} (the queue and the event log) and {@code ledger}, for {@code project}. */
@@ -157,6 +157,7 @@ public final class Conductor {
         private Duration backoff = Duration.ofSeconds(2);
         private int maxAttempts = 20;
         private Duration leaseTtl = LEASE_TTL;
+        private String role = "conductor";
 
         private Builder(Store store, Ledger ledger, ProjectConfig project) {
             this.store = Objects.requireNonNull(store, "store");
@@ -248,6 +249,18 @@ public final class Conductor {
                 throw new IllegalArgumentException("a lease must live at least 30 ms");
             }
             this.leaseTtl = ttl;
+            return this;
+        }
+
+        /**
+         * The role in this conductor's lease-holder name ({@code role-PID@...}, default {@code conductor}): what
+         * tells apart several conductors of one process, as in a cluster test.
+         */
+        public Builder role(String role) {
+            if (!role.matches("[a-z]+(-[a-z]+)*")) {
+                throw new IllegalArgumentException("a role is lower-case words joined by '-'; found '" + role + "'");
+            }
+            this.role = role;
             return this;
         }
 
@@ -360,6 +373,7 @@ public final class Conductor {
             this.plan = plan;
             this.dispatcher = new Dispatcher(store, plan.runId(), TaskGraph.of(plan.plan()).criticalPath(), workers,
                     holder, leaseTtl);
+            dispatcher.prioritize();
         }
 
         /** Whether new work may start. Called holding the lock. */

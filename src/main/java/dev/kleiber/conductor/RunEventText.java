@@ -53,6 +53,8 @@ public final class RunEventText {
             case TaskReclaimed e -> "reclaimed: its worker's lease expired";
             case TaskStarted e -> "running: " + e.agent() + " on " + e.tier().id() + ", attempt " + e.attempt();
             case ToolRefused e -> "refused " + e.tool() + " (" + e.input() + "): " + firstLine(e.reason());
+            case RunEvent.CallRetried e -> new dev.kleiber.llm.RetryNotice(e.nextCall(), e.maxCalls(), e.delay(),
+                    e.problem(), e.reason()).text();
             case SessionBilled e -> null;
             case Validated e -> "validated at " + shortCommit(e.commit());
             case RunEvent.DiffNeedsReview e -> "the diff needs review: " + e.reasons().getFirst().evidence();

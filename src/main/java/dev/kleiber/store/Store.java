@@ -49,6 +49,11 @@ public final class Store implements AutoCloseable {
         return tasks;
     }
 
+    /** The queue of ready tasks, shared by every conductor and worker on this store. */
+    public TaskQueue queue() {
+        return tasks;
+    }
+
     @Override
     public void close() {
         database.close();
