@@ -39,6 +39,7 @@ import java.util.Optional;
                 ModelsCommand.class,
                 DoctorCommand.class,
                 MetricsCommand.class,
+                McpCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

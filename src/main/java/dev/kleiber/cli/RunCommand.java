@@ -103,11 +103,13 @@ final class RunCommand implements Callable<Integer> {
             int n = workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
             try (RunTelemetry telemetry = telemetryOption.open(runtime, context, n, out);
-                 RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
-                 MainWatch watch = RunSetup.mainWatch(runtime, context, telemetry.listener(progress.listener()), runId)) {
+                 RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
                 Conductor conductor = telemetry.conductor(RunSetup.builder(runtime, context,
                         telemetry.listener(progress.listener())), runtime, context);
-                outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n).await();
+                // the watch of main tells through the conductor, so the store keeps its events too
+                try (MainWatch watch = RunSetup.mainWatch(runtime, context, conductor.listener(), runId)) {
+                    outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n).await();
+                }
             }
             return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
                     Conductor.environmentStops(runtime.store, runId));
