@@ -138,8 +138,12 @@ public final class KleiberMetrics implements AutoCloseable {
         }
         storeGauge("kleiber.queue.depth", "Queued tasks whose dependencies are all merged: claimable now",
                 StoreFigures::claimable);
-        storeGauge("kleiber.workers.live", "Kleiber processes holding a live lease (runs and workers)",
+        storeGauge("kleiber.processes.live", "Kleiber processes holding a live lease (runs, resumes and workers)",
                 StoreFigures::liveProcesses);
+        storeGauge("kleiber.workers.live", "Live `kleiber worker` processes (registered, heartbeat not expired)",
+                StoreFigures::liveWorkers);
+        storeGauge("kleiber.workers.slots", "Agent slots the live `kleiber worker` processes offer",
+                StoreFigures::workerSlots);
         for (String result : new String[] {"passed", "failed", "error"}) {
             Gauge.builder("kleiber.main.validation.status", this, m -> m.figure(f ->
                             f.main().filter(c -> c.result().equals(result)).isPresent() ? 1 : 0))

@@ -110,9 +110,11 @@ final class RunMeters implements RunListener {
             case RunEvent.RetriesExhausted r -> count("kleiber.task.retries.exhausted",
                     "Tasks blocked for a person after every retry failed");
             case RunEvent.TransientFailure t -> retry("transient");
+            case RunEvent.CallRetried c -> count("kleiber.llm.call.retries",
+                    "LLM calls tried again after an API error (overloaded, rate-limited, unreachable)");
             case RunEvent.LeaseLost l -> retry("lease_lost");
             case RunEvent.BudgetPaused b -> count("kleiber.budget.pauses", "Times the budget guard paused work",
-                    "at", b.at().name().toLowerCase(Locale.ROOT));
+                    "at", b.step().name().toLowerCase(Locale.ROOT));
             case RunEvent.EnvironmentFailed f -> {
                 count("kleiber.environment.failures", "Tasks stopped by the environment (not the agent's fault)");
                 finished(key, "environment_failed", now);

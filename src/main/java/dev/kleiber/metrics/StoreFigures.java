@@ -18,11 +18,11 @@ import java.util.Optional;
 
 /**
  * What the store says at one instant: the ledger's totals per model, agent and outcome, today's budget, tasks by
- * state, the claimable queue, live processes and the latest check of main. Read in one go at each scrape, so every
+ * state, the claimable queue, live processes and registered workers, and the latest check of main. Read in one go at each scrape, so every
  * process that serves metrics reports the same numbers as {@code kleiber cost} and {@code kleiber status}.
  */
 record StoreFigures(List<LedgerGroup> ledger, BudgetStatus budget, Map<TaskState, Long> tasks, long claimable,
-                    long liveProcesses, Optional<MainCheck> main) {
+                    long liveProcesses, long liveWorkers, long workerSlots, Optional<MainCheck> main) {
 
     /** The ledger rows of one model, agent and outcome, added up; {@code allOpusUsd} is their price on Opus. */
     record LedgerGroup(String model, String agent, String outcome, long calls, TokenUsage tokens, double costUsd,
@@ -42,7 +42,7 @@ record StoreFigures(List<LedgerGroup> ledger, BudgetStatus budget, Map<TaskState
     static StoreFigures read(Store store, Ledger ledgerReader, ModelPrice opus, Clock clock) {
         long now = clock.millis();
         record Counts(List<LedgerGroup> ledger, Map<TaskState, Long> tasks, long claimable, long live,
-                      Optional<MainCheck> main) {
+                      long workers, long slots, Optional<MainCheck> main) {
         }
         Counts counts = store.database().read(tx -> {
             List<LedgerGroup> groups = tx.query("SELECT model_id, agent, outcome, COUNT(*), SUM(input_tokens), "
@@ -70,13 +70,16 @@ record StoreFigures(List<LedgerGroup> ledger, BudgetStatus budget, Map<TaskState
                     + "WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.state <> 'merged')");
             // a process lease has no subject; a task's lease names the task
             long live = tx.number("SELECT COUNT(*) FROM leases WHERE subject IS NULL AND expires_ms > ?", now);
+            // `kleiber worker` processes register with their slots and heartbeat; a row past expires_ms is dead
+            long workers = tx.number("SELECT COUNT(*) FROM workers WHERE expires_ms > ?", now);
+            long slots = tx.number("SELECT COALESCE(SUM(slots), 0) FROM workers WHERE expires_ms > ?", now);
             Optional<MainCheck> main = tx.one("SELECT detail, at_ms FROM events WHERE seq = "
                     + "(SELECT MAX(seq) FROM events WHERE kind = ?)",
                     rs -> new MainCheck(rs.getString(1).split("[ :]", 2)[0], rs.getLong(2)), MainWatch.EVENT);
-            return new Counts(groups, byState, claimable, live, main);
+            return new Counts(groups, byState, claimable, live, workers, slots, main);
         });
         return new StoreFigures(counts.ledger(), ledgerReader.status(), counts.tasks(), counts.claimable(),
-                counts.live(), counts.main());
+                counts.live(), counts.workers(), counts.slots(), counts.main());
     }
 
     static double usd(BigDecimal amount) {

@@ -157,7 +157,7 @@ class MetricsRunTest {
                 within(1e-9));
         assertThat(mid.sum("kleiber_budget_reserved_usd")).as("the call in flight is reserved").isPositive();
         assertThat(mid.sum("kleiber_worker_slots")).isEqualTo(1.0);
-        assertThat(mid.sum("kleiber_workers_live")).isGreaterThanOrEqualTo(1.0);
+        assertThat(mid.sum("kleiber_processes_live")).isGreaterThanOrEqualTo(1.0);
         // what the run did before this call: slug-util failed its tests once, then passed and merged
         assertThat(mid.sum("kleiber_validation_checks_total", Map.of("check", "test", "result", "fail"))).isEqualTo(1.0);
         assertThat(mid.sum("kleiber_validation_checks_total", Map.of("check", "test", "result", "pass"))).isEqualTo(1.0);
