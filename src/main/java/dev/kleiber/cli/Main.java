@@ -39,6 +39,8 @@ import java.util.Optional;
                 ModelsCommand.class,
                 DoctorCommand.class,
                 MetricsCommand.class,
+                ServeCommand.class,
+                TokenCommand.class,
                 McpCommand.class,
         })
 public final class Main implements Runnable {

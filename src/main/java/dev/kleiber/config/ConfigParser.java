@@ -44,7 +44,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint", "review", "routing", "limits",
+                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server",
                         "logging"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
@@ -66,6 +66,7 @@ public final class ConfigParser {
                 RoutingSettingsParser.parse(root),
                 sandbox.policy(),
                 ChangeLimitsSection.parse(root),
+                ServerSettingsParser.parse(root),
                 LoggingSection.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;

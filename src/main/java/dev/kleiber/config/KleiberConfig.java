@@ -25,6 +25,7 @@ public record KleiberConfig(
         RoutingSettings routing,
         SandboxPolicy sandboxPolicy,
         ChangeLimits changeLimits,
+        ServerSettings server,
         LogSettings logging) {
 
     public KleiberConfig {
@@ -35,7 +36,7 @@ public record KleiberConfig(
     /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
     public KleiberConfig withModels(Map<Tier, String> resolved) {
         return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
-                sandboxPolicy, changeLimits, logging);
+                sandboxPolicy, changeLimits, server, logging);
     }
 
     /** USD per million tokens. */
@@ -100,7 +101,7 @@ public record KleiberConfig(
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
                 LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults(),
-                ChangeLimits.DEFAULT, LogSettings.DEFAULT);
+                ChangeLimits.DEFAULT, ServerSettings.DEFAULTS, LogSettings.DEFAULT);
     }
 
     public String modelFor(Tier tier) {
