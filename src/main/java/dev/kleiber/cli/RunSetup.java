@@ -48,7 +48,9 @@ final class RunSetup implements AutoCloseable {
 
     /** What {@link #conductor} builds, for a caller that adds to it. */
     static Conductor.Builder builder(AgentRuntime runtime, CliContext context, RunListener listener) {
-        return Conductor.builder(runtime.store, runtime.ledger, runtime.project)
+        Conductor.Builder builder = Conductor.builder(runtime.store, runtime.ledger, runtime.project);
+        ClaudeCodeRunner.engine(runtime, context).ifPresent(builder::sessions);
+        return builder
                 .client(runtime.client)
                 .git(runtime.git)
                 .router(router(runtime.project, runtime.store))

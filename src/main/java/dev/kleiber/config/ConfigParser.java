@@ -44,7 +44,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server",
+                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server", "runner",
                         "logging"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
@@ -67,6 +67,7 @@ public final class ConfigParser {
                 sandbox.policy(),
                 ChangeLimitsSection.parse(root),
                 ServerSettingsParser.parse(root),
+                RunnerSettingsParser.parse(root),
                 LoggingSection.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
