@@ -159,6 +159,12 @@ public final class RepositoryScan {
                         frontend.add("public/**");
                     }
                 }
+                // a Next.js app's route handlers are back-end code inside the front end's folders
+                for (String api : List.of("src/app/api", "app/api", "src/pages/api", "pages/api")) {
+                    if (frontendCode && hasFilesUnder(files, api)) {
+                        backend.add(api + "/**");
+                    }
+                }
             }
         }
     }

@@ -203,11 +203,15 @@ class InitDetectionTest {
         Fixtures.write(next, "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
         Fixtures.write(next, "src/components/Chart.tsx", "export const Chart = () => null;\n");
         Fixtures.write(next, "db/clickhouse/schema.sql", "CREATE TABLE events (id UUID);\n");
+        Fixtures.write(next, "src/app/api/websites/route.ts", "export async function GET() { return Response.json([]); }\n");
         Fixtures.commit(next, "a Next.js app");
 
         Cli.Result result = new Cli(next).run("init");
 
-        assertThat(result.out()).doesNotContain("workspaces").doesNotContain("prisma/**").contains("front end       src/**");
+        assertThat(result.out()).doesNotContain("workspaces").contains("front end       src/**")
+                .contains("back end        src/app/api/**");
+        assertThat(ProjectConfig.load(new ProjectLayout(next)).settings().layout().writeOf(Roles.ENGINEER_BACKEND))
+                .contains(List.of("src/app/api/**", "db/**"));
         assertThat(new Cli(next).run("lint").out()).doesNotContain("[gate-story]");
     }
 }
