@@ -38,7 +38,10 @@ import java.util.Optional;
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                ServeCommand.class,
+                TokenCommand.class,
                 McpCommand.class,
+                GuardCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

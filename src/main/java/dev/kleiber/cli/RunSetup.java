@@ -1,5 +1,7 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.app.Decisions;
+import dev.kleiber.app.RunDocuments;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.MainValidation;
 import dev.kleiber.conductor.MainWatch;
@@ -41,7 +43,9 @@ final class RunSetup implements AutoCloseable {
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, RunListener listener) {
-        return Conductor.builder(runtime.store, runtime.ledger, runtime.project)
+        Conductor.Builder builder = Conductor.builder(runtime.store, runtime.ledger, runtime.project);
+        ClaudeCodeRunner.engine(runtime, context).ifPresent(builder::sessions);
+        return builder
                 .client(runtime.client)
                 .git(runtime.git)
                 .router(router(runtime.project, runtime.store))
@@ -72,6 +76,16 @@ final class RunSetup implements AutoCloseable {
 
     ReviewDesk reviewDesk() {
         return new ReviewDesk(store, git, project, router, context.clock());
+    }
+
+    /** The decisions a person makes, shared with the API (dev.kleiber.server). */
+    Decisions decisions() {
+        return new Decisions(store, ledger, reviewDesk(), project, context.clock());
+    }
+
+    /** The run and task documents, shared with the API. */
+    RunDocuments documents() {
+        return new RunDocuments(store, ledger, project, router);
     }
 
     @Override

@@ -26,6 +26,13 @@ public final class ReviewDesk {
     }
 
     /** What `review show` prints. */
+    /** An approval refused because the task's branch is no longer at the commit that was validated and shown. */
+    public static final class BranchMovedException extends KleiberException {
+        BranchMovedException(String message) {
+            super(message, FAILED);
+        }
+    }
+
     public record Details(Pending pending, String diff, String validationReport) {
     }
 
@@ -76,7 +83,7 @@ public final class ReviewDesk {
         RoutedTask task = RunPlan.load(store, runId, project.knownRoles(), router).task(taskId);
         String head = git.commitOf("refs/heads/" + pending.branch());
         if (!head.equals(pending.commit())) {
-            throw KleiberException.failed("cannot approve " + taskId + ": its branch " + pending.branch() + " moved from "
+            throw new BranchMovedException("cannot approve " + taskId + ": its branch " + pending.branch() + " moved from "
                     + pending.commit().substring(0, 12) + " (validated, the commit a review shows) to " + head.substring(0, 12)
                     + " since; the approval would cover work nobody reviewed. Run it again (`kleiber reject " + taskId
                     + " --feedback ...` then `kleiber resume`) so the new commit is validated and reviewed.");
