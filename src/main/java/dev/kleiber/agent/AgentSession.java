@@ -64,6 +64,10 @@ public final class AgentSession {
         default StreamListener stream() {
             return StreamListener.NONE;
         }
+
+        /** A model call of the session was answered (and so billed): spend can be shown as it happens. */
+        default void onAnswered() {
+        }
     }
 
     public SessionReport run(Setup setup, Listener listener) {
@@ -99,6 +103,7 @@ public final class AgentSession {
                         answeredModel, usage, turn - 1, approach, scripted);
             }
             usage = usage.plus(response.usage());
+            listener.onAnswered();
             answeredModel = Optional.of(response.answeredModel());
             scripted |= response.scripted();
             if (approach.isEmpty()) {
