@@ -38,6 +38,8 @@ import java.util.Optional;
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                ServeCommand.class,
+                TokenCommand.class,
                 McpCommand.class,
         })
 public final class Main implements Runnable {
