@@ -123,6 +123,11 @@ public final class TaskRunner {
             public dev.kleiber.llm.StreamListener stream() {
                 return outer.stream();
             }
+
+            @Override
+            public void onCompacted(SessionCompaction compaction) {
+                outer.onCompacted(compaction);
+            }
         };
         SessionReport session = new AgentSession(client, limits).run(setup, listener);
 

@@ -282,9 +282,8 @@ public final class Conductor {
                 LlmClient llm = client.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs an LLM client or a worker"));
                 KleiberConfig settings = project.settings();
-                TaskRunner runner = new TaskRunner(llm, SessionLimits.of(settings.agent().maxTurns(),
-                        settings.agent().maxOutputTokens()), sandboxSettings(settings), env, clock, settings.changeLimits(),
-                        settings.layout().mainBranch());
+                TaskRunner runner = new TaskRunner(llm, SessionLimits.of(settings.agent()), sandboxSettings(settings), env,
+                        clock, settings.changeLimits(), settings.layout().mainBranch());
                 Path mergeWorktree = project.layout().worktreesDir().resolve("_merge");
                 // the repository seen from an attempt's worktree: without the two git calls a new repository costs
                 Function<Path, GitRepository> gitIn = git.<Function<Path, GitRepository>>map(g -> g::inWorktree)

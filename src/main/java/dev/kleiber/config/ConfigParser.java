@@ -174,11 +174,13 @@ public final class ConfigParser {
     }
 
     private static AgentLimits agentLimits(Mapping agent, AgentLimits defaults) {
-        agent.allowOnly(Set.of("max_turns", "max_output_tokens"));
+        agent.allowOnly(Set.of("max_turns", "max_output_tokens", "compact_at_tokens"));
         return new AgentLimits(
                 agent.get("max_turns").map(n -> intIn(n, "max_turns", 1, 1000)).orElse(defaults.maxTurns()),
                 agent.get("max_output_tokens").map(n -> intIn(n, "max_output_tokens", 1, 128_000))
-                        .orElse(defaults.maxOutputTokens()));
+                        .orElse(defaults.maxOutputTokens()),
+                agent.get("compact_at_tokens").map(n -> intIn(n, "compact_at_tokens", 10_000, 2_000_000))
+                        .orElse(defaults.compactAtTokens()));
     }
 
     private static Validate validate(Mapping validate, Validate defaults) {
