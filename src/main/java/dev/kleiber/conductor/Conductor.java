@@ -339,6 +339,16 @@ public final class Conductor {
         return launch(RunPlan.load(store, runId, project.knownRoles(), router), workers);
     }
 
+    /**
+     * Runs one task another process's queue gave this one ({@link dev.kleiber.store.TaskQueue#claimAny}), on this
+     * thread, to its next resting state: what a {@code kleiber worker} does with each claim, for a run of any
+     * conductor. The claim's lease is kept, and a lost lease stops the attempt, as in {@link #start}.
+     */
+    public void execute(Claim claim) {
+        RunPlan plan = RunPlan.load(store, claim.task().runId(), project.knownRoles(), router);
+        attempt(claim, new RunState(plan, 1));
+    }
+
     private static void requireWorkers(int workers) {
         if (workers < 1) {
             throw KleiberException.badInput("workers must be at least 1; found " + workers);

@@ -10,6 +10,7 @@ public final class Store implements AutoCloseable {
     private final Merges merges;
     private final Runs runs;
     private final Tasks tasks;
+    private final Workers workers;
 
     public Store(Database database, Clock clock) {
         this.database = database;
@@ -18,6 +19,7 @@ public final class Store implements AutoCloseable {
         this.merges = new Merges(database, clock, events);
         this.runs = new Runs(database, clock, events);
         this.tasks = new Tasks(database, clock, events);
+        this.workers = new Workers(database, clock);
     }
 
     /** Opens (and migrates) the store at {@code url}. */
@@ -47,6 +49,11 @@ public final class Store implements AutoCloseable {
 
     public Tasks tasks() {
         return tasks;
+    }
+
+    /** The {@code kleiber worker} processes registered on this store. */
+    public Workers workers() {
+        return workers;
     }
 
     /** The queue of ready tasks, shared by every conductor and worker on this store. */
