@@ -38,6 +38,7 @@ import java.util.Optional;
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                McpCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

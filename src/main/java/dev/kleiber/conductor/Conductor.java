@@ -215,7 +215,10 @@ public final class Conductor {
             return this;
         }
 
-        /** Adds a listener; every listener hears every event, in the order added. */
+        /**
+         * Adds a listener; every listener hears every event, in the order added, after the store has kept it
+         * ({@code store.runEvents()}).
+         */
         public Builder listener(RunListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -287,7 +290,10 @@ public final class Conductor {
                 return new AgentWorker(runner, project, store, ledger, log, clock, gitIn);
             });
             TaskValidator check = validator.orElseGet(() -> new ProjectValidator(project, env, clock));
-            return new Conductor(this, work, space, check, routing, log, RunListener.all(listeners));
+            // the store keeps every event first: a listener told of one finds it in run_events
+            List<RunListener> told = new ArrayList<>(List.of(new RunEventRecorder(store.runEvents(), clock)));
+            told.addAll(listeners);
+            return new Conductor(this, work, space, check, routing, log, RunListener.all(told));
         }
     }
 
@@ -296,6 +302,14 @@ public final class Conductor {
             throw KleiberException.failed("this conductor was built without an LLM client, so it cannot answer "
                     + "blocked files; a person must");
         };
+    }
+
+    /**
+     * What this conductor tells of its run: the store's run events, then the builder's listeners. Give it to what
+     * publishes events beside the conductor (the watch of main) so that they are kept too.
+     */
+    public RunListener listener() {
+        return listener;
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
