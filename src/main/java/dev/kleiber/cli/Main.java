@@ -39,6 +39,8 @@ import java.util.Optional;
                 ModelsCommand.class,
                 DoctorCommand.class,
                 McpCommand.class,
+                WorkerCommand.class,
+                WorkersCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

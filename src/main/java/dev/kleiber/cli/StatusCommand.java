@@ -53,6 +53,7 @@ final class StatusCommand implements Runnable {
             Optional<Event> main = setup.store.events().ofRun(runId).stream()
                     .filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second);
             Map<String, String> questions = BlockedDesk.questions(setup.store, runId);
+            Map<String, String> heldBy = WorkersCommand.heldBy(setup.store, runId);
             Map<String, List<TaskRecord>> elsewhere = WaitingWork.elsewhere(setup.store, runId);
             Map<String, Map<String, String>> questionsElsewhere = new HashMap<>();
             elsewhere.keySet().forEach(other -> questionsElsewhere.put(other, BlockedDesk.questions(setup.store, other)));
@@ -68,6 +69,7 @@ final class StatusCommand implements Runnable {
                     node.put("model", task.tier().id());
                     node.put("attempt", task.attempts());
                     node.put("costUsd", costs.getOrDefault(task.id(), BigDecimal.ZERO));
+                    Optional.ofNullable(heldBy.get(task.id())).ifPresent(holder -> node.put("heldBy", holder));
                 }
                 ObjectNode b = root.putObject("budget");
                 b.put("day", budget.day().toString());
@@ -94,6 +96,7 @@ final class StatusCommand implements Runnable {
                 out.printf("%-24s %-16s %-18s %-7s %7d %10s%n", task.id(), task.state().id(), task.agent(), task.tier().id(),
                         task.attempts(), Usd.fine(costs.getOrDefault(task.id(), BigDecimal.ZERO)));
             }
+            heldBy.forEach((task, holder) -> out.println(task + " is held by " + holder));
             out.println("budget " + budget.day() + ": spent " + Usd.fine(budget.spentUsd()) + " of " + Usd.cents(budget.limitUsd())
                     + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
             printWaiting(out, tasks, "", questions);

@@ -3,8 +3,13 @@ package dev.kleiber.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The {@code kleiber worker} processes on this store: each registers itself, heartbeats while it lives and
@@ -32,7 +37,7 @@ public final class Workers {
     /** Registers (or re-registers) the worker {@code holder}, alive for {@code ttl}. */
     public void register(String holder, String host, long pid, int slots, Set<String> tags, Duration ttl) {
         long now = clock.millis();
-        String tagList = String.join(",", new java.util.TreeSet<>(tags));
+        String tagList = String.join(",", new TreeSet<>(tags));
         database.write(tx -> {
             tx.update("DELETE FROM workers WHERE holder = ?", holder);
             return tx.update("INSERT INTO workers (holder, host, pid, slots, tags, started_ms, heartbeat_ms, expires_ms) "
@@ -55,10 +60,10 @@ public final class Workers {
     public List<WorkerRecord> live() {
         long now = clock.millis();
         return database.read(tx -> {
-            java.util.Map<String, List<String>> claims = new java.util.HashMap<>();
+            Map<String, List<String>> claims = new HashMap<>();
             tx.query("SELECT l.holder, t.run_id, t.id FROM tasks t JOIN leases l ON l.id = t.lease_id "
                     + "WHERE l.expires_ms > ? ORDER BY t.run_id, t.id", rs -> claims.computeIfAbsent(rs.getString(1),
-                    h -> new java.util.ArrayList<>()).add(rs.getString(2) + "/" + rs.getString(3)), now);
+                    h -> new ArrayList<>()).add(rs.getString(2) + "/" + rs.getString(3)), now);
             return tx.query("SELECT holder, host, pid, slots, tags, started_ms, heartbeat_ms, expires_ms FROM workers "
                     + "WHERE expires_ms > ? ORDER BY host, holder", rs -> new WorkerRecord(rs.getString(1), rs.getString(2),
                     rs.getLong(3), rs.getInt(4), Tasks.tagsOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
@@ -68,9 +73,9 @@ public final class Workers {
     }
 
     /** Who holds each leased task of {@code runId} (task id to holder), for status. */
-    public java.util.Map<String, String> holders(String runId) {
+    public Map<String, String> holders(String runId) {
         return database.read(tx -> {
-            java.util.Map<String, String> out = new java.util.TreeMap<>();
+            Map<String, String> out = new TreeMap<>();
             tx.query("SELECT t.id, l.holder FROM tasks t JOIN leases l ON l.id = t.lease_id WHERE t.run_id = ? "
                     + "AND t.state IN ('running', 'validating')", rs -> out.put(rs.getString(1), rs.getString(2)), runId);
             return out;
