@@ -38,6 +38,8 @@ import java.util.Optional;
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                ServeCommand.class,
+                TokenCommand.class,
                 McpCommand.class,
                 WorkerCommand.class,
                 WorkersCommand.class,

@@ -275,14 +275,16 @@ public final class Conductor {
                 GitRepository repository = git.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs a git repository or a workspace"));
                 return new GitWorkspace(repository, root, project.layout().worktreesDir(),
-                        new Merger(repository, store.merges(), root, project.knownRoles(), clock));
+                        new Merger(repository, store.merges(), root, project.knownRoles(), clock,
+                                project.settings().layout().mainBranch()));
             });
             Worker work = worker.orElseGet(() -> {
                 LlmClient llm = client.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs an LLM client or a worker"));
                 KleiberConfig settings = project.settings();
                 TaskRunner runner = new TaskRunner(llm, SessionLimits.of(settings.agent().maxTurns(),
-                        settings.agent().maxOutputTokens()), sandboxSettings(settings), env, clock, settings.changeLimits());
+                        settings.agent().maxOutputTokens()), sandboxSettings(settings), env, clock, settings.changeLimits(),
+                        settings.layout().mainBranch());
                 Path mergeWorktree = project.layout().worktreesDir().resolve("_merge");
                 // the repository seen from an attempt's worktree: without the two git calls a new repository costs
                 Function<Path, GitRepository> gitIn = git.<Function<Path, GitRepository>>map(g -> g::inWorktree)
