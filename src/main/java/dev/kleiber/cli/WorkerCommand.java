@@ -133,8 +133,10 @@ final class WorkerCommand implements Runnable {
         ProjectLayout layout;
         synchronized (git) {
             git.fetch();
-            git.checkoutDetached(git.commitOf(RemoteGit.BRANCHES + "main").orElseThrow(() ->
-                    KleiberException.failed("the remote " + redacted(git.url()) + " has no main branch")));
+            // the project's settings as the remote's default branch has them; they name the main branch work lands on
+            git.checkoutDetached(git.commitOf("refs/remotes/origin/HEAD")
+                    .or(() -> git.commitOf(RemoteGit.BRANCHES + "main")).or(() -> git.commitOf(RemoteGit.BRANCHES + "master"))
+                    .orElseThrow(() -> KleiberException.failed("the remote " + redacted(git.url()) + " has no main branch")));
             layout = new ProjectLayout(git.clone());
         }
         ProjectConfig configured = ProjectConfig.load(layout);
@@ -150,7 +152,7 @@ final class WorkerCommand implements Runnable {
                     .env(context.env())
                     .clock(context.clock())
                     .workspace(RemoteWorkspace.forClaim(git, root.resolve("worktrees"), store, claim, project.knownRoles(),
-                            context.clock(), Duration.ofMinutes(5)))
+                            context.clock(), Duration.ofMinutes(5), project.settings().layout().mainBranch()))
                     .role("worker")
                     .build()
                     .execute(claim);

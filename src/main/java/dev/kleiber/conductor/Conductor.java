@@ -449,7 +449,14 @@ public final class Conductor {
                     if (state.active == 0) {
                         boolean othersHoldTasks = store.tasks().ofRun(runId).stream().anyMatch(t -> t.state().isLeased());
                         if (!state.mayStart() || !othersHoldTasks) {
-                            break;
+                            // another process may have merged a dependency between our dispatch and that look:
+                            // with nothing held anywhere the queue is settled, so one more dispatch is the last word
+                            if (state.mayStart()) {
+                                dispatch(state, pool);
+                            }
+                            if (state.active == 0) {
+                                break;
+                            }
                         }
                     }
                     // a worker finishing wakes us; a task held by another (or a dead) process, and a blocked file a

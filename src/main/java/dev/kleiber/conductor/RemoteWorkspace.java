@@ -48,16 +48,18 @@ public final class RemoteWorkspace implements Workspace {
     private final Store store;
     private final Claim claim;
     private final Duration mergeWait;
+    private final String main;
     /** Per task: the fence token this claim pushed, and the branch's remote tip as this claim last knew it. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Optional<String>> branchTips = new ConcurrentHashMap<>();
 
     private RemoteWorkspace(RemoteGit remote, GitRepository git, Path worktrees, Store store, Claim claim,
-                            Set<String> roles, Clock clock, Duration mergeWait) {
+                            Set<String> roles, Clock clock, Duration mergeWait, String main) {
         this.remote = remote;
         this.git = git;
         this.local = new GitWorkspace(git, remote.clone(), worktrees,
-                new Merger(git, store.merges(), remote.clone(), roles, clock));
+                new Merger(git, store.merges(), remote.clone(), roles, clock, main));
+        this.main = main;
         this.store = store;
         this.claim = claim;
         this.mergeWait = mergeWait;
@@ -65,12 +67,13 @@ public final class RemoteWorkspace implements Workspace {
 
     /**
      * The workspace of {@code claim}: the clone of {@code remote}, attempts' worktrees under {@code worktrees} (a
-     * folder of this worker's cache), merges waiting at most {@code mergeWait} for the merge lease.
+     * folder of this worker's cache), merges into {@code main} (the project's main branch) waiting at most
+     * {@code mergeWait} for the merge lease.
      */
     public static RemoteWorkspace forClaim(RemoteGit remote, Path worktrees, Store store, Claim claim, Set<String> roles,
-                                           Clock clock, Duration mergeWait) {
+                                           Clock clock, Duration mergeWait, String main) {
         GitRepository git = new GitRepository(remote.clone(), worktrees.resolve("_merge"));
-        return new RemoteWorkspace(remote, git, worktrees, store, claim, roles, clock, mergeWait);
+        return new RemoteWorkspace(remote, git, worktrees, store, claim, roles, clock, mergeWait, main);
     }
 
     private String fenceRef(RoutedTask task) {
@@ -117,10 +120,10 @@ public final class RemoteWorkspace implements Workspace {
 
     /** The local main becomes the remote's (as last fetched). */
     private String syncMain() {
-        String main = remote.commitOf(RemoteGit.BRANCHES + Merger.MAIN).orElseThrow(() -> KleiberException.failed(
-                "the remote " + remote.url() + " has no branch " + Merger.MAIN));
-        remote.setRef("refs/heads/" + Merger.MAIN, Optional.of(main));
-        return main;
+        String tip = remote.commitOf(RemoteGit.BRANCHES + main).orElseThrow(() -> KleiberException.failed(
+                "the remote " + remote.url() + " has no branch " + main));
+        remote.setRef("refs/heads/" + main, Optional.of(tip));
+        return tip;
     }
 
     /**
@@ -211,7 +214,7 @@ public final class RemoteWorkspace implements Workspace {
                 trailers.put("Kleiber-Attempt", String.valueOf(attempt));
                 trailers.put(Merger.RUN_TRAILER, runId);
                 store.merges().intend(runId, task.id(), attempt, before);
-                switch (git.merge(task.branch(), Merger.MAIN, before, CommitMessage.of("Merge " + task.id() + ": "
+                switch (git.merge(task.branch(), main, before, CommitMessage.of("Merge " + task.id() + ": "
                         + task.task().title(), trailers))) {
                     case dev.kleiber.git.MergeResult.Conflicted conflicted -> {
                         store.merges().abandon(runId, task.id());
@@ -219,7 +222,7 @@ public final class RemoteWorkspace implements Workspace {
                     }
                     case dev.kleiber.git.MergeResult.Merged merged -> {
                         RemoteGit.Push pushed = remote.push(List.of(
-                                new RemoteGit.Update(merged.commit(), "refs/heads/" + Merger.MAIN, Optional.of(before)),
+                                new RemoteGit.Update(merged.commit(), "refs/heads/" + main, Optional.of(before)),
                                 new RemoteGit.Update(tokens.get(task.id()), fenceRef(task), Optional.of(tokens.get(task.id())))));
                         if (pushed instanceof RemoteGit.Push.Pushed) {
                             store.merges().done(runId, task.id(), merged.commit());

@@ -100,7 +100,7 @@ class RemoteWorkersTest {
                 .router(new Router(RoutingPolicies.load(Optional.empty())))
                 .worker(new ScriptedWorker(RemoteWorkersTest::commitAFile))
                 .workspace(RemoteWorkspace.forClaim(remote, cache.resolve("worktrees"), store, claim,
-                        project.knownRoles(), Clock.systemUTC(), Duration.ofSeconds(30)))
+                        project.knownRoles(), Clock.systemUTC(), Duration.ofSeconds(30), "main"))
                 .validator(CountingValidator.passing())
                 .leaseTtl(TTL)
                 .build();
@@ -181,7 +181,7 @@ class RemoteWorkersTest {
 
             Claim stale = store.queue().claimAny("worker-stale", Set.of(), Duration.ofMillis(200)).orElseThrow();
             RemoteWorkspace staleSpace = RemoteWorkspace.forClaim(staleGit, tmp.resolve("cache-stale/worktrees"), store,
-                    stale, Set.of("engineer-backend"), Clock.systemUTC(), Duration.ofSeconds(5));
+                    stale, Set.of("engineer-backend"), Clock.systemUTC(), Duration.ofSeconds(5), "main");
             Path staleTree = staleSpace.open(task, stale.attempt());
             commitAFile(new Worker.Assignment(RUN, task, task.tier(), stale.attempt(), staleTree, Optional.empty()));
             staleSpace.pushBranch(task);
@@ -192,7 +192,7 @@ class RemoteWorkersTest {
             assertThat(store.queue().requeueExpired(RUN)).hasSize(1);
             Claim fresh = store.queue().claimAny("worker-fresh", Set.of(), TTL).orElseThrow();
             RemoteWorkspace freshSpace = RemoteWorkspace.forClaim(freshGit, tmp.resolve("cache-fresh/worktrees"), store,
-                    fresh, Set.of("engineer-backend"), Clock.systemUTC(), Duration.ofSeconds(5));
+                    fresh, Set.of("engineer-backend"), Clock.systemUTC(), Duration.ofSeconds(5), "main");
             Path freshTree = freshSpace.open(task, fresh.attempt());
             assertThat(Files.readString(freshTree.resolve("src/slow.txt"))).as("restarts from the pushed branch").isEqualTo("slow\n");
 
