@@ -43,6 +43,7 @@ import java.util.Optional;
                 McpCommand.class,
                 WorkerCommand.class,
                 WorkersCommand.class,
+                GuardCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;
