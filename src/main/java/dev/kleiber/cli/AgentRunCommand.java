@@ -17,6 +17,8 @@ import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.OrchestrationLog;
 import dev.kleiber.ledger.Session;
 import dev.kleiber.ledger.Usd;
+import dev.kleiber.llm.RetryNotice;
+import dev.kleiber.llm.StreamListener;
 import dev.kleiber.plan.TaskIds;
 import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.protocol.Kind;
@@ -102,9 +104,9 @@ final class AgentRunCommand implements Callable<Integer> {
                 out.flush();
             }
             TaskRunner runner = new TaskRunner(runtime.client, runtime.limits(), runtime.sandbox(), context.env(),
-                    context.clock(), runtime.project.settings().changeLimits());
+                    context.clock(), runtime.project.settings().changeLimits(), runtime.project.settings().layout().mainBranch());
             TaskRun run = runner.run(new TaskRunner.Assignment(task, RoleSpec.from(definition), tier, modelId, runId,
-                    attempt, layout.root(), workspace.path(), workspace.git()), progress(out), event -> record(runtime, runId, task, event));
+                    attempt, layout.root(), workspace.path(), workspace.git()), progress(out, err), event -> record(runtime, runId, task, event));
 
             Optional<Session> session = runtime.ledger.session(runId, task.id(), attempt);
             session.ifPresent(s -> runtime.orchestrationLog.appendSessions(List.of(
@@ -193,9 +195,23 @@ final class AgentRunCommand implements Callable<Integer> {
         };
     }
 
-    private AgentSession.Listener progress(PrintWriter out) {
+    /** The session as it goes; with --json only the retries, on stderr, so stdout stays one JSON document. */
+    private AgentSession.Listener progress(PrintWriter out, PrintWriter err) {
+        StreamListener retries = new StreamListener() {
+            @Override
+            public void onRetry(RetryNotice notice) {
+                PrintWriter to = json ? err : out;
+                to.println("  " + notice.text());
+                to.flush();
+            }
+        };
         if (json) {
-            return AgentSession.Listener.NONE;
+            return new AgentSession.Listener() {
+                @Override
+                public StreamListener stream() {
+                    return retries;
+                }
+            };
         }
         return new AgentSession.Listener() {
             @Override
@@ -211,6 +227,11 @@ final class AgentRunCommand implements Callable<Integer> {
                 out.println("  " + (result.isError() ? "refused " : "") + tool + (target.isEmpty() ? "" : " " + target)
                         + (result.isError() ? ": " + firstLine(result.text()) : ""));
                 out.flush();
+            }
+
+            @Override
+            public StreamListener stream() {
+                return retries;
             }
         };
     }

@@ -11,6 +11,8 @@ import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.OrchestrationLog;
+import dev.kleiber.llm.RetryNotice;
+import dev.kleiber.llm.StreamListener;
 import dev.kleiber.protocol.TaskFile;
 import dev.kleiber.routing.Tier;
 import dev.kleiber.store.Store;
@@ -60,7 +62,7 @@ final class AgentWorker implements Worker {
         TaskRun run = runner.run(new TaskRunner.Assignment(file, role(project, task.agent()), tier,
                         project.settings().modelFor(tier), runId, assignment.attempt(), root, assignment.worktree(),
                         gitIn.apply(assignment.worktree())),
-                AgentSession.Listener.NONE, event -> {
+                retries(runId, task.id(), assignment.attempt(), events), event -> {
                     // a refusal is the sandbox at work: a person watching the run should see it as it happens
                     if (event instanceof ToolEvent.Refused refused) {
                         events.on(new RunEvent.ToolRefused(runId, task.id(), refused.tool(), refused.inputSummary(),
@@ -90,9 +92,28 @@ final class AgentWorker implements Worker {
         };
     }
 
+    /** Passes the client's retries on as run events: a person watching sees an overloaded API, not a hang. */
+    private static AgentSession.Listener retries(String runId, String taskId, int attempt, RunListener events) {
+        StreamListener stream = new StreamListener() {
+            @Override
+            public void onRetry(RetryNotice notice) {
+                events.on(new RunEvent.CallRetried(runId, taskId, attempt, notice.nextAttempt(), notice.maxAttempts(),
+                        notice.delay(), notice.problem(), notice.reason()));
+            }
+        };
+        return new AgentSession.Listener() {
+            @Override
+            public StreamListener stream() {
+                return stream;
+            }
+        };
+    }
+
     static RoleSpec role(ProjectConfig project, String name) {
+        // a role without a file of its own still writes where kleiber.yaml's layout.write puts it
         return project.agent(name).map(RoleSpec::from).orElseGet(() -> new RoleSpec(name,
-                "You are " + name.toUpperCase(Locale.ROOT) + ".", RolePermissions.blueprintDefault(name)));
+                "You are " + name.toUpperCase(Locale.ROOT) + ".", RolePermissions.blueprintDefault(name)
+                .withWrite(project.settings().layout().writeOf(name))));
     }
 
     /** Writes tasks/{agent}/{task-id}.md as an attempt sees it: its model and any feedback from before. */

@@ -46,6 +46,14 @@ public sealed interface RunEvent {
     record ToolRefused(String runId, String taskId, String tool, String input, String reason) implements RunEvent {
     }
 
+    /**
+     * A model call of the attempt failed and is tried again after {@code delay}: call attempt {@code nextCall} of
+     * {@code maxCalls}. {@code problem} says what went wrong in a few words, {@code reason} as the API said it.
+     */
+    record CallRetried(String runId, String taskId, int attempt, int nextCall, int maxCalls, Duration delay,
+                       String problem, String reason) implements RunEvent {
+    }
+
     /** An attempt's agent session ended and the ledger holds what it cost. */
     record SessionBilled(String runId, String taskId, int attempt, Tier tier, long calls, BigDecimal costUsd)
             implements RunEvent {
@@ -104,7 +112,7 @@ public sealed interface RunEvent {
     enum PausedAt { AGENT, CONDUCTOR_ANSWER }
 
     /** The budget guard refused a call: the run pauses, what is not done stays queued. */
-    record BudgetPaused(String runId, String taskId, PausedAt at, String reason) implements RunEvent {
+    record BudgetPaused(String runId, String taskId, PausedAt step, String reason) implements RunEvent {
     }
 
     /**

@@ -108,7 +108,8 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
             Duration waited = Duration.between(started, clock.instant());
             switch (policy.decide(failure, attempt, waited, jitter)) {
                 case RetryPolicy.Decision.Retry retry -> {
-                    listener.onRetry(attempt + 1, retry.delay(), settings.apiKey().redactFrom(retry.reason()));
+                    listener.onRetry(new RetryNotice(attempt + 1, policy.maxAttempts(), retry.delay(),
+                            RetryNotice.problemOf(failure), settings.apiKey().redactFrom(retry.reason())));
                     try {
                         sleeper.sleep(retry.delay());
                     } catch (InterruptedException e) {

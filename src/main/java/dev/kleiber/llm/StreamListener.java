@@ -1,7 +1,5 @@
 package dev.kleiber.llm;
 
-import java.time.Duration;
-
 /**
  * Hears a call as it happens, for live display. Text of an attempt that later fails may already have
  * been shown; {@link #onRetry} says so before the next attempt starts over.
@@ -15,7 +13,7 @@ public interface StreamListener {
     default void onText(String delta) {
     }
 
-    /** Attempt {@code nextAttempt} starts after {@code delay} because of {@code reason}. */
-    default void onRetry(int nextAttempt, Duration delay, String reason) {
+    /** The call failed and another attempt starts after the notice's delay. */
+    default void onRetry(RetryNotice notice) {
     }
 }

@@ -103,6 +103,24 @@ class AgentRunCommandTest {
     }
 
     @Test
+    void retriesOfAnOverloadedApiAreShownAsTheyHappen() {
+        api.enqueue(FakeReply.error(529, "overloaded_error", "Overloaded").withHeader("retry-after-ms", "100"));
+        api.respondWith(request -> FakeReply.answer(FakeReply.toolUse("t1", "complete_task", "{\"summary\":\"Done.\"}")));
+
+        Cli.Result plain = cli().run("agent", "run", "tasks/engineer-backend/feat-001.md");
+
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(plain.out()).contains("  API overloaded, retrying in 0.1 s (attempt 2 of 6): HTTP 529 overloaded_error");
+
+        api.enqueue(FakeReply.error(529, "overloaded_error", "Overloaded").withHeader("retry-after-ms", "100"));
+        Cli.Result json = cli().run("agent", "run", "tasks/engineer-backend/feat-001.md", "--json");
+
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.err()).as("stdout stays one JSON document").contains("API overloaded, retrying in 0.1 s");
+        assertThat(json.out()).doesNotContain("retrying");
+    }
+
+    @Test
     void aScriptedRunNeedsNoKeyAndSaysItIsScripted() throws IOException {
         Path script = repo.resolve("script.jsonl");
         Files.writeString(script, """

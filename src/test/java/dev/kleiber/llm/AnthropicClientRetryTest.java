@@ -158,14 +158,17 @@ class AnthropicClientRetryTest extends FakeApiTestSupport {
 
         assertThatThrownBy(() -> client().send(CONTEXT, request(), new StreamListener() {
             @Override
-            public void onRetry(int attempt, Duration delay, String reason) {
-                progress.add("attempt " + attempt + " in " + delay.toMillis() + " ms: " + reason);
+            public void onRetry(RetryNotice notice) {
+                progress.add(notice.text());
             }
         })).isInstanceOf(LlmCallException.class).hasMessageContaining("gave up after waiting");
 
         // six attempts would have taken twelve minutes; the five-minute bound stops it after the third
         assertThat(api.requests()).hasSize(3);
-        assertThat(progress).hasSize(2).allSatisfy(line -> assertThat(line).contains("overloaded_error"));
+        assertThat(progress).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("API overloaded, retrying in ")
+                .contains("overloaded_error"));
+        assertThat(progress.getFirst()).contains("(attempt 2 of 6)");
+        assertThat(progress.get(1)).contains("(attempt 3 of 6)");
         assertThat(Duration.between(java.time.Instant.parse("2026-01-09T14:30:00Z"), time.instant()))
                 .isLessThan(Duration.ofMinutes(8));
     }

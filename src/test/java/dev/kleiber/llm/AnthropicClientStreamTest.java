@@ -38,8 +38,8 @@ class AnthropicClientStreamTest extends FakeApiTestSupport {
 
         LlmResponse response = client().send(CONTEXT, request(), new StreamListener() {
             @Override
-            public void onRetry(int nextAttempt, Duration delay, String reason) {
-                retries.add(nextAttempt + ": " + reason);
+            public void onRetry(RetryNotice notice) {
+                retries.add(notice.nextAttempt() + ": " + notice.reason());
             }
         });
 

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,8 +30,8 @@ class ApiKeyRedactionTest extends FakeApiTestSupport {
             }
 
             @Override
-            public void onRetry(int nextAttempt, Duration delay, String reason) {
-                seen.add(reason);
+            public void onRetry(RetryNotice notice) {
+                seen.add(notice.text());
             }
         };
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

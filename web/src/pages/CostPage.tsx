@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ApiClient } from '../api/client';
+import { usd } from '../lib/format';
+import { useLoad } from '../lib/useLoad';
+
+interface Point {
+  name: string;
+  costUsd: number;
+}
+
+/** One bar chart with a table of the same figures under it, for screen readers and exact numbers. */
+function CostChart({ title, points }: { title: string; points: Point[] }) {
+  return (
+    <section aria-label={title} className="space-y-1">
+      <h2 className="text-lg font-semibold">{title}</h2>
+      {points.length === 0 ? (
+        <p className="text-sm">Nothing spent.</p>
+      ) : (
+        <>
+          <div className="h-56 w-full text-slate-700 dark:text-slate-300" aria-hidden="true">
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={points} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.3} />
+                <XAxis dataKey="name" stroke="currentColor" tick={{ fontSize: 11 }} interval={0} />
+                <YAxis stroke="currentColor" tick={{ fontSize: 11 }} tickFormatter={(v: number) => usd(v)} width={64} />
+                <Tooltip formatter={(v) => usd(Number(v))} />
+                <Bar dataKey="costUsd" name="cost" fill="#2563eb" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+          <table className="text-sm">
+            <caption className="sr-only">{title}</caption>
+            <tbody>
+              {points.map((p) => (
+                <tr key={p.name}>
+                  <th scope="row" className="break-all pr-3 text-left font-normal">
+                    {p.name}
+                  </th>
+                  <td className="text-right">{usd(p.costUsd)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Spend by day, model, agent and task, and what the same calls would have cost on Opus alone. */
+export function CostPage({ api }: { api: ApiClient }) {
+  const [day, setDay] = useState('');
+  const { data, error } = useLoad(`cost:${day}`, () => api.cost(day ? { day } : {}));
+  return (
+    <>
+      <h1 className="text-xl font-bold">Cost</h1>
+      <form className="flex flex-wrap items-center gap-2" onSubmit={(e) => e.preventDefault()}>
+        <label htmlFor="cost-day" className="text-sm font-medium">
+          Day
+        </label>
+        <input
+          id="cost-day"
+          type="date"
+          value={day}
+          onChange={(e) => setDay(e.target.value)}
+          className="rounded border border-slate-500 bg-white p-1 text-slate-900 dark:bg-slate-900 dark:text-slate-100"
+        />
+        {day ? (
+          <button type="button" onClick={() => setDay('')} className="rounded border border-slate-500 px-2 py-1 text-sm">
+            All days
+          </button>
+        ) : null}
+      </form>
+      {error ? <p role="alert">{error}</p> : null}
+      {data ? (
+        <>
+          <p>
+            {usd(data.totalUsd)} in {data.calls} calls
+            {data.day ? ` on ${data.day}` : ''}. The same calls on Opus alone: {usd(data.allOpusUsd)}
+            {data.allOpusUsd > 0 ? ` (saved ${Math.round((1 - data.totalUsd / data.allOpusUsd) * 100)}%)` : ''}.
+          </p>
+          <CostChart
+            title="Routed vs all Opus"
+            points={[
+              { name: 'routed', costUsd: data.totalUsd },
+              { name: 'all Opus', costUsd: data.allOpusUsd },
+            ]}
+          />
+          {data.byDay ? <CostChart title="By day" points={data.byDay.map((d) => ({ name: d.day, costUsd: d.costUsd }))} /> : null}
+          <CostChart title="By model" points={data.byModel.map((m) => ({ name: m.model, costUsd: m.costUsd }))} />
+          <CostChart title="By agent" points={data.byAgent.map((a) => ({ name: a.agent, costUsd: a.costUsd }))} />
+          <CostChart title="By task" points={data.byTask.map((t) => ({ name: t.task, costUsd: t.costUsd }))} />
+        </>
+      ) : null}
+    </>
+  );
+}
