@@ -68,8 +68,10 @@ class BlueGreenSwitchTest {
         assertThat(cli.run("init").exitCode()).isZero();
         StoreUrl.Postgresql store = (StoreUrl.Postgresql) TestStores.fresh(TestStores.Kind.POSTGRESQL, tmp);
         Path config = repo.resolve(".kleiber/kleiber.yaml");
-        Files.writeString(config, Files.readString(config) + "\nstore: postgresql://postgres@" + store.host() + ":"
-                + store.port() + "/" + store.database() + "\n");
+        String url = "postgresql://postgres@" + store.host() + ":" + store.port() + "/" + store.database();
+        String yaml = Files.readString(config);
+        Files.writeString(config, java.util.regex.Pattern.compile("(?m)^store:").matcher(yaml).find() ? yaml.replaceFirst("(?m)^store:.*$", "store: " + url)
+                : yaml + "\nstore: " + url + "\n");
         GitRepos.git(repo, "add", "-A");
         GitRepos.git(repo, "commit", "-q", "-m", "under kleiber, on a shared PostgreSQL store");
         Cli.Result created = cli.run("token", "create", "--name", "smoke", "--scope", "read", "--json");
@@ -96,8 +98,8 @@ class BlueGreenSwitchTest {
                 daemon off;
                 events { worker_connections 256; }
                 http {
-                    access_log %1$s/access.log upstreams;
                     log_format upstreams '$upstream_addr $status';
+                    access_log %1$s/access.log upstreams;
                     client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy; fastcgi_temp_path %1$s/fastcgi;
                     uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
                     include %2$s;

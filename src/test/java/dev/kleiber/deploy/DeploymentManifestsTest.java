@@ -108,6 +108,15 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void theOperatorsRulesAreTheShippedAlertRules() throws IOException {
+        JsonNode shipped = YAML.readTree(ROOT.resolve("deploy/prometheus/kleiber-alerts.yml").toFile());
+        JsonNode rule = ofKind(objects(render("overlays/production")), "PrometheusRule").getFirst();
+        assertThat(rule.at("/spec/groups"))
+                .as("deploy/k8s/components/monitoring/prometheusrule.yaml is stale: run sync-rules.sh beside it")
+                .isEqualTo(shipped.at("/groups"));
+    }
+
+    @Test
     void workflowsPassActionlint() {
         Tool.Result lint = NODE.run(CHECK, List.of("node", "lint-workflows.mjs",
                 ROOT.resolve(".github/workflows/ci.yml").toString(),
@@ -131,7 +140,8 @@ class DeploymentManifestsTest {
     @Test
     void scriptsParse() {
         Tool bash = new Tool("bash");
-        for (String script : List.of("deploy/blue-green.sh", "deploy/image/entrypoint.sh", "deploy/image/build-local.sh")) {
+        for (String script : List.of("deploy/blue-green.sh", "deploy/image/entrypoint.sh", "deploy/image/build-local.sh",
+                "deploy/k8s/components/monitoring/sync-rules.sh")) {
             Tool.Result parsed = bash.run(ROOT, List.of("bash", "-n", script));
             assertThat(parsed.exitCode()).as("%s: %s", script, parsed.output()).isZero();
         }
