@@ -38,9 +38,11 @@ import java.util.Optional;
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                MetricsCommand.class,
                 ServeCommand.class,
                 TokenCommand.class,
                 McpCommand.class,
+                GuardCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

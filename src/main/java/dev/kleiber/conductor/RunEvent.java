@@ -54,7 +54,20 @@ public sealed interface RunEvent {
                        String problem, String reason) implements RunEvent {
     }
 
-    /** An attempt's agent session ended and the ledger holds what it cost. */
+    /**
+     * The attempt's conversation neared the model's context window and was compacted: the {@code messagesReplaced}
+     * oldest messages became the task with the agent's summary, {@code tokensBefore} input tokens became
+     * {@code tokensAfter}.
+     */
+    record SessionCompacted(String runId, String taskId, int attempt, int turn, long tokensBefore, long tokensAfter,
+                            int messagesReplaced) implements RunEvent {
+    }
+
+    /**
+     * The ledger billed model calls of an attempt: told after each call is answered, so spend shows as it happens.
+     * {@code calls} (usually 1) and {@code costUsd} are what this event bills, not a running total: summed over the
+     * events they give the attempt's, task's or run's calls and cost.
+     */
     record SessionBilled(String runId, String taskId, int attempt, Tier tier, long calls, BigDecimal costUsd)
             implements RunEvent {
     }
