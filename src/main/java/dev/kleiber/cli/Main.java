@@ -38,9 +38,12 @@ import java.util.Optional;
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                MetricsCommand.class,
                 ServeCommand.class,
                 TokenCommand.class,
                 McpCommand.class,
+                WorkerCommand.class,
+                WorkersCommand.class,
                 GuardCommand.class,
         })
 public final class Main implements Runnable {
