@@ -21,6 +21,7 @@ import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.Tier;
+import dev.kleiber.scribe.RunRecords;
 import dev.kleiber.scribe.Scribe;
 import dev.kleiber.scribe.SessionSummary;
 import dev.kleiber.store.Claim;
@@ -836,6 +837,7 @@ public final class Conductor {
                 .reduce((first, second) -> second).map(e -> e.detail().equals(progress)).orElse(false);
         if (summarized) {
             // a resume that found nothing to do is not a session: no second Daily Summary or PROGRESS entry
+            commitRecords(runId);
             return outcome;
         }
         synchronized (log) {
@@ -849,7 +851,21 @@ public final class Conductor {
                 ledger.cost(Optional.empty(), Optional.of(runId)).totalUsd()));
         // after the summary is written: a kill before this point summarizes again on resume
         store.events().append(runId, "", SUMMARIZED_EVENT, progress);
+        commitRecords(runId);
         return outcome;
+    }
+
+    /** What the run wrote into the checkout is committed on main; when it cannot be, the person hears why. */
+    private void commitRecords(String runId) {
+        String what = "commit the run's records (CHANGELOG, ADRs, PROGRESS, reports, protocol files)";
+        try {
+            if (workspace.commitRecords(runId) instanceof RunRecords.Outcome.NotOnMain off) {
+                listener.on(new RunEvent.HousekeepingFailed(runId, what, "the checkout is on " + off.branch()
+                        .map(b -> "branch " + b).orElse("no branch") + ", not the main branch; they are left uncommitted"));
+            }
+        } catch (RuntimeException e) {
+            listener.on(new RunEvent.HousekeepingFailed(runId, what, StepFailure.message(e)));
+        }
     }
 
     /** What a session changes: the run's billed calls and its tasks' states. */
