@@ -748,7 +748,12 @@ public final class Conductor {
                     + "branch has no new commit since: make the change the reviewer asked for before completing the task.");
             return;
         }
-        ValidationReport report = validator.validate(task, worktree, commit, workspace.changedPaths(task));
+        List<Path> changed = workspace.changedPaths(task);
+        if (changed.isEmpty() && workspace.diff(task).isEmpty()) {
+            nothingToChange(claim, task);
+            return;
+        }
+        ValidationReport report = validator.validate(task, worktree, commit, changed);
         if (!report.passed()) {
             failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n" + feedbackOf(report));
             return;
@@ -782,6 +787,22 @@ public final class Conductor {
                 listener.on(new RunEvent.MergeConflicted(runId, task.id(), conflicted.files(), file));
             }
         }
+    }
+
+    /**
+     * The agent completed the task without changing a file: nothing is merged and nothing goes into CHANGELOG.md. The
+     * task stops for a decision (main may already do what it asks, or the task was misread), with a blocked file.
+     */
+    private void nothingToChange(Claim claim, RoutedTask task) {
+        String runId = claim.task().runId();
+        String blocked = workspace.writeBlocked(new BlockedFile(task.id(), task.agent(), now(),
+                BlockType.UNCLEAR_REQUIREMENTS, "The agent completed the task without changing any file on "
+                + task.branch() + ": there is nothing to merge, so nothing was merged or recorded in CHANGELOG.md.",
+                List.of("Completed the task with no change"),
+                "Decide: if main already does what the task asks, the task needs no work; otherwise say here what must "
+                        + "change, then `kleiber resume`.", List.of(), List.of()));
+        store.tasks().transition(claim, TaskState.BLOCKED, "nothing to change: the agent changed no file; see " + blocked);
+        listener.on(new RunEvent.NothingToChange(runId, task.id(), blocked));
     }
 
     private static String feedbackOf(ValidationReport report) {
