@@ -43,13 +43,17 @@ final class RunSetup implements AutoCloseable {
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, RunListener listener) {
-        return Conductor.builder(runtime.store, runtime.ledger, runtime.project)
+        Conductor.Builder builder = Conductor.builder(runtime.store, runtime.ledger, runtime.project);
+        ClaudeCodeRunner.engine(runtime, context).ifPresent(builder::sessions);
+        return builder
                 .client(runtime.client)
                 .git(runtime.git)
                 .router(router(runtime.project, runtime.store))
                 .env(context.env())
                 .clock(context.clock())
-                .listener(listener)
+                // whoever started the run, the process running it tells people when work waits for them
+                .listener(RunListener.all(java.util.List.of(listener, dev.kleiber.server.Notifier.of(
+                        runtime.project.settings().server(), context.env(), context.clock()))))
                 .build();
     }
 

@@ -44,7 +44,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server"));
+                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server", "runner"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -65,7 +65,8 @@ public final class ConfigParser {
                 RoutingSettingsParser.parse(root),
                 sandbox.policy(),
                 ChangeLimitsSection.parse(root),
-                ServerSettingsParser.parse(root));
+                ServerSettingsParser.parse(root),
+                RunnerSettingsParser.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }

@@ -25,7 +25,8 @@ public record KleiberConfig(
         RoutingSettings routing,
         SandboxPolicy sandboxPolicy,
         ChangeLimits changeLimits,
-        ServerSettings server) {
+        ServerSettings server,
+        RunnerSettings runners) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -35,7 +36,7 @@ public record KleiberConfig(
     /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
     public KleiberConfig withModels(Map<Tier, String> resolved) {
         return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
-                sandboxPolicy, changeLimits, server);
+                sandboxPolicy, changeLimits, server, runners);
     }
 
     /** USD per million tokens. */
@@ -106,7 +107,7 @@ public record KleiberConfig(
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192, AgentLimits.DEFAULT_COMPACT_AT_TOKENS),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
                 LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults(),
-                ChangeLimits.DEFAULT, ServerSettings.DEFAULTS);
+                ChangeLimits.DEFAULT, ServerSettings.DEFAULTS, RunnerSettings.DEFAULT);
     }
 
     public String modelFor(Tier tier) {
