@@ -61,7 +61,7 @@ export function TaskGraph({ run, tasks }: { run: string; tasks: RunTask[] }) {
                     {task.id}
                   </span>
                   {task.forcedReview ? (
-                    <span className="shrink-0 rounded bg-amber-700 px-1 text-xs font-semibold text-white" title={(task.forcedReviewReasons ?? []).join('; ')}>
+                    <span className="shrink-0 rounded bg-amber-700 px-1 text-xs font-semibold text-white" title={(task.reasons ?? []).map((r) => r.rule).join('; ')}>
                       review
                     </span>
                   ) : null}
