@@ -61,6 +61,12 @@ public record RolePermissions(
         };
     }
 
+    /** These permissions with {@code write} as the write globs when given (kleiber.yaml's {@code layout.write}). */
+    public RolePermissions withWrite(java.util.Optional<List<String>> write) {
+        return write.map(globs -> new RolePermissions(role, tools, globs.stream().map(Glob::path).toList(), readGlobs,
+                commandPatterns)).orElse(this);
+    }
+
     /**
      * Whether the model is offered {@code tool}: the role lists it, and it has something to act on
      * (write tools need write globs, {@code run_command} needs command patterns).

@@ -2,6 +2,7 @@ package dev.kleiber.agent;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.config.ChangeLimits;
+import dev.kleiber.config.LayoutSettings;
 import dev.kleiber.git.CommitMessage;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.ledger.CallContext;
@@ -56,6 +57,7 @@ public final class TaskRunner {
     private final Map<String, String> parentEnv;
     private final Clock clock;
     private final ChangeGate gate;
+    private final String mainBranch;
 
     public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock) {
@@ -64,6 +66,13 @@ public final class TaskRunner {
 
     public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits) {
+        this(client, limits, sandbox, parentEnv, clock, changeLimits, LayoutSettings.DEFAULT_MAIN_BRANCH);
+    }
+
+    /** {@code mainBranch}: the branch tasks start from and merge into ({@code layout.main_branch}). */
+    public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
+                      Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits, String mainBranch) {
+        this.mainBranch = mainBranch;
         this.client = client;
         this.limits = limits;
         this.sandbox = sandbox;
@@ -174,8 +183,8 @@ public final class TaskRunner {
      * Where the task's work began: the parent of its oldest commit on this branch that main does not hold yet,
      * else the current commit (a first attempt).
      */
-    private static String taskBase(GitRepository git, String taskId) {
-        String range = git.branchExists("main") ? "main..HEAD" : "HEAD";
+    private String taskBase(GitRepository git, String taskId) {
+        String range = git.branchExists(mainBranch) ? mainBranch + "..HEAD" : "HEAD";
         List<String> own = git.commitsWithTrailer(range, "Kleiber-Task", taskId);
         return own.isEmpty() ? git.commitOf("HEAD") : git.commitOf(own.getLast() + "^");
     }

@@ -104,7 +104,7 @@ final class AgentRunCommand implements Callable<Integer> {
                 out.flush();
             }
             TaskRunner runner = new TaskRunner(runtime.client, runtime.limits(), runtime.sandbox(), context.env(),
-                    context.clock(), runtime.project.settings().changeLimits());
+                    context.clock(), runtime.project.settings().changeLimits(), runtime.project.settings().layout().mainBranch());
             TaskRun run = runner.run(new TaskRunner.Assignment(task, RoleSpec.from(definition), tier, modelId, runId,
                     attempt, layout.root(), workspace.path(), workspace.git()), progress(out, err), event -> record(runtime, runId, task, event));
 

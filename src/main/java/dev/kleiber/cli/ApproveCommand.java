@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.app.Decisions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,8 +31,9 @@ final class ApproveCommand implements Runnable {
         CliContext context = CliContext.of(spec);
         Decider decider = Decider.of(by, context);
         try (RunSetup setup = new RunSetup(context)) {
-            String runId = WaitingWork.runFor(setup.store, run, task);
-            String commit = setup.reviewDesk().approve(runId, task, decider.recorded());
+            Decisions decisions = setup.decisions();
+            String runId = decisions.runFor(run, task);
+            String commit = decisions.approve(runId, task, Optional.empty(), decider.recorded());
             spec.commandLine().getOut().println(task + " approved and merged into main (" + commit.substring(0, 12)
                     + "); `" + WaitingWork.resume(setup.store, runId) + "` starts what waited for it");
         }

@@ -2,6 +2,7 @@ package dev.kleiber.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.app.LedgerDocuments;
 import dev.kleiber.ledger.BudgetPause;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.Ledger;
@@ -74,23 +75,7 @@ public final class BudgetCommand implements Runnable {
     }
 
     static ObjectNode toJson(BudgetStatus s) {
-        ObjectNode root = Json.object();
-        root.put("day", s.day().toString());
-        root.put("timeZone", s.zone().getId());
-        root.put("limitUsd", s.limitUsd());
-        root.put("spentUsd", s.spentUsd());
-        root.put("reservedUsd", s.reservedUsd());
-        root.put("remainingUsd", s.remainingUsd());
-        root.put("paused", s.paused());
-        ArrayNode pauses = root.putArray("pauses");
-        s.pauses().forEach(p -> pauses.addObject().put("limit", p.limitName()).put("scope", p.scope())
-                .put("since", p.since().toString()).put("limitUsd", p.limitUsd()).put("spentUsd", p.spentUsd())
-                .put("reservedUsd", p.reservedUsd()).put("requestedUsd", p.requestedUsd()).put("run", p.runId())
-                .put("task", p.taskId()));
-        ArrayNode approvals = root.putArray("approvals");
-        s.approvals().forEach(a -> approvals.addObject().put("at", a.at().toString()).put("scope", a.scope())
-                .put("kind", a.kind()).put("amountUsd", a.amountUsd()).put("by", a.approvedBy()));
-        return root;
+        return LedgerDocuments.budget(s);
     }
 
     /** Options shared by raise and approve: which limit, and who decides. */

@@ -2,10 +2,16 @@ package dev.kleiber.cli;
 
 import dev.kleiber.config.AgentDefinition;
 import dev.kleiber.config.KleiberConfig;
+import dev.kleiber.config.LayoutSettings;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.config.RoutingPolicies;
+import dev.kleiber.routing.Learning;
+import dev.kleiber.routing.Roles;
 import dev.kleiber.routing.Tier;
+import dev.kleiber.validate.Baseline;
+import dev.kleiber.validate.LintSettings;
+import dev.kleiber.validate.Rule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,7 +21,9 @@ import java.io.PrintWriter;
 import java.util.Optional;
 
 @Command(name = "config", description = {
-        "Check .kleiber/kleiber.yaml and .kleiber/agents/*.md and print the settings in effect.",
+        "Check .kleiber/kleiber.yaml and .kleiber/agents/*.md and print the settings in effect: models, budget,",
+        "sandbox, validation, routing, the layout (main branch, write globs), lint roots, excludes, rule severities",
+        "and the baseline, and each role's write globs.",
         "An invalid file is reported with its line and what was expected (exit 2)."})
 final class ConfigCommand implements Runnable {
     @Spec
@@ -33,7 +41,8 @@ final class ConfigCommand implements Runnable {
         KleiberConfig s = project.settings();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(ConfigJson.of(project, storeText(project.settings().store())).toPrettyString());
+            out.println(ConfigJson.of(project, storeText(project.settings().store()), Baseline.read(layout.root()))
+                    .toPrettyString());
             return;
         }
         out.println("Settings (" + (java.nio.file.Files.exists(layout.configFile())
@@ -57,12 +66,55 @@ final class ConfigCommand implements Runnable {
                 : String.join(", ", s.validate().commands().stream().map(c -> c.name() + ": " + c.run()).toList()));
         out.printf("  main every    %s%n", s.validate().mainEvery().map(ConfigCommand::durationText)
                 .orElse("off (main is not validated during a run)"));
+        out.printf("  coverage      %d%% of lines, when a coverage report is found%n", s.validate().coverageMinPercent());
+        out.printf("  agent         %d turns, %d output tokens a call%n", s.agent().maxTurns(), s.agent().maxOutputTokens());
+        out.printf("  changes       at most %d files, %s a commit%n", s.changeLimits().commitFiles(),
+                dev.kleiber.config.SandboxPolicy.Limits.size(s.changeLimits().commitBytes()));
+        Learning learning = s.routing().learning();
+        out.printf("  learning      %s%n", learning.enabled() ? "on (a rule moves up a tier when over " + learning.threshold()
+                + " of its last " + learning.window() + " tasks escalated or failed validation)" : "off");
+        out.printf("  review paths  %s%n", String.join("; ", s.routing().sensitivePaths().categories().entrySet().stream()
+                .map(e -> e.getKey() + ": " + String.join(" ", e.getValue())).toList()));
+        printLayout(out, layout, s.layout());
         out.println("Agents (" + (project.agents().isEmpty() ? "none defined: the blueprint's roles apply"
                 : layout.display(layout.agentsDir())) + "):");
-        for (AgentDefinition agent : project.agents().values()) {
+        for (AgentDefinition agent : agentsInEffect(project)) {
             out.printf("  %-18s %-7s writes %s%n", agent.name(), agent.model().map(Tier::id).orElse("router"),
                     agent.write().isEmpty() ? "nothing" : String.join(" ", agent.write()));
         }
+    }
+
+    /** Where the code lives and what lint judges (kleiber.yaml's layout: and lint:, as `kleiber init` proposed them). */
+    private static void printLayout(PrintWriter out, ProjectLayout layout, LayoutSettings settings) {
+        out.println("Layout:");
+        out.printf("  main branch   %s%n", settings.mainBranch());
+        out.printf("  write         %s%n", settings.write().isEmpty() ? "each role's own file (no layout.write)"
+                : String.join("; ", settings.write().entrySet().stream()
+                .map(e -> e.getKey() + ": " + String.join(" ", e.getValue())).toList()));
+        LintSettings lint = settings.lint();
+        out.println("Lint:");
+        out.printf("  components    %s%n", globs(lint.components()));
+        out.printf("  stories       %s%n", globs(lint.stories()));
+        out.printf("  utilities     %s%n", globs(lint.utilities()));
+        out.printf("  endpoints     %s%n", globs(lint.endpoints()));
+        out.printf("  integration   %s%n", globs(lint.integrationTests()));
+        out.printf("  exclude       %s%n", globs(lint.exclude()));
+        out.printf("  rules         %s%n", String.join(" ", java.util.Arrays.stream(Rule.values())
+                .map(rule -> rule.id() + "=" + lint.severity(rule).id()).toList()));
+        Baseline baseline = Baseline.read(layout.root());
+        out.printf("  baseline      %s%n", baseline.isEmpty() ? "none (`kleiber lint --baseline` records one)"
+                : Baseline.FILE + ": " + baseline.size() + " known findings");
+    }
+
+    private static String globs(java.util.List<dev.kleiber.agent.Glob> globs) {
+        return globs.isEmpty() ? "-" : String.join(" ", globs.stream().map(dev.kleiber.agent.Glob::text).toList());
+    }
+
+    /** The project's agent files, else the blueprint's roles as they apply here (with layout.write). */
+    static java.util.List<AgentDefinition> agentsInEffect(ProjectConfig project) {
+        return project.agents().isEmpty()
+                ? Roles.BLUEPRINT.stream().flatMap(role -> project.agentOrBlueprint(role).stream()).toList()
+                : java.util.List.copyOf(project.agents().values());
     }
 
     /** A duration as kleiber.yaml spells it: {@code 30m}, {@code 1h}, {@code 90s}. */

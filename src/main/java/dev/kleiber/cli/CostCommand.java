@@ -4,6 +4,7 @@ import dev.kleiber.Counted;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
+import dev.kleiber.app.LedgerDocuments;
 import dev.kleiber.ledger.CostReport;
 import dev.kleiber.ledger.DailySummary;
 import dev.kleiber.ledger.Ledger;
@@ -82,38 +83,7 @@ public final class CostCommand implements Runnable {
     }
 
     static ObjectNode toJson(CostReport report) {
-        ObjectNode root = Json.object();
-        if (report.day().isPresent()) {
-            root.put("day", report.day().get().toString());
-        } else {
-            root.putNull("day");
-        }
-        root.put("totalUsd", report.totalUsd());
-        root.put("calls", report.calls());
-        ArrayNode byModel = root.putArray("byModel");
-        report.byModel().forEach(line -> line(byModel.addObject().put("model", line.name()), line));
-        ArrayNode byAgent = root.putArray("byAgent");
-        report.byAgent().forEach(line -> line(byAgent.addObject().put("agent", line.name()), line));
-        ArrayNode byTask = root.putArray("byTask");
-        report.byTask().forEach(t -> {
-            ObjectNode node = byTask.addObject().put("run", t.runId()).put("task", t.taskId()).put("agent", t.agent())
-                    .put("calls", t.calls());
-            tokens(node, t.tokens());
-            node.put("costUsd", t.costUsd());
-        });
-        root.put("allOpusUsd", report.allOpusUsd());
-        return root;
-    }
-
-    private static void line(ObjectNode node, CostReport.Line line) {
-        node.put("calls", line.calls());
-        tokens(node, line.tokens());
-        node.put("costUsd", line.costUsd());
-    }
-
-    private static void tokens(ObjectNode node, TokenUsage t) {
-        node.put("inputTokens", t.input()).put("outputTokens", t.output()).put("cacheWrite5mTokens", t.cacheWrite5m())
-                .put("cacheWrite1hTokens", t.cacheWrite1h()).put("cacheReadTokens", t.cacheRead());
+        return LedgerDocuments.cost(report);
     }
 
     static String text(CostReport report) {

@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
             RunListener listener = RunCommand.printer(out, demo);
             Conductor conductor = RunSetup.conductor(runtime, demo, listener);
             RunOutcome outcome;
-            try (MainWatch watch = RunSetup.mainWatch(runtime, demo, listener, runId)) {
+            try (MainWatch watch = RunSetup.mainWatch(runtime, demo, conductor.listener(), runId)) {
                 outcome = conductor.start(runId, REQUEST, plan, new PlanFileWriter().write(plan), n).await();
             }
             RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
@@ -146,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 screen("Resume: the run continues where it stopped");
                 out.println("$ kleiber resume");
-                try (MainWatch watch = RunSetup.mainWatch(runtime, demo, listener, runId)) {
+                try (MainWatch watch = RunSetup.mainWatch(runtime, demo, conductor.listener(), runId)) {
                     outcome = conductor.resume(runId, n).await();
                 }
                 RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),

@@ -6,6 +6,7 @@ import dev.kleiber.KleiberException;
 import dev.kleiber.agent.SandboxProbe;
 import dev.kleiber.agent.SandboxSupport;
 import dev.kleiber.config.KleiberConfig;
+import dev.kleiber.config.LayoutSettings;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.ledger.BudgetStatus;
@@ -121,11 +122,22 @@ final class DoctorCommand implements Callable<Integer> {
         if (run(context, layout.root(), "git", "rev-parse", "--verify", "--quiet", "HEAD").isEmpty()) {
             return Check.fail("repository", layout.root() + " has no commit yet", "git commit --allow-empty -m init");
         }
-        if (run(context, layout.root(), "git", "rev-parse", "--verify", "--quiet", "refs/heads/main").isEmpty()) {
-            return Check.fail("repository", layout.root() + " has no branch 'main' (agents branch from and merge into main)",
-                    "git branch -m main (to rename the current branch), or git branch main");
+        String main = mainBranch(layout);
+        if (run(context, layout.root(), "git", "rev-parse", "--verify", "--quiet", "refs/heads/" + main).isEmpty()) {
+            return Check.fail("repository", layout.root() + " has no branch '" + main + "' (agents branch from and merge into "
+                    + main + ")", "name the repository's main branch in .kleiber/kleiber.yaml (layout: {main_branch: NAME}),"
+                    + " or git branch " + main);
         }
-        return Check.ok("repository", layout.root() + ", branch main");
+        return Check.ok("repository", layout.root() + ", branch " + main);
+    }
+
+    /** layout.main_branch of kleiber.yaml; the default when the file is broken (the settings check reports that). */
+    private static String mainBranch(ProjectLayout layout) {
+        try {
+            return ProjectConfig.loadSettings(layout).layout().mainBranch();
+        } catch (KleiberException broken) {
+            return LayoutSettings.DEFAULT_MAIN_BRANCH;
+        }
     }
 
     private static Optional<Check> node(CliContext context, KleiberConfig config) {

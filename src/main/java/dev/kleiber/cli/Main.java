@@ -38,6 +38,9 @@ import java.util.Optional;
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                ServeCommand.class,
+                TokenCommand.class,
+                McpCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

@@ -1,5 +1,6 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.app.Decisions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,8 +34,9 @@ final class RejectCommand implements Runnable {
         CliContext context = CliContext.of(spec);
         Decider decider = Decider.of(by, context);
         try (RunSetup setup = new RunSetup(context)) {
-            String runId = WaitingWork.runFor(setup.store, run, task);
-            setup.reviewDesk().reject(runId, task, feedback, decider.recorded());
+            Decisions decisions = setup.decisions();
+            String runId = decisions.runFor(run, task);
+            decisions.reject(runId, task, feedback, decider.recorded());
             spec.commandLine().getOut().println(task + " sent back to its agent with your feedback; `" + WaitingWork.resume(setup.store, runId) + "` runs it");
         }
     }

@@ -48,10 +48,12 @@ final class ResumeCommand implements Callable<Integer> {
             out.println("resuming run " + runId);
             int n = RunCommand.workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
-            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
-                 MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
+            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
                 Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
-                outcome = conductor.resume(runId, n).await();
+                // the watch of main tells through the conductor, so the store keeps its events too
+                try (MainWatch watch = RunSetup.mainWatch(runtime, context, conductor.listener(), runId)) {
+                    outcome = conductor.resume(runId, n).await();
+                }
             }
             return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId),
                     BlockedDesk.questions(runtime.store, runId), Conductor.environmentStops(runtime.store, runId));

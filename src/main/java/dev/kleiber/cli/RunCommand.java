@@ -99,10 +99,12 @@ final class RunCommand implements Callable<Integer> {
                     + (plan == null ? "the conductor's plan" : plan));
             int n = workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
-            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n);
-                 MainWatch watch = RunSetup.mainWatch(runtime, context, progress.listener(), runId)) {
+            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
                 Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
-                outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n).await();
+                // the watch of main tells through the conductor, so the store keeps its events too
+                try (MainWatch watch = RunSetup.mainWatch(runtime, context, conductor.listener(), runId)) {
+                    outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n).await();
+                }
             }
             return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
                     Conductor.environmentStops(runtime.store, runId));

@@ -1,5 +1,7 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.app.Decisions;
+import dev.kleiber.app.RunDocuments;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.MainValidation;
 import dev.kleiber.conductor.MainWatch;
@@ -72,6 +74,16 @@ final class RunSetup implements AutoCloseable {
 
     ReviewDesk reviewDesk() {
         return new ReviewDesk(store, git, project, router, context.clock());
+    }
+
+    /** The decisions a person makes, shared with the API (dev.kleiber.server). */
+    Decisions decisions() {
+        return new Decisions(store, ledger, reviewDesk(), project, context.clock());
+    }
+
+    /** The run and task documents, shared with the API. */
+    RunDocuments documents() {
+        return new RunDocuments(store, ledger, project, router);
     }
 
     @Override

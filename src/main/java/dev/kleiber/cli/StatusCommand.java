@@ -57,35 +57,7 @@ final class StatusCommand implements Runnable {
             Map<String, Map<String, String>> questionsElsewhere = new HashMap<>();
             elsewhere.keySet().forEach(other -> questionsElsewhere.put(other, BlockedDesk.questions(setup.store, other)));
             if (json) {
-                ObjectNode root = JsonNodeFactory.instance.objectNode();
-                root.put("run", runId);
-                ArrayNode array = root.putArray("tasks");
-                for (TaskRecord task : tasks) {
-                    ObjectNode node = array.addObject();
-                    node.put("id", task.id());
-                    node.put("state", task.state().id());
-                    node.put("agent", task.agent());
-                    node.put("model", task.tier().id());
-                    node.put("attempt", task.attempts());
-                    node.put("costUsd", costs.getOrDefault(task.id(), BigDecimal.ZERO));
-                }
-                ObjectNode b = root.putObject("budget");
-                b.put("day", budget.day().toString());
-                b.put("limitUsd", budget.limitUsd());
-                b.put("spentUsd", budget.spentUsd());
-                b.put("reservedUsd", budget.reservedUsd());
-                b.put("remainingUsd", budget.remainingUsd());
-                b.put("paused", budget.paused());
-                b.put("runCostUsd", cost.totalUsd());
-                ArrayNode waiting = root.putArray("waitingForPerson");
-                for (TaskRecord task : tasks) {
-                    waiting(waiting, task, "", questions);
-                }
-                elsewhere.forEach((other, waitingThere) -> waitingThere.forEach(task ->
-                        waiting(waiting, task, " --run " + other, questionsElsewhere.get(other))));
-                main.ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString()).put("result",
-                        e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
-                out.println(Json.write(root));
+                out.println(Json.write(setup.documents().status(runId)));
                 return;
             }
             out.printf("run %s (%s)%n", runId, setup.store.runs().find(runId).map(r -> r.state()).orElse("?"));
@@ -101,20 +73,6 @@ final class StatusCommand implements Runnable {
                     questionsElsewhere.get(other)));
             main.ifPresent(e -> out.println("main, last checked " + e.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + ": " + e.detail()));
-        }
-    }
-
-    /** {@code runOption} is empty for the run shown, else {@code " --run ID"}: what waits in an earlier run says so. */
-    private static void waiting(ArrayNode waiting, TaskRecord task, String runOption, Map<String, String> questions) {
-        if (task.state() == TaskState.AWAITING_REVIEW) {
-            waiting.addObject().put("task", task.id()).put("run", task.runId()).put("for", "review")
-                    .put("how", "kleiber review show " + task.id() + runOption);
-        } else if (task.state() == TaskState.BLOCKED) {
-            ObjectNode node = waiting.addObject().put("task", task.id()).put("run", task.runId()).put("for", "blocked")
-                    .put("file", "blocked/" + task.agent() + "/" + task.id() + "-conflict.md");
-            if (questions.containsKey(task.id())) {
-                node.put("question", questions.get(task.id()));
-            }
         }
     }
 

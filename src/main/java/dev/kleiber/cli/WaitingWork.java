@@ -24,21 +24,7 @@ final class WaitingWork {
      * waits for review only in one earlier run. Two earlier runs waiting on the same id need {@code --run}.
      */
     static String runFor(Store store, Optional<String> named, String taskId) {
-        String latest = ReviewDesk.runId(store, named);
-        if (named.isPresent()) {
-            return latest;
-        }
-        List<String> runs = store.tasks().waitingForPerson().stream()
-                .filter(t -> t.id().equals(taskId) && t.state() == TaskState.AWAITING_REVIEW)
-                .map(TaskRecord::runId).distinct().toList();
-        if (runs.isEmpty() || runs.contains(latest)) {
-            return latest;
-        }
-        if (runs.size() == 1) {
-            return runs.getFirst();
-        }
-        throw KleiberException.badInput(taskId + " waits for review in runs " + String.join(", ", runs)
-                + "; say which with --run ID");
+        return dev.kleiber.app.Decisions.runFor(store, named, taskId);
     }
 
     /** The command that continues {@code runId}: `kleiber resume`, with `--run` unless it is the latest run. */

@@ -110,8 +110,10 @@ final class AgentWorker implements Worker {
     }
 
     static RoleSpec role(ProjectConfig project, String name) {
+        // a role without a file of its own still writes where kleiber.yaml's layout.write puts it
         return project.agent(name).map(RoleSpec::from).orElseGet(() -> new RoleSpec(name,
-                "You are " + name.toUpperCase(Locale.ROOT) + ".", RolePermissions.blueprintDefault(name)));
+                "You are " + name.toUpperCase(Locale.ROOT) + ".", RolePermissions.blueprintDefault(name)
+                .withWrite(project.settings().layout().writeOf(name))));
     }
 
     /** Writes tasks/{agent}/{task-id}.md as an attempt sees it: its model and any feedback from before. */

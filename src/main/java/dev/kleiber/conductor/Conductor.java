@@ -127,7 +127,7 @@ public final class Conductor {
         this.maxAttempts = b.maxAttempts;
         this.leaseTtl = b.leaseTtl;
         this.holders = LeaseHolder.local();
-        this.holder = holders.name("conductor");
+        this.holder = holders.name(b.role);
     }
 
     /** A conductor over {@code store} (the queue and the event log) and {@code ledger}, for {@code project}. */
@@ -157,6 +157,7 @@ public final class Conductor {
         private Duration backoff = Duration.ofSeconds(2);
         private int maxAttempts = 20;
         private Duration leaseTtl = LEASE_TTL;
+        private String role = "conductor";
 
         private Builder(Store store, Ledger ledger, ProjectConfig project) {
             this.store = Objects.requireNonNull(store, "store");
@@ -214,7 +215,10 @@ public final class Conductor {
             return this;
         }
 
-        /** Adds a listener; every listener hears every event, in the order added. */
+        /**
+         * Adds a listener; every listener hears every event, in the order added, after the store has kept it
+         * ({@code store.runEvents()}).
+         */
         public Builder listener(RunListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -251,6 +255,18 @@ public final class Conductor {
             return this;
         }
 
+        /**
+         * The role in this conductor's lease-holder name ({@code role-PID@...}, default {@code conductor}): what
+         * tells apart several conductors of one process, as in a cluster test.
+         */
+        public Builder role(String role) {
+            if (!role.matches("[a-z]+(-[a-z]+)*")) {
+                throw new IllegalArgumentException("a role is lower-case words joined by '-'; found '" + role + "'");
+            }
+            this.role = role;
+            return this;
+        }
+
         public Conductor build() {
             Router routing = router.orElseGet(() -> RoutingPolicies.router(project));
             OrchestrationLog log = new OrchestrationLog(project.layout().orchestrationLog());
@@ -259,14 +275,16 @@ public final class Conductor {
                 GitRepository repository = git.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs a git repository or a workspace"));
                 return new GitWorkspace(repository, root, project.layout().worktreesDir(),
-                        new Merger(repository, store.merges(), root, project.knownRoles(), clock));
+                        new Merger(repository, store.merges(), root, project.knownRoles(), clock,
+                                project.settings().layout().mainBranch()));
             });
             Worker work = worker.orElseGet(() -> {
                 LlmClient llm = client.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs an LLM client or a worker"));
                 KleiberConfig settings = project.settings();
                 TaskRunner runner = new TaskRunner(llm, SessionLimits.of(settings.agent().maxTurns(),
-                        settings.agent().maxOutputTokens()), sandboxSettings(settings), env, clock, settings.changeLimits());
+                        settings.agent().maxOutputTokens()), sandboxSettings(settings), env, clock, settings.changeLimits(),
+                        settings.layout().mainBranch());
                 Path mergeWorktree = project.layout().worktreesDir().resolve("_merge");
                 // the repository seen from an attempt's worktree: without the two git calls a new repository costs
                 Function<Path, GitRepository> gitIn = git.<Function<Path, GitRepository>>map(g -> g::inWorktree)
@@ -274,7 +292,10 @@ public final class Conductor {
                 return new AgentWorker(runner, project, store, ledger, log, clock, gitIn);
             });
             TaskValidator check = validator.orElseGet(() -> new ProjectValidator(project, env, clock));
-            return new Conductor(this, work, space, check, routing, log, RunListener.all(listeners));
+            // the store keeps every event first: a listener told of one finds it in run_events
+            List<RunListener> told = new ArrayList<>(List.of(new RunEventRecorder(store.runEvents(), clock)));
+            told.addAll(listeners);
+            return new Conductor(this, work, space, check, routing, log, RunListener.all(told));
         }
     }
 
@@ -283,6 +304,14 @@ public final class Conductor {
             throw KleiberException.failed("this conductor was built without an LLM client, so it cannot answer "
                     + "blocked files; a person must");
         };
+    }
+
+    /**
+     * What this conductor tells of its run: the store's run events, then the builder's listeners. Give it to what
+     * publishes events beside the conductor (the watch of main) so that they are kept too.
+     */
+    public RunListener listener() {
+        return listener;
     }
 
     static CommandSandbox.Settings sandboxSettings(KleiberConfig settings) {
@@ -360,6 +389,7 @@ public final class Conductor {
             this.plan = plan;
             this.dispatcher = new Dispatcher(store, plan.runId(), TaskGraph.of(plan.plan()).criticalPath(), workers,
                     holder, leaseTtl);
+            dispatcher.prioritize();
         }
 
         /** Whether new work may start. Called holding the lock. */

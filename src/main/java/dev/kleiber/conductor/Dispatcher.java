@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides, from where the store says every task of a run stands, which tasks start now: the {@link Scheduler}
@@ -35,13 +36,18 @@ final class Dispatcher {
         this.leaseTtl = leaseTtl;
     }
 
+    /** Records the run's scheduling order in the queue, so workers claiming from any run follow it too. */
+    void prioritize() {
+        store.queue().prioritize(runId, ranking.order());
+    }
+
     /** Claims what the scheduler starts now; each claim is then this process's to run. */
     List<Claim> dispatch() {
         List<String> picks = picks();
         List<Claim> claims = new ArrayList<>();
         for (int i = 0; i < picks.size(); i++) {
             // exactly the scheduler's choice, best first; a pick another process took meanwhile is skipped
-            Optional<Claim> claim = store.tasks().claim(runId, picks.subList(i, picks.size()), holder, leaseTtl);
+            Optional<Claim> claim = store.queue().claim(runId, picks.subList(i, picks.size()), holder, Set.of(), leaseTtl);
             if (claim.isEmpty()) {
                 break;
             }
@@ -53,7 +59,7 @@ final class Dispatcher {
 
     /** One claim for a worker that just finished (or requeued) a task: the scheduler's best pick that is free. */
     Optional<Claim> claimOne() {
-        return store.tasks().claim(runId, picks(), holder, leaseTtl);
+        return store.queue().claim(runId, picks(), holder, Set.of(), leaseTtl);
     }
 
     /** What the scheduler starts now, given where the store says every task stands. */
@@ -68,6 +74,7 @@ final class Dispatcher {
                 case PLANNED, QUEUED -> { }
             }
         });
-        return Scheduler.restore(ranking, workers, known).next();
+        // another process's tasks run on its own workers, not on ours: they occupy none of our slots
+        return Scheduler.restore(ranking, workers + store.tasks().heldByOthers(runId, holder), known).next();
     }
 }

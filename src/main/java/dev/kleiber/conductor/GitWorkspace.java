@@ -46,7 +46,7 @@ final class GitWorkspace implements Workspace {
         for (Path stale : foldersOf(Set.of(task.id()))) {
             git.removeWorktree(stale);
         }
-        return git.addWorktree(pathOf(task, attempt), task.branch(), Merger.MAIN).path();
+        return git.addWorktree(pathOf(task, attempt), task.branch(), merger.mainBranch()).path();
     }
 
     @Override
@@ -105,14 +105,14 @@ final class GitWorkspace implements Workspace {
     @Override
     public List<Path> changedPaths(RoutedTask task) {
         // one diff from where the branch left main
-        return git.changes(Merger.MAIN + "...refs/heads/" + task.branch()).stream()
+        return git.changes(merger.mainBranch() + "...refs/heads/" + task.branch()).stream()
                 .filter(change -> change.kind() != FileChange.Kind.DELETED).map(change -> Path.of(change.path())).toList();
     }
 
     @Override
     public List<ChangedFile> diff(RoutedTask task) {
         // the branch's whole change since it left main: one diff, never an older task's commits of the same id
-        return ChangedFile.parse(git.diff(Merger.MAIN + "...refs/heads/" + task.branch()));
+        return ChangedFile.parse(git.diff(merger.mainBranch() + "...refs/heads/" + task.branch()));
     }
 
     @Override
@@ -164,7 +164,7 @@ final class GitWorkspace implements Workspace {
             git.removeWorktree(worktree);
             git.deleteBranch(branch);
         }
-        git.addWorktree(worktree, branch, Merger.MAIN);
+        git.addWorktree(worktree, branch, merger.mainBranch());
         try {
             Map<String, String> trailers = new LinkedHashMap<>();
             trailers.put("Kleiber-Task", resolutionId);

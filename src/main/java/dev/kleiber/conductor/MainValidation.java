@@ -1,17 +1,13 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.KleiberException;
-import dev.kleiber.agent.CommandSandbox;
-import dev.kleiber.agent.Glob;
 import dev.kleiber.agent.RolePermissions;
-import dev.kleiber.agent.RoleSpec;
 import dev.kleiber.config.CommittedSettings;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.git.Worktree;
 import dev.kleiber.routing.Roles;
-import dev.kleiber.validate.CheckoutDependencies;
 import dev.kleiber.validate.CommandCheck;
 import dev.kleiber.validate.ValidationReport;
 import dev.kleiber.validate.ValidationRequest;
@@ -21,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,26 +44,13 @@ public final class MainValidation {
     public MainValidation(GitRepository git, ProjectConfig project, Map<String, String> env, Clock clock) {
         this.git = git;
         this.project = project;
-        this.rights = project.agent(Roles.VALIDATOR).map(RoleSpec::from).map(RoleSpec::permissions)
-                .orElseGet(() -> RolePermissions.blueprintDefault(Roles.VALIDATOR));
+        this.rights = AgentWorker.role(project, Roles.VALIDATOR).permissions();
         this.env = Map.copyOf(env);
         this.clock = clock;
     }
 
-    /**
-     * The validator for one worktree: the checkout's installed dependencies linked in and bound read-only (a fresh
-     * worktree has none, and the sandbox has no network to install them), the tools' caches writable.
-     */
     private Validator validator(Path worktree) {
-        CheckoutDependencies dependencies = CheckoutDependencies.link(project.layout().root(), worktree);
-        List<Glob> writable = new ArrayList<>(rights.writeGlobs());
-        dependencies.writable().stream().map(Glob::path).forEach(writable::add);
-        RolePermissions withCaches = new RolePermissions(rights.role(), rights.tools(), writable, rights.readGlobs(),
-                rights.commandPatterns());
-        CommandSandbox.Settings settings = Conductor.sandboxSettings(project.settings());
-        List<String> read = new ArrayList<>(settings.readPaths());
-        read.addAll(dependencies.readOnly());
-        return new Validator(new SandboxCommandRunner(withCaches, env, settings.withReadPaths(read)), clock,
+        return WorktreeValidator.of(project, rights, env, clock, worktree,
                 tree -> CommittedSettings.at(tree, project.settings()).layout().lint());
     }
 

@@ -36,7 +36,6 @@ import java.util.Set;
  * the scribe records it from its done file.
  */
 final class Merger {
-    static final String MAIN = "main";
     static final String TASK_TRAILER = "Kleiber-Task";
     static final String RUN_TRAILER = "Kleiber-Run";
 
@@ -55,14 +54,21 @@ final class Merger {
     private final ProtocolParser parser;
     private final Scribe scribe;
     private final Clock clock;
+    private final String main;
 
-    Merger(GitRepository git, Merges merges, Path root, Set<String> roles, Clock clock) {
+    /** {@code mainBranch}: the branch work lands on ({@code layout.main_branch} of kleiber.yaml). */
+    Merger(GitRepository git, Merges merges, Path root, Set<String> roles, Clock clock, String mainBranch) {
         this.git = git;
+        this.main = mainBranch;
         this.merges = merges;
         this.root = root;
         this.parser = new ProtocolParser(roles);
         this.scribe = new Scribe(root);
         this.clock = clock;
+    }
+
+    String mainBranch() {
+        return main;
     }
 
     /**
@@ -79,7 +85,7 @@ final class Merger {
             return record.flatMap(Merges.MergeRecord::commit);
         }
         // intended, never confirmed: did git move main before the crash? Only main's newest commits can say.
-        Optional<String> landed = git.commitsWithTrailers(record.get().mainBefore() + ".." + MAIN,
+        Optional<String> landed = git.commitsWithTrailers(record.get().mainBefore() + ".." + main,
                 Map.of(RUN_TRAILER, runId, TASK_TRAILER, taskId)).stream().findFirst();
         landed.ifPresentOrElse(commit -> merges.done(runId, taskId, commit), () -> merges.abandon(runId, taskId));
         return landed;
@@ -110,9 +116,9 @@ final class Merger {
         trailers.put("Kleiber-Attempt", String.valueOf(attempt));
         trailers.put(RUN_TRAILER, runId);
         CommitMessage message = CommitMessage.of("Merge " + task.id() + ": " + task.task().title(), trailers);
-        String before = git.commitOf("refs/heads/" + MAIN);
+        String before = git.commitOf("refs/heads/" + main);
         merges.intend(runId, task.id(), attempt, before);
-        return switch (git.merge(task.branch(), MAIN, before, message)) {
+        return switch (git.merge(task.branch(), main, before, message)) {
             case MergeResult.Merged merged -> {
                 merges.done(runId, task.id(), merged.commit());
                 yield new Result.Merged(merged.commit(), false);
@@ -151,8 +157,8 @@ final class Merger {
     /** The blocked file the conductor gets for a merge conflict. */
     Path writeConflict(RoutedTask task, List<String> files) {
         return write(new BlockedFile(task.id(), task.agent(), now(), BlockType.MERGE_CONFLICT,
-                "Merging " + task.branch() + " into main conflicts in: " + String.join(", ", files) + ".",
-                List.of("Merged " + task.branch() + " into main without a checkout; git reported conflicts, main did not move"),
+                "Merging " + task.branch() + " into " + main + " conflicts in: " + String.join(", ", files) + ".",
+                List.of("Merged " + task.branch() + " into " + main + " without a checkout; git reported conflicts, " + main + " did not move"),
                 "Resolve the conflict on " + task.branch() + " (or re-plan the task), then run `kleiber resume`.",
                 List.of(), List.of()));
     }

@@ -26,6 +26,13 @@ public final class ReviewDesk {
     }
 
     /** What `review show` prints. */
+    /** An approval refused because the task's branch is no longer at the commit that was validated and shown. */
+    public static final class BranchMovedException extends KleiberException {
+        BranchMovedException(String message) {
+            super(message, FAILED);
+        }
+    }
+
     public record Details(Pending pending, String diff, String validationReport) {
     }
 
@@ -42,7 +49,8 @@ public final class ReviewDesk {
         this.git = git;
         this.project = project;
         this.router = router;
-        this.merger = new Merger(git, store.merges(), project.layout().root(), project.knownRoles(), clock);
+        this.merger = new Merger(git, store.merges(), project.layout().root(), project.knownRoles(), clock,
+                project.settings().layout().mainBranch());
     }
 
     public List<Pending> pending(String runId) {
@@ -54,7 +62,7 @@ public final class ReviewDesk {
     public Details show(String runId, String taskId) {
         Pending pending = require(runId, taskId);
         // the task's work alone: from the commit its first attempt started on (not an older task's of the same id)
-        List<String> own = git.commitsWithTrailer(Merger.MAIN + ".." + pending.commit(), Merger.TASK_TRAILER, taskId);
+        List<String> own = git.commitsWithTrailer(merger.mainBranch() + ".." + pending.commit(), Merger.TASK_TRAILER, taskId);
         String from = own.isEmpty() ? pending.commit() : own.getLast() + "^";
         Path report = project.layout().root().resolve("reports").resolve(taskId + "-validation.md");
         String text;
@@ -75,7 +83,7 @@ public final class ReviewDesk {
         RoutedTask task = RunPlan.load(store, runId, project.knownRoles(), router).task(taskId);
         String head = git.commitOf("refs/heads/" + pending.branch());
         if (!head.equals(pending.commit())) {
-            throw KleiberException.failed("cannot approve " + taskId + ": its branch " + pending.branch() + " moved from "
+            throw new BranchMovedException("cannot approve " + taskId + ": its branch " + pending.branch() + " moved from "
                     + pending.commit().substring(0, 12) + " (validated, the commit a review shows) to " + head.substring(0, 12)
                     + " since; the approval would cover work nobody reviewed. Run it again (`kleiber reject " + taskId
                     + " --feedback ...` then `kleiber resume`) so the new commit is validated and reviewed.");

@@ -112,7 +112,7 @@ public sealed interface RunEvent {
     enum PausedAt { AGENT, CONDUCTOR_ANSWER }
 
     /** The budget guard refused a call: the run pauses, what is not done stays queued. */
-    record BudgetPaused(String runId, String taskId, PausedAt at, String reason) implements RunEvent {
+    record BudgetPaused(String runId, String taskId, PausedAt step, String reason) implements RunEvent {
     }
 
     /**

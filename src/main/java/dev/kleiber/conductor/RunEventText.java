@@ -67,7 +67,7 @@ public final class RunEventText {
             case Retried e -> "retrying on " + e.tier().id() + ": " + firstLine(e.feedback());
             case Escalated e -> "escalated to " + e.to().id() + ": " + firstLine(e.reason());
             case RetriesExhausted e -> "blocked: failed " + e.failures() + " attempts";
-            case BudgetPaused e -> "paused: " + (e.at() == RunEvent.PausedAt.CONDUCTOR_ANSWER
+            case BudgetPaused e -> "paused: " + (e.step() == RunEvent.PausedAt.CONDUCTOR_ANSWER
                     ? "the conductor's answer would pass the budget: " : "") + e.reason();
             case EnvironmentFailed e -> "stopped, not the agent's fault: " + firstLine(e.problem()) + " To fix: " + e.fix();
             case TransientFailure e -> "transient failure " + e.failure() + " of " + e.limit() + ", trying again in "

@@ -18,7 +18,7 @@ import java.util.Set;
  * gives the same decisions again.
  */
 public record RunPlan(String runId, Plan plan, Map<String, RoutedTask> tasks) {
-    static final String PLAN_EVENT = "run.plan";
+    public static final String PLAN_EVENT = "run.plan";
 
     /** Routes every task of {@code plan}: the decisions a run of it makes, and a preview of them prints. */
     public static RunPlan route(String runId, Plan plan, Router router) {
@@ -30,7 +30,7 @@ public record RunPlan(String runId, Plan plan, Map<String, RoutedTask> tasks) {
     }
 
     /** The plan recorded for {@code runId}, routed again. */
-    static RunPlan load(Store store, String runId, Set<String> roles, Router router) {
+    public static RunPlan load(Store store, String runId, Set<String> roles, Router router) {
         String text = store.events().ofRun(runId).stream().filter(e -> e.kind().equals(PLAN_EVENT))
                 .map(Event::detail).reduce((first, second) -> second)
                 .orElseThrow(() -> KleiberException.badInput("run '" + runId + "' has no plan recorded; was it started "

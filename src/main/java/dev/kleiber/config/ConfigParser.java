@@ -44,7 +44,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint", "review", "routing", "limits"));
+                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -64,7 +64,8 @@ public final class ConfigParser {
                 LayoutSettingsParser.parse(root),
                 RoutingSettingsParser.parse(root),
                 sandbox.policy(),
-                ChangeLimitsSection.parse(root));
+                ChangeLimitsSection.parse(root),
+                ServerSettingsParser.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }

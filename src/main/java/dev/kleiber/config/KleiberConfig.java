@@ -24,7 +24,8 @@ public record KleiberConfig(
         LayoutSettings layout,
         RoutingSettings routing,
         SandboxPolicy sandboxPolicy,
-        ChangeLimits changeLimits) {
+        ChangeLimits changeLimits,
+        ServerSettings server) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -34,7 +35,7 @@ public record KleiberConfig(
     /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
     public KleiberConfig withModels(Map<Tier, String> resolved) {
         return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
-                sandboxPolicy, changeLimits);
+                sandboxPolicy, changeLimits, server);
     }
 
     /** USD per million tokens. */
@@ -99,7 +100,7 @@ public record KleiberConfig(
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
                 LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults(),
-                ChangeLimits.DEFAULT);
+                ChangeLimits.DEFAULT, ServerSettings.DEFAULTS);
     }
 
     public String modelFor(Tier tier) {

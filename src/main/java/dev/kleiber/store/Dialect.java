@@ -11,8 +11,9 @@ public enum Dialect {
      */
     SQLITE("classpath:dev/kleiber/store/migration/sqlite", 1, true),
     /**
-     * Many writers: a transaction that must see a consistent total (a claim, a reservation) first takes a
-     * row lock on its {@code locks} row, which serialises it against every other such transaction.
+     * Many writers: a transaction that must see a consistent total (a reservation) first takes a row lock on its
+     * {@code locks} row, which serialises it against every other such transaction; claims lock only the task's row
+     * and skip rows another claimer holds ({@code FOR UPDATE SKIP LOCKED}).
      */
     POSTGRESQL("classpath:dev/kleiber/store/migration/postgresql", 8, false);
 

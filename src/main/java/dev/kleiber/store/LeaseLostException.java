@@ -7,4 +7,8 @@ public final class LeaseLostException extends KleiberException {
     public LeaseLostException(String message) {
         super(message, FAILED);
     }
+
+    public LeaseLostException(String message, Throwable cause) {
+        super(message, FAILED, cause);
+    }
 }

@@ -2,13 +2,14 @@ package dev.kleiber.store;
 
 import java.time.Clock;
 
-/** Kleiber's memory: runs, tasks with their state machine, leases, the event log, and the tables the ledger uses. */
+/** Kleiber's memory: runs, tasks with their state machine, leases, the event log, the typed run events, and the tables the ledger uses. */
 public final class Store implements AutoCloseable {
     private final Database database;
     private final Events events;
     private final Leases leases;
     private final Merges merges;
     private final Runs runs;
+    private final RunEvents runEvents;
     private final Tasks tasks;
 
     public Store(Database database, Clock clock) {
@@ -17,6 +18,7 @@ public final class Store implements AutoCloseable {
         this.leases = new Leases(database, clock);
         this.merges = new Merges(database, clock, events);
         this.runs = new Runs(database, clock, events);
+        this.runEvents = new RunEvents(database);
         this.tasks = new Tasks(database, clock, events);
     }
 
@@ -45,7 +47,17 @@ public final class Store implements AutoCloseable {
         return runs;
     }
 
+    /** The typed run events, in order: what a live stream reads. */
+    public RunEvents runEvents() {
+        return runEvents;
+    }
+
     public Tasks tasks() {
+        return tasks;
+    }
+
+    /** The queue of ready tasks, shared by every conductor and worker on this store. */
+    public TaskQueue queue() {
         return tasks;
     }
 

@@ -12,13 +12,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Tasks and their state machine. A task in {@code running} or {@code validating} is held under a lease: only a
  * write presenting that lease's fencing version, while the lease is live, may move it on. A zombie worker whose
  * lease expired or was re-granted gets a {@link LeaseLostException}.
  */
-public final class Tasks {
+public final class Tasks implements TaskQueue {
+    /** A ready task: none of the tasks it depends on is unmerged. */
+    private static final String NO_UNMERGED_DEPENDENCY = "NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks u "
+            + "ON u.run_id = d.run_id AND u.id = d.depends_on "
+            + "WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.state <> 'merged')";
+    /** How many ready tasks one claim of any run looks at: enough that a few locked or tag-bound ones are passed. */
+    private static final int CANDIDATES = 64;
+
     /** What a new task is: its id, agent, routed tier and the tasks it waits for (in the same run). */
     public record NewTask(String id, String agent, Tier tier, List<String> dependsOn) {
         public NewTask {
@@ -120,6 +129,12 @@ public final class Tasks {
         });
     }
 
+    /** How many tasks of the run are at work under a lease of another holder than {@code holder}. */
+    public int heldByOthers(String runId, String holder) {
+        return database.read(tx -> (int) tx.number("SELECT COUNT(*) FROM tasks t JOIN leases l ON l.id = t.lease_id "
+                + "WHERE t.run_id = ? AND t.state IN ('running', 'validating') AND l.holder <> ?", runId, holder));
+    }
+
     /**
      * Moves a task that no worker holds (planned, queued, awaiting review, blocked) to {@code target}. A task
      * under a lease moves only through {@link #transition(Claim, TaskState, String)}.
@@ -160,40 +175,107 @@ public final class Tasks {
         }
     }
 
+    /** {@link #claim(String, List, String, Set, Duration)} by a claimer that offers no tags. */
+    public Optional<Claim> claim(String runId, List<String> chosen, String holder, Duration ttl) {
+        return claim(runId, chosen, holder, Set.of(), ttl);
+    }
+
     /**
      * Claims the first task of {@code chosen} (the scheduler's picks, best first) that is still planned or queued with
-     * all its dependencies merged: it becomes running (a planned one queued first, in the same transaction, so two
-     * conductors never race to queue it) under a new lease whose fencing version is one above the task's last.
-     * Empty when none is ready (another process claimed it, or it moved on since it was chosen).
+     * all its dependencies merged and needs no tag beyond {@code tags}: it becomes running (a planned one queued
+     * first, in the same transaction, so two conductors never race to queue it) under a new lease whose fencing
+     * version is one above the task's last. Empty when none is ready (another process claimed it, or it moved on
+     * since it was chosen).
      */
-    public Optional<Claim> claim(String runId, List<String> chosen, String holder, Duration ttl) {
+    @Override
+    public Optional<Claim> claim(String runId, List<String> chosen, String holder, Set<String> tags, Duration ttl) {
         if (chosen.isEmpty()) {
             return Optional.empty();
         }
         return database.write(tx -> {
-            tx.lock("claims");
             for (String id : chosen) {
-                if (isReady(tx, runId, id)) {
-                    TaskRecord task = require(tx, runId, id);
-                    if (task.state() == TaskState.PLANNED) {
-                        task = move(tx, task, TaskState.QUEUED, "its dependencies are merged");
-                    }
-                    return Optional.of(claim(tx, task, holder, ttl));
+                Optional<TaskRecord> ready = lockIfReady(tx, runId, id, tags);
+                if (ready.isPresent()) {
+                    return Optional.of(claim(tx, ready.get(), holder, ttl));
                 }
             }
             return Optional.<Claim>empty();
         });
     }
 
-    private static boolean isReady(Tx tx, String runId, String taskId) throws SQLException {
-        return tx.one("SELECT t.id FROM tasks t WHERE t.run_id = ? AND t.id = ? AND t.state IN ('planned', 'queued') "
-                + "AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks u "
-                + "ON u.run_id = d.run_id AND u.id = d.depends_on "
-                + "WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.state <> 'merged')",
-                rs -> rs.getString(1), runId, taskId).isPresent();
+    @Override
+    public Optional<Claim> claimAny(String holder, Set<String> tags, Duration ttl) {
+        return database.write(tx -> {
+            // the ready tasks of active runs, the least recently served run first, each run's in scheduling order
+            List<String[]> candidates = tx.query("SELECT t.run_id, t.id, t.requires FROM tasks t JOIN runs r ON r.id = t.run_id "
+                    + "WHERE r.state = 'active' AND t.state IN ('planned', 'queued') AND " + NO_UNMERGED_DEPENDENCY
+                    + " ORDER BY r.last_claim_ms, r.created_ms, r.id, t.priority, t.id LIMIT " + CANDIDATES,
+                    rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            for (String[] candidate : candidates) {
+                if (!tags.containsAll(tagsOf(candidate[2]))) {
+                    continue;
+                }
+                Optional<TaskRecord> ready = lockIfReady(tx, candidate[0], candidate[1], tags);
+                if (ready.isPresent()) {
+                    tx.update("UPDATE runs SET last_claim_ms = ? WHERE id = ?", clock.millis(), candidate[0]);
+                    return Optional.of(claim(tx, ready.get(), holder, ttl));
+                }
+            }
+            return Optional.<Claim>empty();
+        });
+    }
+
+    @Override
+    public void prioritize(String runId, List<String> order) {
+        database.write(tx -> {
+            for (int i = 0; i < order.size(); i++) {
+                tx.update("UPDATE tasks SET priority = ? WHERE run_id = ? AND id = ? AND priority <> ?",
+                        i, runId, order.get(i), i);
+            }
+            return null;
+        });
+    }
+
+    /** Makes a task need {@code tags} on the worker that claims it (e.g. {@code node20}). */
+    public void require(String runId, String taskId, Set<String> tags) {
+        database.write(tx -> {
+            require(tx, runId, taskId);
+            tx.update("UPDATE tasks SET requires = ? WHERE run_id = ? AND id = ?",
+                    String.join(",", new TreeSet<>(tags)), runId, taskId);
+            return null;
+        });
+    }
+
+    static Set<String> tagsOf(String column) {
+        Set<String> tags = new TreeSet<>();
+        for (String tag : column.split(",")) {
+            if (!tag.isBlank()) {
+                tags.add(tag.strip());
+            }
+        }
+        return tags;
+    }
+
+    /**
+     * The task, if it is ready and {@code tags} meet its needs, locked for this transaction. On PostgreSQL a row
+     * another claimer has locked is skipped, not waited for (its state is re-checked once the lock is ours); on
+     * SQLite the transaction already holds the database's write lock.
+     */
+    private static Optional<TaskRecord> lockIfReady(Tx tx, String runId, String taskId, Set<String> tags) throws SQLException {
+        String skipLocked = tx.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE OF t SKIP LOCKED" : "";
+        Optional<String> requires = tx.one("SELECT t.requires FROM tasks t WHERE t.run_id = ? AND t.id = ? "
+                + "AND t.state IN ('planned', 'queued') AND " + NO_UNMERGED_DEPENDENCY + skipLocked,
+                rs -> rs.getString(1), runId, taskId);
+        if (requires.isEmpty() || !tags.containsAll(tagsOf(requires.get()))) {
+            return Optional.empty();
+        }
+        return Optional.of(require(tx, runId, taskId));
     }
 
     private Claim claim(Tx tx, TaskRecord task, String holder, Duration ttl) throws SQLException {
+        if (task.state() == TaskState.PLANNED) {
+            task = move(tx, task, TaskState.QUEUED, "its dependencies are merged");
+        }
         String runId = task.runId();
         long fence = task.fence() + 1;
         String subject = "task:" + runId + "/" + task.id();
@@ -209,7 +291,7 @@ public final class Tasks {
         return new Claim(require(tx, runId, task.id()), lease, attempt);
     }
 
-    /** Puts back in the queue every leased task of {@code runId} whose lease has expired; returns them. */
+    @Override
     public List<TaskRecord> requeueExpired(String runId) {
         return database.write(tx -> {
             List<String> expired = tx.query("SELECT t.id FROM tasks t LEFT JOIN leases l ON l.id = t.lease_id "

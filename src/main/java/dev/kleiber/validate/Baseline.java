@@ -80,6 +80,11 @@ public final class Baseline {
         }
     }
 
+    /** How many findings the baseline records. */
+    public int size() {
+        return known.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     public boolean isEmpty() {
         return known.isEmpty();
     }

@@ -140,6 +140,17 @@ class DoctorCommandTest {
     }
 
     @Test
+    void theMainBranchIsTheOneKleiberYamlNames() throws IOException {
+        GitRepos.git(repo, "branch", "-m", "main", "trunk");
+        Path config = repo.resolve(".kleiber/kleiber.yaml");
+        Files.writeString(config, Files.readString(config) + "layout:\n  main_branch: trunk\n");
+
+        assertThat(doctor().out()).containsPattern("OK +repository +.*branch trunk");
+        GitRepos.git(repo, "branch", "-m", "trunk", "develop");
+        assertThat(doctor().out()).containsPattern("FAIL +repository +.*no branch 'trunk'").contains("main_branch");
+    }
+
+    @Test
     void noMainBranch() throws IOException {
         GitRepos.git(repo, "branch", "-m", "main", "trunk");
         Cli.Result result = doctor();

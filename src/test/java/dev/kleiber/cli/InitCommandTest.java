@@ -126,4 +126,61 @@ class InitCommandTest {
         assertThat(new Cli(repo).run("config").out()).contains("  main every    off (main is not validated during a run)\n");
         assertThat(new Cli(repo).run("config", "--json").out()).contains("\"mainEverySeconds\" : null");
     }
+
+    @Test
+    void configShowsTheLayoutAndLintInEffectAndItsJsonCarriesEverySetting() throws IOException {
+        Path repo = GitRepos.init(tmp.resolve("repo"));
+        new Cli(repo).run("init");
+        Path config = repo.resolve(".kleiber/kleiber.yaml");
+        Files.writeString(config, Files.readString(config) + """
+                layout:
+                  main_branch: master
+                  write:
+                    engineer-backend: ["src/app/**", "prisma/**"]
+                lint:
+                  endpoints: ["src/app/routes/**"]
+                  exclude: ["src/legacy/**"]
+                  rules: {sql-index: warn, gate-story: off}
+                """);
+        Files.writeString(repo.resolve(".kleiber/lint-baseline.txt"),
+                "src/a.ts: [file-utility] one\nsrc/b.ts: [file-utility] two\n");
+        // roles without agent files show where layout.write lets them write
+        try (var agents = Files.list(repo.resolve(".kleiber/agents"))) {
+            for (Path file : agents.toList()) {
+                Files.delete(file);
+            }
+        }
+
+        Cli.Result text = new Cli(repo).run("config");
+        Cli.Result json = new Cli(repo).run("config", "--json");
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("  main branch   master\n")
+                .contains("  write         engineer-backend: src/app/** prisma/**\n")
+                .contains("  endpoints     src/app/routes/**\n")
+                .containsPattern("  exclude       \\*\\*/prisma/migrations/\\*\\* .* src/legacy/\\*\\*\n")
+                .contains("sql-index=warn").contains("gate-story=off").contains("file-component=error")
+                .contains("  baseline      .kleiber/lint-baseline.txt: 2 known findings\n")
+                .contains("  coverage      80% of lines")
+                .containsPattern("engineer-backend +\\S+ +writes src/app/\\*\\* prisma/\\*\\*");
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertThat(root.path("layout").path("mainBranch").asText()).isEqualTo("master");
+        assertThat(root.path("layout").path("write").path("engineer-backend").toString()).isEqualTo("[\"src/app/**\",\"prisma/**\"]");
+        assertThat(root.path("lint").path("endpoints").toString()).isEqualTo("[\"src/app/routes/**\"]");
+        assertThat(root.path("lint").path("exclude").toString()).contains("\"src/legacy/**\"").contains("\"**/prisma/migrations/**\"");
+        assertThat(root.path("lint").path("rules").path("sql-index").asText()).isEqualTo("warn");
+        assertThat(root.path("lint").path("rules").path("gate-story").asText()).isEqualTo("off");
+        assertThat(root.path("lint").path("baseline").path("findings").asInt()).isEqualTo(2);
+        assertThat(root.path("validate").path("coverageMinPercent").asInt()).isEqualTo(80);
+        assertThat(root.path("agentLimits").path("maxTurns").asInt()).isEqualTo(40);
+        assertThat(root.path("changeLimits").path("commitFiles").asInt()).isEqualTo(500);
+        assertThat(root.path("sandboxLimits").path("processes").asInt()).isEqualTo(256);
+        assertThat(root.path("routing").path("learning").path("enabled").asBoolean()).isTrue();
+        assertThat(root.path("routing").path("sensitivePaths").size()).isPositive();
+        assertThat(root.path("agentsDefined").asBoolean()).isFalse();
+        assertThat(root.path("agents").findValues("name").stream().map(n -> n.asText()).toList())
+                .containsExactlyElementsOf(Roles.BLUEPRINT);
+        assertThat(root.path("agents").get(Roles.BLUEPRINT.indexOf(Roles.ENGINEER_BACKEND)).path("write").toString())
+                .isEqualTo("[\"src/app/**\",\"prisma/**\"]");
+    }
 }

@@ -197,7 +197,7 @@ class ConductorTest {
         assertThat(record("a").state()).isEqualTo(TaskState.QUEUED);
         assertThat(worker.started()).containsExactly("a#1@sonnet");
         assertThat(events.of(RunEvent.BudgetPaused.class)).singleElement()
-                .satisfies(p -> assertThat(p.at()).isEqualTo(RunEvent.PausedAt.AGENT));
+                .satisfies(p -> assertThat(p.step()).isEqualTo(RunEvent.PausedAt.AGENT));
         // never counted as the agent's failure
         assertThat(events.of(RunEvent.Retried.class)).isEmpty();
     }

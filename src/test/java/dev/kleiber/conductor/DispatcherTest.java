@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dispatcher claims exactly what the scheduler chose, by critical path, on a real store — not the queued task
- * whose id sorts first — and never more than the workers, counting what other processes hold.
+ * whose id sorts first — and never more than its own workers; what other processes hold runs on theirs.
  */
 class DispatcherTest {
     private static final Duration TTL = Duration.ofMinutes(1);
@@ -63,15 +63,17 @@ class DispatcherTest {
 
     @ParameterizedTest
     @EnumSource(TestStores.Kind.class)
-    void fillsTheFreeWorkersBestFirstAndCountsWhatOtherProcessesHold(TestStores.Kind kind) {
+    void fillsItsOwnFreeWorkersBestFirstAndLeavesOtherProcessesTasksToThem(TestStores.Kind kind) {
         try (Store store = open(kind)) {
             assertThat(dispatcher(store, 1, "other").dispatch()).extracting(c -> c.task().id()).containsExactly("z-design");
+            assertThat(dispatcher(store, 1, "other").dispatch()).as("its one worker is busy").isEmpty();
 
-            // two workers here, one task running in another process: one slot is free
-            List<Claim> claims = dispatcher(store, 2, "w1").dispatch();
+            // one worker here, one task running in another process on that process's worker: ours is free
+            List<Claim> claims = dispatcher(store, 1, "w1").dispatch();
 
             assertThat(claims).extracting(c -> c.task().id()).containsExactly("a-logging");
-            assertThat(dispatcher(store, 2, "w1").dispatch()).as("no free worker").isEmpty();
+            assertThat(dispatcher(store, 1, "w1").dispatch()).as("no free worker").isEmpty();
+            assertThat(dispatcher(store, 2, "w1").dispatch()).as("a free worker, nothing ready").isEmpty();
             assertThat(store.tasks().find("r1", "y-column").orElseThrow().state())
                     .as("waits for z-design to merge").isEqualTo(TaskState.PLANNED);
         }

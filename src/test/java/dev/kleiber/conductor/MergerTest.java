@@ -50,7 +50,7 @@ class MergerTest {
         git = new GitRepository(repo, repo.resolve(".kleiber/worktrees/_merge"));
         ManualClock clock = new ManualClock();
         store = Store.open(TestStores.fresh(TestStores.Kind.SQLITE, dir), clock);
-        merger = new Merger(git, store.merges(), repo, Set.of("engineer-backend"), clock);
+        merger = new Merger(git, store.merges(), repo, Set.of("engineer-backend"), clock, "main");
     }
 
     @Test

@@ -1,0 +1,170 @@
+package dev.kleiber.app;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.conductor.ReviewDesk;
+import dev.kleiber.ledger.Ledger;
+import dev.kleiber.plan.TaskIds;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.TaskRecord;
+import dev.kleiber.store.TaskState;
+
+import dev.kleiber.conductor.BlockedDesk;
+import dev.kleiber.config.ProjectConfig;
+import dev.kleiber.protocol.BlockType;
+import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.protocol.ParseResult;
+import dev.kleiber.protocol.ProtocolParser;
+import dev.kleiber.protocol.ProtocolRenderer;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The decisions only a person makes — approve or reject a reviewed task, raise a budget or approve extra spend — as
+ * {@code kleiber approve}, {@code reject}, {@code budget} and the API's write routes all make them. {@code by} is
+ * recorded with each: a name and where it came from ("ana (from $USER)", "phone (token)").
+ */
+public final class Decisions {
+    private final Store store;
+    private final Ledger ledger;
+    private final ReviewDesk reviewDesk;
+    private final ProjectConfig project;
+    private final Clock clock;
+
+    public Decisions(Store store, Ledger ledger, ReviewDesk reviewDesk, ProjectConfig project, Clock clock) {
+        this.store = store;
+        this.ledger = ledger;
+        this.reviewDesk = reviewDesk;
+        this.project = project;
+        this.clock = clock;
+    }
+
+    /** What a person reviews: the task's diff from main and the commit it was validated at. */
+    public ReviewDesk.Details review(String runId, String taskId) {
+        awaitingReview(runId, taskId);
+        return reviewDesk.show(runId, taskId);
+    }
+
+    /**
+     * Answers the question the conductor asked a person about a blocked task: the blocked file is rewritten with the
+     * question as its problem and the answer as what the conductor needs, which the conductor takes on resume. Returns
+     * the file, relative to the repository.
+     */
+    public String answer(String runId, String taskId, String answer, String by) {
+        if (!TaskIds.isValid(taskId)) {
+            throw KleiberException.badInput("'" + taskId + "' is not a task id: " + TaskIds.RULE);
+        }
+        TaskRecord task = store.tasks().find(runId, taskId)
+                .orElseThrow(() -> new NotFoundException("no task '" + taskId + "' in run '" + runId + "'"));
+        String question = BlockedDesk.questions(store, runId).get(taskId);
+        if (task.state() != TaskState.BLOCKED || question == null) {
+            throw new ConflictException(taskId + " is " + task.state().id() + " and the conductor asks no question about it");
+        }
+        String relative = "blocked/" + task.agent() + "/" + taskId + "-conflict.md";
+        Path file = project.layout().root().resolve(relative);
+        BlockType type = BlockType.UNCLEAR_REQUIREMENTS;
+        try {
+            if (Files.isRegularFile(file) && new ProtocolParser(project.knownRoles()).parse(Files.readString(file))
+                    instanceof ParseResult.Parsed parsed && parsed.document() instanceof BlockedFile blocked) {
+                type = blocked.type();
+            }
+            BlockedFile answered = new BlockedFile(taskId, task.agent(), OffsetDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS),
+                    type, question, List.of("Asked a person"), answer.strip() + "\n\n(Answered by " + by + ".)", List.of(),
+                    List.of());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, ProtocolRenderer.render(answered));
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot write " + relative + ": " + e.getMessage(), e);
+        }
+        store.events().append(runId, taskId, "person.answered", "by " + by);
+        return relative;
+    }
+
+    /**
+     * The run a decision about {@code taskId} means: {@code named} when given; else the latest run, unless the task
+     * waits for review only in one earlier run. Two earlier runs waiting on the same id must be named.
+     */
+    public String runFor(Optional<String> named, String taskId) {
+        return runFor(store, named, taskId);
+    }
+
+    /** {@link #runFor(Optional, String)} on {@code store}. */
+    public static String runFor(Store store, Optional<String> named, String taskId) {
+        if (named.isPresent()) {
+            store.runs().find(named.get()).orElseThrow(() -> new NotFoundException("no run '" + named.get() + "' in the store"));
+            return named.get();
+        }
+        String latest = ReviewDesk.runId(store, Optional.empty());
+        List<String> runs = store.tasks().waitingForPerson().stream()
+                .filter(t -> t.id().equals(taskId) && t.state() == TaskState.AWAITING_REVIEW)
+                .map(TaskRecord::runId).distinct().toList();
+        if (runs.isEmpty() || runs.contains(latest)) {
+            return latest;
+        }
+        if (runs.size() == 1) {
+            return runs.getFirst();
+        }
+        throw KleiberException.badInput(taskId + " waits for review in runs " + String.join(", ", runs)
+                + "; say which with --run ID");
+    }
+
+    /**
+     * Merges a task waiting for review. {@code seenCommit}, when given, is the commit the person reviewed: the
+     * approval is refused unless the task's branch is still exactly there.
+     */
+    public String approve(String runId, String taskId, Optional<String> seenCommit, String by) {
+        awaitingReview(runId, taskId);
+        if (seenCommit.isPresent()) {
+            String validated = reviewDesk.pending(runId).stream().filter(p -> p.taskId().equals(taskId)).findFirst()
+                    .orElseThrow().commit();
+            if (!validated.equals(seenCommit.get())) {
+                throw new ConflictException("cannot approve " + taskId + ": the commit you saw (" + shortSha(seenCommit.get())
+                        + ") is not the one validated for review (" + shortSha(validated) + "); look at the diff again");
+            }
+        }
+        try {
+            return reviewDesk.approve(runId, taskId, by);
+        } catch (ReviewDesk.BranchMovedException e) {
+            throw new ConflictException(e.getMessage());
+        }
+    }
+
+    /** Sends a task waiting for review back to its agent with {@code feedback}. */
+    public void reject(String runId, String taskId, String feedback, String by) {
+        awaitingReview(runId, taskId);
+        reviewDesk.reject(runId, taskId, feedback, by);
+    }
+
+    /** Raises a limit to {@code toUsd}; paused work may continue. Returns the new limit. */
+    public BigDecimal raiseBudget(Ledger.Target target, BigDecimal toUsd, String by) {
+        return ledger.raise(target, toUsd, by);
+    }
+
+    /** Approves {@code extraUsd} on top of a limit; paused work may continue. Returns the new limit. */
+    public BigDecimal approveExtra(Ledger.Target target, BigDecimal extraUsd, String by) {
+        return ledger.approveExtra(target, extraUsd, by);
+    }
+
+    private void awaitingReview(String runId, String taskId) {
+        if (!TaskIds.isValid(taskId)) {
+            throw KleiberException.badInput("'" + taskId + "' is not a task id: " + TaskIds.RULE);
+        }
+        TaskRecord task = store.tasks().find(runId, taskId)
+                .orElseThrow(() -> new NotFoundException("no task '" + taskId + "' in run '" + runId + "'"));
+        if (task.state() != TaskState.AWAITING_REVIEW) {
+            throw new ConflictException(taskId + " is " + task.state().id() + ", not awaiting_review; only a task "
+                    + "waiting for review can be approved or rejected");
+        }
+    }
+
+    private static String shortSha(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) : sha;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.kleiber.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.conductor.BlockedDesk;
+import dev.kleiber.conductor.MainWatch;
+import dev.kleiber.conductor.RoutedTask;
+import dev.kleiber.conductor.RunPlan;
+import dev.kleiber.config.ProjectConfig;
+import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.ledger.BudgetStatus;
+import dev.kleiber.ledger.CostReport;
+import dev.kleiber.ledger.Ledger;
+import dev.kleiber.routing.Reason;
+import dev.kleiber.routing.Router;
+import dev.kleiber.store.Event;
+import dev.kleiber.store.Runs;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.TaskRecord;
+import dev.kleiber.store.TaskState;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The JSON documents about runs and tasks that {@code kleiber status --json} prints and the API serves: one builder,
+ * so the terminal and the dashboard never disagree on what a run is.
+ */
+public final class RunDocuments {
+    static final String RUNNING_EVENT = "task.running";
+    private static final long MAX_REPORT_CHARS = 256 * 1024;
+
+    private final Store store;
+    private final Ledger ledger;
+    private final ProjectConfig project;
+    private final Router router;
+
+    public RunDocuments(Store store, Ledger ledger, ProjectConfig project, Router router) {
+        this.store = store;
+        this.ledger = ledger;
+        this.project = project;
+        this.router = router;
+    }
+
+    /** Every run, newest first: id, request, state, when it was created and how many tasks are in each state. */
+    public ObjectNode runs() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ArrayNode array = root.putArray("runs");
+        List<Runs.RunRecord> all = new ArrayList<>(store.runs().all());
+        java.util.Collections.reverse(all);
+        for (Runs.RunRecord run : all) {
+            ObjectNode node = array.addObject().put("id", run.id()).put("request", run.request()).put("state", run.state())
+                    .put("createdAt", run.createdAt().toString());
+            ObjectNode counts = node.putObject("tasks");
+            store.tasks().ofRun(run.id()).forEach(t -> counts.put(t.state().id(), counts.path(t.state().id()).asInt() + 1));
+        }
+        return root;
+    }
+
+    /**
+     * The {@code status --json} document of {@code runId}: {run, state, tasks:[{id, title, agent, tier, model, state,
+     * attempt, dependsOn, costUsd, forcedReview, reasons, startedAt}], budget, waitingForPerson, main?}.
+     */
+    public ObjectNode status(String runId) {
+        Runs.RunRecord run = store.runs().find(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "' in the store"));
+        List<TaskRecord> tasks = store.tasks().ofRun(runId);
+        CostReport cost = ledger.cost(Optional.empty(), Optional.of(runId));
+        Map<String, BigDecimal> costs = new HashMap<>();
+        cost.byTask().forEach(line -> costs.put(line.taskId(), line.costUsd()));
+        List<Event> events = store.events().ofRun(runId);
+        Map<String, java.time.Instant> started = new HashMap<>();
+        events.stream().filter(e -> e.kind().equals(RUNNING_EVENT)).forEach(e -> started.putIfAbsent(e.taskId(), e.at()));
+        Optional<RunPlan> plan = plan(runId);
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("run", runId);
+        root.put("state", run.state());
+        root.put("request", run.request());
+        ArrayNode array = root.putArray("tasks");
+        for (TaskRecord task : tasks) {
+            Optional<RoutedTask> routed = plan.flatMap(p -> Optional.ofNullable(p.tasks().get(task.id())));
+            ObjectNode node = array.addObject();
+            node.put("id", task.id());
+            node.put("title", routed.map(r -> r.task().title()).orElse(task.id()));
+            node.put("state", task.state().id());
+            node.put("agent", task.agent());
+            node.put("tier", task.tier().id());
+            node.put("model", task.tier().id());
+            node.put("modelId", project.settings().modelFor(task.tier()));
+            node.put("attempt", task.attempts());
+            ArrayNode depends = node.putArray("dependsOn");
+            task.dependsOn().forEach(depends::add);
+            node.put("costUsd", costs.getOrDefault(task.id(), BigDecimal.ZERO));
+            node.put("forcedReview", routed.map(RoutedTask::needsReview).orElse(false));
+            ArrayNode reasons = node.putArray("reasons");
+            routed.ifPresent(r -> r.decision().reasons().forEach(reason -> reason(reasons.addObject(), reason)));
+            if (started.containsKey(task.id())) {
+                node.put("startedAt", started.get(task.id()).toString());
+            } else {
+                node.putNull("startedAt");
+            }
+        }
+        BudgetStatus budget = ledger.status();
+        ObjectNode b = root.putObject("budget");
+        b.put("day", budget.day().toString());
+        b.put("limitUsd", budget.limitUsd());
+        b.put("spentUsd", budget.spentUsd());
+        b.put("reservedUsd", budget.reservedUsd());
+        b.put("remainingUsd", budget.remainingUsd());
+        b.put("paused", budget.paused());
+        b.put("runCostUsd", cost.totalUsd());
+        ArrayNode waiting = root.putArray("waitingForPerson");
+        Map<String, String> questions = BlockedDesk.questions(store, runId);
+        tasks.forEach(task -> waiting(waiting, task, "", questions));
+        elsewhere(runId).forEach((other, waitingThere) -> {
+            Map<String, String> there = BlockedDesk.questions(store, other);
+            waitingThere.forEach(task -> waiting(waiting, task, " --run " + other, there));
+        });
+        events.stream().filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second)
+                .ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString())
+                        .put("result", e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
+        return root;
+    }
+
+    /**
+     * One task: its routing decision with reasons, attempts, events, cost, validation report and protocol files.
+     */
+    public ObjectNode task(String runId, String taskId) {
+        TaskRecord task = require(runId, taskId);
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("run", runId).put("id", taskId).put("agent", task.agent()).put("state", task.state().id())
+                .put("tier", task.tier().id()).put("attempts", task.attempts());
+        ArrayNode depends = root.putArray("dependsOn");
+        task.dependsOn().forEach(depends::add);
+        plan(runId).flatMap(p -> Optional.ofNullable(p.tasks().get(taskId))).ifPresent(routed -> {
+            root.put("title", routed.task().title());
+            root.put("description", routed.task().description());
+            ObjectNode routing = root.putObject("routing");
+            routing.put("tier", routed.decision().tier().id()).put("humanReview", routed.decision().humanReview())
+                    .put("roleDefault", routed.decision().roleDefault().id()).put("floor", routed.decision().floor().id());
+            ArrayNode reasons = routing.putArray("reasons");
+            routed.decision().reasons().forEach(reason -> reason(reasons.addObject(), reason));
+            root.put("branch", routed.branch());
+        });
+        CostReport cost = ledger.cost(Optional.empty(), Optional.of(runId));
+        BigDecimal taskCost = BigDecimal.ZERO;
+        long calls = 0;
+        for (CostReport.TaskLine line : cost.byTask()) {
+            if (line.taskId().equals(taskId)) {
+                taskCost = taskCost.add(line.costUsd());
+                calls += line.calls();
+            }
+        }
+        root.putObject("cost").put("costUsd", taskCost).put("calls", calls);
+        ArrayNode events = root.putArray("events");
+        store.events().ofTask(runId, taskId).forEach(e -> events.addObject().put("seq", e.seq()).put("at", e.at().toString())
+                .put("kind", e.kind()).put("detail", e.detail()));
+        ProjectLayout layout = project.layout();
+        Path report = layout.root().resolve("reports").resolve(taskId + "-validation.md");
+        if (Files.isRegularFile(report)) {
+            root.put("validationReport", read(report));
+        } else {
+            root.putNull("validationReport");
+        }
+        ArrayNode files = root.putArray("protocolFiles");
+        protocolFiles(taskId).forEach(files::add);
+        return root;
+    }
+
+    /** The protocol files of a task, relative to the repository: {@code tasks/AGENT/ID.md} and the like. */
+    List<String> protocolFiles(String taskId) {
+        List<String> found = new ArrayList<>();
+        Path root = project.layout().root();
+        for (String folder : ProjectLayout.PROTOCOL_FOLDERS) {
+            Path dir = root.resolve(folder);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(dir, 2)) {
+                walk.filter(Files::isRegularFile).filter(p -> {
+                    String name = p.getFileName().toString();
+                    return name.equals(taskId + ".md") || name.startsWith(taskId + "-");
+                }).map(p -> root.relativize(p).toString()).sorted().forEach(found::add);
+            } catch (IOException e) {
+                throw dev.kleiber.KleiberException.failed("cannot list " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return found;
+    }
+
+    TaskRecord require(String runId, String taskId) {
+        store.runs().find(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "' in the store"));
+        return store.tasks().find(runId, taskId)
+                .orElseThrow(() -> new NotFoundException("no task '" + taskId + "' in run '" + runId + "'"));
+    }
+
+    /** The tasks waiting for a person in runs other than {@code shownRun}, by run, oldest run first. */
+    public Map<String, List<TaskRecord>> elsewhere(String shownRun) {
+        Map<String, List<TaskRecord>> byRun = new LinkedHashMap<>();
+        for (TaskRecord task : store.tasks().waitingForPerson()) {
+            if (!task.runId().equals(shownRun)) {
+                byRun.computeIfAbsent(task.runId(), run -> new ArrayList<>()).add(task);
+            }
+        }
+        byRun.replaceAll((run, tasks) -> List.copyOf(tasks));
+        return byRun;
+    }
+
+    private Optional<RunPlan> plan(String runId) {
+        boolean recorded = store.events().ofRun(runId).stream().anyMatch(e -> e.kind().equals(RunPlan.PLAN_EVENT));
+        return recorded ? Optional.of(RunPlan.load(store, runId, project.knownRoles(), router)) : Optional.empty();
+    }
+
+    private static void reason(ObjectNode node, Reason reason) {
+        node.put("rule", reason.ruleId()).put("evidence", reason.evidence());
+    }
+
+    /** {@code runOption} is empty for the run shown, else {@code " --run ID"}: what waits in an earlier run says so. */
+    private static void waiting(ArrayNode waiting, TaskRecord task, String runOption, Map<String, String> questions) {
+        if (task.state() == TaskState.AWAITING_REVIEW) {
+            waiting.addObject().put("task", task.id()).put("run", task.runId()).put("for", "review")
+                    .put("how", "kleiber review show " + task.id() + runOption);
+        } else if (task.state() == TaskState.BLOCKED) {
+            ObjectNode node = waiting.addObject().put("task", task.id()).put("run", task.runId()).put("for", "blocked")
+                    .put("file", "blocked/" + task.agent() + "/" + task.id() + "-conflict.md");
+            if (questions.containsKey(task.id())) {
+                node.put("question", questions.get(task.id()));
+            }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            String text = Files.readString(file);
+            return text.length() > MAX_REPORT_CHARS ? text.substring(0, (int) MAX_REPORT_CHARS) + "\n(cut)" : text;
+        } catch (IOException e) {
+            throw dev.kleiber.KleiberException.failed("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

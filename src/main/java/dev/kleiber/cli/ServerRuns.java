@@ -1,0 +1,147 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RunHandle;
+import dev.kleiber.conductor.RunListener;
+import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.plan.Plan;
+import dev.kleiber.plan.PlanFileParser;
+import dev.kleiber.plan.PlanFileWriter;
+import dev.kleiber.server.RunLauncher;
+import dev.kleiber.yaml.SafeYaml;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs started through the API, executed in this server process's conductor as {@code kleiber run} executes them:
+ * one agent runtime (store, lease, budget guard, LLM client), opened at the first run so that a server that only
+ * shows and decides needs no API key. A request is planned in the background; a plan starts at once.
+ */
+final class ServerRuns implements RunLauncher, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerRuns.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+    private final CliContext context;
+    private final ProjectLayout layout;
+    private final Optional<Path> script;
+    private final PrintWriter err;
+    private final RunListener listener;
+    private final Map<String, RunHandle> running = new ConcurrentHashMap<>();
+    private final Set<String> reserved = new HashSet<>();
+    private AgentRuntime runtime;
+    private boolean closed;
+
+    ServerRuns(CliContext context, ProjectLayout layout, Optional<Path> script, PrintWriter err, RunListener listener) {
+        this.context = context;
+        this.layout = layout;
+        this.script = script;
+        this.err = err;
+        this.listener = listener;
+    }
+
+    @Override
+    public String start(Start what, String by) {
+        AgentRuntime agents;
+        String runId;
+        synchronized (this) {
+            if (closed) {
+                throw KleiberException.failed("the server is shutting down");
+            }
+            if (runtime == null) {
+                runtime = AgentRuntime.open(context, layout, script, err);
+            }
+            agents = runtime;
+            String base = RunCommand.RUN_ID.format(context.clock().instant());
+            String id = agents.freshRunId(base);
+            for (int n = 2; reserved.contains(id); n++) {
+                id = agents.freshRunId(base + "-" + n);
+            }
+            runId = id;
+            reserved.add(runId);
+        }
+        int workers = agents.project.settings().workers();
+        switch (what) {
+            case Start.PlanText plan -> {
+                try {
+                    Plan parsed = new PlanFileParser(new SafeYaml(), agents.project.roleScopes()).parse(plan.yaml(), "the plan");
+                    launch(agents, runId, "plan from the API (by " + by + ")", parsed, plan.yaml(), workers);
+                } finally {
+                    release(runId);
+                }
+            }
+            case Start.Request request -> Thread.ofVirtual().name("kleiber-plan-" + runId).start(() -> {
+                try {
+                    PrintWriter quiet = new PrintWriter(java.io.OutputStream.nullOutputStream());
+                    Plan parsed = RequestPlanning.plan(agents, runId, request.text(), quiet).plan();
+                    launch(agents, runId, request.text(), parsed, new PlanFileWriter().write(parsed), workers);
+                } catch (RuntimeException e) {
+                    LOG.error("planning run {} failed: {}", runId, e.getMessage());
+                } finally {
+                    release(runId);
+                }
+            });
+        }
+        return runId;
+    }
+
+    private void launch(AgentRuntime agents, String runId, String request, Plan plan, String text, int workers) {
+        Conductor conductor = RunSetup.conductor(agents, context, listener);
+        RunHandle handle = conductor.start(runId, request, plan, text, workers);
+        running.put(runId, handle);
+        handle.completion().whenComplete((outcome, failure) -> {
+            running.remove(runId);
+            if (failure != null) {
+                LOG.error("run {} stopped: {}", runId, failure.getMessage());
+            }
+        });
+    }
+
+    private synchronized void release(String runId) {
+        reserved.remove(runId);
+    }
+
+    @Override
+    public Optional<String> cancel(String runId, String by) {
+        RunHandle handle = running.get(runId);
+        if (handle == null) {
+            return Optional.empty();
+        }
+        handle.stop();
+        return Optional.of("stopping");
+    }
+
+    /** Stops every run (no new attempt starts), waits for the attempts under way, and closes the runtime. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        running.values().forEach(RunHandle::stop);
+        for (RunHandle handle : running.values()) {
+            try {
+                handle.completion().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("run {} did not stop cleanly: {}", handle.runId(), e.getMessage());
+            }
+        }
+        synchronized (this) {
+            if (runtime != null) {
+                runtime.close();
+            }
+        }
+    }
+}
