@@ -77,6 +77,7 @@ export const RUN_EVENT_KINDS: readonly string[] = [
   'MainCheckUnrecorded',
   'HousekeepingFailed',
   'RunFinished',
+  'CallRetried',
 ];
 
 const RETRY_MS = 2000;
