@@ -28,7 +28,8 @@ import java.util.stream.StreamSupport;
  * The tool loop of one agent on one task. Tools and system prompt carry a one-hour cache breakpoint and the
  * conversation tail a five-minute one that moves forward each turn, so every turn reads the conversation so
  * far from cache and pays full price only for what is new. Tool outputs are capped, and when the
- * conversation grows past its limit the oldest tool outputs are condensed to a note.
+ * conversation grows past its limit the oldest tool outputs are condensed to a note; when its prompt nears the
+ * model's context window it is compacted into the agent's own summary ({@link Compactor}).
  */
 public final class AgentSession {
     /** Times the agent may stop talking without finishing before the session fails. */
@@ -64,6 +65,10 @@ public final class AgentSession {
         default StreamListener stream() {
             return StreamListener.NONE;
         }
+
+        /** The conversation neared the context window and was compacted into a summary. */
+        default void onCompacted(SessionCompaction compaction) {
+        }
     }
 
     public SessionReport run(Setup setup, Listener listener) {
@@ -78,6 +83,7 @@ public final class AgentSession {
         Optional<String> approach = Optional.empty();
         boolean scripted = false;
         int nudges = 0;
+        Compactor compactor = new Compactor(client, limits);
         for (int turn = 1; turn <= limits.maxTurns(); turn++) {
             if (Thread.currentThread().isInterrupted()) {
                 // the conductor lost this task's lease (or the run stops): another worker may own it now
@@ -85,10 +91,20 @@ public final class AgentSession {
                         usage, turn - 1, approach, scripted);
             }
             condenseIfLarge(conversation);
-            LlmRequest request = LlmRequest.of(setup.modelId(), system, tools,
-                    CacheBreakpoints.onConversationTail(conversation, CacheControl.FIVE_MINUTES), limits.maxOutputTokens());
             LlmResponse response;
             try {
+                Optional<Compactor.Compacted> compacted = compactor.compactIfNear(setup.context(), setup.modelId(),
+                        system, tools, conversation, turn, listener.stream());
+                if (compacted.isPresent()) {
+                    LlmResponse summary = compacted.get().summary();
+                    usage = usage.plus(summary.usage());
+                    scripted |= summary.scripted();
+                    conversation.clear();
+                    conversation.addAll(compacted.get().conversation());
+                    listener.onCompacted(compacted.get().event());
+                }
+                LlmRequest request = LlmRequest.of(setup.modelId(), system, tools,
+                        CacheBreakpoints.onConversationTail(conversation, CacheControl.FIVE_MINUTES), limits.maxOutputTokens());
                 response = client.send(setup.context(), request, listener.stream());
             } catch (BudgetExceededException e) {
                 return report(new SessionOutcome.Failed("budget: " + e.getMessage(), new SessionOutcome.BudgetStop()),
@@ -106,6 +122,7 @@ public final class AgentSession {
                 approach.ifPresent(listener::onApproach);
             }
             conversation.add(response.asAssistantMessage());
+            compactor.answered(response.usage(), conversation.size());
 
             List<ContentBlock> results = new ArrayList<>();
             Optional<SessionOutcome> finished = Optional.empty();

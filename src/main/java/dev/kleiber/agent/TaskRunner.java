@@ -57,6 +57,7 @@ public final class TaskRunner {
     private final Map<String, String> parentEnv;
     private final Clock clock;
     private final ChangeGate gate;
+    private final SessionEngine engine;
     private final String mainBranch;
 
     public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
@@ -79,6 +80,28 @@ public final class TaskRunner {
         this.parentEnv = Map.copyOf(parentEnv);
         this.clock = clock;
         this.gate = new ChangeGate(changeLimits);
+        this.engine = (setup, worktree, permissions, listener) -> new AgentSession(client, limits).run(setup, listener);
+    }
+
+    /** A runner whose sessions {@code engine} runs (an outside agent CLI) instead of Kleiber's own loop. */
+    public TaskRunner(SessionEngine engine, SessionLimits limits, CommandSandbox.Settings sandbox,
+                      Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits) {
+        this(engine, limits, sandbox, parentEnv, clock, changeLimits, LayoutSettings.DEFAULT_MAIN_BRANCH);
+    }
+
+    /** As above, with {@code mainBranch} the branch tasks start from and merge into. */
+    public TaskRunner(SessionEngine engine, SessionLimits limits, CommandSandbox.Settings sandbox,
+                      Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits, String mainBranch) {
+        this.mainBranch = mainBranch;
+        this.client = (context, request, stream) -> {
+            throw new IllegalStateException("an outside agent's session makes no call through Kleiber's client");
+        };
+        this.limits = limits;
+        this.sandbox = sandbox;
+        this.parentEnv = Map.copyOf(parentEnv);
+        this.clock = clock;
+        this.gate = new ChangeGate(changeLimits);
+        this.engine = engine;
     }
 
     /** Where the task runs and whom it bills. */
@@ -123,13 +146,21 @@ public final class TaskRunner {
             public dev.kleiber.llm.StreamListener stream() {
                 return outer.stream();
             }
+
+            @Override
+            public void onCompacted(SessionCompaction compaction) {
+                outer.onCompacted(compaction);
+            }
         };
-        SessionReport session = new AgentSession(client, limits).run(setup, listener);
+        SessionReport session = engine.run(setup, assignment.worktree(), assignment.role().permissions(), listener);
 
         Optional<String> commit = Optional.empty();
         List<String> refusedChange;
         try {
-            refusedChange = gate.problems(assignment.worktree(), assignment.git().pendingPaths(assignment.worktree()));
+            List<String> pending = assignment.git().pendingPaths(assignment.worktree());
+            refusedChange = new ArrayList<>(gate.problems(assignment.worktree(), pending));
+            // the tools already refuse such writes; an outside agent's must be checked on the real diff as well
+            refusedChange.addAll(outsideRole(assignment, pending));
             if (refusedChange.isEmpty()) {
                 commit = assignment.git().commitAll(assignment.worktree(), commitMessage(assignment, session));
             }
@@ -157,6 +188,18 @@ public final class TaskRunner {
         };
         return new TaskRun(task.id(), task.agent(), assignment.attempt(), assignment.tier(), assignment.modelId(),
                 report, refusals, commit, changes, written);
+    }
+
+    /** The changed paths the role's path rules refuse, each with the reason. */
+    private static List<String> outsideRole(Assignment assignment, List<String> pending) {
+        PathGuard guard = new PathGuard(assignment.worktree(), assignment.role().permissions());
+        List<String> refused = new ArrayList<>();
+        for (String path : pending) {
+            if (guard.checkWrite(path) instanceof PathGuard.Decision.Refused refusal) {
+                refused.add(path + " changed outside the role's paths: " + refusal.reason());
+            }
+        }
+        return refused;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
 import dev.kleiber.agent.AgentSession;
 import dev.kleiber.agent.RoleSpec;
+import dev.kleiber.agent.SessionCompaction;
 import dev.kleiber.agent.SessionOutcome;
 import dev.kleiber.agent.TaskRun;
 import dev.kleiber.agent.TaskRunner;
@@ -106,7 +107,7 @@ final class AgentRunCommand implements Callable<Integer> {
             TaskRunner runner = new TaskRunner(runtime.client, runtime.limits(), runtime.sandbox(), context.env(),
                     context.clock(), runtime.project.settings().changeLimits(), runtime.project.settings().layout().mainBranch());
             TaskRun run = runner.run(new TaskRunner.Assignment(task, RoleSpec.from(definition), tier, modelId, runId,
-                    attempt, layout.root(), workspace.path(), workspace.git()), progress(out, err), event -> record(runtime, runId, task, event));
+                    attempt, layout.root(), workspace.path(), workspace.git()), progress(out, err, runtime, runId, task.id()), event -> record(runtime, runId, task, event));
 
             Optional<Session> session = runtime.ledger.session(runId, task.id(), attempt);
             session.ifPresent(s -> runtime.orchestrationLog.appendSessions(List.of(
@@ -195,14 +196,18 @@ final class AgentRunCommand implements Callable<Integer> {
         };
     }
 
-    /** The session as it goes; with --json only the retries, on stderr, so stdout stays one JSON document. */
-    private AgentSession.Listener progress(PrintWriter out, PrintWriter err) {
+    /**
+     * The session as it goes; with --json only retries and compactions, on stderr, so stdout stays one JSON
+     * document. A compaction is recorded in the store's events too.
+     */
+    private AgentSession.Listener progress(PrintWriter out, PrintWriter err, AgentRuntime runtime, String runId,
+                                           String taskId) {
+        PrintWriter notices = json ? err : out;
         StreamListener retries = new StreamListener() {
             @Override
             public void onRetry(RetryNotice notice) {
-                PrintWriter to = json ? err : out;
-                to.println("  " + notice.text());
-                to.flush();
+                notices.println("  " + notice.text());
+                notices.flush();
             }
         };
         if (json) {
@@ -210,6 +215,11 @@ final class AgentRunCommand implements Callable<Integer> {
                 @Override
                 public StreamListener stream() {
                     return retries;
+                }
+
+                @Override
+                public void onCompacted(SessionCompaction compaction) {
+                    compacted(notices, runtime, runId, taskId, compaction);
                 }
             };
         }
@@ -233,7 +243,19 @@ final class AgentRunCommand implements Callable<Integer> {
             public StreamListener stream() {
                 return retries;
             }
+
+            @Override
+            public void onCompacted(SessionCompaction compaction) {
+                compacted(notices, runtime, runId, taskId, compaction);
+            }
         };
+    }
+
+    private static void compacted(PrintWriter to, AgentRuntime runtime, String runId, String taskId,
+                                  SessionCompaction compaction) {
+        runtime.store.events().append(runId, taskId, "session.compacted", compaction.describe());
+        to.println("  " + compaction.describe());
+        to.flush();
     }
 
     private static void record(AgentRuntime runtime, String runId, TaskFile task, ToolEvent event) {

@@ -2,7 +2,6 @@ package dev.kleiber.cli;
 
 import dev.kleiber.agent.CommandSandbox;
 import dev.kleiber.agent.SessionLimits;
-import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.git.GitRepository;
@@ -102,8 +101,7 @@ final class AgentRuntime implements AutoCloseable {
     }
 
     SessionLimits limits() {
-        KleiberConfig.AgentLimits agent = project.settings().agent();
-        return SessionLimits.of(agent.maxTurns(), agent.maxOutputTokens());
+        return SessionLimits.of(project.settings().agent());
     }
 
     /** {@code base}, or {@code base-2}, {@code base-3}… when a run of that id exists (ids have second resolution). */

@@ -41,6 +41,7 @@ import java.util.Optional;
                 ServeCommand.class,
                 TokenCommand.class,
                 McpCommand.class,
+                GuardCommand.class,
         })
 public final class Main implements Runnable {
     private final CliContext context;

@@ -43,7 +43,9 @@ final class RunSetup implements AutoCloseable {
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, RunListener listener) {
-        return Conductor.builder(runtime.store, runtime.ledger, runtime.project)
+        Conductor.Builder builder = Conductor.builder(runtime.store, runtime.ledger, runtime.project);
+        ClaudeCodeRunner.engine(runtime, context).ifPresent(builder::sessions);
+        return builder
                 .client(runtime.client)
                 .git(runtime.git)
                 .router(router(runtime.project, runtime.store))

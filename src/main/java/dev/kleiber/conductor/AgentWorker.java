@@ -3,6 +3,7 @@ package dev.kleiber.conductor;
 import dev.kleiber.agent.AgentSession;
 import dev.kleiber.agent.RolePermissions;
 import dev.kleiber.agent.RoleSpec;
+import dev.kleiber.agent.SessionCompaction;
 import dev.kleiber.agent.SessionOutcome;
 import dev.kleiber.agent.TaskRun;
 import dev.kleiber.agent.TaskRunner;
@@ -62,7 +63,7 @@ final class AgentWorker implements Worker {
         TaskRun run = runner.run(new TaskRunner.Assignment(file, role(project, task.agent()), tier,
                         project.settings().modelFor(tier), runId, assignment.attempt(), root, assignment.worktree(),
                         gitIn.apply(assignment.worktree())),
-                retries(runId, task.id(), assignment.attempt(), events), event -> {
+                sessionEvents(runId, task.id(), assignment.attempt(), events), event -> {
                     // a refusal is the sandbox at work: a person watching the run should see it as it happens
                     if (event instanceof ToolEvent.Refused refused) {
                         events.on(new RunEvent.ToolRefused(runId, task.id(), refused.tool(), refused.inputSummary(),
@@ -92,8 +93,11 @@ final class AgentWorker implements Worker {
         };
     }
 
-    /** Passes the client's retries on as run events: a person watching sees an overloaded API, not a hang. */
-    private static AgentSession.Listener retries(String runId, String taskId, int attempt, RunListener events) {
+    /**
+     * Passes the client's retries and the session's compactions on as run events: a person watching sees an
+     * overloaded API, not a hang, and when a long session was summarized.
+     */
+    private static AgentSession.Listener sessionEvents(String runId, String taskId, int attempt, RunListener events) {
         StreamListener stream = new StreamListener() {
             @Override
             public void onRetry(RetryNotice notice) {
@@ -105,6 +109,12 @@ final class AgentWorker implements Worker {
             @Override
             public StreamListener stream() {
                 return stream;
+            }
+
+            @Override
+            public void onCompacted(SessionCompaction compaction) {
+                events.on(new RunEvent.SessionCompacted(runId, taskId, attempt, compaction.turn(),
+                        compaction.tokensBefore(), compaction.tokensAfter(), compaction.messagesReplaced()));
             }
         };
     }

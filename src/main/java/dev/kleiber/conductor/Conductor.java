@@ -147,6 +147,7 @@ public final class Conductor {
         private Optional<GitRepository> git = Optional.empty();
         private Optional<Router> router = Optional.empty();
         private Optional<Worker> worker = Optional.empty();
+        private Optional<dev.kleiber.agent.SessionEngine> sessions = Optional.empty();
         private Optional<Workspace> workspace = Optional.empty();
         private Optional<TaskValidator> validator = Optional.empty();
         private Optional<ExecutorService> executor = Optional.empty();
@@ -185,6 +186,12 @@ public final class Conductor {
 
         public Builder worker(Worker worker) {
             this.worker = Optional.of(worker);
+            return this;
+        }
+
+        /** Who runs the agents' sessions (the roles' {@code runner:}); default Kleiber's own loop on the client. */
+        public Builder sessions(dev.kleiber.agent.SessionEngine engine) {
+            this.sessions = Optional.of(engine);
             return this;
         }
 
@@ -282,9 +289,11 @@ public final class Conductor {
                 LlmClient llm = client.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs an LLM client or a worker"));
                 KleiberConfig settings = project.settings();
-                TaskRunner runner = new TaskRunner(llm, SessionLimits.of(settings.agent().maxTurns(),
-                        settings.agent().maxOutputTokens()), sandboxSettings(settings), env, clock, settings.changeLimits(),
-                        settings.layout().mainBranch());
+                SessionLimits limits = SessionLimits.of(settings.agent());
+                TaskRunner runner = sessions.map(engine -> new TaskRunner(engine, limits, sandboxSettings(settings), env,
+                        clock, settings.changeLimits(), settings.layout().mainBranch())).orElseGet(() -> new TaskRunner(
+                        llm, limits, sandboxSettings(settings), env, clock, settings.changeLimits(),
+                        settings.layout().mainBranch()));
                 Path mergeWorktree = project.layout().worktreesDir().resolve("_merge");
                 // the repository seen from an attempt's worktree: without the two git calls a new repository costs
                 Function<Path, GitRepository> gitIn = git.<Function<Path, GitRepository>>map(g -> g::inWorktree)

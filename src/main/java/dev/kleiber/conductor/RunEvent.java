@@ -54,6 +54,15 @@ public sealed interface RunEvent {
                        String problem, String reason) implements RunEvent {
     }
 
+    /**
+     * The attempt's conversation neared the model's context window and was compacted: the {@code messagesReplaced}
+     * oldest messages became the task with the agent's summary, {@code tokensBefore} input tokens became
+     * {@code tokensAfter}.
+     */
+    record SessionCompacted(String runId, String taskId, int attempt, int turn, long tokensBefore, long tokensAfter,
+                            int messagesReplaced) implements RunEvent {
+    }
+
     /** An attempt's agent session ended and the ledger holds what it cost. */
     record SessionBilled(String runId, String taskId, int attempt, Tier tier, long calls, BigDecimal costUsd)
             implements RunEvent {

@@ -55,6 +55,8 @@ public final class RunEventText {
             case ToolRefused e -> "refused " + e.tool() + " (" + e.input() + "): " + firstLine(e.reason());
             case RunEvent.CallRetried e -> new dev.kleiber.llm.RetryNotice(e.nextCall(), e.maxCalls(), e.delay(),
                     e.problem(), e.reason()).text();
+            case RunEvent.SessionCompacted e -> new dev.kleiber.agent.SessionCompaction(e.turn(), e.tokensBefore(),
+                    e.tokensAfter(), e.messagesReplaced()).describe();
             case SessionBilled e -> null;
             case Validated e -> "validated at " + shortCommit(e.commit());
             case RunEvent.DiffNeedsReview e -> "the diff needs review: " + e.reasons().getFirst().evidence();

@@ -44,7 +44,7 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server"));
+                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server", "runner"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -65,7 +65,8 @@ public final class ConfigParser {
                 RoutingSettingsParser.parse(root),
                 sandbox.policy(),
                 ChangeLimitsSection.parse(root),
-                ServerSettingsParser.parse(root));
+                ServerSettingsParser.parse(root),
+                RunnerSettingsParser.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }
@@ -174,11 +175,13 @@ public final class ConfigParser {
     }
 
     private static AgentLimits agentLimits(Mapping agent, AgentLimits defaults) {
-        agent.allowOnly(Set.of("max_turns", "max_output_tokens"));
+        agent.allowOnly(Set.of("max_turns", "max_output_tokens", "compact_at_tokens"));
         return new AgentLimits(
                 agent.get("max_turns").map(n -> intIn(n, "max_turns", 1, 1000)).orElse(defaults.maxTurns()),
                 agent.get("max_output_tokens").map(n -> intIn(n, "max_output_tokens", 1, 128_000))
-                        .orElse(defaults.maxOutputTokens()));
+                        .orElse(defaults.maxOutputTokens()),
+                agent.get("compact_at_tokens").map(n -> intIn(n, "compact_at_tokens", 10_000, 2_000_000))
+                        .orElse(defaults.compactAtTokens()));
     }
 
     private static Validate validate(Mapping validate, Validate defaults) {

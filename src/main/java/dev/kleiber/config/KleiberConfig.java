@@ -25,7 +25,8 @@ public record KleiberConfig(
         RoutingSettings routing,
         SandboxPolicy sandboxPolicy,
         ChangeLimits changeLimits,
-        ServerSettings server) {
+        ServerSettings server,
+        RunnerSettings runners) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -35,7 +36,7 @@ public record KleiberConfig(
     /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
     public KleiberConfig withModels(Map<Tier, String> resolved) {
         return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
-                sandboxPolicy, changeLimits, server);
+                sandboxPolicy, changeLimits, server, runners);
     }
 
     /** USD per million tokens. */
@@ -67,7 +68,13 @@ public record KleiberConfig(
 
     public enum Sandbox { BWRAP, NONE }
 
-    public record AgentLimits(int maxTurns, int maxOutputTokens) {
+    /** @param compactAtTokens the prompt size (input tokens) at which a session's conversation is compacted */
+    public record AgentLimits(int maxTurns, int maxOutputTokens, int compactAtTokens) {
+        /**
+         * Compaction starts at 150,000 input tokens: three quarters of the 200,000-token window every current model
+         * has, leaving room for the summary call's own answer and a turn's output and tool results.
+         */
+        public static final int DEFAULT_COMPACT_AT_TOKENS = 150_000;
     }
 
     public record ValidateCommand(String name, String run, Duration timeout) {
@@ -97,10 +104,10 @@ public record KleiberConfig(
         models.put(Tier.HAIKU, "claude-haiku-5-5");
         return new KleiberConfig(models, Map.of(),
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
-                3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192),
+                3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192, AgentLimits.DEFAULT_COMPACT_AT_TOKENS),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
                 LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults(),
-                ChangeLimits.DEFAULT, ServerSettings.DEFAULTS);
+                ChangeLimits.DEFAULT, ServerSettings.DEFAULTS, RunnerSettings.DEFAULT);
     }
 
     public String modelFor(Tier tier) {

@@ -123,6 +123,19 @@ public final class AnthropicClient implements LlmClient, AutoCloseable {
         }
     }
 
+    /**
+     * Asks the API ({@code count_tokens}, free of charge) once; when that fails for any reason the estimate
+     * stands in, since a count only decides when to compact and must never fail the session itself.
+     */
+    @Override
+    public long countInputTokens(LlmRequest request) {
+        try {
+            return sdk.messages().countTokens(RequestMapper.toCountParams(request)).inputTokens();
+        } catch (AnthropicServiceException | AnthropicIoException | AnthropicInvalidDataException e) {
+            return TokenEstimate.of(request);
+        }
+    }
+
     /** One attempt, settled on every path: answered, failed, cancelled, or broken by a bug of ours. */
     private AttemptOutcome attemptSettled(Reservation reservation, MessageCreateParams params, String model,
                                           StreamListener listener) {

@@ -17,4 +17,13 @@ public interface LlmClient {
     default LlmResponse send(CallContext context, LlmRequest request) {
         return send(context, request, StreamListener.NONE);
     }
+
+    /**
+     * The input tokens {@code request} would cost, to decide whether a conversation must be compacted before it
+     * outgrows the model's context window. Costs nothing; a client that cannot ask the API answers
+     * {@link TokenEstimate}'s high estimate.
+     */
+    default long countInputTokens(LlmRequest request) {
+        return TokenEstimate.of(request);
+    }
 }

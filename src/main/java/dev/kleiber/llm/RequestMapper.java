@@ -4,6 +4,7 @@ import com.anthropic.core.JsonValue;
 import com.anthropic.core.ObjectMappers;
 import com.anthropic.models.messages.CacheControlEphemeral;
 import com.anthropic.models.messages.ContentBlockParam;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.MessageParam;
 import com.anthropic.models.messages.RedactedThinkingBlockParam;
@@ -42,6 +43,18 @@ final class RequestMapper {
         request.tools().forEach(tool -> builder.addTool(tool(tool)));
         // This SDK version has no typed setter for temperature; the API still takes the field.
         request.temperature().ifPresent(t -> builder.putAdditionalBodyProperty("temperature", JsonValue.from(t)));
+        return builder.build();
+    }
+
+    /** The same prompt for {@code POST /v1/messages/count_tokens}: model, system, tools and messages. */
+    static MessageCountTokensParams toCountParams(LlmRequest request) {
+        MessageCountTokensParams.Builder builder = MessageCountTokensParams.builder()
+                .model(request.model())
+                .messages(request.messages().stream().map(RequestMapper::message).toList());
+        if (!request.system().isEmpty()) {
+            builder.systemOfTextBlockParams(request.system().stream().map(RequestMapper::text).toList());
+        }
+        request.tools().forEach(tool -> builder.addTool(tool(tool)));
         return builder.build();
     }
 

@@ -135,7 +135,8 @@ class PreservedThinkingTest {
         });
         Path worktree = git.addWorktree(repo.resolve(".kleiber/worktrees/feat-009"), "feature/feat-009-kyc", "main").path();
         // Condense once the conversation passes 20,000 characters, keeping the two latest outputs.
-        TaskRunner runner = new TaskRunner(client, new SessionLimits(30, 4000, 4_000_000, 24_000, 20_000, 2),
+        TaskRunner runner = new TaskRunner(client, new SessionLimits(30, 4000, 4_000_000, 24_000, 20_000, 2,
+                dev.kleiber.config.KleiberConfig.AgentLimits.DEFAULT_COMPACT_AT_TOKENS),
                 CommandSandbox.Settings.defaults(), Map.of("ANTHROPIC_API_KEY", KEY), CLOCK);
         TaskRunner.Assignment assignment = new TaskRunner.Assignment(task(),
                 new RoleSpec("engineer-backend", "You are ENGINEER-BACKEND.",

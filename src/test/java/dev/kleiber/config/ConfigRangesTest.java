@@ -35,6 +35,7 @@ class ConfigRangesTest {
             overflowing turns      | agent:\\n  max_turns: 99999999999999999999         | kleiber.yaml line 2: 'max_turns' must be a whole number; found '99999999999999999999'
             negative output limit  | agent:\\n  max_output_tokens: -1                   | kleiber.yaml line 2: 'max_output_tokens' must be between 1 and 128000; found -1
             fractional coverage    | validate:\\n  coverage_min: 80.5                   | kleiber.yaml line 2: 'coverage_min' must be a whole number; found '80.5'
+            tiny compaction point  | agent:\\n  compact_at_tokens: 500                | kleiber.yaml line 2: 'compact_at_tokens' must be between 10000 and 2000000; found 500
             """)
     void anAbsurdNumberIsRefusedWithItsLineFieldAndRange(String name, String yaml, String message) {
         assertThatThrownBy(() -> parser.parse(yaml.replace("\\n", "\n"), "kleiber.yaml"))

@@ -71,6 +71,7 @@ public final class FakeMessagesApi implements AutoCloseable {
     private final java.util.Set<String> retired = new java.util.HashSet<>(RETIRED);
     private int defaultPageSize = 20;
     private volatile boolean preservedThinking;
+    private volatile long contextWindow = Long.MAX_VALUE;
     private Function<RecordedRequest, FakeReply> responder =
             request -> FakeReply.answer(FakeReply.text("fake answer " + request.sequence()));
 
@@ -140,6 +141,15 @@ public final class FakeMessagesApi implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The model's context window: a Messages request whose prompt counts more input tokens than this (as
+     * {@code count_tokens} counts them) gets the API's 400 "prompt is too long".
+     */
+    public FakeMessagesApi contextWindow(long tokens) {
+        this.contextWindow = tokens;
+        return this;
+    }
+
     public synchronized List<RecordedRequest> requests() {
         return List.copyOf(requests);
     }
@@ -175,6 +185,9 @@ public final class FakeMessagesApi implements AutoCloseable {
             } else if (request.path().equals("/v1/messages/count_tokens")) {
                 reply = new FakeReply.Raw(200, "application/json",
                         JSON.createObjectNode().put("input_tokens", PromptCache.count(request.json())).toString());
+            } else if (PromptCache.count(request.json()) > contextWindow) {
+                reply = FakeReply.error(400, "invalid_request_error", "prompt is too long: "
+                        + PromptCache.count(request.json()) + " tokens > " + contextWindow + " maximum");
             } else if (isRetired(request.json().path("model").asText())) {
                 reply = FakeReply.error(404, "not_found_error", "model: " + request.json().path("model").asText());
             } else {
@@ -283,7 +296,47 @@ public final class FakeMessagesApi implements AutoCloseable {
             return Optional.of(FakeReply.error(400, "invalid_request_error",
                     "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block"));
         }
+        if (request.path().equals("/v1/messages")) {
+            Optional<FakeReply.Error> unpaired = checkToolPairs(json.path("messages"));
+            if (unpaired.isPresent()) {
+                return unpaired;
+            }
+        }
         return checkThinking(json);
+    }
+
+    /**
+     * The API's pairing rule: the message after an assistant turn with {@code tool_use} blocks answers every one
+     * of them with a {@code tool_result}, and a {@code tool_result} answers a {@code tool_use} of the turn before.
+     */
+    private static Optional<FakeReply.Error> checkToolPairs(JsonNode messages) {
+        for (int m = 0; m < messages.size(); m++) {
+            java.util.Set<String> asked = new java.util.HashSet<>();
+            if (m > 0) {
+                messages.get(m - 1).path("content").forEach(b -> {
+                    if (b.path("type").asText().equals("tool_use")) {
+                        asked.add(b.path("id").asText());
+                    }
+                });
+            }
+            java.util.Set<String> answered = new java.util.HashSet<>();
+            for (JsonNode block : messages.get(m).path("content")) {
+                if (block.path("type").asText().equals("tool_result")) {
+                    String id = block.path("tool_use_id").asText();
+                    if (!asked.contains(id)) {
+                        return Optional.of(FakeReply.error(400, "invalid_request_error", "messages." + m
+                                + ".content: unexpected `tool_use_id` found in `tool_result` blocks: " + id
+                                + ". Each `tool_result` block must have a corresponding `tool_use` block in the previous message."));
+                    }
+                    answered.add(id);
+                }
+            }
+            if (m > 0 && !asked.isEmpty() && !answered.containsAll(asked)) {
+                return Optional.of(FakeReply.error(400, "invalid_request_error", "messages." + (m - 1)
+                        + ": `tool_use` ids were found without `tool_result` blocks immediately after"));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> ttl(JsonNode block) {

@@ -1,0 +1,87 @@
+package dev.kleiber.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.KleiberException;
+import dev.kleiber.agent.PathGuard;
+import dev.kleiber.agent.RolePermissions;
+import dev.kleiber.agent.ToolName;
+import dev.kleiber.claudecode.ToolGuard;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kleiber guard}: Claude Code's {@code PreToolUse} hook in a Kleiber task. Reads the hook's JSON on stdin and
+ * answers with a deny decision (and the reason, for the model) when the call would write outside the role's globs,
+ * into {@code .git}, {@code .kleiber}, the protocol folders or the append-only logs, or reach the network. Each denial
+ * is also appended to {@code --log} for Kleiber's report of the session.
+ */
+@Command(name = "guard", mixinStandardHelpOptions = true, hidden = true,
+        description = {"Claude Code PreToolUse hook: judge one tool call (hook JSON on stdin) against a role's write "
+                + "globs; print a deny decision when it is not allowed."})
+final class GuardCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_INPUT = 4 * 1024 * 1024;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--worktree", required = true, paramLabel = "DIR", description = "The task's worktree.")
+    Path worktree;
+
+    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "The role doing the task.")
+    String role;
+
+    @Option(names = "--write", paramLabel = "GLOB", description = "A glob the role may write (repeatable).")
+    List<String> write = List.of();
+
+    @Option(names = "--log", paramLabel = "FILE", description = "Append each denial to this file as JSON Lines.")
+    Optional<Path> log = Optional.empty();
+
+    /** Where the hook input comes from; a field so that tests can hand it in. */
+    InputStream in = System.in;
+
+    @Override
+    public Integer call() throws IOException {
+        byte[] bytes = in.readNBytes(MAX_INPUT + 1);
+        JsonNode input;
+        try {
+            input = bytes.length > MAX_INPUT ? null : JSON.readTree(bytes);
+        } catch (IOException e) {
+            input = null;
+        }
+        if (input == null || !input.isObject()) {
+            throw KleiberException.badInput("guard: expected the PreToolUse hook's JSON object on stdin");
+        }
+        RolePermissions permissions = RolePermissions.of(role, EnumSet.allOf(ToolName.class), write, List.of(), List.of());
+        ToolGuard.Verdict verdict = new ToolGuard(new PathGuard(worktree, permissions)).judge(input);
+        if (verdict instanceof ToolGuard.Verdict.Deny deny) {
+            ObjectNode answer = JSON.createObjectNode();
+            answer.putObject("hookSpecificOutput").put("hookEventName", "PreToolUse")
+                    .put("permissionDecision", "deny").put("permissionDecisionReason", "Kleiber: " + deny.reason());
+            spec.commandLine().getOut().println(answer);
+            if (log.isPresent()) {
+                ObjectNode line = JSON.createObjectNode().put("tool", input.path("tool_name").asText(""))
+                        .put("reason", deny.reason());
+                line.set("input", input.path("tool_input"));
+                Files.writeString(log.get(), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.kleiber.claudecode;
+
+import dev.kleiber.agent.AgentSession;
+import dev.kleiber.agent.CommandSandbox;
+import dev.kleiber.agent.RolePermissions;
+import dev.kleiber.agent.RoleSpec;
+import dev.kleiber.agent.SessionLimits;
+import dev.kleiber.agent.SessionOutcome;
+import dev.kleiber.agent.TaskRun;
+import dev.kleiber.agent.TaskRunner;
+import dev.kleiber.config.ChangeLimits;
+import dev.kleiber.git.GitRepository;
+import dev.kleiber.ledger.TokenUsage;
+import dev.kleiber.llm.fake.FakeMessagesApi;
+import dev.kleiber.llm.fake.FakeReply;
+import dev.kleiber.llm.fake.FakeUsage;
+import dev.kleiber.llm.fake.RecordedRequest;
+import dev.kleiber.llm.fake.RecordingBudget;
+import dev.kleiber.protocol.ParseResult;
+import dev.kleiber.protocol.ProtocolParser;
+import dev.kleiber.protocol.TaskFile;
+import dev.kleiber.routing.Roles;
+import dev.kleiber.routing.Tier;
+import dev.kleiber.testutil.GitRepos;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real Claude Code CLI ({@code claude -p}, installed from npm by {@code .ci/run}) as a Kleiber worker, pointed
+ * through Kleiber's metering proxy at the fake Messages API, which scripts Claude Code's own Write, Edit, Read and
+ * Bash tool calls in the streamed wire format.
+ */
+class ClaudeCodeCliTest {
+    private static final String KEY = "sk-ant-test-CLAUDECODE-0123456789";
+    private static final String ROUTED = "claude-sonnet-4-5";
+
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path worktree;
+    Path claude;
+    FakeMessagesApi api;
+    RecordingBudget budget = new RecordingBudget();
+    List<FakeUsage> served = new CopyOnWriteArrayList<>();
+    List<ClaudeCodeRun> runs = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        claude = java.util.Arrays.stream(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "claude"))
+                .filter(Files::isExecutable).findFirst().orElse(Path.of("claude"));
+        if (System.getenv("CI") == null) {
+            Assumptions.assumeTrue(Files.isExecutable(claude), "claude is not installed (.ci/run installs it)");
+        }
+        repo = GitRepos.init(tmp.resolve("repo"));
+        Files.writeString(repo.resolve(".gitignore"), ".kleiber/\n");
+        Files.createDirectories(repo.resolve("src/backend"));
+        Files.writeString(repo.resolve("src/backend/app.js"), "export const app = 'shop';\n");
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "sample backend");
+        GitRepository git = new GitRepository(repo, repo.resolve(".kleiber/worktrees/_merge"));
+        worktree = git.addWorktree(repo.resolve(".kleiber/worktrees/feat-001"), "feature/feat-001-kyc", "main").path();
+        api = FakeMessagesApi.start(KEY);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private TaskRun run() {
+        ClaudeCodeSettings settings = new ClaudeCodeSettings(claude, api.baseUrl(), KEY, 12,
+                Duration.ofMinutes(4), ClaudeCodeSettings.guardOfThisProcess());
+        TaskRunner runner = new TaskRunner(new ClaudeCodeEngine(settings, budget, runs::add), SessionLimits.of(12, 4000),
+                CommandSandbox.Settings.defaults(), Map.of("ANTHROPIC_API_KEY", KEY), Clock.systemUTC(),
+                ChangeLimits.DEFAULT);
+        String text = """
+                # Task: feat-001
+                Agent: engineer-backend
+                Model: sonnet
+                Priority: p1
+                Created: 2026-12-07T03:00:00Z
+
+                ## Description
+                Add a KYC status function to the backend.
+
+                ## Acceptance Criteria
+                - [ ] src/backend/kyc.js exports kycStatus
+                """;
+        TaskFile task = (TaskFile) ((ParseResult.Parsed) new ProtocolParser(Roles.BLUEPRINT).parse(text)).document();
+        return runner.run(new TaskRunner.Assignment(task, new RoleSpec("engineer-backend", "You are ENGINEER-BACKEND.",
+                        RolePermissions.blueprintDefault("engineer-backend")), Tier.SONNET, ROUTED, "run-1", 1, repo,
+                worktree, new GitRepository(worktree, tmp.resolve("m"))), AgentSession.Listener.NONE, event -> {
+        });
+    }
+
+    /** The model's turn in Claude Code's main conversation: one more than the assistant messages it sends back. */
+    private static int turn(RecordedRequest request) {
+        int assistant = 0;
+        for (var message : request.json().path("messages")) {
+            if (message.path("role").asText().equals("assistant")) {
+                assistant++;
+            }
+        }
+        return assistant + 1;
+    }
+
+    private void script(Function<Integer, FakeReply.Answer> byTurn) {
+        api.respondWith(request -> {
+            FakeReply.Answer answer = request.json().path("tools").isEmpty()
+                    ? FakeReply.answer(FakeReply.text("ok")) : byTurn.apply(turn(request));
+            FakeUsage usage = new FakeUsage(1000 + 10L * served.size(), 50 + served.size(), 0, 0, 0);
+            served.add(usage);
+            return answer.withUsage(usage);
+        });
+    }
+
+    private String file(String relative) {
+        return worktree.resolve(relative).toString();
+    }
+
+    private List<RecordedRequest> messages() {
+        return api.requests().stream().filter(r -> r.path().equals("/v1/messages")).toList();
+    }
+
+    @Test
+    void aTaskCompletesThroughClaudeCodeOnTheRoutedModelMeteredAndGuarded() throws IOException {
+        script(turn -> switch (turn) {
+            case 1 -> FakeReply.answer(FakeReply.text("I will add src/backend/kyc.js."), FakeReply.toolUse("w1", "Write",
+                    "{\"file_path\":\"" + file("src/backend/kyc.js") + "\",\"content\":\"export const kycStatus = () => 'new';\\n\"}"));
+            case 2 -> FakeReply.answer(FakeReply.toolUse("w2", "Write",
+                    "{\"file_path\":\"" + file("src/frontend/Evil.tsx") + "\",\"content\":\"evil\\n\"}"));
+            case 3 -> FakeReply.answer(FakeReply.toolUse("b1", "Bash",
+                    "{\"command\":\"env | sort\",\"description\":\"Show the environment\"}"));
+            case 4 -> FakeReply.answer(FakeReply.toolUse("r1", "Read", "{\"file_path\":\"" + file("src/backend/kyc.js") + "\"}"));
+            case 5 -> FakeReply.answer(FakeReply.toolUse("e1", "Edit", "{\"file_path\":\"" + file("src/backend/kyc.js")
+                    + "\",\"old_string\":\"'new'\",\"new_string\":\"'pending'\"}"));
+            default -> FakeReply.answer(FakeReply.text("Added kycStatus in src/backend/kyc.js."));
+        });
+
+        TaskRun run = run();
+
+        assertThat(run.session().outcome()).as(runs.toString()).isInstanceOf(SessionOutcome.Completed.class);
+        assertThat(run.commit()).isPresent();
+        assertThat(worktree.resolve("src/backend/kyc.js")).hasContent("export const kycStatus = () => 'pending';");
+        assertThat(worktree.resolve("src/frontend/Evil.tsx")).doesNotExist();
+        assertThat(run.filesChanged()).extracting(c -> c.path()).containsExactly("src/backend/kyc.js");
+        assertThat(repo.resolve("complete/engineer-backend/feat-001-done.md")).exists();
+        // the hook denied the out-of-role write, and said why to the model
+        ClaudeCodeRun session = runs.getFirst();
+        assertThat(session.denials()).singleElement().asString().startsWith("Write: ")
+                .contains("may not write 'src/frontend/Evil.tsx'");
+        assertThat(messages().stream().map(RecordedRequest::body)).anyMatch(body -> body.contains("Kleiber: role engineer-backend may not write"));
+        // every request asked for the routed model, with Kleiber's key only upstream
+        assertThat(messages()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.json().path("model").asText()).isEqualTo(ROUTED);
+            assertThat(r.credential()).contains(KEY);
+        });
+        // the agent's environment held the proxy's token, never the key
+        String envListing = messages().stream().map(RecordedRequest::body).filter(b -> b.contains("ANTHROPIC_BASE_URL="))
+                .findFirst().orElseThrow();
+        assertThat(envListing).contains("ANTHROPIC_API_KEY=kleiber-proxy-").doesNotContain(KEY);
+        // the ledger's figures are the fake's usage, call for call
+        TokenUsage settled = budget.settled().stream().map(s -> s.result().usage()).reduce(TokenUsage.NONE, TokenUsage::plus);
+        long input = served.stream().mapToLong(FakeUsage::input).sum();
+        long output = served.stream().mapToLong(FakeUsage::output).sum();
+        assertThat(settled).isEqualTo(new TokenUsage(input, output, 0, 0, 0));
+        assertThat(budget.settled()).hasSize(served.size());
+        assertThat(budget.open()).isEmpty();
+        assertThat(run.session().usage()).isEqualTo(settled);
+        assertThat(session.reportedCostUsd()).as("Claude Code's own figure, kept beside the ledger's").isPresent();
+    }
+
+    @Test
+    void aBudgetLimitStopsTheSessionMidway() {
+        budget.grantOnly(2);
+        script(turn -> FakeReply.answer(FakeReply.toolUse("b" + turn, "Bash",
+                "{\"command\":\"echo turn " + turn + "\",\"description\":\"Say which turn\"}")));
+
+        TaskRun run = run();
+
+        assertThat(run.session().outcome()).as(runs.toString()).isInstanceOfSatisfying(SessionOutcome.Failed.class,
+                failed -> assertThat(failed.cause()).isInstanceOf(SessionOutcome.BudgetStop.class));
+        assertThat(messages()).hasSize(2);
+        assertThat(budget.settled()).hasSize(2);
+        assertThat(runs.getFirst().refusals()).first().isInstanceOf(ProxyRefusal.Budget.class);
+    }
+}
