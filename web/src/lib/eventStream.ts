@@ -78,6 +78,7 @@ export const RUN_EVENT_KINDS: readonly string[] = [
   'HousekeepingFailed',
   'RunFinished',
   'CallRetried',
+  'SessionCompacted',
 ];
 
 const RETRY_MS = 2000;
