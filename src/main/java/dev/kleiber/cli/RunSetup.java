@@ -51,7 +51,9 @@ final class RunSetup implements AutoCloseable {
                 .router(router(runtime.project, runtime.store))
                 .env(context.env())
                 .clock(context.clock())
-                .listener(listener)
+                // whoever started the run, the process running it tells people when work waits for them
+                .listener(RunListener.all(java.util.List.of(listener, dev.kleiber.server.Notifier.of(
+                        runtime.project.settings().server(), context.env(), context.clock()))))
                 .build();
     }
 

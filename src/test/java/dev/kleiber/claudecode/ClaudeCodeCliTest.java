@@ -86,7 +86,11 @@ class ClaudeCodeCliTest {
     }
 
     private TaskRun run() {
-        ClaudeCodeSettings settings = new ClaudeCodeSettings(claude, api.baseUrl(), KEY, 12,
+        return run(12);
+    }
+
+    private TaskRun run(int maxTurns) {
+        ClaudeCodeSettings settings = new ClaudeCodeSettings(claude, api.baseUrl(), KEY, maxTurns,
                 Duration.ofMinutes(4), ClaudeCodeSettings.guardOfThisProcess());
         TaskRunner runner = new TaskRunner(new ClaudeCodeEngine(settings, budget, runs::add), SessionLimits.of(12, 4000),
                 CommandSandbox.Settings.defaults(), Map.of("ANTHROPIC_API_KEY", KEY), Clock.systemUTC(),
@@ -201,5 +205,33 @@ class ClaudeCodeCliTest {
         assertThat(messages()).hasSize(2);
         assertThat(budget.settled()).hasSize(2);
         assertThat(runs.getFirst().refusals()).first().isInstanceOf(ProxyRefusal.Budget.class);
+    }
+
+    @Test
+    void theTurnLimitIsAFailedAttempt() {
+        script(turn -> FakeReply.answer(FakeReply.toolUse("b" + turn, "Bash",
+                "{\"command\":\"echo turn " + turn + "\",\"description\":\"Say which turn\"}")));
+
+        TaskRun run = run(2);
+
+        assertThat(runs.getFirst().resultSubtype()).contains("error_max_turns");
+        assertThat(run.session().outcome()).isInstanceOfSatisfying(SessionOutcome.Failed.class, failed -> {
+            assertThat(failed.cause()).isInstanceOf(SessionOutcome.AgentFault.class);
+            assertThat(failed.reason()).contains("turn limit");
+        });
+    }
+
+    @Test
+    void anApiErrorInsideASuccessResultIsAFailedAttemptNotACompletedTask() {
+        api.respondWith(request -> FakeReply.error(400, "invalid_request_error", "messages: text content blocks must be non-empty"));
+
+        TaskRun run = run();
+
+        assertThat(runs.getFirst().resultSubtype()).contains("success");
+        assertThat(run.session().outcome()).isInstanceOfSatisfying(SessionOutcome.Failed.class, failed -> {
+            assertThat(failed.cause()).isInstanceOf(SessionOutcome.AgentFault.class);
+            assertThat(failed.reason()).startsWith("Claude Code ended on an API error");
+        });
+        assertThat(repo.resolve("complete/engineer-backend/feat-001-done.md")).doesNotExist();
     }
 }

@@ -48,11 +48,17 @@ final class ApiFixture {
 
     /** The sample shop with {@code yamlExtra} appended to kleiber.yaml, and a run with two tasks awaiting review. */
     static ApiFixture create(Path tmp, String yamlExtra) throws IOException {
+        return create(tmp, "sqlite", yamlExtra);
+    }
+
+    /** As {@link #create(Path, String)} on the store at {@code store} (kleiber.yaml's {@code store:}). */
+    static ApiFixture create(Path tmp, String store, String yamlExtra) throws IOException {
         Path repo = SampleShop.copyTo(tmp.resolve("shop"));
         assertThat(new Cli(repo).run("init").exitCode()).isZero();
         Path config = repo.resolve(".kleiber/kleiber.yaml");
         Files.writeString(config, Files.readString(config)
-                .replace("commands: []", "commands: [{name: test, run: \"node --test\", timeout: 60}]") + "\n" + yamlExtra);
+                .replace("commands: []", "commands: [{name: test, run: \"node --test\", timeout: 60}]")
+                .replace("\nstore: sqlite\n", "\nstore: " + store + "\n") + "\n" + yamlExtra);
         GitRepos.git(repo, "add", "-A");
         GitRepos.git(repo, "commit", "-q", "-m", "the sample shop under kleiber");
         Cli cli = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC()));
@@ -123,6 +129,20 @@ final class ApiFixture {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** One HTTP/1.1 GET from {@code localAddress} (another loopback address), the whole answer as text. */
+    static String raw(ServerProcess server, String localAddress, String path, String token) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

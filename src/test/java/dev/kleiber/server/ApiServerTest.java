@@ -13,14 +13,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -274,12 +268,12 @@ class ApiServerTest {
     void anAddressThatKeepsFailingIsLockedOutEvenWithAGoodToken() throws Exception {
         // from another loopback address, so the lockout does not reach the rest of this class's requests
         for (int i = 0; i < 2; i++) {
-            assertThat(raw("127.0.0.2", "/api/v1/runs", "kl_" + "x".repeat(43))).startsWith("HTTP/1.1 401");
+            assertThat(ApiFixture.raw(server, "127.0.0.2", "/api/v1/runs", "kl_" + "x".repeat(43))).startsWith("HTTP/1.1 401");
         }
-        String locked = raw("127.0.0.2", "/api/v1/runs", "kl_" + "y".repeat(43));
+        String locked = ApiFixture.raw(server, "127.0.0.2", "/api/v1/runs", "kl_" + "y".repeat(43));
         assertThat(locked).startsWith("HTTP/1.1 429").contains("Retry-After: ").contains("locked out");
-        assertThat(raw("127.0.0.2", "/api/v1/runs", reader)).startsWith("HTTP/1.1 429");
-        assertThat(raw("127.0.0.3", "/api/v1/runs", reader)).startsWith("HTTP/1.1 200");
+        assertThat(ApiFixture.raw(server, "127.0.0.2", "/api/v1/runs", reader)).startsWith("HTTP/1.1 429");
+        assertThat(ApiFixture.raw(server, "127.0.0.3", "/api/v1/runs", reader)).startsWith("HTTP/1.1 200");
     }
 
     @Test
@@ -363,22 +357,6 @@ class ApiServerTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path)).GET();
         headers.forEach(request::header);
         return ApiFixture.send(server, request, token);
-    }
-
-    /** One HTTP/1.1 request from {@code localAddress} (another loopback address), the whole answer as text. */
-    private String raw(String localAddress, String path, String token) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(localAddress, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-                return in.lines().collect(Collectors.joining("\n"));
-            }
-        }
     }
 
     private static Map<String, JsonNode> tasks(JsonNode run) {
