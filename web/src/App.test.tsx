@@ -15,18 +15,19 @@ function server(scope: Session['scope']) {
   const task = (): TaskDetail => ({
     id: 'payments',
     run: 'r-1',
+    title: 'Payments endpoint',
     agent: 'backend',
     tier: 'sonnet',
     state,
-    attempt: 2,
-    costUsd: 0.31,
-    forcedReview: true,
-    forcedReviewReasons: ['touches payments/'],
-    routing: { tier: 'sonnet', rules: [{ rule: 'security-sensitive', evidence: 'payments/', tier: 'sonnet' }] },
-    attempts: [{ attempt: 1, outcome: 'validation failed', feedback: 'test PayTest failed' }, { attempt: 2, outcome: 'validated' }],
-    validation: { passed: true, report: 'mvn test: 12 passed' },
-    calls: [{ model: 'claude-sonnet', inputTokens: 1200, outputTokens: 300, costUsd: 0.31 }],
-    protocolFiles: [{ path: 'tasks/backend/payments.md', content: '# payments' }],
+    attempts: 2,
+    routing: { tier: 'sonnet', humanReview: true, roleDefault: 'haiku', floor: 'haiku', reasons: [{ rule: 'security-path', evidence: 'payments/' }] },
+    cost: { costUsd: 0.31, calls: 4 },
+    events: [
+      { seq: 3, at: '2026-12-07T10:00:00Z', kind: 'task.running', detail: 'w1 attempt 1 fence 1' },
+      { seq: 5, at: '2026-12-07T10:01:00Z', kind: 'conductor.feedback', detail: 'test PayTest failed' },
+    ],
+    validationReport: 'mvn test: 12 passed',
+    protocolFiles: ['tasks/backend/payments.md'],
   });
   const fake = fakeServer((r) => {
     if (r.url === '/api/v1/session' && r.method === 'GET') {
@@ -37,11 +38,11 @@ function server(scope: Session['scope']) {
       signedIn = true;
       return { status: 200, body: { name: 'ana', scope, csrf: 'csrf-1' } };
     }
-    if (r.url === '/api/v1/runs') return { status: 200, body: [{ id: 'r-1', state: 'running', request: RUN.request, waitingForPerson: 1, counts: { merged: 1 } }] };
+    if (r.url === '/api/v1/runs') return { status: 200, body: { runs: [{ id: 'r-1', state: 'active', request: RUN.request, tasks: { merged: 1, awaiting_review: 1 } }] } };
     if (r.url === '/api/v1/runs/r-1') return { status: 200, body: RUN };
     if (r.url === '/api/v1/tasks/payments?run=r-1') return { status: 200, body: task() };
     if (r.url === '/api/v1/tasks/payments/diff?run=r-1') return { status: 200, body: { commit: COMMIT, diff: DIFF } };
-    if (r.url === '/api/v1/tasks/payments/approve?run=r-1' && r.method === 'POST') {
+    if (r.url === '/api/v1/tasks/payments/approve' && r.method === 'POST') {
       state = 'merged';
       return { status: 200, body: { task: 'payments', merged: true } };
     }
@@ -60,6 +61,7 @@ describe('the approve flow', () => {
   beforeEach(() => {
     sources = [];
     window.history.replaceState(null, '', '/runs/r-1/tasks/payments');
+    window.localStorage.clear();
   });
 
   it('signs in with a token, approves the commit shown with the CSRF header, and sees the task merged live', async () => {
@@ -73,21 +75,35 @@ describe('the approve flow', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 
     expect(await screen.findByRole('heading', { name: 'payments' })).toBeTruthy();
-    expect(screen.getByText('security-sensitive')).toBeTruthy();
-    expect(screen.getByText('test PayTest failed')).toBeTruthy();
+    expect(screen.getByText('security-path')).toBeTruthy();
+    expect(screen.getByText(/test PayTest failed/)).toBeTruthy();
     expect(screen.getByText('mvn test: 12 passed')).toBeTruthy();
     expect(await screen.findByRole('navigation', { name: 'Changed files' })).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Approve c0ffee00' }));
 
     const approve = requests.find((r) => r.url.includes('/approve'));
-    expect(approve?.body).toEqual({ commit: COMMIT });
+    expect(approve?.body).toEqual({ run: 'r-1', commit: COMMIT });
     expect(approve?.headers['X-CSRF-Token']).toBe('csrf-1');
     expect((await screen.findByRole('status')).textContent).toContain('Approved c0ffee000000');
 
     sources.at(-1)!.open();
-    sources.at(-1)!.emit(9, 'Merged', { taskId: 'payments', commit: COMMIT });
+    sources.at(-1)!.emit(9, 'task.merged', { taskId: 'payments', detail: 'merged' });
     await waitFor(() => expect(screen.getByRole('heading', { name: 'payments' }).parentElement?.textContent).toContain('merged'));
     expect(screen.queryByRole('button', { name: /^Approve/ })).toBeNull();
+  });
+
+  it('asks the server for the session only when this browser signed in before, and keeps the session on reload', async () => {
+    const { fetcher, requests } = server('approve');
+    const first = render(<App api={new ApiClient(fetcher)} events={factory} />);
+    await screen.findByLabelText('Token');
+    expect(requests.filter((r) => r.url === '/api/v1/session')).toHaveLength(0);
+    await userEvent.type(screen.getByLabelText('Token'), 'kl_good');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByRole('heading', { name: 'payments' });
+    first.unmount();
+    render(<App api={new ApiClient(fetcher)} events={factory} />);
+    expect(await screen.findByRole('heading', { name: 'payments' })).toBeTruthy();
+    expect(requests.filter((r) => r.url === '/api/v1/session' && r.method === 'GET')).toHaveLength(1);
   });
 
   it('shows no decision buttons to a read token', async () => {

@@ -10,6 +10,26 @@ import { RunsPage } from './pages/RunsPage';
 import { SignInPage } from './pages/SignInPage';
 import { TaskPage } from './pages/TaskPage';
 
+const SIGNED_IN = 'kleiber.signedIn';
+
+/** Whether this browser holds a session cookie, as far as the page knows (the cookie itself is HttpOnly). */
+function signedInBefore(): boolean {
+  try {
+    return window.localStorage.getItem(SIGNED_IN) === '1';
+  } catch {
+    return true;
+  }
+}
+
+function rememberSignIn(signedIn: boolean): void {
+  try {
+    if (signedIn) window.localStorage.setItem(SIGNED_IN, '1');
+    else window.localStorage.removeItem(SIGNED_IN);
+  } catch {
+    // storage disabled: the page asks the server each time
+  }
+}
+
 interface Props {
   api: ApiClient;
   events?: EventSourceFactory;
@@ -22,10 +42,21 @@ export function App({ api, events }: Props) {
   const [problem, setProblem] = useState('');
 
   useEffect(() => {
-    api.session().then(setSession, (e: unknown) => {
+    // Ask the server only when this browser signed in before: a 401 for a first visit is a console error for nothing.
+    if (!signedInBefore()) {
       setSession(null);
-      setProblem(e instanceof Error ? e.message : String(e));
-    });
+      return;
+    }
+    api.session().then(
+      (s) => {
+        rememberSignIn(s !== null);
+        setSession(s);
+      },
+      (e: unknown) => {
+        setSession(null);
+        setProblem(e instanceof Error ? e.message : String(e));
+      },
+    );
   }, [api]);
 
   if (session === undefined) {
@@ -37,6 +68,7 @@ export function App({ api, events }: Props) {
         api={api}
         problem={problem}
         onSignedIn={(s) => {
+          rememberSignIn(true);
           setSession(s);
           if (route.page === 'signin') navigate('/');
         }}
@@ -45,7 +77,10 @@ export function App({ api, events }: Props) {
   }
 
   const signOut = () => {
-    void api.signOut().finally(() => setSession(null));
+    void api.signOut().finally(() => {
+      rememberSignIn(false);
+      setSession(null);
+    });
   };
 
   return (

@@ -55,9 +55,7 @@ export class ApiClient {
   }
 
   runs(): Promise<RunSummary[]> {
-    return this.get<RunSummary[] | { runs: RunSummary[] }>('/runs').then((body) =>
-      Array.isArray(body) ? body : body.runs,
-    );
+    return this.get<{ runs: RunSummary[] }>('/runs').then((body) => body.runs);
   }
 
   run(runId: string): Promise<RunStatus> {
@@ -73,21 +71,15 @@ export class ApiClient {
   }
 
   approve(runId: string, taskId: string, commit: string): Promise<unknown> {
-    return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/approve?run=${encodeURIComponent(runId)}`, {
-      commit,
-    });
+    return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/approve`, { run: runId, commit });
   }
 
   reject(runId: string, taskId: string, feedback: string): Promise<unknown> {
-    return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/reject?run=${encodeURIComponent(runId)}`, {
-      feedback,
-    });
+    return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/reject`, { run: runId, feedback });
   }
 
   answer(runId: string, taskId: string, answer: string): Promise<unknown> {
-    return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/answer?run=${encodeURIComponent(runId)}`, {
-      answer,
-    });
+    return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/answer`, { run: runId, answer });
   }
 
   cost(query: { day?: string; run?: string } = {}): Promise<CostReport> {
@@ -110,13 +102,16 @@ export class ApiClient {
     return this.send('POST', '/budget/approve', { extra });
   }
 
-  /** The address of a run's event stream, for EventSource (which sends the cookie and Last-Event-ID itself). */
+  /**
+   * The address of a run's event stream, for EventSource (which sends the cookie, and Last-Event-ID when it
+   * reconnects by itself).
+   */
   eventsUrl(runId: string): string {
     return `${BASE}/runs/${encodeURIComponent(runId)}/events`;
   }
 
   private remember(session: Session): Session {
-    this.csrf = session.csrf;
+    this.csrf = session.csrf ?? '';
     return session;
   }
 

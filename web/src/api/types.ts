@@ -8,7 +8,8 @@ export type Scope = 'read' | 'approve' | 'admin';
 export interface Session {
   name: string;
   scope: Scope;
-  csrf: string;
+  /** Null when the caller used a bearer token rather than the session cookie. */
+  csrf: string | null;
 }
 
 export type TaskState =
@@ -34,6 +35,12 @@ export const TASK_STATES: readonly TaskState[] = [
   'cancelled',
 ];
 
+/** A routing rule that fired for a task, with what it saw. */
+export interface Reason {
+  rule: string;
+  evidence?: string;
+}
+
 export interface RunTask {
   id: string;
   title?: string;
@@ -45,7 +52,7 @@ export interface RunTask {
   dependsOn?: string[];
   costUsd: number;
   forcedReview?: boolean;
-  forcedReviewReasons?: string[];
+  reasons?: Reason[];
   startedAt?: string | null;
 }
 
@@ -79,43 +86,23 @@ export interface RunStatus {
   waitingForPerson: WaitingItem[];
 }
 
-/** One line of GET /api/v1/runs. */
+/** One line of GET /api/v1/runs ({runs: [...]}), newest first. */
 export interface RunSummary {
   id: string;
   request?: string;
   state: string;
   createdAt?: string;
-  counts?: Partial<Record<TaskState, number>>;
+  /** How many of the run's tasks are in each state. */
+  tasks?: Partial<Record<TaskState, number>>;
   costUsd?: number;
-  waitingForPerson?: number;
 }
 
-export interface RoutingRule {
-  rule: string;
-  evidence?: string;
-  tier?: string;
-}
-
-export interface Attempt {
-  attempt: number;
-  tier?: string;
-  outcome: string;
-  feedback?: string;
-  costUsd?: number;
-  at?: string;
-}
-
-export interface CostCall {
-  at?: string;
-  model: string;
-  inputTokens?: number;
-  outputTokens?: number;
-  costUsd: number;
-}
-
-export interface ProtocolFile {
-  path: string;
-  content: string;
+/** One entry of the store's event log about a task. */
+export interface TaskEvent {
+  seq: number;
+  at: string;
+  kind: string;
+  detail: string;
 }
 
 /** GET /api/v1/tasks/{task}?run= */
@@ -123,27 +110,29 @@ export interface TaskDetail {
   id: string;
   run: string;
   title?: string;
+  description?: string;
   agent: string;
   tier?: string;
-  model?: string;
   state: TaskState;
-  attempt?: number;
-  costUsd?: number;
-  forcedReview?: boolean;
-  forcedReviewReasons?: string[];
-  routing?: { tier?: string; rules: RoutingRule[] };
-  attempts?: Attempt[];
-  validation?: { passed?: boolean; report: string } | null;
-  calls?: CostCall[];
-  protocolFiles?: ProtocolFile[];
-  question?: string | null;
+  attempts?: number;
+  dependsOn?: string[];
+  branch?: string;
+  routing?: { tier: string; humanReview: boolean; roleDefault?: string; floor?: string; reasons: Reason[] };
+  cost?: { costUsd: number; calls: number };
+  events?: TaskEvent[];
+  validationReport?: string | null;
+  /** Paths relative to the repository, such as tasks/backend/payments.md. */
+  protocolFiles?: string[];
 }
 
 /** GET /api/v1/tasks/{task}/diff?run= */
 export interface TaskDiff {
+  run?: string;
+  task?: string;
   commit: string;
+  branch?: string;
   diff: string;
-  files?: string[];
+  validationReport?: string | null;
 }
 
 export interface CostLine {

@@ -7,12 +7,12 @@ import { TaskGraph } from './TaskGraph';
 describe('TaskGraph', () => {
   it('draws one node per task, coloured and labelled by state, linking to the task page', () => {
     render(<TaskGraph run="r-1" tasks={RUN.tasks} />);
-    const payments = screen.getByRole('link', { name: /^payments: awaiting review, backend, sonnet, attempt 2, \$0\.31, review forced$/ });
+    const payments = screen.getByRole('link', { name: 'payments review forced awaiting review backend sonnet attempt #2 $0.31' });
     expect(payments.getAttribute('href')).toBe('/runs/r-1/tasks/payments');
     expect(payments.getAttribute('data-state')).toBe('awaiting_review');
     expect(payments.className).toContain('bg-amber-50');
     expect(payments.textContent).toContain('review');
-    const docs = screen.getByRole('link', { name: /^docs: running/ });
+    const docs = screen.getByRole('link', { name: /^docs running writer haiku/ });
     expect(docs.className).toContain('bg-blue-50');
     expect(docs.textContent).not.toContain('review');
     expect(screen.getAllByRole('link')).toHaveLength(4);

@@ -10,7 +10,8 @@ const GAP_Y = 16;
 
 /**
  * The run's task graph: a column per dependency depth, edges from each dependency to its dependent. Nodes are
- * links (reachable by Tab, announced with their state), the edges a decorative SVG layer behind them.
+ * links (reachable by Tab) whose visible text is their whole name: id, review badge, state, agent, tier, attempt
+ * and cost; the edges are a decorative SVG layer behind them.
  */
 export function TaskGraph({ run, tasks }: { run: string; tasks: RunTask[] }) {
   const { nodes, edges, columns, rows } = layout(tasks);
@@ -53,7 +54,6 @@ export function TaskGraph({ run, tasks }: { run: string; tasks: RunTask[] }) {
                 href={taskPath(run, task.id)}
                 data-task={task.id}
                 data-state={task.state}
-                aria-label={`${task.id}: ${stateLabel(task.state)}, ${task.agent}, ${task.tier ?? task.model}, attempt ${task.attempt}, ${usd(task.costUsd)}${task.forcedReview ? ', review forced' : ''}`}
                 className={`flex h-full flex-col justify-between rounded-lg border-2 p-2 text-sm shadow-sm hover:shadow-md focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${STATE_CLASSES[task.state] ?? STATE_CLASSES.planned}`}
               >
                 <span className="flex items-start justify-between gap-1">
@@ -61,8 +61,8 @@ export function TaskGraph({ run, tasks }: { run: string; tasks: RunTask[] }) {
                     {task.id}
                   </span>
                   {task.forcedReview ? (
-                    <span className="shrink-0 rounded bg-amber-700 px-1 text-xs font-semibold text-white" title={(task.forcedReviewReasons ?? []).join('; ')}>
-                      review
+                    <span className="shrink-0 rounded bg-amber-700 px-1 text-xs font-semibold text-white" title={(task.reasons ?? []).map((r) => r.rule).join('; ')}>
+                      review<span className="sr-only"> forced</span>
                     </span>
                   ) : null}
                 </span>
@@ -70,7 +70,9 @@ export function TaskGraph({ run, tasks }: { run: string; tasks: RunTask[] }) {
                 <span className="flex flex-wrap gap-x-2 text-xs">
                   <span>{task.agent}</span>
                   <span>{task.tier ?? task.model}</span>
-                  <span>#{task.attempt}</span>
+                  <span>
+                    <span className="sr-only">attempt </span>#{task.attempt}
+                  </span>
                   <span>{usd(task.costUsd)}</span>
                 </span>
               </Link>

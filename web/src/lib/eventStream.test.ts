@@ -29,14 +29,14 @@ describe('RunEventStream', () => {
     expect(sources[0].closed).toBe(true);
     vi.advanceTimersByTime(2500);
     expect(sources).toHaveLength(2);
-    expect(sources[1].url).toBe('/api/v1/runs/r-1/events?after=3');
+    expect(sources[1].url).toBe('/api/v1/runs/r-1/events?lastEventId=3');
     sources[1].open();
-    sources[1].emit(4, 'Merged', { taskId: 'docs', commit: 'abc' });
+    sources[1].emit(4, 'task.merged', { taskId: 'docs', detail: 'merged at abc' });
     expect(got.map((e) => [e.seq, e.kind, e.taskId])).toEqual([
       [1, 'TaskStarted', 'docs'],
       [2, 'SessionBilled', 'docs'],
       [3, 'Validated', 'docs'],
-      [4, 'Merged', 'docs'],
+      [4, 'task.merged', 'docs'],
     ]);
     expect(states).toEqual(['connecting', 'live', 'reconnecting', 'reconnecting', 'reconnecting', 'live']);
     stream.stop();

@@ -13,8 +13,37 @@ export type EventSourceFactory = (url: string) => EventSourceLike;
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 
-/** The run event kinds the server streams (contract A: the RunEvent record's simple name). */
-export const RUN_EVENT_KINDS = [
+/**
+ * The event names the server streams. EventSource hands a named event only to a listener for that name, so every
+ * kind must be listed: the store's event log ("task.merged", "budget.paused", ...) and the typed run events of
+ * contract A ("TaskStarted", ...), which replace them once the store keeps those.
+ */
+export const RUN_EVENT_KINDS: readonly string[] = [
+  'message',
+  ...['planned', 'queued', 'running', 'validating', 'awaiting_review', 'merged', 'blocked', 'failed', 'cancelled'].map(
+    (state) => `task.${state}`,
+  ),
+  'task.tier',
+  'task.depends_on',
+  'task.stale_write_refused',
+  ...['created', 'plan', 'active', 'finished', 'failed', 'cancelled', 'paused', 'stopped'].map((what) => `run.${what}`),
+  'budget.paused',
+  'budget.approved',
+  'budget.overrun',
+  'review.diff',
+  'review.validated',
+  'review.rejected',
+  'conductor.failure',
+  'conductor.feedback',
+  'conductor.environment',
+  'conductor.answer',
+  'session.summarized',
+  'main.validation',
+  'person.answered',
+  'api.approve',
+  'api.reject',
+  'api.answer',
+  'api.cancel',
   'TaskPlanned',
   'TaskQueued',
   'TaskReclaimed',
@@ -48,18 +77,16 @@ export const RUN_EVENT_KINDS = [
   'MainCheckUnrecorded',
   'HousekeepingFailed',
   'RunFinished',
-  'Approved',
-  'Rejected',
-  'Answered',
-  'message',
-] as const;
+  'CallRetried',
+  'SessionCompacted',
+];
 
 const RETRY_MS = 2000;
 
 /**
  * Follows a run's event stream without losing or repeating events. The browser's EventSource reconnects by
  * itself and sends Last-Event-ID; when it gives up (state CLOSED, e.g. the server restarted) this opens a new
- * one from the last sequence number seen (`?after=`), and drops any event at or below it, so a replayed event
+ * one from the last sequence number seen (`?lastEventId=`, the server's query form of the header), and drops any event at or below it, so a replayed event
  * is never applied twice.
  */
 export class RunEventStream {
@@ -93,7 +120,7 @@ export class RunEventStream {
   private open(): void {
     if (this.closed) return;
     this.onState(this.lastSeq < 0 ? 'connecting' : 'reconnecting');
-    const url = this.lastSeq < 0 ? this.url : `${this.url}${this.url.includes('?') ? '&' : '?'}after=${this.lastSeq}`;
+    const url = this.lastSeq < 0 ? this.url : `${this.url}${this.url.includes('?') ? '&' : '?'}lastEventId=${this.lastSeq}`;
     const source = this.factory(url);
     this.source = source;
     source.onopen = () => this.onState('live');

@@ -1,4 +1,4 @@
-import type { RunEventMessage, RunStatus, RunTask, TaskState } from '../api/types';
+import { TASK_STATES, type RunEventMessage, type RunStatus, type RunTask, type TaskState } from '../api/types';
 
 /** The task state a run event moves its task to, for the events that move one. */
 const STATE_AFTER: Record<string, TaskState> = {
@@ -18,6 +18,8 @@ const STATE_AFTER: Record<string, TaskState> = {
   TaskFailed: 'failed',
 };
 
+const STATES = new Set<string>(TASK_STATES);
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value.toLowerCase() : undefined;
 }
@@ -29,12 +31,20 @@ function number(value: unknown): number | undefined {
 }
 
 /**
+ * The state a store log event names ("task.merged"), or the state a typed run event moves its task to.
+ */
+function stateAfter(kind: string): TaskState | undefined {
+  if (kind.startsWith('task.') && STATES.has(kind.slice(5))) return kind.slice(5) as TaskState;
+  return STATE_AFTER[kind];
+}
+
+/**
  * Applies one live event to the run as last fetched, so the page moves at once; the page re-reads the run
  * document after a burst of events, which stays the source of truth.
  */
 export function applyEvent(run: RunStatus, event: RunEventMessage): RunStatus {
   const taskId = event.taskId ?? (typeof event.body.taskId === 'string' ? event.body.taskId : undefined);
-  if (event.kind === 'BudgetPaused') {
+  if (event.kind === 'BudgetPaused' || event.kind === 'budget.paused') {
     return { ...run, budget: { ...run.budget, paused: true } };
   }
   if (!taskId || !run.tasks.some((t) => t.id === taskId)) {
@@ -43,7 +53,8 @@ export function applyEvent(run: RunStatus, event: RunEventMessage): RunStatus {
   const tasks = run.tasks.map((task): RunTask => {
     if (task.id !== taskId) return task;
     const next: RunTask = { ...task };
-    const state = STATE_AFTER[event.kind];
+    const state = stateAfter(event.kind);
+    const detail = typeof event.body.detail === 'string' ? event.body.detail : '';
     if (state) next.state = state;
     switch (event.kind) {
       case 'TaskStarted': {
@@ -51,6 +62,19 @@ export function applyEvent(run: RunStatus, event: RunEventMessage): RunStatus {
         next.tier = text(event.body.tier) ?? task.tier;
         next.model = next.tier ?? task.model;
         next.startedAt = event.at ?? task.startedAt;
+        break;
+      }
+      case 'task.running': {
+        // detail: "<holder> attempt <n> fence <f>"
+        const attempt = /attempt (\d+)/.exec(detail);
+        if (attempt) next.attempt = Number(attempt[1]);
+        next.startedAt = event.at ?? task.startedAt;
+        break;
+      }
+      case 'task.tier': {
+        // detail: "<tier>: <reason>"
+        const tier = /^(\w+):/.exec(detail);
+        if (tier) next.tier = next.model = tier[1].toLowerCase();
         break;
       }
       case 'Escalated': {

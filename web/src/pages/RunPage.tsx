@@ -81,7 +81,7 @@ export function RunPage({ api, run, events: factory }: Props) {
                   {t.id}
                 </Link>
                 <StateBadge state={t.state} />
-                {t.forcedReview ? <span className="text-xs">review forced: {(t.forcedReviewReasons ?? []).join('; ')}</span> : null}
+                {t.forcedReview ? <span className="text-xs">review forced by {(t.reasons ?? []).map((r) => r.rule).join(', ')}</span> : null}
               </li>
             ))}
           </ul>

@@ -4,11 +4,16 @@ import { age, stateLabel, usd } from '../lib/format';
 import { Link, runPath } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
 
+/** How many of a run's tasks wait for a person: a review to decide or a block to answer. */
+export function waitingCount(run: RunSummary): number {
+  return (run.tasks?.awaiting_review ?? 0) + (run.tasks?.blocked ?? 0);
+}
+
 /** Runs that need a person come first, then the newest. */
 export function sortRuns(runs: RunSummary[]): RunSummary[] {
   const time = (r: RunSummary) => (r.createdAt ? Date.parse(r.createdAt) : 0);
   return [...runs].sort((a, b) => {
-    const waiting = Number((b.waitingForPerson ?? 0) > 0) - Number((a.waitingForPerson ?? 0) > 0);
+    const waiting = Number(waitingCount(b) > 0) - Number(waitingCount(a) > 0);
     return waiting !== 0 ? waiting : time(b) - time(a);
   });
 }
@@ -29,17 +34,18 @@ export function RunsPage({ api }: { api: ApiClient }) {
                 {run.id}
               </Link>
               <span className="text-sm">
-                {run.state} · {usd(run.costUsd)} · {age(run.createdAt)} ago
+                {run.state}
+                {run.costUsd !== undefined ? ` · ${usd(run.costUsd)}` : ''} · {age(run.createdAt)} ago
               </span>
             </div>
             {run.request ? <p className="mt-1 break-words text-sm">{run.request}</p> : null}
             <p className="mt-1 flex flex-wrap gap-2 text-xs">
-              {(run.waitingForPerson ?? 0) > 0 ? (
-                <span className="rounded bg-amber-700 px-1.5 font-semibold text-white">{run.waitingForPerson} wait for a person</span>
+              {waitingCount(run) > 0 ? (
+                <span className="rounded bg-amber-700 px-1.5 font-semibold text-white">{waitingCount(run)} wait for a person</span>
               ) : null}
-              {TASK_STATES.filter((s) => (run.counts?.[s] ?? 0) > 0).map((s) => (
+              {TASK_STATES.filter((s) => (run.tasks?.[s] ?? 0) > 0).map((s) => (
                 <span key={s}>
-                  {run.counts?.[s]} {stateLabel(s)}
+                  {run.tasks?.[s]} {stateLabel(s)}
                 </span>
               ))}
             </p>

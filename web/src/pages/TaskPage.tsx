@@ -30,12 +30,23 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/** The log entries that tell an attempt's story: started, validated, failed with feedback, rejected, moved tier. */
+function isAttemptEvent(kind: string): boolean {
+  return kind.startsWith('task.') || kind.startsWith('review.') || kind.startsWith('conductor.') || kind.startsWith('api.');
+}
+
 /** One task: why it was routed so, its attempts, validation, protocol files, cost, and the review. */
 export function TaskPage({ api, session, run, task, events }: Props) {
   const detail = useLoad(`task:${run}:${task}`, () => api.task(run, task));
   const state = detail.data?.state;
   const diff = useLoad(`diff:${run}:${task}:${state ?? ''}`, () =>
     state === 'awaiting_review' ? api.diff(run, task) : Promise.resolve(null),
+  );
+  // A blocked task's question is in the run document's list of what waits for a person.
+  const question = useLoad(`question:${run}:${task}:${state ?? ''}`, () =>
+    state === 'blocked'
+      ? api.run(run).then((status) => status.waitingForPerson.find((w) => w.task === task && w.run === run)?.question ?? null)
+      : Promise.resolve(null),
   );
   const [notice, setNotice] = useState('');
   const { reload } = detail;
@@ -50,7 +61,7 @@ export function TaskPage({ api, session, run, task, events }: Props) {
   const decided = (decision: Decision) => {
     setNotice(
       decision.kind === 'approved'
-        ? `Approved ${decision.commit.slice(0, 12)}; the conductor merges it.`
+        ? `Approved ${decision.commit.slice(0, 12)}.`
         : 'Rejected; the agent gets your feedback on its next attempt.',
     );
     reload();
@@ -59,6 +70,7 @@ export function TaskPage({ api, session, run, task, events }: Props) {
   if (detail.error && !detail.data) return <p role="alert">{detail.error}</p>;
   const t: TaskDetail | null = detail.data;
   if (!t) return <p>Loading…</p>;
+  const history = (t.events ?? []).filter((e) => isAttemptEvent(e.kind));
   return (
     <>
       <p className="text-sm">
@@ -69,11 +81,17 @@ export function TaskPage({ api, session, run, task, events }: Props) {
       <div className="flex flex-wrap items-center gap-2">
         <h1 className="break-all font-mono text-xl font-bold">{t.id}</h1>
         <StateBadge state={t.state} />
-        {t.forcedReview ? <span className="rounded bg-amber-700 px-1.5 text-xs font-semibold text-white">review forced</span> : null}
+        {t.routing?.humanReview ? <span className="rounded bg-amber-700 px-1.5 text-xs font-semibold text-white">review forced</span> : null}
       </div>
-      {t.title ? <p className="break-words">{t.title}</p> : null}
+      {t.title && t.title !== t.id ? <p className="break-words font-medium">{t.title}</p> : null}
       <p className="text-sm">
-        {t.agent} · {t.tier ?? t.model} · attempt {t.attempt ?? 0} · {usd(t.costUsd)}
+        {t.agent} · {t.tier} · attempt {t.attempts ?? 0} · {usd(t.cost?.costUsd)} in {t.cost?.calls ?? 0} calls
+        {t.branch ? (
+          <>
+            {' '}
+            · branch <code className="break-all">{t.branch}</code>
+          </>
+        ) : null}
       </p>
       {notice ? (
         <p role="status" className="rounded border border-green-700 p-2 font-medium">
@@ -83,13 +101,6 @@ export function TaskPage({ api, session, run, task, events }: Props) {
 
       {t.state === 'awaiting_review' ? (
         <Section title="Review">
-          {t.forcedReviewReasons && t.forcedReviewReasons.length > 0 ? (
-            <ul className="list-disc pl-5 text-sm">
-              {t.forcedReviewReasons.map((r) => (
-                <li key={r}>{r}</li>
-              ))}
-            </ul>
-          ) : null}
           {diff.error ? <p role="alert">{diff.error}</p> : null}
           {diff.data ? (
             <>
@@ -111,37 +122,60 @@ export function TaskPage({ api, session, run, task, events }: Props) {
         </Section>
       ) : null}
 
-      {t.state === 'blocked' && t.question ? (
+      {t.state === 'blocked' && question.data ? (
         <Section title="The conductor asks">
-          <p className="whitespace-pre-wrap">{t.question}</p>
+          <p className="whitespace-pre-wrap">{question.data}</p>
           {canApprove(session.scope) ? <AnswerForm onAnswer={(a) => api.answer(run, task, a)} onDone={reload} /> : null}
         </Section>
       ) : null}
 
+      {t.description ? (
+        <Section title="What was asked">
+          <p className="whitespace-pre-wrap text-sm">{t.description}</p>
+        </Section>
+      ) : null}
+
       <Section title="Routing">
-        {t.routing && t.routing.rules.length > 0 ? (
-          <ul className="space-y-1 text-sm">
-            {t.routing.rules.map((r, i) => (
-              <li key={i}>
-                <span className="font-semibold">{r.rule}</span>
-                {r.tier ? ` → ${r.tier}` : ''}
-                {r.evidence ? <span className="text-slate-700 dark:text-slate-300">: {r.evidence}</span> : null}
-              </li>
-            ))}
-          </ul>
+        {t.routing ? (
+          <>
+            <p className="text-sm">
+              Model tier <strong>{t.routing.tier}</strong>
+              {t.routing.roleDefault ? ` (the role's default is ${t.routing.roleDefault}` : ''}
+              {t.routing.roleDefault && t.routing.floor ? `, floor ${t.routing.floor})` : t.routing.roleDefault ? ')' : ''}
+              {t.routing.humanReview ? '; a person reviews the change.' : '.'}
+            </p>
+            {t.routing.reasons.length > 0 ? (
+              <ul className="list-disc space-y-1 pl-5 text-sm">
+                {t.routing.reasons.map((r, i) => (
+                  <li key={i}>
+                    <span className="font-semibold">{r.rule}</span>
+                    {r.evidence ? <span className="break-words text-slate-700 dark:text-slate-300">: {r.evidence}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-sm">No rule fired: the role's default applies.</p>
+            )}
+          </>
         ) : (
-          <p className="text-sm">No routing rules recorded.</p>
+          <p className="text-sm">No routing decision recorded.</p>
         )}
       </Section>
 
       <Section title="Attempts">
-        {t.attempts && t.attempts.length > 0 ? (
+        {history.length > 0 ? (
           <ol className="space-y-1 text-sm">
-            {t.attempts.map((a) => (
-              <li key={a.attempt}>
-                #{a.attempt} {a.tier ?? ''} — <span className="font-semibold">{a.outcome}</span>
-                {a.costUsd !== undefined ? ` · ${usd(a.costUsd)}` : ''}
-                {a.feedback ? <pre className="mt-1 whitespace-pre-wrap rounded bg-slate-100 p-2 text-xs dark:bg-slate-900">{a.feedback}</pre> : null}
+            {history.map((e) => (
+              <li key={e.seq} className="break-words">
+                <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{e.at.slice(11, 19)}</span>{' '}
+                <span className="font-semibold">{e.kind}</span>
+                {e.detail ? (
+                  e.detail.includes('\n') ? (
+                    <pre className="mt-1 max-h-60 overflow-auto whitespace-pre-wrap rounded bg-slate-100 p-2 text-xs dark:bg-slate-900">{e.detail}</pre>
+                  ) : (
+                    <span className="text-slate-700 dark:text-slate-300"> {e.detail}</span>
+                  )
+                ) : null}
               </li>
             ))}
           </ol>
@@ -151,52 +185,24 @@ export function TaskPage({ api, session, run, task, events }: Props) {
       </Section>
 
       <Section title="Validation">
-        {t.validation ? (
+        {t.validationReport ? (
           <pre className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-100 p-2 text-xs dark:bg-slate-900" tabIndex={0}>
-            {t.validation.report}
+            {t.validationReport}
           </pre>
         ) : (
           <p className="text-sm">Not validated yet.</p>
         )}
       </Section>
 
-      <Section title="Cost by call">
-        {t.calls && t.calls.length > 0 ? (
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Cost by call">
-            <table className="text-sm">
-              <thead>
-                <tr className="text-left">
-                  <th className="pr-3">Model</th>
-                  <th className="pr-3">In</th>
-                  <th className="pr-3">Out</th>
-                  <th>Cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                {t.calls.map((c, i) => (
-                  <tr key={i}>
-                    <td className="pr-3">{c.model}</td>
-                    <td className="pr-3">{c.inputTokens ?? ''}</td>
-                    <td className="pr-3">{c.outputTokens ?? ''}</td>
-                    <td>{usd(c.costUsd)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="text-sm">No calls billed.</p>
-        )}
-      </Section>
-
       <Section title="Protocol files">
         {t.protocolFiles && t.protocolFiles.length > 0 ? (
-          t.protocolFiles.map((f) => (
-            <details key={f.path} className="rounded border border-slate-300 p-2 dark:border-slate-700">
-              <summary className="cursor-pointer break-all font-mono text-sm">{f.path}</summary>
-              <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap text-xs">{f.content}</pre>
-            </details>
-          ))
+          <ul className="space-y-0.5 font-mono text-sm">
+            {t.protocolFiles.map((path) => (
+              <li key={path} className="break-all">
+                {path}
+              </li>
+            ))}
+          </ul>
         ) : (
           <p className="text-sm">None.</p>
         )}

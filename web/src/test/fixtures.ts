@@ -5,7 +5,7 @@ export const RUN: RunStatus = {
   request: 'Add a payments endpoint',
   tasks: [
     { id: 'schema', agent: 'backend', tier: 'haiku', model: 'haiku', state: 'merged', attempt: 1, dependsOn: [], costUsd: 0.012 },
-    { id: 'payments', agent: 'backend', tier: 'sonnet', model: 'sonnet', state: 'awaiting_review', attempt: 2, dependsOn: ['schema'], costUsd: 0.31, forcedReview: true, forcedReviewReasons: ['touches payments/'] },
+    { id: 'payments', agent: 'backend', tier: 'sonnet', model: 'sonnet', state: 'awaiting_review', attempt: 2, dependsOn: ['schema'], costUsd: 0.31, forcedReview: true, reasons: [{ rule: 'security-path', evidence: 'payments/' }] },
     { id: 'docs', agent: 'writer', tier: 'haiku', model: 'haiku', state: 'running', attempt: 1, dependsOn: ['schema'], costUsd: 0.004 },
     { id: 'release', agent: 'backend', tier: 'haiku', model: 'haiku', state: 'planned', attempt: 0, dependsOn: ['payments', 'docs'], costUsd: 0 },
   ],

@@ -2,6 +2,8 @@ package dev.kleiber.app;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.ReviewDesk;
+import dev.kleiber.conductor.RunEvent;
+import dev.kleiber.conductor.RunEventJson;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.plan.TaskIds;
 import dev.kleiber.store.Store;
@@ -129,17 +131,30 @@ public final class Decisions {
                         + ") is not the one validated for review (" + shortSha(validated) + "); look at the diff again");
             }
         }
+        String merged;
         try {
-            return reviewDesk.approve(runId, taskId, by);
+            merged = reviewDesk.approve(runId, taskId, by);
         } catch (ReviewDesk.BranchMovedException e) {
             throw new ConflictException(e.getMessage());
         }
+        published(new RunEvent.Merged(runId, taskId, merged));
+        return merged;
     }
 
     /** Sends a task waiting for review back to its agent with {@code feedback}. */
     public void reject(String runId, String taskId, String feedback, String by) {
         awaitingReview(runId, taskId);
         reviewDesk.reject(runId, taskId, feedback, by);
+        published(new RunEvent.TaskQueued(runId, taskId, "rejected by " + by));
+    }
+
+    /**
+     * A person's decision moved a task outside the conductor: record it as the typed event the conductor would have
+     * sent, so live streams (the dashboard watching from another device) see it too (dashboard, issue 17).
+     */
+    private void published(RunEvent event) {
+        java.time.Instant at = clock.instant();
+        store.runEvents().append(event.runId(), event.taskId(), at, RunEventJson.kind(event), RunEventJson.write(event, at));
     }
 
     /** Raises a limit to {@code toUsd}; paused work may continue. Returns the new limit. */

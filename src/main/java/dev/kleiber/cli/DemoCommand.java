@@ -18,6 +18,7 @@ import dev.kleiber.plan.PlanFileWriter;
 import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.Tier;
+import dev.kleiber.store.TaskState;
 import dev.kleiber.KleiberException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,6 +78,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "Agents in parallel (default: 3).")
     Optional<Integer> workers = Optional.empty();
 
+    @Option(names = "--serve", description = "Also serve the dashboard on loopback and print its address and a one-time "
+            + "sign-in link: watch the run live and make the demo's decisions (budget, the payments review) in the "
+            + "browser. Without --yes the dashboard stays up after the demo until Ctrl-C.")
+    boolean serve;
+
+    @Option(names = "--port", paramLabel = "N", description = "The dashboard's port with --serve (default: any free port).")
+    int port;
+
     private PrintWriter out;
     private PrintWriter err;
     private int step;
@@ -120,46 +129,110 @@ final class DemoCommand implements Callable<Integer> {
             screen("Plan: the conductor drafts, the architect reviews, the router picks each model");
             out.println("request: " + REQUEST);
             String runId = runtime.freshRunId(RunCommand.RUN_ID.format(context.clock().instant()));
-            Plan plan = RequestPlanning.plan(runtime, runId, REQUEST, out).plan();
-            printPlan(runtime, layout, plan);
+            Optional<DemoDashboard> dashboard = serve ? Optional.of(dashboard(demo, target, runId)) : Optional.empty();
+            try {
+                return run(demo, runtime, layout, target, runId, n, answers, dashboard);
+            } finally {
+                dashboard.ifPresent(DemoDashboard::close);
+            }
+        }
+    }
 
-            screen("Run: agents in parallel, each in its own worktree and sandbox; the validator runs the real tests");
-            RunListener listener = RunCommand.printer(out, demo);
-            Conductor conductor = RunSetup.conductor(runtime, demo, listener);
-            RunOutcome outcome;
+    /** Starts the server for --serve and says where to look and how to sign in. */
+    private DemoDashboard dashboard(CliContext demo, Path target, String runId) {
+        if (port < 0 || port > 65535) {
+            throw KleiberException.badInput("--port must be from 0 to 65535; found " + port);
+        }
+        DemoDashboard dashboard = DemoDashboard.start(demo, port, Optional.of(target.resolve(DemoProject.SCRIPT)), err);
+        screen("Dashboard: watch the run live in your browser");
+        out.println("dashboard:  " + dashboard.page("/runs/" + runId));
+        out.println("sign in:    " + dashboard.signInLink("/runs/" + runId) + "   (works once, for 5 minutes)");
+        out.println("            signs in as the token '" + DemoDashboard.TOKEN_NAME + "' (scope approve); later: "
+                + launcher() + " token create --name you --scope approve");
+        out.flush();
+        return dashboard;
+    }
+
+    private Integer run(CliContext demo, AgentRuntime runtime, ProjectLayout layout, Path target, String runId,
+                        int n, HumanAnswers answers, Optional<DemoDashboard> dashboard) {
+        Plan plan = RequestPlanning.plan(runtime, runId, REQUEST, out).plan();
+        printPlan(runtime, layout, plan);
+
+        screen("Run: agents in parallel, each in its own worktree and sandbox; the validator runs the real tests");
+        RunListener listener = RunCommand.printer(out, demo);
+        Conductor conductor = RunSetup.conductor(runtime, demo, listener);
+        RunOutcome outcome;
+        try (MainWatch watch = RunSetup.mainWatch(runtime, demo, conductor.listener(), runId)) {
+            outcome = conductor.start(runId, REQUEST, plan, new PlanFileWriter().write(plan), n).await();
+        }
+        RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
+                Conductor.environmentStops(runtime.store, runId));
+        for (int decisions = 0; !outcome.finished() && decisions < MAX_DECISIONS; decisions++) {
+            boolean decided;
+            if (outcome.pause().isPresent() && inBrowser(dashboard)) {
+                screen("Budget: the guard stopped a call that would pass today's limit");
+                DemoDashboard.awaitPerson(out, "raise today's budget (Budget page, e.g. to $"
+                        + RAISED_BUDGET_USD.toPlainString() + ")", dashboard.get().page("/budget"),
+                        () -> !runtime.ledger.status().paused());
+                decided = true;
+            } else if (outcome.pause().isPresent()) {
+                decided = budgetDecision(demo, answers, target);
+            } else if (!outcome.awaitingReview().isEmpty() && inBrowser(dashboard)) {
+                List<String> waiting = outcome.awaitingReview();
+                for (String task : waiting) {
+                    screen("Review: " + task + " is forced to Opus and to a person's review");
+                    DemoDashboard.awaitPerson(out, "read the diff of " + task + ", then Approve or Reject",
+                            dashboard.get().page("/runs/" + runId + "/tasks/" + task), () -> runtime.store.tasks()
+                                    .find(runId, task).map(t -> t.state() != TaskState.AWAITING_REVIEW).orElse(true));
+                }
+                decided = true;
+            } else if (!outcome.awaitingReview().isEmpty()) {
+                decided = reviewDecision(demo, answers, target, outcome.awaitingReview());
+            } else {
+                break;
+            }
+            if (!decided) {
+                return 0;
+            }
+            screen("Resume: the run continues where it stopped");
+            out.println("$ kleiber resume");
             try (MainWatch watch = RunSetup.mainWatch(runtime, demo, conductor.listener(), runId)) {
-                outcome = conductor.start(runId, REQUEST, plan, new PlanFileWriter().write(plan), n).await();
+                outcome = conductor.resume(runId, n).await();
             }
             RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
-                    Conductor.environmentStops(runtime.store, runId));
-            for (int decisions = 0; !outcome.finished() && decisions < MAX_DECISIONS; decisions++) {
-                boolean decided;
-                if (outcome.pause().isPresent()) {
-                    decided = budgetDecision(demo, answers, target);
-                } else if (!outcome.awaitingReview().isEmpty()) {
-                    decided = reviewDecision(demo, answers, target, outcome.awaitingReview());
-                } else {
-                    break;
-                }
-                if (!decided) {
-                    return 0;
-                }
-                screen("Resume: the run continues where it stopped");
-                out.println("$ kleiber resume");
-                try (MainWatch watch = RunSetup.mainWatch(runtime, demo, conductor.listener(), runId)) {
-                    outcome = conductor.resume(runId, n).await();
-                }
-                RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
-                    Conductor.environmentStops(runtime.store, runId));
-            }
-            if (!outcome.finished()) {
-                throw KleiberException.failed("the demo's run did not finish as scripted (see the lines above); "
-                        + "its repository is " + target);
-            }
-            screen("Cost: every call in the ledger, beside what the same tokens would have cost on Opus");
-            command(demo, "cost");
-            whereToLook(layout, runId);
-            return 0;
+                Conductor.environmentStops(runtime.store, runId));
+        }
+        if (!outcome.finished()) {
+            throw KleiberException.failed("the demo's run did not finish as scripted (see the lines above); "
+                    + "its repository is " + target);
+        }
+        screen("Cost: every call in the ledger, beside what the same tokens would have cost on Opus");
+        command(demo, "cost");
+        whereToLook(layout, runId);
+        if (inBrowser(dashboard)) {
+            stayUp(dashboard.get(), runId);
+        }
+        return 0;
+    }
+
+    /** Decisions are made in the browser when the dashboard is up and --yes did not answer them already. */
+    private boolean inBrowser(Optional<DemoDashboard> dashboard) {
+        return dashboard.isPresent() && !yes;
+    }
+
+    /** After the demo the dashboard stays up (cost charts, the merged run) until Ctrl-C or SIGTERM. */
+    private void stayUp(DemoDashboard dashboard, String runId) {
+        out.println();
+        out.println("The dashboard stays up at " + dashboard.page("/runs/" + runId) + " (also " + dashboard.page("/cost")
+                + "); stop with Ctrl-C.");
+        out.flush();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(stopped::countDown, "kleiber-demo-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -80,7 +80,16 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.host = settings.bind();
             if (web()) {
                 config.staticFiles.add("/web", Location.CLASSPATH);
-                config.spaRoot.addFile("/", "/web/index.html", Location.CLASSPATH);
+                // index.html for the dashboard's own paths (/runs/ID); an unknown API path stays a 404 problem
+                String index = webIndex();
+                config.spaRoot.addHandler("/", ctx -> {
+                    if (ctx.path().equals(API) || ctx.path().startsWith(API + "/")) {
+                        problem(ctx, ApiProblem.notFound("no route " + ctx.method() + " " + ctx.path()
+                                + "; the API is described at " + API + "/openapi.json"));
+                    } else {
+                        ctx.html(index);
+                    }
+                });
             }
             JavalinDefaultRoutingApi r = config.routes;
             r.before(this::before);
@@ -194,6 +203,15 @@ public final class ApiServer implements AutoCloseable {
 
     private static boolean web() {
         return ApiServer.class.getResource("/web/index.html") != null;
+    }
+
+    private static String webIndex() {
+        try (java.io.InputStream in = ApiServer.class.getResourceAsStream("/web/index.html")) {
+            return new String(java.util.Objects.requireNonNull(in, "/web/index.html").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read /web/index.html from the jar", e);
+        }
     }
 
     /**

@@ -40,10 +40,14 @@ class DemoCommandTest {
     void withYesTheDemoRunsToTheEndAndLeavesMergedTestedDocumentedWork() throws Exception {
         Path repo = tmp.resolve("shop");
 
-        Cli.Result demo = cli(tmp).run("demo", "--yes", "--dir", repo.toString());
+        Cli.Result demo = cli(tmp).run("demo", "--yes", "--serve", "--dir", repo.toString());
 
         String out = demo.out();
         assertThat(demo.exitCode()).as(out + demo.err()).isZero();
+        // --serve: the dashboard's address and a one-time sign-in link, never the token's secret (--yes decides)
+        assertThat(out).containsPattern("dashboard:  http://127\\.0\\.0\\.1:\\d+/runs/run-[0-9-]+\n")
+                .containsPattern("sign in:    http://127\\.0\\.0\\.1:\\d+/runs/run-[0-9-]+\\?code=[0-9a-f]{48} ")
+                .doesNotContain("kl_");
         // every screen says the answers are scripted and how to run for real
         assertThat(out.lines().filter(l -> l.startsWith("== "))).hasSizeGreaterThanOrEqualTo(8);
         assertThat(count(out, "[model answers scripted; for real: ANTHROPIC_API_KEY=sk-ant-... ./kleiber run"))

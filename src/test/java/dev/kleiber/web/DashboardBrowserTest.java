@@ -1,0 +1,261 @@
+package dev.kleiber.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import dev.kleiber.cli.Cli;
+import dev.kleiber.cli.CliContext;
+import dev.kleiber.cli.ServerProcess;
+import dev.kleiber.llm.fake.FakeMessagesApi;
+import dev.kleiber.llm.fake.FakeReply;
+import dev.kleiber.llm.fake.RecordedRequest;
+import dev.kleiber.testutil.GitRepos;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in the machine's Chromium, served by the real server over a real run whose model answers come from
+ * the fake Messages API: sign in with a token, watch a task go from running to merged live, open the task whose
+ * review is forced, approve it at phone width and see it merged. No console error on the way, no serious
+ * accessibility violation (axe-core), screenshots at 1280 and 375 px under target/dashboard-screenshots/.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class DashboardBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** As root, on a machine whose network is closed: no sandbox, no GPU, and nothing that phones home. */
+    static final List<String> CHROMIUM_FLAGS = List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage");
+    private static final String KEY = "sk-ant-test-DASHBOARD-0123456789";
+    private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+    private static final Path AXE = Path.of("web", "node_modules", "axe-core", "axe.min.js");
+    private static final String PLAN = """
+            tasks:
+              - id: doc-notes
+                title: Getting started notes
+                agent: scribe
+                description: Write docs/notes.md for new contributors.
+                acceptance: [docs/notes.md explains how to run the tests]
+                priority: p2
+              - id: card-refunds
+                title: Card refunds
+                agent: engineer-backend
+                description: Refund a card payment to the customer in src/services/refunds.js.
+                acceptance: [a refund never exceeds the payment]
+                priority: p1
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    Path repo;
+    FakeMessagesApi api;
+    ServerProcess server;
+    Playwright playwright;
+    Browser browser;
+    final CountDownLatch notesMayFinish = new CountDownLatch(1);
+    final List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) || System.getenv("CI") != null,
+                "no Chromium at " + CHROMIUM + " (apt-get install chromium; .ci/run installs it on CI)");
+        repo = GitRepos.init(tmp.resolve("repo"));
+        assertThat(new Cli(repo).run("init").exitCode()).isZero();
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "kleiber init");
+        api = FakeMessagesApi.start(KEY).respondWith(this::answer);
+        CliContext context = new CliContext(repo, Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL",
+                api.baseUrl().toString(), "PATH", System.getenv("PATH")), Clock.systemUTC());
+        server = ServerProcess.start(context, Optional.of("127.0.0.1"), Optional.of(0), Optional.empty(),
+                new PrintWriter(new StringWriter(), true));
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
+                .setHeadless(true).setArgs(CHROMIUM_FLAGS));
+    }
+
+    @AfterEach
+    void tearDown() {
+        notesMayFinish.countDown();
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    /** The scripted agents: doc-notes waits until the browser has seen it running; card-refunds writes code. */
+    private FakeReply answer(RecordedRequest request) {
+        String body = request.body();
+        boolean first = request.json().path("messages").size() == 1;
+        if (body.contains("doc-notes.md")) {
+            if (first) {
+                await(notesMayFinish);
+                return FakeReply.answer(FakeReply.toolUse("n1", "write_file",
+                        "{\"path\":\"docs/notes.md\",\"content\":\"# Notes\\n\\nRun the tests with npm test.\\n\"}"));
+            }
+            return FakeReply.answer(FakeReply.toolUse("n2", "complete_task", "{\"summary\":\"Wrote the notes.\"}"));
+        }
+        if (body.contains("card-refunds.md")) {
+            if (first) {
+                return FakeReply.answer(FakeReply.toolUse("r1", "write_file", "{\"path\":\"src/services/refunds.js\","
+                        + "\"content\":\"// a refund never exceeds the payment\\nexport function refund(paid, asked) {\\n"
+                        + "  return Math.min(paid, asked);\\n}\\n\"}"));
+            }
+            return FakeReply.answer(FakeReply.toolUse("r2", "complete_task", "{\"summary\":\"Refunds are capped.\"}"));
+        }
+        return FakeReply.answer(FakeReply.text("Noted."));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(90, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aPersonWatchesTheRunLiveAndApprovesTheForcedReviewFromAPhone() throws Exception {
+        String admin = token("ci-admin", "admin");
+        String approver = token("ana", "approve");
+        String runId = startRun(admin);
+
+        BrowserContext desktop = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+        Page page = watched(desktop.newPage());
+        page.navigate(server.url() + "/runs/" + runId);
+        page.getByLabel("Token").fill(approver);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+
+        Locator notes = page.locator("[data-task='doc-notes']");
+        assertThat(notes).hasAttribute("data-state", "running", new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasAttributeOptions().setTimeout(30_000));
+        assertThat(page.locator("[data-stream='live']")).isVisible();
+        notesMayFinish.countDown();
+        assertThat(notes).hasAttribute("data-state", "merged", new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasAttributeOptions().setTimeout(60_000));
+        Locator refunds = page.locator("[data-task='card-refunds']");
+        assertThat(refunds).hasAttribute("data-state", "awaiting_review", new com.microsoft.playwright.assertions
+                .LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
+        assertThat(refunds).containsText("review");
+        assertNoSeriousViolations(page, "run page at 1280 px");
+        screenshot(page, "run-1280.png");
+
+        BrowserContext phone = browser.newContext(new Browser.NewContextOptions().setViewportSize(375, 812)
+                .setStorageState(desktop.storageState()));
+        Page small = watched(phone.newPage());
+        small.navigate(server.url() + "/runs/" + runId);
+        screenshot(small, "run-375.png");
+        small.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("card-refunds").setExact(true)).first().click();
+        assertThat(small.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Changed files")))
+                .containsText("src/services/refunds.js");
+        String shown = diffCommit(admin, runId);
+        Locator approve = small.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Approve " + shown.substring(0, 8)));
+        assertThat(approve).isVisible();
+        assertThat(small.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Your review")).getByText(shown))
+                .isVisible();
+        assertThat(small.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")).isEqualTo(true);
+        assertNoSeriousViolations(small, "task page at 375 px");
+        screenshot(small, "task-375.png");
+        approve.click();
+        assertThat(small.getByRole(AriaRole.STATUS)).containsText("Approved " + shown.substring(0, 12));
+        assertThat(small.locator("[data-state='merged']").first()).isVisible(new com.microsoft.playwright.assertions
+                .LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+        screenshot(small, "task-merged-375.png");
+        assertThat(refunds).hasAttribute("data-state", "merged", new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasAttributeOptions().setTimeout(30_000));
+        screenshot(page, "run-merged-1280.png");
+
+        assertThat(GitRepos.git(repo, "log", "--format=%s", "main")).contains("card-refunds");
+        assertThat(consoleErrors).as("console errors").isEmpty();
+    }
+
+    private Page watched(Page page) {
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                consoleErrors.add(message.text() + " at " + message.location());
+            }
+        });
+        page.onPageError(error -> consoleErrors.add("uncaught: " + error));
+        return page;
+    }
+
+    private void assertNoSeriousViolations(Page page, String where) throws IOException {
+        page.addScriptTag(new Page.AddScriptTagOptions().setContent(Files.readString(AXE)));
+        String result = (String) page.evaluate("async () => JSON.stringify((await axe.run(document, {resultTypes: ['violations']}))"
+                + ".violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                + ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))");
+        assertThat(JSON.readTree(result)).as("serious accessibility violations on the " + where + ": " + result).isEmpty();
+    }
+
+    private static void screenshot(Page page, String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)).setFullPage(true));
+    }
+
+    private String token(String name, String scope) throws IOException {
+        Cli.Result created = new Cli(repo).run("token", "create", "--name", name, "--scope", scope, "--json");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        return JSON.readTree(created.out()).path("secret").asText();
+    }
+
+    private String startRun(String admin) throws IOException, InterruptedException {
+        JsonNode started = call("POST", "/api/v1/runs", admin, JSON.createObjectNode().put("plan", PLAN).toString(), 202);
+        return started.path("run").asText();
+    }
+
+    private String diffCommit(String token, String runId) throws IOException, InterruptedException {
+        return call("GET", "/api/v1/tasks/card-refunds/diff?run=" + runId, token, null, 200).path("commit").asText();
+    }
+
+    private JsonNode call(String method, String path, String token, String body, int expected) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
+            return JSON.readTree(response.body());
+        }
+    }
+}
