@@ -66,6 +66,10 @@ public final class AgentSession {
             return StreamListener.NONE;
         }
 
+        /** A model call of the session was answered (and so billed): spend can be shown as it happens. */
+        default void onAnswered() {
+        }
+
         /** The conversation neared the context window and was compacted into a summary. */
         default void onCompacted(SessionCompaction compaction) {
         }
@@ -115,6 +119,7 @@ public final class AgentSession {
                         answeredModel, usage, turn - 1, approach, scripted);
             }
             usage = usage.plus(response.usage());
+            listener.onAnswered();
             answeredModel = Optional.of(response.answeredModel());
             scripted |= response.scripted();
             if (approach.isEmpty()) {

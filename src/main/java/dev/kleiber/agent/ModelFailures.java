@@ -4,13 +4,15 @@ import dev.kleiber.KleiberException;
 import dev.kleiber.ledger.UnknownPriceException;
 import dev.kleiber.llm.LlmCallException;
 import dev.kleiber.llm.LlmFailure;
+import dev.kleiber.llm.RetryPolicy;
 import dev.kleiber.routing.Tier;
 
 /**
  * Whose fault a failed model call is. A model with no known price, one the API does not serve (404, e.g. a retired
  * id) or a key it refuses (401, 403) fails every attempt on every tier the same way: the task must stop and say what
- * to fix, never climb the model ladder. Anything else (the API unreachable or overloaded after the client's own
- * retries) stays the agent's attempt to retry.
+ * to fix, never climb the model ladder. Nor does an API that stays unreachable, overloaded or rate-limited after the
+ * client's own retries, or a spend limit reached: a stronger model goes through the same API. Anything else stays
+ * the agent's attempt to retry.
  */
 final class ModelFailures {
     private static final String CONFIG = ".kleiber/kleiber.yaml";
@@ -44,6 +46,18 @@ final class ModelFailures {
                         new SessionOutcome.EnvironmentFault("check ANTHROPIC_API_KEY and the key's access to the model "
                                 + "(`kleiber doctor`); then `kleiber resume`"));
             }
+        }
+        if (e instanceof LlmCallException call && RetryPolicy.isSpendLimit(call.failure())) {
+            return new SessionOutcome.Failed("the API refused " + what + ": a spend or usage limit was reached: "
+                    + call.failure().describe(), new SessionOutcome.EnvironmentFault("raise the organisation's limit in "
+                    + "the Anthropic Console (or wait for it to reset); then `kleiber resume`"));
+        }
+        if (e instanceof LlmCallException call && RetryPolicy.isRetryable(call.failure())) {
+            // the client already retried with backoff: a stronger model goes through the same API, so no ladder
+            return new SessionOutcome.Failed("the API could not be reached for " + what + " after " + call.attempts()
+                    + " tries: " + call.failure().describe(), new SessionOutcome.EnvironmentFault("check the network, "
+                    + "ANTHROPIC_BASE_URL and https://status.anthropic.com (`kleiber doctor` tries a call); then "
+                    + "`kleiber resume`"));
         }
         return new SessionOutcome.Failed("the model could not be reached: " + e.getMessage());
     }

@@ -60,23 +60,24 @@ final class AgentWorker implements Worker {
         String runId = assignment.runId();
         Path root = project.layout().root();
         TaskFile file = writeTaskFile(project, store, clock, runId, task, tier, assignment.feedback());
+        Billing billing = new Billing(assignment, events);
         TaskRun run = runner.run(new TaskRunner.Assignment(file, role(project, task.agent()), tier,
                         project.settings().modelFor(tier), runId, assignment.attempt(), root, assignment.worktree(),
                         gitIn.apply(assignment.worktree())),
-                sessionEvents(runId, task.id(), assignment.attempt(), events), event -> {
+                sessionEvents(runId, task.id(), assignment.attempt(), events, billing), event -> {
                     // a refusal is the sandbox at work: a person watching the run should see it as it happens
                     if (event instanceof ToolEvent.Refused refused) {
                         events.on(new RunEvent.ToolRefused(runId, task.id(), refused.tool(), refused.inputSummary(),
                                 refused.reason()));
                     }
                 });
+        // a call billed without an answer (a stream cut off after its tokens were counted) is told now
+        billing.tell();
         ledger.session(runId, task.id(), assignment.attempt()).ifPresent(session -> {
             synchronized (log) {
                 log.appendSessions(List.of(OrchestrationLog.Row.of(session, tier,
                         tier == task.tier() ? Optional.empty() : Optional.of(task.tier()))));
             }
-            events.on(new RunEvent.SessionBilled(runId, task.id(), assignment.attempt(), tier, session.calls(),
-                    session.costUsd()));
         });
         return switch (run.outcome()) {
             case SessionOutcome.Completed done -> new WorkOutcome.Completed(done.summary());
@@ -94,10 +95,42 @@ final class AgentWorker implements Worker {
     }
 
     /**
-     * Passes the client's retries and the session's compactions on as run events: a person watching sees an
-     * overloaded API, not a hang, and when a long session was summarized.
+     * Tells each model call's cost as it is billed ({@link RunEvent.SessionBilled}: the calls and cost the ledger
+     * added since the last one told), so spend shows as it happens; summed, the events give the attempt's total.
      */
-    private static AgentSession.Listener sessionEvents(String runId, String taskId, int attempt, RunListener events) {
+    private final class Billing {
+        private final Assignment assignment;
+        private final RunListener events;
+        private long calls;
+        private java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
+
+        Billing(Assignment assignment, RunListener events) {
+            this.assignment = assignment;
+            this.events = events;
+        }
+
+        /** Called on the attempt's own thread, after each answer and once at the end. */
+        void tell() {
+            String taskId = assignment.task().id();
+            ledger.session(assignment.runId(), taskId, assignment.attempt()).ifPresent(session -> {
+                long newCalls = session.calls() - calls;
+                java.math.BigDecimal newCost = session.costUsd().subtract(cost);
+                if (newCalls > 0 || newCost.signum() > 0) {
+                    calls = session.calls();
+                    cost = session.costUsd();
+                    events.on(new RunEvent.SessionBilled(assignment.runId(), taskId, assignment.attempt(),
+                            assignment.tier(), newCalls, newCost));
+                }
+            });
+        }
+    }
+
+    /**
+     * Passes the client's retries and the session's compactions on as run events (a person watching sees an
+     * overloaded API, not a hang, and when a long session was summarized), and bills each answered call.
+     */
+    private static AgentSession.Listener sessionEvents(String runId, String taskId, int attempt, RunListener events,
+                                                       Billing billing) {
         StreamListener stream = new StreamListener() {
             @Override
             public void onRetry(RetryNotice notice) {
@@ -109,6 +142,11 @@ final class AgentWorker implements Worker {
             @Override
             public StreamListener stream() {
                 return stream;
+            }
+
+            @Override
+            public void onAnswered() {
+                billing.tell();
             }
 
             @Override

@@ -63,7 +63,11 @@ public sealed interface RunEvent {
                             int messagesReplaced) implements RunEvent {
     }
 
-    /** An attempt's agent session ended and the ledger holds what it cost. */
+    /**
+     * The ledger billed model calls of an attempt: told after each call is answered, so spend shows as it happens.
+     * {@code calls} (usually 1) and {@code costUsd} are what this event bills, not a running total: summed over the
+     * events they give the attempt's, task's or run's calls and cost.
+     */
     record SessionBilled(String runId, String taskId, int attempt, Tier tier, long calls, BigDecimal costUsd)
             implements RunEvent {
     }

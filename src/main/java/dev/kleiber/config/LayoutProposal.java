@@ -68,8 +68,9 @@ public record LayoutProposal(RepositoryFacts facts, Map<String, List<String>> wr
         return List.copyOf(kept);
     }
 
+    /** A front end's tests; an API's e2e tests call its endpoints over HTTP, so they are integration tests. */
     private static boolean isFrontendTest(String folder, RepositoryFacts facts) {
-        return folder.contains("e2e") || folder.contains("frontend")
+        return folder.contains("e2e") && !facts.frontend().isEmpty() || folder.contains("frontend")
                 || facts.frontend().stream().anyMatch(f -> folder.startsWith(f.substring(0, f.length() - 2) + "/"));
     }
 
@@ -111,6 +112,9 @@ public record LayoutProposal(RepositoryFacts facts, Map<String, List<String>> wr
         }
         if (!lintExclude.isEmpty()) {
             lint.append("  exclude: ").append(list(lintExclude)).append("   # generated code; the defaults stay too\n");
+        }
+        if (!facts.storybook() && !facts.blueprintLayout() && !facts.components().isEmpty()) {
+            lint.append("  rules: {gate-story: off}   # no Storybook in this repository: components have no stories to need\n");
         }
         if (!lint.isEmpty()) {
             yaml.append("lint:\n").append(lint);

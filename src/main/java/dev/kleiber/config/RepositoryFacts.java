@@ -20,11 +20,14 @@ import java.util.Optional;
  * @param commands       validation commands by name (test, lint, typecheck)
  * @param migrationTool  prisma, drizzle, knex, typeorm, sequelize, flyway, liquibase, alembic or django
  * @param generated      folders of generated code, never linted
+ * @param storybook      whether the repository uses Storybook (a {@code .storybook} folder, a story file or an
+ *                       {@code @storybook/*} dependency): without it the story gate does not apply
  */
 public record RepositoryFacts(String mainBranch, String packageManager, List<String> workspaces,
                               Optional<String> monorepoTool, Stack stack, List<String> frontend, List<String> backend,
                               List<String> database, List<String> tests, List<String> components, List<String> routes,
-                              Map<String, String> commands, Optional<String> migrationTool, List<String> generated) {
+                              Map<String, String> commands, Optional<String> migrationTool, List<String> generated,
+                              boolean storybook) {
     public RepositoryFacts {
         workspaces = List.copyOf(workspaces);
         frontend = List.copyOf(frontend);

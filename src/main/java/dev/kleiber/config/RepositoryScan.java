@@ -35,6 +35,10 @@ public final class RepositoryScan {
             "@sveltejs/kit", "@angular/core", "solid-js", "preact");
     private static final Set<String> BACKEND_DEPS = Set.of("express", "fastify", "koa", "@nestjs/core", "@hapi/hapi",
             "hono");
+    /** Libraries only server code uses: a package with one of them (and no UI library) is the back end's. */
+    private static final Set<String> SERVER_DEPS = Set.of("@trpc/server", "@prisma/client", "drizzle-orm", "kysely",
+            "pg", "mysql2", "nodemailer", "bullmq", "ioredis", "next-auth", "@auth/core");
+    private static final List<String> MANIFESTS = List.of("package.json", "pom.xml", "build.gradle", "build.gradle.kts");
     private static final Set<String> TEST_FOLDERS = Set.of("test", "tests", "__tests__", "e2e", "spec", "integration");
     private static final Pattern EXPRESS = Pattern.compile("\\bexpress\\s*\\(\\s*\\)|\\bexpress\\s*\\.\\s*Router\\s*\\("
             + "|\\bRouter\\s*\\(\\s*\\)\\s*;?|\\bfrom\\s+['\"]express['\"]|require\\(\\s*['\"]express['\"]\\s*\\)");
@@ -70,14 +74,20 @@ public final class RepositoryScan {
         Set<String> backend = new LinkedHashSet<>();
         Set<String> deps = new TreeSet<>();
         for (String pkg : packages) {
-            Set<String> own = dependencies(packageJson(pkg));
+            Optional<JsonNode> manifest = packageJson(pkg);
+            Set<String> own = dependencies(manifest);
             deps.addAll(own);
             boolean front = own.stream().anyMatch(FRONTEND_DEPS::contains);
-            boolean back = own.stream().anyMatch(BACKEND_DEPS::contains);
-            if (!pkg.isEmpty() && front && !back) {
-                frontend.add(pkg + "/**");
-            } else if (!pkg.isEmpty() && back && !front) {
-                backend.add(pkg + "/**");
+            boolean back = own.stream().anyMatch(d -> BACKEND_DEPS.contains(d) || SERVER_DEPS.contains(d));
+            if (!pkg.isEmpty() && manifest.isPresent()) {
+                // a full-stack app (a UI library and a server) is both roles'; so is shared code that is neither's,
+                // which a task of either side may need to change
+                if (front || !back) {
+                    frontend.add(pkg + "/**");
+                }
+                if (back || !front) {
+                    backend.add(pkg + "/**");
+                }
             }
         }
         List<String> components = folders(files, name -> name.equals("components"));
@@ -87,18 +97,26 @@ public final class RepositoryScan {
         Optional<String> migrationTool = migrationTool(fileSet, files, deps);
         List<String> database = database(files, fileSet);
         Stack stack = stack(fileSet, deps, files);
+        // a folder name alone (src/app, public) is no front end in an API that has no UI library and no UI files
+        boolean frontendCode = deps.stream().anyMatch(FRONTEND_DEPS::contains)
+                || files.stream().anyMatch(f -> f.matches(".*\\.(tsx|jsx|vue|svelte)"));
         if (workspaces.isEmpty() || frontend.isEmpty() && backend.isEmpty()) {
-            singlePackage(stack, files, fileSet, components, routes, frontend, backend);
+            singlePackage(stack, files, fileSet, frontendCode ? components : List.of(), routes, frontend, backend,
+                    frontendCode);
         }
         List<String> generated = generated(files, rootPackage);
         Map<String, String> commands = commands(manager, rootPackage, fileSet, monorepo);
+        boolean storybook = deps.stream().anyMatch(d -> d.startsWith("@storybook/") || d.equals("storybook"))
+                || files.stream().anyMatch(f -> f.startsWith(".storybook/") || f.contains("/.storybook/")
+                || f.matches(".*\\.stories\\.[jt]sx?$|.*\\.stories\\.mdx$"));
         return new RepositoryFacts(main, manager, workspaces, monorepo, stack, cap(frontend), cap(backend), database,
-                cap(tests), cap(components), cap(routes), commands, migrationTool, generated);
+                cap(tests), cap(components), cap(routes), commands, migrationTool, generated, storybook);
     }
 
     /** One package (or modules without a clear split): the front and back end are told apart by their folders. */
     private static void singlePackage(Stack stack, List<String> files, Set<String> fileSet, List<String> components,
-                                      List<String> routes, Set<String> frontend, Set<String> backend) {
+                                      List<String> routes, Set<String> frontend, Set<String> backend,
+                                      boolean frontendCode) {
         switch (stack) {
             case SPRING -> files.stream().map(f -> f.replaceFirst("(^|.*/)src/(main|test)/.*", "$1src/**"))
                     .filter(f -> f.endsWith("src/**")).distinct().limit(MAX_FOLDERS).forEach(backend::add);
@@ -113,7 +131,8 @@ public final class RepositoryScan {
                 }
                 for (String folder : List.of("src/frontend", "src/pages", "src/views", "src/hooks", "src/styles",
                         "src/app", "frontend", "client", "web", "public")) {
-                    if (hasFilesUnder(files, folder) && !(folder.equals("src/app") && routesUnder(routes, folder))) {
+                    if (frontendCode && hasFilesUnder(files, folder)
+                            && !(folder.equals("src/app") && routesUnder(routes, folder))) {
                         frontend.add(folder + "/**");
                     }
                 }
@@ -138,6 +157,12 @@ public final class RepositoryScan {
                     frontend.add("src/**");
                     if (hasFilesUnder(files, "public")) {
                         frontend.add("public/**");
+                    }
+                }
+                // a Next.js app's route handlers are back-end code inside the front end's folders
+                for (String api : List.of("src/app/api", "app/api", "src/pages/api", "pages/api")) {
+                    if (frontendCode && hasFilesUnder(files, api)) {
+                        backend.add(api + "/**");
                     }
                 }
             }
@@ -186,9 +211,15 @@ public final class RepositoryScan {
             list.forEach(item -> patterns.add(item.asText()));
         });
         if (files.contains("pnpm-workspace.yaml")) {
+            // only the items of `packages:`; the file's other lists (onlyBuiltDependencies, ...) name packages
+            boolean inPackages = false;
             for (String line : text("pnpm-workspace.yaml").lines().toList()) {
+                if (!line.isBlank() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("-")) {
+                    inPackages = line.matches("packages\\s*:\\s*(#.*)?");
+                    continue;
+                }
                 Matcher m = Pattern.compile("^\\s*-\\s*['\"]?([^'\"#]+?)['\"]?\\s*$").matcher(line);
-                if (m.matches() && !m.group(1).startsWith("!")) {
+                if (inPackages && m.matches() && !m.group(1).startsWith("!")) {
                     patterns.add(m.group(1));
                 }
             }
@@ -222,7 +253,9 @@ public final class RepositoryScan {
                 String dir = file.contains("/") ? file.substring(0, file.lastIndexOf('/')) : "";
                 for (String candidate = dir; !candidate.isEmpty();
                      candidate = candidate.contains("/") ? candidate.substring(0, candidate.lastIndexOf('/')) : "") {
-                    if (glob.matcher(candidate).matches()) {
+                    // a workspace is a package or module: pnpm's '**' matches every folder, only those with a manifest count
+                    String folder = candidate;
+                    if (glob.matcher(folder).matches() && MANIFESTS.stream().anyMatch(m -> files.contains(folder + "/" + m))) {
                         folders.add(candidate);
                         break;
                     }

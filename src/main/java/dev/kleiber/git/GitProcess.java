@@ -35,10 +35,17 @@ public final class GitProcess {
 
     /** Runs {@code git ARGS} in {@code dir}; a git that cannot start or does not finish is a {@link KleiberException}. */
     public static Result run(Path dir, List<String> args, Optional<String> input, Duration timeout) {
+        return run(dir, args, input, timeout, ConfigNames.uncached());
+    }
+
+    /** As {@link #run(Path, List, Optional, Duration)}, reading the configuration's names through {@code known}. */
+    static Result run(Path dir, List<String> args, Optional<String> input, Duration timeout, ConfigNames known) {
         // the repository's configuration names its drivers; read the names first to neutralise each one
-        Result listing = start(dir, List.of("config", "--list", "--name-only", "-z"),
-                InertGit.environment(System.getenv(), List.of(), InertGit.UserSettings.NONE), Optional.empty(), timeout);
-        List<String> names = listing.exitCode() == 0 ? InertGit.names(listing.out()) : List.of();
+        List<String> names = known.of(dir, () -> {
+            Result listing = start(dir, List.of("config", "--list", "--name-only", "-z"),
+                    InertGit.environment(System.getenv(), List.of(), InertGit.UserSettings.NONE), Optional.empty(), timeout);
+            return listing.exitCode() == 0 ? Optional.of(InertGit.names(listing.out())) : Optional.empty();
+        });
         return start(dir, args, InertGit.environment(System.getenv(), names, UserConfig.SETTINGS), input, timeout);
     }
 

@@ -34,6 +34,8 @@ public final class GitRepository {
     private final Object worktreeLock = new Object();
     private final Duration timeout;
     private final List<String> identity;
+    /** The configuration's names, read once per change of its files for this repository and its worktrees. */
+    private final ConfigNames configNames;
 
     /**
      * @param root          the main worktree of the repository
@@ -49,6 +51,7 @@ public final class GitRepository {
         this.root = root.toAbsolutePath().normalize();
         this.mergeWorktree = mergeWorktree.toAbsolutePath().normalize();
         this.timeout = timeout;
+        this.configNames = ConfigNames.cached();
         GitProcess.Result top = run(this.root, List.of("rev-parse", "--show-toplevel"), Optional.empty());
         if (top.exitCode() != 0) {
             throw KleiberException.badInput(this.root + " is not a git repository: " + top.err().strip());
@@ -57,11 +60,13 @@ public final class GitRepository {
         this.identity = hasIdentity ? List.of() : List.of("-c", "user.name=Kleiber", "-c", "user.email=kleiber@localhost");
     }
 
-    private GitRepository(Path root, Path mergeWorktree, Duration timeout, List<String> identity) {
+    private GitRepository(Path root, Path mergeWorktree, Duration timeout, List<String> identity,
+                          ConfigNames configNames) {
         this.root = root;
         this.mergeWorktree = mergeWorktree;
         this.timeout = timeout;
         this.identity = identity;
+        this.configNames = configNames;
     }
 
     /**
@@ -69,7 +74,7 @@ public final class GitRepository {
      * where the public constructor asks git twice (is it a repository, has it an identity).
      */
     public GitRepository inWorktree(Path worktree) {
-        return new GitRepository(worktree.toAbsolutePath().normalize(), mergeWorktree, timeout, identity);
+        return new GitRepository(worktree.toAbsolutePath().normalize(), mergeWorktree, timeout, identity, configNames);
     }
 
     public Path root() {
@@ -432,6 +437,6 @@ public final class GitRepository {
     }
 
     private GitProcess.Result run(Path dir, List<String> args, Optional<String> input) {
-        return GitProcess.run(dir, args, input, timeout);
+        return GitProcess.run(dir, args, input, timeout, configNames);
     }
 }

@@ -194,7 +194,7 @@ public final class Linter {
     }
 
     /**
-     * For each migration, the names it or a later migration (in path order, which is the order tools apply them)
+     * For each migration, the names a later migration (in path order, which is the order tools apply them)
      * renames: those are judged by their final names.
      */
     private Map<String, Set<String>> renamedLater(List<String> files) {
@@ -202,8 +202,9 @@ public final class Linter {
         Map<String, Set<String>> later = new HashMap<>();
         Set<String> names = new java.util.HashSet<>();
         for (int i = migrations.size() - 1; i >= 0; i--) {
-            read(migrations.get(i)).ifPresent(sql -> names.addAll(SqlNamingRules.renamedNames(sql)));
+            // a migration's own renames count only for its statements before them (SqlNamingRules orders them)
             later.put(migrations.get(i), Set.copyOf(names));
+            read(migrations.get(i)).ifPresent(sql -> names.addAll(SqlNamingRules.renamedNames(sql)));
         }
         return later;
     }

@@ -24,6 +24,8 @@ final class SqlNamingRules {
     /** Prisma's implicit many-to-many tables ({@code _UserFavorites}, {@code _CategoryToPost}), columns A and B. */
     private static final java.util.regex.Pattern PRISMA_JOIN_TABLE = java.util.regex.Pattern.compile("_[A-Z][A-Za-z0-9]*");
 
+    private static final Set<String> STATEMENT_KEYWORDS = Set.of("create", "alter", "rename", "drop", "insert");
+    private static final java.util.regex.Pattern BLANK_LINE = java.util.regex.Pattern.compile("\n[ \t\r]*\n");
     private static final Set<String> EXPRESSION_WORDS = Set.of("asc", "desc", "nulls", "first", "last", "collate",
             "and", "or", "not", "is", "null", "true", "false", "as", "text", "varchar", "integer", "int", "bigint");
 
@@ -50,9 +52,18 @@ final class SqlNamingRules {
      */
     static List<Finding> check(String path, String source, Set<String> renamedLater) {
         SourceText text = SourceText.sql(source);
+        List<Statement> statements = statements(text);
+        // what a statement of this file renames counts for the statements before it only, in the order tools apply them
+        List<Set<String>> renamedAfter = new ArrayList<>();
+        Set<String> after = new java.util.HashSet<>(renamedLater);
+        List<Statement> again = statements(text);
+        for (int i = again.size() - 1; i >= 0; i--) {
+            renamedAfter.add(0, Set.copyOf(after));
+            after.addAll(renamedBy(again.get(i)));
+        }
         List<Finding> findings = new ArrayList<>();
-        for (Statement statement : statements(text)) {
-            statement(statement, path, text, findings, renamedLater);
+        for (int i = 0; i < statements.size(); i++) {
+            statement(statements.get(i), path, text, findings, renamedAfter.get(i));
         }
         return findings;
     }
@@ -61,42 +72,60 @@ final class SqlNamingRules {
     static Set<String> renamedNames(String source) {
         Set<String> names = new java.util.HashSet<>();
         for (Statement s : statements(SourceText.sql(source))) {
-            if (s.keyword("rename") && s.keyword("table")) {
-                s.qualifiedName().ifPresent(t -> names.add(t.name().toLowerCase(Locale.ROOT)));
-            } else if (s.keyword("alter") && (s.keyword("index") || s.keyword("table"))) {
-                s.keyword("if");
-                s.keyword("exists");
-                s.keyword("only");
-                Optional<Token> name = s.qualifiedName();
-                while (name.isPresent() && s.hasNext()) {
-                    if (s.keyword("rename")) {
-                        if (s.keyword("to")) {
-                            names.add(name.get().name().toLowerCase(Locale.ROOT));
-                        } else if (!s.keyword("constraint")) {
-                            s.keyword("column");
-                            s.peek().filter(Token::identifier).ifPresent(c -> names.add(c.name().toLowerCase(Locale.ROOT)));
-                        }
+            names.addAll(renamedBy(s));
+        }
+        return names;
+    }
+
+    private static Set<String> renamedBy(Statement s) {
+        Set<String> names = new java.util.HashSet<>();
+        if (s.keyword("rename") && s.keyword("table")) {
+            s.qualifiedName().ifPresent(t -> names.add(t.name().toLowerCase(Locale.ROOT)));
+        } else if (s.keyword("alter") && (s.keyword("index") || s.keyword("table"))) {
+            s.keyword("if");
+            s.keyword("exists");
+            s.keyword("only");
+            Optional<Token> name = s.qualifiedName();
+            while (name.isPresent() && s.hasNext()) {
+                if (s.keyword("rename")) {
+                    if (s.keyword("to")) {
+                        names.add(name.get().name().toLowerCase(Locale.ROOT));
+                    } else if (!s.keyword("constraint")) {
+                        s.keyword("column");
+                        s.peek().filter(Token::identifier).ifPresent(c -> names.add(c.name().toLowerCase(Locale.ROOT)));
                     }
-                    s.skipPastTopLevelComma();
                 }
+                s.skipPastTopLevelComma();
             }
         }
         return names;
     }
 
+    /**
+     * The statements of a script: split at each {@code ;}, and before a statement keyword that opens a line after a
+     * blank line — a migration run by a tool that splits at blank lines may leave a statement unterminated, which
+     * would otherwise swallow the next one (a {@code RENAME TABLE} after an {@code INSERT ... SELECT}).
+     */
     private static List<Statement> statements(SourceText text) {
         List<Token> tokens = tokens(text.text());
         List<Statement> statements = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= tokens.size(); i++) {
-            if (i == tokens.size() || tokens.get(i).is(";")) {
+            boolean end = i == tokens.size() || tokens.get(i).is(";");
+            if (end || i > start && opensStatement(text.text(), tokens.get(i - 1), tokens.get(i))) {
                 if (i > start) {
                     statements.add(new Statement(tokens.subList(start, i)));
                 }
-                start = i + 1;
+                start = end ? i + 1 : i;
             }
         }
         return statements;
+    }
+
+    private static boolean opensStatement(String sql, Token previous, Token token) {
+        return STATEMENT_KEYWORDS.contains(token.text().toLowerCase(Locale.ROOT))
+                && BLANK_LINE.matcher(sql.substring(previous.offset() + previous.text().length(), token.offset())).find()
+                && (token.offset() == 0 || sql.charAt(token.offset() - 1) == '\n');
     }
 
     private static void statement(Statement s, String path, SourceText text, List<Finding> findings, Set<String> renamed) {
@@ -108,9 +137,12 @@ final class SqlNamingRules {
                     alterIndex(s, path, text, findings, renamed);
                 }
             } else if (s.keyword("rename") && s.keyword("table")) {
-                s.qualifiedName();
+                Optional<Token> from = s.qualifiedName();
                 if (s.keyword("to")) {
-                    s.qualifiedName().ifPresent(t -> checkTable(t, path, text, findings, renamed));
+                    // a copy kept aside under the old name plus a suffix (website_event_old) is judged as the old name
+                    s.qualifiedName().filter(to -> from.isEmpty() || !to.name().toLowerCase(Locale.ROOT)
+                                    .startsWith(from.get().name().toLowerCase(Locale.ROOT) + "_"))
+                            .ifPresent(t -> checkTable(t, path, text, findings, renamed));
                 }
             }
             return;

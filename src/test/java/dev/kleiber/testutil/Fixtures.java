@@ -52,7 +52,8 @@ public final class Fixtures {
         write(repo, "pnpm-workspace.yaml", "packages:\n  - \"apps/*\"\n  - \"packages/*\"\n");
         write(repo, "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
         write(repo, "turbo.json", "{\"tasks\": {\"build\": {}}}\n");
-        write(repo, "apps/web/package.json", "{\"name\": \"web\", \"dependencies\": {\"react\": \"^18\", \"next\": \"^14\"}}\n");
+        write(repo, "apps/web/package.json", "{\"name\": \"web\", \"dependencies\": {\"react\": \"^18\", \"next\": \"^14\"},"
+                + " \"devDependencies\": {\"@storybook/react\": \"^8\"}}\n");
         write(repo, "apps/web/src/components/Header.tsx", "export const Header = () => null;\n");
         write(repo, "apps/api/package.json", "{\"name\": \"api\", \"dependencies\": {\"express\": \"^4\"}}\n");
         write(repo, "apps/api/src/routes/users.ts", "import express from 'express';\nconst router = express.Router();\n"

@@ -120,6 +120,39 @@ class BrownfieldRulesTest {
                 "db/migrations/002_rename.sql:4: [sql-table] table 'CommentRows' must be snake_case plural (e.g. comment_rows)");
     }
 
+    /**
+     * ClickHouse migrations as a real product writes them (umami): a table rebuilt as {@code x_new}, the old one
+     * renamed aside to {@code x_old}, the new one renamed to {@code x}; an {@code INSERT ... SELECT} left without its
+     * {@code ;} before the renames; and a later migration that rebuilds {@code x} again. Each name is judged once, by
+     * the name it ends with, where it gets it.
+     */
+    @Test
+    void clickHouseRebuildsAreJudgedByTheNamesTheyEndWith() throws IOException {
+        write("db/clickhouse/migrations/02_add_visit_id.sql", """
+                CREATE TABLE umami.website_event_new
+                (
+                    session_id UUID
+                )
+                ENGINE = MergeTree;
+
+                INSERT INTO umami.website_event_new
+                SELECT session_id
+                FROM umami.website_event we
+
+                RENAME TABLE umami.website_event TO umami.website_event_old;
+                RENAME TABLE umami.website_event_new TO umami.website_event;
+                """);
+        write("db/clickhouse/migrations/05_add_utm.sql", """
+                CREATE TABLE umami.website_event_new (session_id UUID) ENGINE = MergeTree;
+                RENAME TABLE umami.website_event TO umami.website_event_old;
+                RENAME TABLE umami.website_event_new TO umami.website_event;
+                CREATE TABLE umami.session_replays (replay_id UUID) ENGINE = MergeTree;
+                """);
+        Linter.Result result = new Linter(root, Optional.empty()).lint(List.of(root), List.of(), EnumSet.of(Linter.Scope.NAMING));
+        assertThat(result.findings()).extracting(Finding::render).containsExactly(
+                "db/clickhouse/migrations/05_add_utm.sql:3: [sql-table] table 'website_event' must be snake_case plural (e.g. website_events)");
+    }
+
     @Test
     void aRouteEndingInAParameterDoesNotMatchAcrossASlash() {
         Endpoint one = new Endpoint("GET", "/users/:id", "src/backend/users.ts", 1);
