@@ -38,6 +38,7 @@ import java.util.Optional;
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                MetricsCommand.class,
                 ServeCommand.class,
                 TokenCommand.class,
                 McpCommand.class,

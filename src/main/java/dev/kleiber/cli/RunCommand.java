@@ -65,6 +65,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     RunProgress.BoardOption boardOption = new RunProgress.BoardOption();
 
+    @Mixin
+    RunTelemetry.Option telemetryOption = new RunTelemetry.Option();
+
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
@@ -99,8 +102,10 @@ final class RunCommand implements Callable<Integer> {
                     + (plan == null ? "the conductor's plan" : plan));
             int n = workers(workers, runtime.project.settings().workers());
             RunOutcome outcome;
-            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
-                Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
+            try (RunTelemetry telemetry = telemetryOption.open(runtime, context, n, out);
+                 RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
+                Conductor conductor = telemetry.conductor(RunSetup.builder(runtime, context,
+                        telemetry.listener(progress.listener())), runtime, context);
                 // the watch of main tells through the conductor, so the store keeps its events too
                 try (MainWatch watch = RunSetup.mainWatch(runtime, context, conductor.listener(), runId)) {
                     outcome = conductor.start(runId, plan == null ? request : "plan " + plan, parsed, text, n).await();

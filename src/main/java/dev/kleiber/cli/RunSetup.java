@@ -43,6 +43,11 @@ final class RunSetup implements AutoCloseable {
 
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, RunListener listener) {
+        return builder(runtime, context, listener).build();
+    }
+
+    /** What {@link #conductor} builds, for a caller that adds to it. */
+    static Conductor.Builder builder(AgentRuntime runtime, CliContext context, RunListener listener) {
         Conductor.Builder builder = Conductor.builder(runtime.store, runtime.ledger, runtime.project);
         ClaudeCodeRunner.engine(runtime, context).ifPresent(builder::sessions);
         return builder
@@ -53,8 +58,7 @@ final class RunSetup implements AutoCloseable {
                 .clock(context.clock())
                 // whoever started the run, the process running it tells people when work waits for them
                 .listener(RunListener.all(java.util.List.of(listener, dev.kleiber.server.Notifier.of(
-                        runtime.project.settings().server(), context.env(), context.clock()))))
-                .build();
+                        runtime.project.settings().server(), context.env(), context.clock()))));
     }
 
     /** The project's router, raising the classes this repository's outcomes show too hard (routing.learning). */

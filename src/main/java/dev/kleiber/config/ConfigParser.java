@@ -44,7 +44,8 @@ public final class ConfigParser {
         KleiberConfig defaults = KleiberConfig.defaults();
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
-                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server", "runner"));
+                        "agent", "validate", "layout", "lint", "review", "routing", "limits", "server", "runner",
+                        "logging"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -66,7 +67,8 @@ public final class ConfigParser {
                 sandbox.policy(),
                 ChangeLimitsSection.parse(root),
                 ServerSettingsParser.parse(root),
-                RunnerSettingsParser.parse(root));
+                RunnerSettingsParser.parse(root),
+                LoggingSection.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }
