@@ -42,6 +42,8 @@ import java.util.Optional;
                 ServeCommand.class,
                 TokenCommand.class,
                 McpCommand.class,
+                WorkerCommand.class,
+                WorkersCommand.class,
                 GuardCommand.class,
         })
 public final class Main implements Runnable {

@@ -53,6 +53,7 @@ final class StatusCommand implements Runnable {
             Optional<Event> main = setup.store.events().ofRun(runId).stream()
                     .filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second);
             Map<String, String> questions = BlockedDesk.questions(setup.store, runId);
+            Map<String, String> heldBy = WorkersCommand.heldBy(setup.store, runId);
             Map<String, List<TaskRecord>> elsewhere = WaitingWork.elsewhere(setup.store, runId);
             Map<String, Map<String, String>> questionsElsewhere = new HashMap<>();
             elsewhere.keySet().forEach(other -> questionsElsewhere.put(other, BlockedDesk.questions(setup.store, other)));
@@ -66,6 +67,7 @@ final class StatusCommand implements Runnable {
                 out.printf("%-24s %-16s %-18s %-7s %7d %10s%n", task.id(), task.state().id(), task.agent(), task.tier().id(),
                         task.attempts(), Usd.fine(costs.getOrDefault(task.id(), BigDecimal.ZERO)));
             }
+            heldBy.forEach((task, holder) -> out.println(task + " is held by " + holder));
             out.println("budget " + budget.day() + ": spent " + Usd.fine(budget.spentUsd()) + " of " + Usd.cents(budget.limitUsd())
                     + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
             printWaiting(out, tasks, "", questions);

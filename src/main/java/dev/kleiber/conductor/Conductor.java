@@ -364,6 +364,16 @@ public final class Conductor {
         return launch(RunPlan.load(store, runId, project.knownRoles(), router), workers);
     }
 
+    /**
+     * Runs one task another process's queue gave this one ({@link dev.kleiber.store.TaskQueue#claimAny}), on this
+     * thread, to its next resting state: what a {@code kleiber worker} does with each claim, for a run of any
+     * conductor. The claim's lease is kept, and a lost lease stops the attempt, as in {@link #start}.
+     */
+    public void execute(Claim claim) {
+        RunPlan plan = RunPlan.load(store, claim.task().runId(), project.knownRoles(), router);
+        attempt(claim, new RunState(plan, 1));
+    }
+
     private static void requireWorkers(int workers) {
         if (workers < 1) {
             throw KleiberException.badInput("workers must be at least 1; found " + workers);
@@ -448,7 +458,14 @@ public final class Conductor {
                     if (state.active == 0) {
                         boolean othersHoldTasks = store.tasks().ofRun(runId).stream().anyMatch(t -> t.state().isLeased());
                         if (!state.mayStart() || !othersHoldTasks) {
-                            break;
+                            // another process may have merged a dependency between our dispatch and that look:
+                            // with nothing held anywhere the queue is settled, so one more dispatch is the last word
+                            if (state.mayStart()) {
+                                dispatch(state, pool);
+                            }
+                            if (state.active == 0) {
+                                break;
+                            }
                         }
                     }
                     // a worker finishing wakes us; a task held by another (or a dead) process, and a blocked file a

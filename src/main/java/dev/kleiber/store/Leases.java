@@ -29,6 +29,24 @@ public final class Leases {
         return database.write(tx -> insert(tx, holder, Optional.empty(), 1, ttl));
     }
 
+    /**
+     * The lease on {@code subject} (e.g. {@code merge:REMOTE}), if no one holds it live: an expired holder's lease is
+     * taken over with the next fence. Exactly one process holds a subject at a time — an election by lease.
+     */
+    public Optional<Lease> tryAcquire(String subject, String holder, Duration ttl) {
+        return database.write(tx -> {
+            long now = clock.millis();
+            Optional<Lease> current = tx.one("SELECT id, holder, subject, fence, expires_ms FROM leases WHERE subject = ?"
+                    + (tx.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : ""), Leases::map, subject);
+            if (current.isPresent() && current.get().expiresAt().toEpochMilli() > now) {
+                return Optional.<Lease>empty();
+            }
+            long fence = current.map(l -> l.fence() + 1).orElse(1L);
+            tx.update("DELETE FROM leases WHERE subject = ?", subject);
+            return Optional.of(insert(tx, holder, Optional.of(subject), fence, ttl));
+        });
+    }
+
     Lease insert(Tx tx, String holder, Optional<String> subject, long fence, Duration ttl) throws SQLException {
         long now = clock.millis();
         long expires = now + ttl.toMillis();

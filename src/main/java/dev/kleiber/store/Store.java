@@ -11,6 +11,7 @@ public final class Store implements AutoCloseable {
     private final Runs runs;
     private final RunEvents runEvents;
     private final Tasks tasks;
+    private final Workers workers;
 
     public Store(Database database, Clock clock) {
         this.database = database;
@@ -20,6 +21,7 @@ public final class Store implements AutoCloseable {
         this.runs = new Runs(database, clock, events);
         this.runEvents = new RunEvents(database);
         this.tasks = new Tasks(database, clock, events);
+        this.workers = new Workers(database, clock);
     }
 
     /** Opens (and migrates) the store at {@code url}. */
@@ -54,6 +56,11 @@ public final class Store implements AutoCloseable {
 
     public Tasks tasks() {
         return tasks;
+    }
+
+    /** The {@code kleiber worker} processes registered on this store. */
+    public Workers workers() {
+        return workers;
     }
 
     /** The queue of ready tasks, shared by every conductor and worker on this store. */

@@ -1,0 +1,198 @@
+package dev.kleiber.cli;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RemoteWorkspace;
+import dev.kleiber.conductor.WorkerProcess;
+import dev.kleiber.config.ProjectConfig;
+import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.git.RemoteGit;
+import dev.kleiber.ledger.BudgetGuard;
+import dev.kleiber.ledger.Ledger;
+import dev.kleiber.llm.AnthropicClient;
+import dev.kleiber.llm.AnthropicSettings;
+import dev.kleiber.store.Claim;
+import dev.kleiber.store.LeaseHolder;
+import dev.kleiber.store.LeaseKeeper;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.StoreUrl;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code kleiber worker}: a long-running process on any machine that claims ready tasks of any run in a shared
+ * store, works on them in its own cache of the shared git remote and pushes the results; see
+ * {@link WorkerProcess} for the loop and {@link RemoteWorkspace} for the git side.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Run tasks of any run in a shared store on this machine: claim ready tasks (round-robin by "
+                + "run), fetch the repository from the git remote, run the agent, validate, push the task branch and "
+                + "merge into the remote's main. Stops cleanly on SIGTERM (running tasks finish or are handed back)."})
+final class WorkerCommand implements Runnable {
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "URL",
+            description = "The shared store: postgresql://user:pass@host:port/db (or sqlite:PATH on one machine).")
+    String store;
+
+    @Option(names = "--remote", required = true, paramLabel = "URL",
+            description = "The shared git remote (a path, file://, ssh:// or https:// URL) the tasks' work is pushed to.")
+    String remote;
+
+    @Option(names = "--slots", paramLabel = "N", description = "Tasks run at once on this machine (1-64, default 1).")
+    int slots = 1;
+
+    @Option(names = "--tags", paramLabel = "TAG,...", split = ",",
+            description = "Capabilities this machine offers (e.g. linux,node20); a task needing others is left to other workers.")
+    Set<String> tags = new LinkedHashSet<>();
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Where the remote's clone and the worktrees live (default: $XDG_CACHE_HOME/kleiber or ~/.cache/kleiber).")
+    Optional<Path> cache = Optional.empty();
+
+    @Option(names = "--lease-seconds", paramLabel = "S",
+            description = "How long a claim lives without a heartbeat (5-3600, default 30): a dead worker's tasks move after this.")
+    int leaseSeconds = 30;
+
+    @Option(names = "--grace-seconds", paramLabel = "S",
+            description = "On SIGTERM, how long running tasks may finish before they are handed back (0-3600, default 30).")
+    int graceSeconds = 30;
+
+    @Override
+    public void run() {
+        CliContext context = CliContext.of(spec);
+        if (slots < 1 || slots > 64) {
+            throw KleiberException.badInput("--slots must be 1 to 64; found " + slots);
+        }
+        if (leaseSeconds < 5 || leaseSeconds > 3600 || graceSeconds < 0 || graceSeconds > 3600) {
+            throw KleiberException.badInput("--lease-seconds must be 5 to 3600 and --grace-seconds 0 to 3600; found "
+                    + leaseSeconds + " and " + graceSeconds);
+        }
+        for (String tag : tags) {
+            if (!tag.matches("[a-z0-9][a-z0-9._-]{0,31}")) {
+                throw KleiberException.badInput("--tags: '" + tag + "' is not a tag (lower-case letters, digits, '.', '_', '-')");
+            }
+        }
+        StoreUrl url = StoreUrl.parse(store, context.workingDir(), "--store");
+        Path root = cache.map(p -> context.resolve(p.toString())).orElseGet(() -> defaultCache(context)).resolve(folderOf(remote));
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Duration ttl = Duration.ofSeconds(leaseSeconds);
+        RemoteGit git = RemoteGit.open(remote, root.resolve("repo"), Duration.ofMinutes(10));
+        String holder = LeaseHolder.local().name("worker");
+        try (Store opened = Store.open(url, context.clock());
+             LeaseKeeper process = new LeaseKeeper(opened.leases(), opened.leases().acquire(holder, ttl), ttl,
+                     lost -> err.println("kleiber: " + lost.getMessage()))) {
+            WorkerProcess worker = new WorkerProcess(opened, new WorkerProcess.Identity(holder, host(),
+                    ProcessHandle.current().pid(), slots, tags), ttl, POLL,
+                    claim -> attempt(context, store, opened, git, root, process, claim, err), line -> log(out, line));
+            CountDownLatch ended = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                log(out, "stopping: running tasks get " + graceSeconds + " s, then are handed back");
+                worker.stop(Duration.ofSeconds(graceSeconds));
+                try {
+                    ended.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            log(out, holder + " on " + host() + ": " + slots + " slot(s), tags " + (tags.isEmpty() ? "none" : String.join(",", tags))
+                    + ", store " + url + ", remote " + redacted(remote));
+            try {
+                worker.run();
+            } finally {
+                ended.countDown();
+            }
+        }
+    }
+
+    /** One claim: the project as the remote's main has it, a conductor on the remote workspace, the attempt. */
+    private static void attempt(CliContext context, String storeText, Store store, RemoteGit git, Path root,
+                                LeaseKeeper process, Claim claim, PrintWriter err) {
+        ProjectLayout layout;
+        synchronized (git) {
+            git.fetch();
+            // the project's settings as the remote's default branch has them; they name the main branch work lands on
+            git.checkoutDetached(git.commitOf("refs/remotes/origin/HEAD")
+                    .or(() -> git.commitOf(RemoteGit.BRANCHES + "main")).or(() -> git.commitOf(RemoteGit.BRANCHES + "master"))
+                    .orElseThrow(() -> KleiberException.failed("the remote " + redacted(git.url()) + " has no main branch")));
+            layout = new ProjectLayout(git.clone());
+        }
+        ProjectConfig configured = ProjectConfig.load(layout);
+        LedgerSettings settings = LedgerSettings.of(layout, configured.settings(), Optional.of(storeText));
+        ProjectConfig project = new ProjectConfig(layout, configured.settings().withModels(settings.models().models()),
+                configured.agents());
+        BudgetGuard budget = new BudgetGuard(store, settings.prices(), settings.limits(), context.clock(), process.lease(),
+                settings.alerts(err));
+        Ledger ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
+        try (AnthropicClient client = AnthropicClient.create(AnthropicSettings.fromEnv(context.env()), budget, context.clock())) {
+            Conductor.builder(store, ledger, project)
+                    .client(client)
+                    .env(context.env())
+                    .clock(context.clock())
+                    .workspace(RemoteWorkspace.forClaim(git, root.resolve("worktrees"), store, claim, project.knownRoles(),
+                            context.clock(), Duration.ofMinutes(5), project.settings().layout().mainBranch()))
+                    .role("worker")
+                    .build()
+                    .execute(claim);
+        }
+    }
+
+    private static void log(PrintWriter out, String line) {
+        synchronized (out) {
+            out.println(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + line);
+            out.flush();
+        }
+    }
+
+    /** The remote's URL without credentials, for messages. */
+    static String redacted(String url) {
+        return url.replaceAll("//[^/@]+@", "//***@");
+    }
+
+    private static Path defaultCache(CliContext context) {
+        return context.env("XDG_CACHE_HOME").filter(s -> !s.isBlank()).map(Path::of)
+                .or(() -> context.env("HOME").map(home -> Path.of(home, ".cache")))
+                .orElseThrow(() -> KleiberException.badInput("neither XDG_CACHE_HOME nor HOME is set; give --cache DIR"))
+                .resolve("kleiber");
+    }
+
+    /** One cache folder per remote, named by a hash of its URL (credentials never reach a folder name). */
+    private static String folderOf(String remote) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(remote.getBytes(StandardCharsets.UTF_8));
+            return "remote-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.kleiber.conductor;
+
+import dev.kleiber.KleiberException;
+import dev.kleiber.git.CommitMessage;
+import dev.kleiber.git.GitRepository;
+import dev.kleiber.git.RemoteGit;
+import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.routing.ChangedFile;
+import dev.kleiber.routing.Tier;
+import dev.kleiber.store.Claim;
+import dev.kleiber.store.Lease;
+import dev.kleiber.store.LeaseKeeper;
+import dev.kleiber.store.LeaseLostException;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.StoreException;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link Workspace} of a worker on another machine, for one claim: the repository is a cached clone of the
+ * shared remote, fetched before the attempt starts; work is pushed back to the task's branch, and merges are
+ * pushed to the remote's main.
+ *
+ * <p>Fencing reaches git: at {@link #open} the claim pushes a fence token (an empty commit naming its fence) to
+ * {@code refs/kleiber/fences/RUN/TASK}, refusing to start if the remote already holds a newer one. Every later
+ * push is atomic with a {@code --force-with-lease} on that token: once a newer holder has pushed its own token,
+ * a stale holder's push — of the branch or of main — is refused by git itself. Main moves only under the
+ * remote's merge lease (one merger at a time, elected in the store), with a lease on main's commit as fetched.
+ */
+public final class RemoteWorkspace implements Workspace {
+    static final String FENCE_REFS = "refs/kleiber/fences/";
+    private static final String FENCE_TRAILER = "Kleiber-Fence";
+    private static final Duration MERGE_LEASE = Duration.ofSeconds(30);
+    private static final int PUSH_TRIES = 5;
+
+    private final RemoteGit remote;
+    private final GitRepository git;
+    private final GitWorkspace local;
+    private final Store store;
+    private final Claim claim;
+    private final Duration mergeWait;
+    private final String main;
+    /** Per task: the fence token this claim pushed, and the branch's remote tip as this claim last knew it. */
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Optional<String>> branchTips = new ConcurrentHashMap<>();
+
+    private RemoteWorkspace(RemoteGit remote, GitRepository git, Path worktrees, Store store, Claim claim,
+                            Set<String> roles, Clock clock, Duration mergeWait, String main) {
+        this.remote = remote;
+        this.git = git;
+        this.local = new GitWorkspace(git, remote.clone(), worktrees,
+                new Merger(git, store.merges(), remote.clone(), roles, clock, main));
+        this.main = main;
+        this.store = store;
+        this.claim = claim;
+        this.mergeWait = mergeWait;
+    }
+
+    /**
+     * The workspace of {@code claim}: the clone of {@code remote}, attempts' worktrees under {@code worktrees} (a
+     * folder of this worker's cache), merges into {@code main} (the project's main branch) waiting at most
+     * {@code mergeWait} for the merge lease.
+     */
+    public static RemoteWorkspace forClaim(RemoteGit remote, Path worktrees, Store store, Claim claim, Set<String> roles,
+                                           Clock clock, Duration mergeWait, String main) {
+        GitRepository git = new GitRepository(remote.clone(), worktrees.resolve("_merge"));
+        return new RemoteWorkspace(remote, git, worktrees, store, claim, roles, clock, mergeWait, main);
+    }
+
+    private String fenceRef(RoutedTask task) {
+        return FENCE_REFS + claim.task().runId() + "/" + task.id();
+    }
+
+    private long fence() {
+        return claim.lease().fence();
+    }
+
+    @Override
+    public Path open(RoutedTask task, int attempt) {
+        remote.fetch();
+        Optional<String> theirs = remote.commitOf(RemoteGit.FENCES + "fences/" + claim.task().runId() + "/" + task.id());
+        long newest = theirs.map(this::fenceOf).orElse(0L);
+        if (newest >= fence()) {
+            throw new LeaseLostException("task " + task.id() + ": the remote holds fence " + newest + ", this claim has "
+                    + fence() + "; a newer holder has it");
+        }
+        String token = remote.token("fence " + fence() + " of " + task.id() + "\n\n" + FENCE_TRAILER + ": " + fence()
+                + "\nKleiber-Holder: " + claim.lease().holder());
+        if (remote.push(List.of(new RemoteGit.Update(token, fenceRef(task), theirs))) instanceof RemoteGit.Push.Refused refused) {
+            throw new LeaseLostException("task " + task.id() + ": another holder moved the fence while this claim took it: "
+                    + refused.reason());
+        }
+        tokens.put(task.id(), token);
+        syncMain();
+        // the task's branch as the remote has it: an earlier attempt's pushed work, wherever it ran
+        Optional<String> branch = remote.commitOf(RemoteGit.BRANCHES + task.branch());
+        local.tidy(List.of(task));
+        remote.setRef("refs/heads/" + task.branch(), branch);
+        branchTips.put(task.id(), branch);
+        return local.open(task, attempt);
+    }
+
+    private long fenceOf(String token) {
+        for (String line : remote.message(token).lines().toList()) {
+            if (line.startsWith(FENCE_TRAILER + ": ")) {
+                return Long.parseLong(line.substring(FENCE_TRAILER.length() + 2).strip());
+            }
+        }
+        return 0;
+    }
+
+    /** The local main becomes the remote's (as last fetched). */
+    private String syncMain() {
+        String tip = remote.commitOf(RemoteGit.BRANCHES + main).orElseThrow(() -> KleiberException.failed(
+                "the remote " + remote.url() + " has no branch " + main));
+        remote.setRef("refs/heads/" + main, Optional.of(tip));
+        return tip;
+    }
+
+    /**
+     * Pushes the task's branch if it has commits the remote lacks, fenced by this claim's token: refused (as a
+     * lost lease) once a newer holder took the task.
+     */
+    void pushBranch(RoutedTask task) {
+        String token = tokens.get(task.id());
+        if (token == null) {
+            throw new LeaseLostException("task " + task.id() + ": this claim never took the fence, so it may not push");
+        }
+        String tip = local.tip(task);
+        Optional<String> known = branchTips.getOrDefault(task.id(), Optional.empty());
+        if (known.equals(Optional.of(tip))) {
+            return;
+        }
+        RemoteGit.Push pushed = remote.push(List.of(
+                new RemoteGit.Update(tip, "refs/heads/" + task.branch(), known),
+                new RemoteGit.Update(token, fenceRef(task), Optional.of(token))));
+        if (pushed instanceof RemoteGit.Push.Refused refused) {
+            throw new LeaseLostException("task " + task.id() + ": the push of " + task.branch() + " by fence " + fence()
+                    + " was refused (a newer holder has the task, or its branch moved): " + refused.reason());
+        }
+        branchTips.put(task.id(), Optional.of(tip));
+    }
+
+    @Override
+    public void close(RoutedTask task, int attempt) {
+        try {
+            if (tokens.containsKey(task.id()) && local.hasBranch(task)) {
+                // what this attempt committed is the next attempt's start, on whichever worker it runs
+                pushBranch(task);
+            }
+        } finally {
+            local.close(task, attempt);
+        }
+    }
+
+    @Override
+    public void tidy(Collection<RoutedTask> finished) {
+        local.tidy(finished);
+    }
+
+    @Override
+    public void recover() {
+        local.recover();
+    }
+
+    @Override
+    public String tip(RoutedTask task) {
+        return local.tip(task);
+    }
+
+    @Override
+    public List<Path> changedPaths(RoutedTask task) {
+        return local.changedPaths(task);
+    }
+
+    @Override
+    public List<ChangedFile> diff(RoutedTask task) {
+        return local.diff(task);
+    }
+
+    @Override
+    public boolean isMerged(String runId, RoutedTask task) {
+        // a merge whose push landed but whose record did not is found on the remote's main
+        remote.fetch();
+        syncMain();
+        return local.isMerged(runId, task);
+    }
+
+    /**
+     * Pushes the branch, then, holding the remote's merge lease, merges it into the remote's main as fetched and
+     * pushes main with a lease on that commit and on this claim's fence token. Main moved meanwhile (a person
+     * pushed): fetched and merged again, a few times.
+     */
+    @Override
+    public MergeResult merge(String runId, RoutedTask task, int attempt) {
+        pushBranch(task);
+        Lease lease = mergeLease();
+        // losing the merge lease mid-merge needs no action: the push below is fenced by main's commit all the same
+        try (LeaseKeeper ignored = new LeaseKeeper(store.leases(), lease, MERGE_LEASE, lost -> { })) {
+            for (int i = 0; i < PUSH_TRIES; i++) {
+                remote.fetch();
+                String before = syncMain();
+                Map<String, String> trailers = new LinkedHashMap<>();
+                trailers.put(Merger.TASK_TRAILER, task.id());
+                trailers.put("Kleiber-Attempt", String.valueOf(attempt));
+                trailers.put(Merger.RUN_TRAILER, runId);
+                store.merges().intend(runId, task.id(), attempt, before);
+                switch (git.merge(task.branch(), main, before, CommitMessage.of("Merge " + task.id() + ": "
+                        + task.task().title(), trailers))) {
+                    case dev.kleiber.git.MergeResult.Conflicted conflicted -> {
+                        store.merges().abandon(runId, task.id());
+                        return new MergeResult.Conflicted(conflicted.files());
+                    }
+                    case dev.kleiber.git.MergeResult.Merged merged -> {
+                        RemoteGit.Push pushed = remote.push(List.of(
+                                new RemoteGit.Update(merged.commit(), "refs/heads/" + main, Optional.of(before)),
+                                new RemoteGit.Update(tokens.get(task.id()), fenceRef(task), Optional.of(tokens.get(task.id())))));
+                        if (pushed instanceof RemoteGit.Push.Pushed) {
+                            store.merges().done(runId, task.id(), merged.commit());
+                            return new MergeResult.Merged(merged.commit());
+                        }
+                        store.merges().abandon(runId, task.id());
+                        remote.fetch();
+                        if (!remote.commitOf(RemoteGit.FENCES + "fences/" + runId + "/" + task.id())
+                                .equals(Optional.of(tokens.get(task.id())))) {
+                            throw new LeaseLostException("task " + task.id() + ": a newer holder took it; the push of main "
+                                    + "by fence " + fence() + " was refused");
+                        }
+                    }
+                }
+            }
+            throw KleiberException.failed("main on " + remote.url() + " kept moving: " + PUSH_TRIES + " merges of "
+                    + task.id() + " were refused");
+        }
+    }
+
+    /** Waits for the remote's merge lease: one merger at a time, whichever process it is. */
+    private Lease mergeLease() {
+        String subject = "merge:" + remote.url();
+        long until = System.nanoTime() + mergeWait.toNanos();
+        while (true) {
+            try {
+                Optional<Lease> lease = store.leases().tryAcquire(subject, claim.lease().holder(), MERGE_LEASE);
+                if (lease.isPresent()) {
+                    return lease.get();
+                }
+            } catch (StoreException e) {
+                // another process inserted the lease between our read and our write: it holds it now
+            }
+            if (System.nanoTime() > until) {
+                throw KleiberException.failed("waited " + mergeWait.toSeconds() + " s for the merge lease of "
+                        + remote.url() + "; another merger holds it");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw KleiberException.failed("interrupted while waiting for the merge lease", e);
+            }
+        }
+    }
+
+    /** The conductor documents merges (CHANGELOG, done files) in its own checkout; a worker records nothing. */
+    @Override
+    public void recordMerged(RoutedTask task, Tier tier) {
+    }
+
+    @Override
+    public String writeConflict(RoutedTask task, List<String> files) {
+        return local.writeConflict(task, files);
+    }
+
+    @Override
+    public String writeBlocked(BlockedFile file) {
+        return local.writeBlocked(file);
+    }
+
+    @Override
+    public boolean hasBranch(RoutedTask task) {
+        return local.hasBranch(task) || remote.commitOf(RemoteGit.BRANCHES + task.branch()).isPresent();
+    }
+
+    @Override
+    public void dropBranch(RoutedTask task) {
+        local.dropBranch(task);
+    }
+
+    @Override
+    public List<String> branchWithConflicts(String resolutionId, String branch, RoutedTask original) {
+        return local.branchWithConflicts(resolutionId, branch, original);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.kleiber.git;
+
+import dev.kleiber.KleiberException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A worker's cached clone of the shared git remote, and the only git calls that talk to it: fetch and an atomic,
+ * lease-checked push. Every call runs inert ({@link GitProcess}, so no hook, filter, credential helper or pager
+ * of the repository runs); the transports the remote needs — local paths, https and ssh (keys from the home
+ * folder, never a prompt) — are the only ones allowed, and only for these calls.
+ */
+public final class RemoteGit {
+    /** What a remote's refs are fetched as in the cache: branches and Kleiber's fence refs, each under its own prefix. */
+    public static final String BRANCHES = "refs/remotes/origin/";
+    public static final String FENCES = "refs/remotes/origin-fences/";
+    private static final List<String> TRANSPORT = List.of(
+            "-c", "protocol.file.allow=always", "-c", "protocol.https.allow=always", "-c", "protocol.ssh.allow=always",
+            "-c", "core.sshCommand=ssh -o BatchMode=yes", "-c", "user.name=Kleiber", "-c", "user.email=kleiber@localhost");
+    private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+    private final String url;
+    private final Path clone;
+    private final Duration timeout;
+
+    private RemoteGit(String url, Path clone, Duration timeout) {
+        this.url = url;
+        this.clone = clone;
+        this.timeout = timeout;
+    }
+
+    /** The cache of {@code url} at {@code clone}: cloned (without a checkout) on first use, reused after. */
+    public static RemoteGit open(String url, Path clone, Duration timeout) {
+        Path dir = clone.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir.resolve(".git"))) {
+            try {
+                Files.createDirectories(dir.getParent());
+            } catch (java.io.IOException e) {
+                throw KleiberException.failed("cannot create " + dir.getParent() + ": " + e.getMessage(), e);
+            }
+            List<String> args = new ArrayList<>(TRANSPORT);
+            args.addAll(List.of("clone", "--quiet", "--no-checkout", "--", url, dir.toString()));
+            GitProcess.Result cloned = GitProcess.run(dir.getParent(), args, Optional.empty(), timeout);
+            if (cloned.exitCode() != 0) {
+                throw KleiberException.failed("cannot clone the remote " + url + ": " + cloned.err().strip());
+            }
+        }
+        return new RemoteGit(url, dir, timeout);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Path clone() {
+        return clone;
+    }
+
+    /** Brings every branch and fence ref of the remote into the cache (deleted ones are dropped). */
+    public synchronized void fetch() {
+        check(List.of("fetch", "--quiet", "--prune", "--no-tags", "--", url, "+refs/heads/*:" + BRANCHES + "*",
+                "+refs/kleiber/*:" + FENCES + "*"));
+    }
+
+    /** The commit a fetched remote ref ({@code BRANCHES + "main"}, a fence ref) points to, if it exists. */
+    public Optional<String> commitOf(String ref) {
+        GitProcess.Result result = run(List.of("rev-parse", "--verify", "--quiet", ref + "^{commit}"));
+        return result.exitCode() == 0 ? Optional.of(result.out().strip()) : Optional.empty();
+    }
+
+    /** The message of {@code commit}. */
+    public String message(String commit) {
+        return check(List.of("log", "-1", "--format=%B", commit)).out().strip();
+    }
+
+    /** Points the local {@code ref} at {@code commit}, or deletes it when empty. */
+    public void setRef(String ref, Optional<String> commit) {
+        if (commit.isPresent()) {
+            check(List.of("update-ref", ref, commit.get()));
+        } else if (commitOf(ref).isPresent()) {
+            check(List.of("update-ref", "-d", ref));
+        }
+    }
+
+    /** Checks {@code commit} out, detached, in the clone's own folder (what the project's settings are read from). */
+    public synchronized void checkoutDetached(String commit) {
+        check(List.of("checkout", "--quiet", "--force", "--detach", commit));
+    }
+
+    /** A commit of no files whose message is {@code text}: a fence token that git can compare on push. */
+    public String token(String text) {
+        return check(List.of("commit-tree", EMPTY_TREE, "-m", text)).out().strip();
+    }
+
+    /** One ref a push sets: {@code local} (a commit) to remote {@code ref}, if the remote still has {@code expected}. */
+    public record Update(String local, String ref, Optional<String> expected) {
+    }
+
+    /** How a push ended: every ref moved, or none did because one had moved on the remote since it was read. */
+    public sealed interface Push {
+        record Pushed() implements Push {
+        }
+
+        record Refused(String reason) implements Push {
+        }
+    }
+
+    /**
+     * Pushes all {@code updates} at once or none ({@code --atomic}), each only if the remote ref still is what the
+     * caller expects ({@code --force-with-lease}; empty expects no ref). A refusal is an answer, not an error.
+     */
+    public Push push(List<Update> updates) {
+        List<String> args = new ArrayList<>(List.of("push", "--quiet", "--atomic", "--porcelain"));
+        for (Update update : updates) {
+            args.add("--force-with-lease=" + update.ref() + ":" + update.expected().orElse(""));
+        }
+        args.add("--");
+        args.add(url);
+        for (Update update : updates) {
+            // no '+': a forced refspec would skip the lease check
+            args.add(update.local() + ":" + update.ref());
+        }
+        GitProcess.Result pushed = run(args);
+        if (pushed.exitCode() == 0) {
+            return new Push.Pushed();
+        }
+        String detail = (pushed.out() + "\n" + pushed.err()).strip();
+        if (detail.contains("stale info") || detail.contains("[rejected]") || detail.contains("atomic push failed")
+                || detail.contains("fetch first")) {
+            return new Push.Refused(detail.lines().filter(l -> l.startsWith("!") || l.contains("rejected"))
+                    .findFirst().orElse(detail.lines().findFirst().orElse("refused")).strip());
+        }
+        throw KleiberException.failed("git push to " + url + " failed (exit " + pushed.exitCode() + "): " + detail);
+    }
+
+    private GitProcess.Result check(List<String> args) {
+        GitProcess.Result result = run(args);
+        if (result.exitCode() != 0) {
+            throw KleiberException.failed("git " + args.getFirst() + " in " + clone + " failed (exit "
+                    + result.exitCode() + "): " + result.err().strip());
+        }
+        return result;
+    }
+
+    private GitProcess.Result run(List<String> args) {
+        List<String> all = new ArrayList<>(TRANSPORT);
+        all.addAll(args);
+        return GitProcess.run(clone, all, Optional.empty(), timeout);
+    }
+}

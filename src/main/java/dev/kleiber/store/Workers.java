@@ -1,0 +1,84 @@
+package dev.kleiber.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The {@code kleiber worker} processes on this store: each registers itself, heartbeats while it lives and
+ * deregisters when it stops. A worker whose heartbeat lapsed is dead, whether or not its row was removed: its
+ * claims' leases lapse with it and its tasks go to others.
+ */
+public final class Workers {
+    /** A worker as registered, with the tasks it holds now ({@code run/task}). */
+    public record WorkerRecord(String holder, String host, long pid, int slots, Set<String> tags, Instant startedAt,
+                               Instant heartbeatAt, Instant expiresAt, List<String> claims) {
+        public WorkerRecord {
+            tags = Set.copyOf(tags);
+            claims = List.copyOf(claims);
+        }
+    }
+
+    private final Database database;
+    private final Clock clock;
+
+    Workers(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** Registers (or re-registers) the worker {@code holder}, alive for {@code ttl}. */
+    public void register(String holder, String host, long pid, int slots, Set<String> tags, Duration ttl) {
+        long now = clock.millis();
+        String tagList = String.join(",", new TreeSet<>(tags));
+        database.write(tx -> {
+            tx.update("DELETE FROM workers WHERE holder = ?", holder);
+            return tx.update("INSERT INTO workers (holder, host, pid, slots, tags, started_ms, heartbeat_ms, expires_ms) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", holder, host, pid, slots, tagList, now, now, now + ttl.toMillis());
+        });
+    }
+
+    /** Extends the worker's life by {@code ttl}; false when its row is gone (it was declared dead and removed). */
+    public boolean heartbeat(String holder, Duration ttl) {
+        long now = clock.millis();
+        return database.write(tx -> tx.update("UPDATE workers SET heartbeat_ms = ?, expires_ms = ? WHERE holder = ?",
+                now, now + ttl.toMillis(), holder)) == 1;
+    }
+
+    public void deregister(String holder) {
+        database.write(tx -> tx.update("DELETE FROM workers WHERE holder = ?", holder));
+    }
+
+    /** The workers alive now, by host then holder, each with the tasks it holds under a live lease. */
+    public List<WorkerRecord> live() {
+        long now = clock.millis();
+        return database.read(tx -> {
+            Map<String, List<String>> claims = new HashMap<>();
+            tx.query("SELECT l.holder, t.run_id, t.id FROM tasks t JOIN leases l ON l.id = t.lease_id "
+                    + "WHERE l.expires_ms > ? ORDER BY t.run_id, t.id", rs -> claims.computeIfAbsent(rs.getString(1),
+                    h -> new ArrayList<>()).add(rs.getString(2) + "/" + rs.getString(3)), now);
+            return tx.query("SELECT holder, host, pid, slots, tags, started_ms, heartbeat_ms, expires_ms FROM workers "
+                    + "WHERE expires_ms > ? ORDER BY host, holder", rs -> new WorkerRecord(rs.getString(1), rs.getString(2),
+                    rs.getLong(3), rs.getInt(4), Tasks.tagsOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
+                    Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
+                    claims.getOrDefault(rs.getString(1), List.of())), now);
+        });
+    }
+
+    /** Who holds each leased task of {@code runId} (task id to holder), for status. */
+    public Map<String, String> holders(String runId) {
+        return database.read(tx -> {
+            Map<String, String> out = new TreeMap<>();
+            tx.query("SELECT t.id, l.holder FROM tasks t JOIN leases l ON l.id = t.lease_id WHERE t.run_id = ? "
+                    + "AND t.state IN ('running', 'validating')", rs -> out.put(rs.getString(1), rs.getString(2)), runId);
+            return out;
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package dev.kleiber.conductor;
+
+import dev.kleiber.routing.Tier;
+import dev.kleiber.store.Claim;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.TaskState;
+import dev.kleiber.store.Tasks;
+import dev.kleiber.testutil.TestStores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A worker process takes only as many tasks as it has slots, only those its tags meet, and hands back on stop. */
+class WorkerProcessTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fillsItsSlotsWithTasksItsTagsMeetAndOnStopHandsBackWhatStillRuns() throws Exception {
+        try (Store store = Store.open(TestStores.fresh(TestStores.Kind.SQLITE, tmp), Clock.systemUTC())) {
+            store.runs().create("r1", "a request");
+            store.tasks().add("r1", List.of(new Tasks.NewTask("a", "engineer-backend", Tier.SONNET, List.of()),
+                    new Tasks.NewTask("b", "engineer-backend", Tier.SONNET, List.of()),
+                    new Tasks.NewTask("c", "engineer-backend", Tier.SONNET, List.of()),
+                    new Tasks.NewTask("gpu", "engineer-backend", Tier.SONNET, List.of())));
+            store.tasks().require("r1", "gpu", Set.of("cuda"));
+            List<Claim> started = new CopyOnWriteArrayList<>();
+            CountDownLatch two = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            WorkerProcess worker = new WorkerProcess(store, new WorkerProcess.Identity("worker-1", "host-1", 1, 2, Set.of("linux")),
+                    Duration.ofSeconds(30), Duration.ofMillis(20), claim -> {
+                        started.add(claim);
+                        two.countDown();
+                        try {
+                            release.await(10, TimeUnit.SECONDS); // an agent at work
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, line -> { });
+            Thread loop = Thread.ofVirtual().start(worker::run);
+
+            assertThat(two.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(200);
+            assertThat(started).as("two slots").hasSize(2);
+            assertThat(worker.holding()).containsExactlyInAnyOrder("r1/a", "r1/b");
+            assertThat(store.workers().live()).singleElement().satisfies(w -> assertThat(w.claims()).hasSize(2));
+
+            worker.stop(Duration.ZERO);
+            release.countDown();
+            loop.join(10_000);
+
+            assertThat(store.tasks().find("r1", "a").orElseThrow().state()).as("handed back").isEqualTo(TaskState.QUEUED);
+            assertThat(store.tasks().find("r1", "b").orElseThrow().state()).isEqualTo(TaskState.QUEUED);
+            assertThat(store.tasks().find("r1", "gpu").orElseThrow().state()).as("needs cuda").isEqualTo(TaskState.PLANNED);
+            assertThat(store.workers().live()).as("deregistered").isEmpty();
+            long leases = store.database().<Long>read(tx -> tx.number("SELECT COUNT(*) FROM leases"));
+            assertThat(leases).isZero();
+        }
+    }
+}
