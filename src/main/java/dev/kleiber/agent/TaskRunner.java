@@ -151,6 +151,11 @@ public final class TaskRunner {
             public void onCompacted(SessionCompaction compaction) {
                 outer.onCompacted(compaction);
             }
+
+            @Override
+            public void onAnswered() {
+                outer.onAnswered();
+            }
         };
         SessionReport session = engine.run(setup, assignment.worktree(), assignment.role().permissions(), listener);
 

@@ -69,6 +69,23 @@ class ConductorRunTest {
                 + "\"file\":\"blocked/engineer-backend/shipping-rates-conflict.md\","
                 + "\"question\":\"Which carrier's rate table should shipping use?\"}]");
 
+        // spend is told as it happens: one SessionBilled per billed call, before its attempt ended, summing to the ledger
+        try (dev.kleiber.store.Store store = dev.kleiber.store.Store.open(new dev.kleiber.store.StoreUrl.Sqlite(
+                repo.resolve(".kleiber/state.db")), Clock.systemUTC())) {
+            List<RunEvent.SessionBilled> billed = store.runEvents().after(runId, 0, 1000).stream()
+                    .filter(e -> e.kind().equals("SessionBilled"))
+                    .map(e -> (RunEvent.SessionBilled) RunEventJson.read(e.json())).toList();
+            // the agents' calls: attempt 0 is the conductor answering a blocked file, not an agent's session
+            long calls = store.database().read(tx -> tx.number(
+                    "SELECT COUNT(*) FROM ledger WHERE run_id = ? AND attempt > 0", runId));
+            long pusd = store.database().read(tx -> tx.number(
+                    "SELECT SUM(cost_pusd) FROM ledger WHERE run_id = ? AND attempt > 0", runId));
+            assertThat(billed).hasSizeGreaterThan(5).allSatisfy(b -> assertThat(b.calls()).isEqualTo(1));
+            assertThat(billed.stream().mapToLong(RunEvent.SessionBilled::calls).sum()).isEqualTo(calls);
+            assertThat(billed.stream().map(RunEvent.SessionBilled::costUsd).reduce(java.math.BigDecimal.ZERO,
+                    java.math.BigDecimal::add)).isEqualByComparingTo(java.math.BigDecimal.valueOf(pusd).movePointLeft(12));
+        }
+
         // validation failed on the first attempt with node's own output, passed on the second
         assertThat(repo.resolve("reports/slug-util-validation.md")).content().contains("slug-util").contains("pass");
         assertThat(git(repo, "show", "main:src/services/slugify.js")).contains("toLowerCase");
