@@ -21,6 +21,7 @@ import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.Tier;
+import dev.kleiber.scribe.RunRecords;
 import dev.kleiber.scribe.Scribe;
 import dev.kleiber.scribe.SessionSummary;
 import dev.kleiber.store.Claim;
@@ -774,7 +775,12 @@ public final class Conductor {
                     + "branch has no new commit since: make the change the reviewer asked for before completing the task.");
             return;
         }
-        ValidationReport report = validator.validate(task, worktree, commit, workspace.changedPaths(task));
+        List<Path> changed = workspace.changedPaths(task);
+        if (changed.isEmpty() && workspace.diff(task).isEmpty()) {
+            nothingToChange(claim, task);
+            return;
+        }
+        ValidationReport report = validator.validate(task, worktree, commit, changed);
         if (!report.passed()) {
             failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n" + feedbackOf(report));
             return;
@@ -808,6 +814,22 @@ public final class Conductor {
                 listener.on(new RunEvent.MergeConflicted(runId, task.id(), conflicted.files(), file));
             }
         }
+    }
+
+    /**
+     * The agent completed the task without changing a file: nothing is merged and nothing goes into CHANGELOG.md. The
+     * task stops for a decision (main may already do what it asks, or the task was misread), with a blocked file.
+     */
+    private void nothingToChange(Claim claim, RoutedTask task) {
+        String runId = claim.task().runId();
+        String blocked = workspace.writeBlocked(new BlockedFile(task.id(), task.agent(), now(),
+                BlockType.UNCLEAR_REQUIREMENTS, "The agent completed the task without changing any file on "
+                + task.branch() + ": there is nothing to merge, so nothing was merged or recorded in CHANGELOG.md.",
+                List.of("Completed the task with no change"),
+                "Decide: if main already does what the task asks, the task needs no work; otherwise say here what must "
+                        + "change, then `kleiber resume`.", List.of(), List.of()));
+        store.tasks().transition(claim, TaskState.BLOCKED, "nothing to change: the agent changed no file; see " + blocked);
+        listener.on(new RunEvent.NothingToChange(runId, task.id(), blocked));
     }
 
     private static String feedbackOf(ValidationReport report) {
@@ -863,6 +885,7 @@ public final class Conductor {
                 .reduce((first, second) -> second).map(e -> e.detail().equals(progress)).orElse(false);
         if (summarized) {
             // a resume that found nothing to do is not a session: no second Daily Summary or PROGRESS entry
+            commitRecords(runId);
             return outcome;
         }
         synchronized (log) {
@@ -876,7 +899,21 @@ public final class Conductor {
                 ledger.cost(Optional.empty(), Optional.of(runId)).totalUsd()));
         // after the summary is written: a kill before this point summarizes again on resume
         store.events().append(runId, "", SUMMARIZED_EVENT, progress);
+        commitRecords(runId);
         return outcome;
+    }
+
+    /** What the run wrote into the checkout is committed on main; when it cannot be, the person hears why. */
+    private void commitRecords(String runId) {
+        String what = "commit the run's records (CHANGELOG, ADRs, PROGRESS, reports, protocol files)";
+        try {
+            if (workspace.commitRecords(runId) instanceof RunRecords.Outcome.NotOnMain off) {
+                listener.on(new RunEvent.HousekeepingFailed(runId, what, "the checkout is on " + off.branch()
+                        .map(b -> "branch " + b).orElse("no branch") + ", not the main branch; they are left uncommitted"));
+            }
+        } catch (RuntimeException e) {
+            listener.on(new RunEvent.HousekeepingFailed(runId, what, StepFailure.message(e)));
+        }
     }
 
     /** What a session changes: the run's billed calls and its tasks' states. */

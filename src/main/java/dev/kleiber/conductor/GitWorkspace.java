@@ -6,6 +6,7 @@ import dev.kleiber.git.GitRepository;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.routing.ChangedFile;
 import dev.kleiber.routing.Tier;
+import dev.kleiber.scribe.RunRecords;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +66,11 @@ final class GitWorkspace implements Workspace {
         for (Path stale : foldersOf(ids)) {
             git.removeWorktree(stale);
         }
+    }
+
+    @Override
+    public RunRecords.Outcome commitRecords(String runId) {
+        return new RunRecords(git, root, merger.mainBranch()).commit(runId);
     }
 
     @Override

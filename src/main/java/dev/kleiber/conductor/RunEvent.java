@@ -87,6 +87,13 @@ public sealed interface RunEvent {
     record AwaitingReview(String runId, String taskId, String commit) implements RunEvent {
     }
 
+    /**
+     * The agent completed the task without changing a file: nothing merged, nothing recorded; the task is blocked for
+     * a decision in {@code blockedFile} (relative to the repository).
+     */
+    record NothingToChange(String runId, String taskId, String blockedFile) implements RunEvent {
+    }
+
     /** Merged into main as {@code commit}. */
     record Merged(String runId, String taskId, String commit) implements RunEvent {
     }

@@ -63,6 +63,8 @@ public final class RunEventText {
             case AwaitingReview e -> "awaiting review: `kleiber review show " + e.taskId() + "`";
             case Merged e -> "merged into main (" + shortCommit(e.commit()) + ")";
             case FoundMerged e -> "merged (found on main)";
+            case RunEvent.NothingToChange e -> "nothing to change: the agent completed it without changing a file; "
+                    + "nothing merged, see " + e.blockedFile();
             case MergeConflicted e -> "blocked: merge conflict, see " + e.blockedFile();
             case TaskBlocked e -> "blocked (" + e.type().id() + (e.by() == RunEvent.BlockedBy.FILE ? ", a file in blocked/" : "")
                     + "): " + firstLine(e.problem());

@@ -3,6 +3,7 @@ package dev.kleiber.conductor;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.routing.ChangedFile;
 import dev.kleiber.routing.Tier;
+import dev.kleiber.scribe.RunRecords;
 
 import java.nio.file.Path;
 import java.util.Collection;
@@ -43,6 +44,14 @@ public interface Workspace {
 
     /** Documents a merged task (CHANGELOG, its done file); idempotent. */
     void recordMerged(RoutedTask task, Tier tier);
+
+    /**
+     * Commits what the run wrote into the checkout (CHANGELOG, ADRs, PROGRESS, reports, protocol files) on main, so
+     * nothing Kleiber wrote is left uncommitted; a workspace without a checkout of its own has nothing to commit.
+     */
+    default RunRecords.Outcome commitRecords(String runId) {
+        return new RunRecords.Outcome.NothingToCommit();
+    }
 
     /** Writes the blocked file for a merge conflict; returns its path relative to the repository. */
     String writeConflict(RoutedTask task, List<String> files);

@@ -219,6 +219,26 @@ public final class GitRepository {
     }
 
     /**
+     * Commits what changed in {@code checkout} under {@code prefixes} (files or folders, relative to it) and nothing
+     * else: what a person has staged or changed elsewhere stays as it was. Empty when nothing changed there.
+     */
+    public Optional<String> commitPaths(Path checkout, List<String> prefixes, CommitMessage message) {
+        List<String> changed = pendingPaths(checkout).stream()
+                .filter(path -> prefixes.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))).toList();
+        if (changed.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> add = new ArrayList<>(List.of("add", "--all", "--"));
+        add.addAll(changed);
+        ok(checkout, add.toArray(String[]::new));
+        List<String> commit = new ArrayList<>(identity);
+        commit.addAll(List.of("commit", "--quiet", "--no-verify", "--file", "-", "--only", "--"));
+        commit.addAll(changed);
+        check(commit, run(checkout, commit, Optional.of(message.text())));
+        return Optional.of(ok(checkout, "rev-parse", "HEAD").strip());
+    }
+
+    /**
      * The paths {@link #commitAll} would commit in {@code worktree}: changed, deleted and new files git does not
      * ignore, relative to the worktree, each file of a new folder listed.
      */

@@ -53,16 +53,17 @@ public final class Validator {
         }
         List<Path> targets = request.paths().isEmpty() ? List.of(root)
                 : request.paths().stream().map(root::resolve).filter(Files::exists).toList();
-        Linter linter = new Linter(root, unignored(root), settingsOf.apply(root), Baseline.read(root));
+        LintSettings settings = settingsOf.apply(root);
+        Linter linter = new Linter(root, unignored(root), settings, Baseline.read(root));
         checks.add(timed("naming", () -> naming(linter, targets, request.branches())));
-        checks.add(timed("storybook", () -> {
+        checks.add(timed("storybook", () -> switchedOff(settings, Rule.GATE_STORY).orElseGet(() -> {
             Linter.Result result = linter.lint(targets, List.of(), EnumSet.of(Linter.Scope.STORIES));
             return gate(result, result.componentsChecked(), "component", "with a story");
-        }));
-        checks.add(timed("endpoint-tests", () -> {
+        })));
+        checks.add(timed("endpoint-tests", () -> switchedOff(settings, Rule.GATE_ENDPOINT_TEST).orElseGet(() -> {
             Linter.Result result = linter.lint(targets, List.of(), EnumSet.of(Linter.Scope.ENDPOINT_TESTS));
             return gate(result, result.endpointsChecked(), "endpoint", "with an integration test");
-        }));
+        })));
         checks.add(timed("coverage", () -> coverage(root, request.coverageMinPercent())));
         return new ValidationReport(request.taskId(), started, request.commit(), checks);
     }
@@ -129,6 +130,12 @@ public final class Validator {
             parts.add(result.warnings().size() + " warning" + plural(result.warnings().size()));
         }
         return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+    }
+
+    /** A gate whose rule kleiber.yaml switched off is skipped, never counted as met. */
+    private static Optional<Outcome> switchedOff(LintSettings settings, Rule rule) {
+        return settings.severity(rule) == Severity.OFF ? Optional.of(new Outcome(CheckStatus.SKIPPED, rule.id()
+                + " is off (lint.rules of .kleiber/kleiber.yaml)", "")) : Optional.empty();
     }
 
     private static Outcome gate(Linter.Result result, int checked, String noun, String with) {

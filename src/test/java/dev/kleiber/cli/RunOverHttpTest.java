@@ -68,5 +68,10 @@ class RunOverHttpTest {
         assertThat(run.out()).contains("doc-001: API overloaded, retrying in 0.1 s (attempt 2 of 6): HTTP 529 overloaded_error")
                 .contains("every task is merged.");
         assertThat(run.out() + run.err()).doesNotContain(KEY);
+        assertThat(GitRepos.git(repo, "status", "--porcelain", "--untracked-files=all")).as("left uncommitted").isEmpty();
+        assertThat(GitRepos.git(repo, "log", "-1", "--format=%B", "main")).startsWith("kleiber: records of run ")
+                .contains("Kleiber-Run: run-");
+        assertThat(GitRepos.git(repo, "show", "--stat", "--format=", "main")).contains("CHANGELOG.md")
+                .contains("PROGRESS.md").contains("orchestration_log.md");
     }
 }

@@ -218,6 +218,25 @@ class ConductorTest {
     }
 
     @Test
+    void anAgentThatChangedNothingIsNeverMergedNorRecordedAndWaitsForADecision() {
+        workspace.unchanged.add("a");
+        ScriptedWorker worker = new ScriptedWorker(ConductorTest::done);
+
+        RunOutcome outcome = run(conductor(worker, CountingValidator.passing()).build(), 1, plain("a"), plain("b", "a"));
+
+        assertThat(outcome.merged()).isEmpty();
+        assertThat(outcome.blocked()).containsExactly("a");
+        assertThat(workspace.merged).isEmpty();
+        assertThat(workspace.recorded).as("no CHANGELOG entry").isEmpty();
+        assertThat(events.of(RunEvent.NothingToChange.class)).containsExactly(new RunEvent.NothingToChange(RUN, "a",
+                "blocked/engineer-backend/a-conflict.md"));
+        assertThat(RunEventText.of(events.of(RunEvent.NothingToChange.class).getFirst())).hasValueSatisfying(line ->
+                assertThat(line).startsWith("nothing to change: "));
+        assertThat(events.of(RunEvent.Validated.class)).isEmpty();
+        assertThat(workspace.blockedFiles).containsExactly("blocked/engineer-backend/a-conflict.md");
+    }
+
+    @Test
     void aMergeConflictBlocksTheTaskWithAFileForTheConductor() {
         workspace.merges.put("a", id -> new Workspace.MergeResult.Conflicted(List.of("src/app.js")));
         ScriptedWorker worker = new ScriptedWorker(ConductorTest::done);

@@ -59,6 +59,8 @@ final class FakePorts {
         final List<String> blockedFiles = new CopyOnWriteArrayList<>();
         final Map<String, Function<String, MergeResult>> merges = new ConcurrentHashMap<>();
         final Map<String, List<ChangedFile>> diffs = new ConcurrentHashMap<>();
+        /** Tasks whose branch has no change of its own (the agent changed nothing). */
+        final java.util.Set<String> unchanged = ConcurrentHashMap.newKeySet();
 
         MemoryWorkspace(Path root) {
             this.root = root;
@@ -100,7 +102,7 @@ final class FakePorts {
 
         @Override
         public List<Path> changedPaths(RoutedTask task) {
-            return List.of(Path.of("src", task.id() + ".js"));
+            return unchanged.contains(task.id()) ? List.of() : List.of(Path.of("src", task.id() + ".js"));
         }
 
         @Override

@@ -35,6 +35,7 @@ class RunEventJsonTest {
             new RunEvent.ToolRefused(RUN, "t1", "run_command", "cat ~/.ssh/id_rsa", "outside the sandbox \"read\" list"),
             new RunEvent.CallRetried(RUN, "t1", 1, 2, 4, Duration.ofMillis(1500), "overloaded", "529 Overloaded"),
             new RunEvent.SessionCompacted(RUN, "t1", 2, 31, 152_000, 18_400, 58),
+            new RunEvent.NothingToChange(RUN, "t1", "blocked/engineer-backend/t1-conflict.md"),
             new RunEvent.SessionBilled(RUN, "t1", 2, Tier.SONNET, 7, new BigDecimal("0.012345678901")),
             new RunEvent.Validated(RUN, "t1", "3f2a9c1d0e4b5a6978877665544332211000ffee"),
             new RunEvent.DiffNeedsReview(RUN, "t1", List.of(new Reason("diff.auth", "src/auth/Login.java"))),
@@ -80,6 +81,7 @@ class RunEventJsonTest {
             case RunEvent.ToolRefused e -> "ToolRefused";
             case RunEvent.CallRetried e -> "CallRetried";
             case RunEvent.SessionCompacted e -> "SessionCompacted";
+            case RunEvent.NothingToChange e -> "NothingToChange";
             case RunEvent.SessionBilled e -> "SessionBilled";
             case RunEvent.Validated e -> "Validated";
             case RunEvent.DiffNeedsReview e -> "DiffNeedsReview";

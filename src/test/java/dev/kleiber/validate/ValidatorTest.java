@@ -110,6 +110,20 @@ class ValidatorTest {
     }
 
     @Test
+    void aGateSwitchedOffIsSkippedNotCountedAsMet() throws IOException {
+        Path root = project();
+        write(root, "src/components/Card.tsx", "export function Card() { return null; }\n");
+        LintSettings storiesOff = LintSettings.defaults().with(Rule.GATE_STORY, Severity.OFF);
+        ValidationReport report = new Validator(new ScriptedRunner(), Clock.systemUTC(), tree -> storiesOff)
+                .validate(request(root, List.of(), List.of(), List.of()));
+        CheckResult stories = report.checks().get(1);
+        assertThat(stories.name()).isEqualTo("storybook");
+        assertThat(stories.status()).isEqualTo(CheckStatus.SKIPPED);
+        assertThat(stories.summary()).isEqualTo("gate-story is off (lint.rules of .kleiber/kleiber.yaml)");
+        assertThat(report.checks().get(2).status()).isEqualTo(CheckStatus.PASS);
+    }
+
+    @Test
     void pathsLimitTheNamingAndGateChecksToTheTasksFiles() throws IOException {
         Path root = project();
         write(root, "src/utils/old_helper.ts", "export const x = 1;\n");
