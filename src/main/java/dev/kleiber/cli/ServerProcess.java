@@ -1,7 +1,8 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.config.ServerSettings;
-import dev.kleiber.conductor.RunListener;
+import dev.kleiber.metrics.KleiberMetrics;
+import dev.kleiber.routing.Tier;
 import dev.kleiber.server.ApiServer;
 
 import java.io.PrintWriter;
@@ -19,8 +20,10 @@ public final class ServerProcess implements AutoCloseable {
     private final ApiServer server;
     private final String url;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final KleiberMetrics metrics;
 
-    private ServerProcess(RunSetup setup, ServerRuns runs, ApiServer server, String url) {
+    private ServerProcess(RunSetup setup, ServerRuns runs, ApiServer server, String url, KleiberMetrics metrics) {
+        this.metrics = metrics;
         this.setup = setup;
         this.runs = runs;
         this.server = server;
@@ -35,18 +38,26 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess start(CliContext context, Optional<String> bind, Optional<Integer> port,
                                       Optional<Path> script, PrintWriter err) {
         RunSetup setup = new RunSetup(context);
+        KleiberMetrics metrics = null;
         try {
             ServerSettings configured = setup.project.settings().server();
             ServerSettings settings = new ServerSettings(bind.orElse(configured.bind()), port.orElse(configured.port()),
                     configured.publicUrl(), configured.readsPerMinute(), configured.writesPerMinute(),
                     configured.lockoutFailures(), configured.lockout(), configured.corsOrigins(), configured.metricsAuth(),
                     configured.sessionTtl(), configured.notifications());
-            ServerRuns runs = new ServerRuns(context, setup.project.layout(), script, err, RunListener.NONE);
+            // metrics (contract C): the store's figures, the events of runs started here, the API's traffic
+            metrics = new KleiberMetrics(setup.store, setup.ledger,
+                    setup.settings.prices().priceOf(setup.settings.models().modelFor(Tier.OPUS)), context.clock());
+            ServerRuns runs = new ServerRuns(context, setup.project.layout(), script, err, metrics.listener());
             ApiServer server = ApiServer.start(new ApiServer.Services(setup.store, setup.ledger, setup.documents(),
-                    setup.decisions(), runs, settings, context.clock(), Optional.empty()), settings.port());
+                    setup.decisions(), runs, settings, context.clock(), Optional.of(metrics::scrape), metrics.api()),
+                    settings.port());
             String host = settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind();
-            return new ServerProcess(setup, runs, server, "http://" + host + ":" + server.port());
+            return new ServerProcess(setup, runs, server, "http://" + host + ":" + server.port(), metrics);
         } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             setup.close();
             throw e;
         }
@@ -77,6 +88,7 @@ public final class ServerProcess implements AutoCloseable {
             try {
                 runs.close();
             } finally {
+                metrics.close();
                 setup.close();
             }
         }

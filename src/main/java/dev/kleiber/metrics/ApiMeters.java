@@ -1,5 +1,6 @@
 package dev.kleiber.metrics;
 
+import dev.kleiber.server.ApiServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * template ({@code /api/v1/runs/{run}}), never the path a client sent: past {@value #MAX_ROUTES} distinct routes
  * the rest count as {@code other}, so a scanner cannot grow the series without end.
  */
-public final class ApiMeters {
+public final class ApiMeters implements ApiServer.Traffic {
     static final int MAX_ROUTES = 64;
     private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5)};
@@ -32,6 +33,7 @@ public final class ApiMeters {
     }
 
     /** One answered request: its method, route template, status code and how long it took. */
+    @Override
     public void request(String method, String route, int status, Duration took) {
         String r = bounded(route);
         String m = method.toUpperCase(Locale.ROOT);
@@ -42,16 +44,19 @@ public final class ApiMeters {
     }
 
     /** A request refused by the rate limit (it is counted by {@link #request} too, with its 429). */
+    @Override
     public void rateLimited(String route) {
         Counter.builder("kleiber.api.rate.limited").description("Requests the rate limit refused, by route")
                 .tag("route", bounded(route)).register(registry).increment();
     }
 
     /** A client opened a live event stream; call {@link #streamClosed()} when it goes. */
+    @Override
     public void streamOpened() {
         streams.incrementAndGet();
     }
 
+    @Override
     public void streamClosed() {
         streams.decrementAndGet();
     }

@@ -110,6 +110,8 @@ final class RunMeters implements RunListener {
             case RunEvent.RetriesExhausted r -> count("kleiber.task.retries.exhausted",
                     "Tasks blocked for a person after every retry failed");
             case RunEvent.TransientFailure t -> retry("transient");
+            case RunEvent.SessionCompacted c -> count("kleiber.session.compactions",
+                    "Long agent sessions whose history was compacted into a summary");
             case RunEvent.CallRetried c -> count("kleiber.llm.call.retries",
                     "LLM calls tried again after an API error (overloaded, rate-limited, unreachable)");
             case RunEvent.LeaseLost l -> retry("lease_lost");

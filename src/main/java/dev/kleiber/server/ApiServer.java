@@ -39,10 +39,43 @@ public final class ApiServer implements AutoCloseable {
     static final String API = "/api/v1";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final Duration DRAIN = Duration.ofSeconds(10);
+    private static final String STARTED = "kleiber.started";
 
-    /** What the server serves. {@code metrics}, when present, renders {@code /metrics} (Prometheus text). */
+    /**
+     * What the server serves. {@code metrics}, when present, renders {@code /metrics} (Prometheus text);
+     * {@code traffic} hears every answered request, rate-limit refusal and live stream (the metrics' API meters).
+     */
     public record Services(Store store, Ledger ledger, RunDocuments documents, Decisions decisions, RunLauncher runs,
-                           ServerSettings settings, Clock clock, Optional<Supplier<String>> metrics) {
+                           ServerSettings settings, Clock clock, Optional<Supplier<String>> metrics, Traffic traffic) {
+    }
+
+    /** The server's hook for request meters: routes are templates ({@code /api/v1/runs/{run}}), never paths. */
+    public interface Traffic {
+        Traffic NONE = new Traffic() {
+            @Override
+            public void request(String method, String route, int status, Duration took) {
+            }
+
+            @Override
+            public void rateLimited(String route) {
+            }
+
+            @Override
+            public void streamOpened() {
+            }
+
+            @Override
+            public void streamClosed() {
+            }
+        };
+
+        void request(String method, String route, int status, Duration took);
+
+        void rateLimited(String route);
+
+        void streamOpened();
+
+        void streamClosed();
     }
 
     /** One route as registered: what the OpenAPI document must describe. */
@@ -94,7 +127,16 @@ public final class ApiServer implements AutoCloseable {
             JavalinDefaultRoutingApi r = config.routes;
             r.before(this::before);
             r.beforeMatched(auth::check);
-            r.after(ctx -> inFlight.decrementAndGet());
+            r.after(ctx -> {
+                inFlight.decrementAndGet();
+                Long started = ctx.attribute(STARTED);
+                String route = routeOf(ctx);
+                services.traffic().request(ctx.method().name(), route, ctx.statusCode(),
+                        Duration.ofNanos(started == null ? 0 : System.nanoTime() - started));
+                if (ctx.statusCode() == 429) {
+                    services.traffic().rateLimited(route);
+                }
+            });
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(NotFoundException.class, (e, ctx) -> problem(ctx, ApiProblem.notFound(e.getMessage())));
             r.exception(ConflictException.class, (e, ctx) -> problem(ctx, new ApiProblem(409, "Conflict", e.getMessage())));
@@ -158,11 +200,26 @@ public final class ApiServer implements AutoCloseable {
 
     void sseRoute(JavalinDefaultRoutingApi r, String path, java.util.function.Consumer<io.javalin.http.sse.SseClient> client) {
         routes.add(new Route("GET", path));
-        r.sse(path, client, Needs.READ);
+        r.sse(path, sse -> {
+            services.traffic().streamOpened();
+            sse.onClose(services.traffic()::streamClosed);
+            client.accept(sse);
+        }, Needs.READ);
+    }
+
+    /** The matched route's template, so a meter's label is one of the registered routes, never a client's path. */
+    static String routeOf(Context ctx) {
+        try {
+            io.javalin.router.Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+            return endpoint == null ? "unmatched" : endpoint.path;
+        } catch (RuntimeException none) {
+            return "unmatched";
+        }
     }
 
     private void before(Context ctx) {
         inFlight.incrementAndGet();
+        ctx.attribute(STARTED, System.nanoTime());
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Cache-Control", "no-store");
         ctx.header("Referrer-Policy", "no-referrer");
