@@ -3,7 +3,8 @@
 # Secrets arrive as environment variables (from a Kubernetes Secret or compose's env file), never as arguments:
 #   ANTHROPIC_API_KEY   the API key (read by Kleiber itself; never printed)
 #   KLEIBER_STORE       the store URL, postgresql://user:pass@host:5432/db (read by Kleiber itself)
-#   KLEIBER_REMOTE      the project's git remote; the server clones it into /work/repo when that is empty
+#   KLEIBER_REMOTE      the project's git remote: the server clones it into /work/repo when that is empty; workers
+#                       keep their own clone under /work/cache
 set -euo pipefail
 
 run() {
@@ -22,6 +23,14 @@ repository() {
     git clone --quiet -- "$KLEIBER_REMOTE" "$repo"
   fi
   cd "$repo"
+  # The cluster's kleiber.yaml (a ConfigMap) applies to a repository that has none of its own; a repository's
+  # committed settings win, because every worker reads them from the remote's main.
+  local cluster=${KLEIBER_CONFIG:-/etc/kleiber/kleiber.yaml}
+  if [ -f "$cluster" ] && [ ! -f .kleiber/kleiber.yaml ]; then
+    mkdir -p .kleiber && cp "$cluster" .kleiber/kleiber.yaml
+  elif [ -f "$cluster" ] && ! cmp -s "$cluster" .kleiber/kleiber.yaml; then
+    echo "kleiber: $cluster differs from the repository's .kleiber/kleiber.yaml; the repository's is used" >&2
+  fi
 }
 
 case "${1:-serve}" in
@@ -41,7 +50,8 @@ case "${1:-serve}" in
     shift
     # The worker keeps its own clone under /work/cache; the remote comes from KLEIBER_REMOTE.
     cd /work
-    run worker ${KLEIBER_REMOTE:+--remote "$KLEIBER_REMOTE"} --metrics-port "${KLEIBER_METRICS_PORT:-9420}" "$@"
+    # The store and the remote come from $KLEIBER_STORE and $KLEIBER_REMOTE (never arguments: ps would show them).
+    run worker --cache /work/cache --metrics-host 0.0.0.0 --metrics-port "${KLEIBER_METRICS_PORT:-9420}" "$@"
     ;;
   *)
     run "$@"

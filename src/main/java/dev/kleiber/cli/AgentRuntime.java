@@ -62,7 +62,7 @@ final class AgentRuntime implements AutoCloseable {
         ProjectConfig configured = ProjectConfig.load(layout);
         Optional<AnthropicSettings> api = script.isPresent() ? Optional.empty()
                 : Optional.of(AnthropicSettings.fromEnv(context.env()));
-        LedgerSettings offline = LedgerSettings.of(layout, configured.settings(), Optional.empty());
+        LedgerSettings offline = LedgerSettings.of(layout, configured.settings(), LedgerSettings.storeOption(context, Optional.empty()));
         // `latest` is asked of the API (once a day) when the API will be called; a script runs on the offline answer
         TierModels models = api.map(settings -> ModelChoices.latest(layout, context.clock()).resolve(
                 new TierModels(configured.settings().models()), () -> {

@@ -27,15 +27,26 @@ import java.util.Optional;
  */
 record LedgerSettings(Path repositoryRoot, StoreUrl store, PriceTable prices, TierModels models, BudgetLimits limits) {
 
-    /** The settings of the repository around {@code context}'s working directory; {@code --store} wins when given. */
+    /** The environment variable that names the store when no {@code --store} does: how a container gets it from a secret. */
+    static final String STORE_VARIABLE = "KLEIBER_STORE";
+
+    /**
+     * The settings of the repository around {@code context}'s working directory; {@code --store} wins when given,
+     * then {@code $KLEIBER_STORE}, then kleiber.yaml's {@code store:}.
+     */
     static LedgerSettings of(CliContext context, Optional<String> storeOption) {
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
-        return of(layout, ProjectConfig.loadSettings(layout), storeOption);
+        return of(layout, ProjectConfig.loadSettings(layout), storeOption(context, storeOption));
+    }
+
+    /** {@code option} when given, else {@code $KLEIBER_STORE} when set. */
+    static Optional<String> storeOption(CliContext context, Optional<String> option) {
+        return option.or(() -> context.env(STORE_VARIABLE));
     }
 
     static LedgerSettings of(ProjectLayout layout, KleiberConfig config, Optional<String> storeOption) {
         Path root = layout.root();
-        StoreUrl store = storeOption.map(s -> StoreUrl.parse(s, root, "--store")).orElseGet(() -> switch (config.store()) {
+        StoreUrl store = storeOption.map(s -> StoreUrl.parse(s, root, "--store or $" + STORE_VARIABLE)).orElseGet(() -> switch (config.store()) {
             case KleiberConfig.Store.Sqlite ignored -> StoreUrl.defaultFor(root);
             case KleiberConfig.Store.Postgresql pg -> StoreUrl.parse(pg.url(), root,
                     layout.display(layout.configFile()) + " 'store'");

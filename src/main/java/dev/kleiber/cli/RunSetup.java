@@ -34,7 +34,7 @@ final class RunSetup implements AutoCloseable {
         this.context = context;
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
         this.project = ProjectConfig.load(layout);
-        this.settings = LedgerSettings.of(layout, project.settings(), Optional.empty());
+        this.settings = LedgerSettings.of(layout, project.settings(), LedgerSettings.storeOption(context, Optional.empty()));
         this.store = Store.open(settings.store(), context.clock());
         this.ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
         this.git = new GitRepository(layout.root(), layout.worktreesDir().resolve("_merge"));

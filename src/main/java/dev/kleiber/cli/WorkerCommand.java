@@ -11,6 +11,9 @@ import dev.kleiber.ledger.BudgetGuard;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.llm.AnthropicClient;
 import dev.kleiber.llm.AnthropicSettings;
+import dev.kleiber.metrics.KleiberMetrics;
+import dev.kleiber.metrics.MetricsEndpoint;
+import dev.kleiber.routing.Tier;
 import dev.kleiber.store.Claim;
 import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.store.LeaseKeeper;
@@ -21,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -51,13 +56,18 @@ final class WorkerCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "URL",
-            description = "The shared store: postgresql://user:pass@host:port/db (or sqlite:PATH on one machine).")
-    String store;
+    @Option(names = "--store", paramLabel = "URL",
+            description = "The shared store: postgresql://user:pass@host:port/db (or sqlite:PATH on one machine); "
+                    + "default $KLEIBER_STORE, which keeps the password off the command line.")
+    Optional<String> storeOption = Optional.empty();
 
-    @Option(names = "--remote", required = true, paramLabel = "URL",
-            description = "The shared git remote (a path, file://, ssh:// or https:// URL) the tasks' work is pushed to.")
-    String remote;
+    @Option(names = "--remote", paramLabel = "URL",
+            description = "The shared git remote (a path, file://, ssh:// or https:// URL) the tasks' work is pushed to; "
+                    + "default $KLEIBER_REMOTE.")
+    Optional<String> remoteOption = Optional.empty();
+
+    private String store;
+    private String remote;
 
     @Option(names = "--slots", paramLabel = "N", description = "Tasks run at once on this machine (1-64, default 1).")
     int slots = 1;
@@ -78,11 +88,26 @@ final class WorkerCommand implements Runnable {
             description = "On SIGTERM, how long running tasks may finish before they are handed back (0-3600, default 30).")
     int graceSeconds = 30;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics (and /healthz) at http://HOST:PORT/metrics while the worker runs (0: any free port).")
+    Optional<Integer> metricsPort = Optional.empty();
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "The address --metrics-port listens on (default ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+    String metricsHost = "127.0.0.1";
+
     @Override
     public void run() {
         CliContext context = CliContext.of(spec);
+        store = LedgerSettings.storeOption(context, storeOption).orElseThrow(() -> KleiberException.badInput(
+                "kleiber worker needs the shared store: give --store postgresql://user:pass@host:port/db or set $KLEIBER_STORE"));
+        remote = remoteOption.or(() -> context.env("KLEIBER_REMOTE")).orElseThrow(() -> KleiberException.badInput(
+                "kleiber worker needs the shared git remote: give --remote URL or set $KLEIBER_REMOTE"));
         if (slots < 1 || slots > 64) {
             throw KleiberException.badInput("--slots must be 1 to 64; found " + slots);
+        }
+        if (metricsPort.isPresent() && (metricsPort.get() < 0 || metricsPort.get() > 65_535)) {
+            throw KleiberException.badInput("--metrics-port must be 0 to 65535; found " + metricsPort.get());
         }
         if (leaseSeconds < 5 || leaseSeconds > 3600 || graceSeconds < 0 || graceSeconds > 3600) {
             throw KleiberException.badInput("--lease-seconds must be 5 to 3600 and --grace-seconds 0 to 3600; found "
@@ -103,9 +128,11 @@ final class WorkerCommand implements Runnable {
         try (Store opened = Store.open(url, context.clock());
              LeaseKeeper process = new LeaseKeeper(opened.leases(), opened.leases().acquire(holder, ttl), ttl,
                      lost -> err.println("kleiber: " + lost.getMessage()))) {
+            Optional<KleiberMetrics> metrics = metricsPort.map(port -> meters(context, store, opened, git, slots));
+            Optional<MetricsEndpoint> endpoint = metrics.map(m -> serveMetrics(m, out));
             WorkerProcess worker = new WorkerProcess(opened, new WorkerProcess.Identity(holder, host(),
                     ProcessHandle.current().pid(), slots, tags), ttl, POLL,
-                    claim -> attempt(context, store, opened, git, root, process, claim, err), line -> log(out, line));
+                    claim -> attempt(context, store, opened, git, root, process, claim, metrics, err), line -> log(out, line));
             CountDownLatch ended = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 log(out, "stopping: running tasks get " + graceSeconds + " s, then are handed back");
@@ -122,23 +149,53 @@ final class WorkerCommand implements Runnable {
             try {
                 worker.run();
             } finally {
+                endpoint.ifPresent(MetricsEndpoint::close);
+                metrics.ifPresent(KleiberMetrics::close);
                 ended.countDown();
             }
         }
     }
 
     /** One claim: the project as the remote's main has it, a conductor on the remote workspace, the attempt. */
-    private static void attempt(CliContext context, String storeText, Store store, RemoteGit git, Path root,
-                                LeaseKeeper process, Claim claim, PrintWriter err) {
-        ProjectLayout layout;
+    /** The project as the remote's default branch has it: its settings name the main branch work lands on. */
+    private static ProjectLayout projectAtMain(RemoteGit git) {
         synchronized (git) {
             git.fetch();
-            // the project's settings as the remote's default branch has them; they name the main branch work lands on
             git.checkoutDetached(git.commitOf("refs/remotes/origin/HEAD")
                     .or(() -> git.commitOf(RemoteGit.BRANCHES + "main")).or(() -> git.commitOf(RemoteGit.BRANCHES + "master"))
                     .orElseThrow(() -> KleiberException.failed("the remote " + redacted(git.url()) + " has no main branch")));
-            layout = new ProjectLayout(git.clone());
+            return new ProjectLayout(git.clone());
         }
+    }
+
+    /**
+     * The worker's meters: the store's figures (budget with the project's limits as the remote's main had them when
+     * the worker started) and the events of every task this process runs.
+     */
+    private static KleiberMetrics meters(CliContext context, String storeText, Store store, RemoteGit git, int slots) {
+        ProjectLayout layout = projectAtMain(git);
+        LedgerSettings settings = LedgerSettings.of(layout, ProjectConfig.load(layout).settings(), Optional.of(storeText));
+        KleiberMetrics metrics = new KleiberMetrics(store,
+                new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock()),
+                settings.prices().priceOf(settings.models().modelFor(Tier.OPUS)), context.clock());
+        metrics.workerSlots(slots);
+        return metrics;
+    }
+
+    private MetricsEndpoint serveMetrics(KleiberMetrics metrics, PrintWriter out) {
+        try {
+            MetricsEndpoint endpoint = MetricsEndpoint.start(new InetSocketAddress(metricsHost, metricsPort.orElseThrow()), metrics);
+            log(out, "metrics at http://" + metricsHost + ":" + endpoint.port() + "/metrics");
+            return endpoint;
+        } catch (IOException e) {
+            throw KleiberException.badInput("cannot serve metrics on " + metricsHost + ":" + metricsPort.orElseThrow()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static void attempt(CliContext context, String storeText, Store store, RemoteGit git, Path root,
+                                LeaseKeeper process, Claim claim, Optional<KleiberMetrics> metrics, PrintWriter err) {
+        ProjectLayout layout = projectAtMain(git);
         ProjectConfig configured = ProjectConfig.load(layout);
         LedgerSettings settings = LedgerSettings.of(layout, configured.settings(), Optional.of(storeText));
         ProjectConfig project = new ProjectConfig(layout, configured.settings().withModels(settings.models().models()),
@@ -147,14 +204,15 @@ final class WorkerCommand implements Runnable {
                 settings.alerts(err));
         Ledger ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
         try (AnthropicClient client = AnthropicClient.create(AnthropicSettings.fromEnv(context.env()), budget, context.clock())) {
-            Conductor.builder(store, ledger, project)
+            Conductor.Builder conductor = Conductor.builder(store, ledger, project)
                     .client(client)
                     .env(context.env())
                     .clock(context.clock())
                     .workspace(RemoteWorkspace.forClaim(git, root.resolve("worktrees"), store, claim, project.knownRoles(),
                             context.clock(), Duration.ofMinutes(5), project.settings().layout().mainBranch()))
-                    .role("worker")
-                    .build()
+                    .role("worker");
+            metrics.ifPresent(m -> conductor.listener(m.listener()));
+            conductor.build()
                     .execute(claim);
         }
     }

@@ -44,8 +44,11 @@ public final class MetricsEndpoint implements AutoCloseable {
     private static void answer(HttpExchange exchange, KleiberMetrics metrics) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (!path.equals("/metrics")) {
-                send(exchange, 404, "text/plain; charset=utf-8", "only /metrics is served here\n");
+            if (path.equals("/healthz")) {
+                // the process answers: what a container's liveness probe asks (a worker has no other HTTP port)
+                send(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+            } else if (!path.equals("/metrics")) {
+                send(exchange, 404, "text/plain; charset=utf-8", "only /metrics and /healthz are served here\n");
             } else if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 send(exchange, 405, "text/plain; charset=utf-8", "use GET\n");

@@ -55,6 +55,7 @@ class WorkersCommandTest {
         Cli.Result slots = cli.run("worker", "--store", store, "--remote", tmp.toString(), "--slots", "0");
         Cli.Result tags = cli.run("worker", "--store", store, "--remote", tmp.toString(), "--tags", "Node 20");
         Cli.Result remote = cli.run("worker", "--store", store);
+        Cli.Result metrics = cli.run("worker", "--store", store, "--remote", tmp.toString(), "--metrics-port", "70000");
 
         assertThat(slots.exitCode()).isEqualTo(2);
         assertThat(slots.err()).contains("--slots must be 1 to 64; found 0");
@@ -62,6 +63,8 @@ class WorkersCommandTest {
         assertThat(tags.err()).contains("--tags: 'Node 20' is not a tag");
         assertThat(remote.exitCode()).isEqualTo(2);
         assertThat(remote.err()).contains("--remote");
+        assertThat(metrics.exitCode()).isEqualTo(2);
+        assertThat(metrics.err()).contains("--metrics-port must be 0 to 65535; found 70000");
     }
 
     private static String storeArgument(StoreUrl url) {

@@ -62,6 +62,7 @@ class MetricsEndpointTest {
         assertThat(send("POST", "/metrics").statusCode()).isEqualTo(405);
         assertThat(send("GET", "/").statusCode()).isEqualTo(404);
         assertThat(send("HEAD", "/metrics").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/healthz").statusCode()).as("a worker's liveness probe").isEqualTo(200);
     }
 
     @Test
