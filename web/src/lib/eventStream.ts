@@ -57,6 +57,7 @@ export const RUN_EVENT_KINDS: readonly string[] = [
   'FoundMerged',
   'MergeConflicted',
   'TaskBlocked',
+  'NothingToChange',
   'Retried',
   'Escalated',
   'RetriesExhausted',

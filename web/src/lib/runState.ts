@@ -13,6 +13,7 @@ const STATE_AFTER: Record<string, TaskState> = {
   FoundMerged: 'merged',
   MergeConflicted: 'blocked',
   TaskBlocked: 'blocked',
+  NothingToChange: 'blocked',
   AskedPerson: 'blocked',
   RetriesExhausted: 'failed',
   TaskFailed: 'failed',

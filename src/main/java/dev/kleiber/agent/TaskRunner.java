@@ -23,6 +23,7 @@ import dev.kleiber.protocol.Tokens;
 import dev.kleiber.routing.Tier;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -200,6 +201,15 @@ public final class TaskRunner {
         PathGuard guard = new PathGuard(assignment.worktree(), assignment.role().permissions());
         List<String> refused = new ArrayList<>();
         for (String path : pending) {
+            if (Files.isSymbolicLink(assignment.worktree().resolve(path))) {
+                // the commit gate judges where a symlink points; here only where it sits (checkWrite would refuse
+                // every symlink, since writes never follow one)
+                if (!assignment.role().permissions().mayWrite(path)) {
+                    refused.add(path + " changed outside the role's paths: role " + assignment.role().permissions().role()
+                            + " may not write '" + path + "'");
+                }
+                continue;
+            }
             if (guard.checkWrite(path) instanceof PathGuard.Decision.Refused refusal) {
                 refused.add(path + " changed outside the role's paths: " + refusal.reason());
             }

@@ -34,7 +34,6 @@ import java.util.concurrent.Callable;
         description = {"Claude Code PreToolUse hook: judge one tool call (hook JSON on stdin) against a role's write "
                 + "globs; print a deny decision when it is not allowed."})
 final class GuardCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_INPUT = 4 * 1024 * 1024;
 
     @Spec
@@ -57,10 +56,12 @@ final class GuardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // made here, not in a static field: picocli builds every command at start, and --help must not load Jackson
+        ObjectMapper json = new ObjectMapper();
         byte[] bytes = in.readNBytes(MAX_INPUT + 1);
         JsonNode input;
         try {
-            input = bytes.length > MAX_INPUT ? null : JSON.readTree(bytes);
+            input = bytes.length > MAX_INPUT ? null : json.readTree(bytes);
         } catch (IOException e) {
             input = null;
         }
@@ -70,12 +71,12 @@ final class GuardCommand implements Callable<Integer> {
         RolePermissions permissions = RolePermissions.of(role, EnumSet.allOf(ToolName.class), write, List.of(), List.of());
         ToolGuard.Verdict verdict = new ToolGuard(new PathGuard(worktree, permissions)).judge(input);
         if (verdict instanceof ToolGuard.Verdict.Deny deny) {
-            ObjectNode answer = JSON.createObjectNode();
+            ObjectNode answer = json.createObjectNode();
             answer.putObject("hookSpecificOutput").put("hookEventName", "PreToolUse")
                     .put("permissionDecision", "deny").put("permissionDecisionReason", "Kleiber: " + deny.reason());
             spec.commandLine().getOut().println(answer);
             if (log.isPresent()) {
-                ObjectNode line = JSON.createObjectNode().put("tool", input.path("tool_name").asText(""))
+                ObjectNode line = json.createObjectNode().put("tool", input.path("tool_name").asText(""))
                         .put("reason", deny.reason());
                 line.set("input", input.path("tool_input"));
                 Files.writeString(log.get(), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,

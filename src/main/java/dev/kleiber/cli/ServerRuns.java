@@ -114,7 +114,15 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
     @Override
     public Optional<String> cancel(String runId, String by) {
         RunHandle handle = running.get(runId);
-        if (handle == null) {
+        if (handle == null || handle.completion().isDone()) {
+            return Optional.empty();
+        }
+        AgentRuntime agents;
+        synchronized (this) {
+            agents = runtime;
+        }
+        // a run the store already records as finished is past stopping, even while its handle completes
+        if (agents.store.runs().find(runId).map(r -> r.state().equals("finished")).orElse(false)) {
             return Optional.empty();
         }
         handle.stop();

@@ -156,14 +156,14 @@ class BlueGreenSwitchTest {
         assertThat(deployed.output()).contains("green is live");
         int afterSwitch = ok.get();
         awaitRequests(ok, afterSwitch + 20);
-        assertThat(lastUpstreams(nginx, 10)).containsOnly("127.0.0.1:" + greenPort);
+        assertThat(lastUpstreams(nginx, 5)).containsOnly("127.0.0.1:" + greenPort);
 
         Tool.Result rolledBack = script(env, "rollback");
         assertThat(rolledBack.exitCode()).as(rolledBack.output()).isZero();
         assertThat(rolledBack.output()).contains("blue is live again");
         int afterRollback = ok.get();
         awaitRequests(ok, afterRollback + 20);
-        assertThat(lastUpstreams(nginx, 10)).containsOnly("127.0.0.1:" + bluePort);
+        assertThat(lastUpstreams(nginx, 5)).containsOnly("127.0.0.1:" + bluePort);
 
         polling.set(false);
         poller.join(15_000);
