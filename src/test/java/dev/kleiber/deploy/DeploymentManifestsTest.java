@@ -141,7 +141,7 @@ class DeploymentManifestsTest {
     void scriptsParse() {
         Tool bash = new Tool("bash");
         for (String script : List.of("deploy/blue-green.sh", "deploy/image/entrypoint.sh", "deploy/image/build-local.sh",
-                "deploy/k8s/components/monitoring/sync-rules.sh")) {
+                "deploy/k8s/components/monitoring/sync-rules.sh", "deploy/test/e2e-docker.sh")) {
             Tool.Result parsed = bash.run(ROOT, List.of("bash", "-n", script));
             assertThat(parsed.exitCode()).as("%s: %s", script, parsed.output()).isZero();
         }
