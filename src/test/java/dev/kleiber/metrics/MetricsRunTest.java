@@ -57,6 +57,11 @@ import static org.assertj.core.api.Assertions.within;
  * the shipped Grafana dashboard and alert rules is evaluated against it.
  */
 class MetricsRunTest {
+    /** The meters read from the store at each scrape: the same in every process of one store. */
+    private static final List<String> STORE_FIGURES = List.of(".*kleiber_tasks[^_].*", ".*kleiber_budget_(limit|spent|reserved|paused)\\b.*",
+            ".*kleiber_llm_.*", ".*kleiber_queue_depth.*", ".*kleiber_workers_.*", ".*kleiber_main_validation.*",
+            ".*kleiber_processes_live.*");
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TASK_HEADING = Pattern.compile("(?m)^# Task: (\\S+)");
     private static final FakeUsage USAGE = new FakeUsage(2000, 300, 120, 0, 800);
@@ -272,9 +277,12 @@ class MetricsRunTest {
                 empty.add(query.where() + " " + query.expr());
             }
         }
-        // every panel shows data from this run, except what a run like this one never does
-        assertThat(empty).allMatch(where -> where.contains("rate-limit") || where.contains("Escalations"),
-                "panels without data: " + empty);
+        // Every panel over the store's figures shows this run. A per-process meter is seen only while its process is
+        // scraped, and a short run on an idle machine can end between two scrapes: for those, the expression is what
+        // is checked above (the figures themselves are compared with the ledger and status in the other tests).
+        List<String> storeFiguresWithoutData = empty.stream()
+                .filter(where -> STORE_FIGURES.stream().anyMatch(where::matches)).toList();
+        assertThat(storeFiguresWithoutData).as("store-backed panels without data").isEmpty();
         // `-Dkleiber.dashboard.png=docs/metrics-dashboard.png` draws the README's picture from these answers
         String picture = System.getProperty("kleiber.dashboard.png", "");
         if (!picture.isEmpty()) {
