@@ -59,14 +59,15 @@ public final class LeaseKeeper implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     return; // closed while beating: not a lost lease
                 }
-                long left = current.get().expiresAt().toEpochMilli() - clock.millis();
-                if (left <= 0) {
+                // compared as instants: in whole milliseconds the loss could be declared up to 1 ms before expiry
+                Duration untilExpiry = Duration.between(clock.instant(), current.get().expiresAt());
+                if (untilExpiry.isNegative() || untilExpiry.isZero()) {
                     onLost.accept(new LeaseLostException("the lease of " + current.get().holder() + " expired while "
                             + "its heartbeats failed (the last: " + e.getMessage() + "); its work must stop", e));
                     return;
                 }
                 // try again soon, but never sleep past the expiry: the holder must hear of the loss in time
-                wait = Math.max(1, Math.min(pause / 3, left));
+                wait = Math.max(1, Math.min(pause / 3, untilExpiry.toMillis() + 1));
             }
         }
     }
