@@ -11,6 +11,7 @@ import dev.kleiber.ledger.Usd;
 import dev.kleiber.ledger.BudgetLimits;
 import dev.kleiber.ledger.PriceTable;
 import dev.kleiber.ledger.TierModels;
+import dev.kleiber.routing.Tier;
 import dev.kleiber.store.StoreUrl;
 
 import java.io.PrintWriter;
@@ -58,6 +59,11 @@ record LedgerSettings(Path repositoryRoot, StoreUrl store, PriceTable prices, Ti
         PriceTable prices = PriceTable.shipped().withOverrides(overrides);
         return new LedgerSettings(root, store, prices, ModelChoices.offline(layout, config, prices), new BudgetLimits(budget.dailyUsd(), budget.timeZone(),
                 budget.perRunUsd(), budget.perTaskUsd(), budget.webhook()));
+    }
+
+    /** The price of the Opus tier's model: what every call would have cost all on Opus, the metrics' comparison. */
+    ModelPrice opusPrice() {
+        return prices.priceOf(models.modelFor(Tier.OPUS));
     }
 
     /**

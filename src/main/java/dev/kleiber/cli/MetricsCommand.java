@@ -3,7 +3,6 @@ package dev.kleiber.cli;
 import dev.kleiber.KleiberException;
 import dev.kleiber.metrics.KleiberMetrics;
 import dev.kleiber.metrics.MetricsEndpoint;
-import dev.kleiber.routing.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +40,7 @@ final class MetricsCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         try (RunSetup setup = new RunSetup(context);
              KleiberMetrics metrics = new KleiberMetrics(setup.store, setup.ledger,
-                     setup.settings.prices().priceOf(setup.settings.models().modelFor(Tier.OPUS)), context.clock())) {
+                     setup.settings.opusPrice(), context.clock())) {
             if (port.isEmpty()) {
                 out.print(metrics.scrape());
                 out.flush();

@@ -9,7 +9,6 @@ import dev.kleiber.metrics.EventLog;
 import dev.kleiber.metrics.JsonLogs;
 import dev.kleiber.metrics.KleiberMetrics;
 import dev.kleiber.metrics.MetricsEndpoint;
-import dev.kleiber.routing.Tier;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,7 +47,7 @@ final class RunTelemetry implements AutoCloseable {
                 throw KleiberException.badInput("--metrics-port must be 0 to 65535; found " + p);
             }
             KleiberMetrics metrics = new KleiberMetrics(runtime.store, runtime.ledger,
-                    runtime.ledgerSettings.prices().priceOf(runtime.ledgerSettings.models().modelFor(Tier.OPUS)),
+                    runtime.ledgerSettings.opusPrice(),
                     context.clock());
             metrics.workerSlots(workers);
             try {

@@ -2,7 +2,6 @@ package dev.kleiber.cli;
 
 import dev.kleiber.config.ServerSettings;
 import dev.kleiber.metrics.KleiberMetrics;
-import dev.kleiber.routing.Tier;
 import dev.kleiber.server.ApiServer;
 
 import java.io.PrintWriter;
@@ -47,7 +46,7 @@ public final class ServerProcess implements AutoCloseable {
                     configured.sessionTtl(), configured.notifications());
             // metrics (contract C): the store's figures, the events of runs started here, the API's traffic
             metrics = new KleiberMetrics(setup.store, setup.ledger,
-                    setup.settings.prices().priceOf(setup.settings.models().modelFor(Tier.OPUS)), context.clock());
+                    setup.settings.opusPrice(), context.clock());
             ServerRuns runs = new ServerRuns(context, setup.project.layout(), script, err, metrics.listener());
             ApiServer server = ApiServer.start(new ApiServer.Services(setup.store, setup.ledger, setup.documents(),
                     setup.decisions(), runs, settings, context.clock(), Optional.of(metrics::scrape), metrics.api()),

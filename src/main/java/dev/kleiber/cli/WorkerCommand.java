@@ -13,7 +13,6 @@ import dev.kleiber.llm.AnthropicClient;
 import dev.kleiber.llm.AnthropicSettings;
 import dev.kleiber.metrics.KleiberMetrics;
 import dev.kleiber.metrics.MetricsEndpoint;
-import dev.kleiber.routing.Tier;
 import dev.kleiber.store.Claim;
 import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.store.LeaseKeeper;
@@ -177,7 +176,7 @@ final class WorkerCommand implements Runnable {
         LedgerSettings settings = LedgerSettings.of(layout, ProjectConfig.load(layout).settings(), Optional.of(storeText));
         KleiberMetrics metrics = new KleiberMetrics(store,
                 new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock()),
-                settings.prices().priceOf(settings.models().modelFor(Tier.OPUS)), context.clock());
+                settings.opusPrice(), context.clock());
         metrics.workerSlots(slots);
         return metrics;
     }
