@@ -280,8 +280,7 @@ final class ApiRoutes {
         });
         Optional<String> run = Optional.ofNullable(ctx.queryParam("run")).map(ApiRoutes::checkRun);
         run.ifPresent(id -> services.store().runs().find(id).orElseThrow(() -> new NotFoundException("no run '" + id + "' in the store")));
-        ApiServer.json(ctx, 200, LedgerDocuments.cost(services.ledger().cost(day.or(() -> run.isPresent()
-                ? Optional.empty() : Optional.of(services.ledger().today())), run)));
+        ApiServer.json(ctx, 200, LedgerDocuments.cost(services.ledger(), day, run));
     }
 
     private void createToken(Context ctx) {
