@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ApiClient } from '../api/client';
 import { usd } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
@@ -14,6 +14,13 @@ interface Point {
 const ROUTED = '#2563eb';
 const ALL_OPUS = '#ea580c';
 
+const ALL_OPUS_NAME = 'all Opus';
+
+/** Axis ticks of small amounts keep a third decimal, so $0.005 steps do not all read $0.01. */
+function axisUsd(v: number): string {
+  return v > 0 && v < 0.1 ? `$${v.toFixed(3)}` : `$${v.toFixed(2)}`;
+}
+
 /**
  * One bar chart with a table of the same figures under it, for screen readers and exact numbers. With
  * {@code compare}, each point also has the all-Opus price of the same calls as a second bar and column.
@@ -26,15 +33,21 @@ function CostChart({ title, points, compare = false }: { title: string; points: 
         <p className="text-sm">Nothing spent.</p>
       ) : (
         <>
+          {/* The chart is a picture: the table under it is what keyboards and screen readers use, so Recharts'
+              keyboard layer (a focusable element inside aria-hidden) is off. */}
           <div className="h-56 w-full text-slate-700 dark:text-slate-300" aria-hidden="true" data-chart={title}>
             <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={points} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+              <BarChart data={points} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
                 <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.3} />
                 <XAxis dataKey="name" stroke="currentColor" tick={{ fontSize: 11 }} interval={compare ? 'preserveStartEnd' : 0} />
-                <YAxis stroke="currentColor" tick={{ fontSize: 11 }} tickFormatter={(v: number) => usd(v)} width={64} />
+                <YAxis stroke="currentColor" tick={{ fontSize: 11 }} tickFormatter={axisUsd} width={64} />
                 <Tooltip formatter={(v) => usd(Number(v))} />
                 {compare ? <Legend /> : null}
-                <Bar dataKey="costUsd" name="routed" fill={ROUTED} isAnimationActive={false} />
+                <Bar dataKey="costUsd" name="routed" fill={ROUTED} isAnimationActive={false}>
+                  {points.map((p) => (
+                    <Cell key={p.name} fill={p.name === ALL_OPUS_NAME ? ALL_OPUS : ROUTED} />
+                  ))}
+                </Bar>
                 {compare ? <Bar dataKey="allOpusUsd" name="all Opus" fill={ALL_OPUS} isAnimationActive={false} /> : null}
               </BarChart>
             </ResponsiveContainer>
@@ -110,7 +123,7 @@ export function CostPage({ api }: { api: ApiClient }) {
             title="Routed vs all Opus"
             points={[
               { name: 'routed', costUsd: data.totalUsd },
-              { name: 'all Opus', costUsd: data.allOpusUsd },
+              { name: ALL_OPUS_NAME, costUsd: data.allOpusUsd },
             ]}
           />
           {data.byDay ? (
