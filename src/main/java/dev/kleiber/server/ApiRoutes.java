@@ -181,12 +181,19 @@ final class ApiRoutes {
         String runId = services.runs().start(request.<RunLauncher.Start>map(RunLauncher.Start.Request::new)
                 .orElseGet(() -> new RunLauncher.Start.PlanText(plan.orElseThrow())), caller.recorded());
         ctx.header("Location", ApiServer.API + "/runs/" + runId);
-        ApiServer.json(ctx, 202, object().put("run", runId).put("events", ApiServer.API + "/runs/" + runId + "/events"));
+        ApiServer.json(ctx, 202, object().put("run", runId).put("state", request.isPresent() ? "planning" : "active")
+                .put("events", ApiServer.API + "/runs/" + runId + "/events"));
     }
 
     private void cancelRun(Context ctx) {
-        String runId = run(ctx);
+        String runId = checkRun(ctx.pathParam("run"));
         Caller caller = Authenticator.caller(ctx);
+        if (services.store().runs().find(runId).isEmpty()) {
+            // a request still being planned here is cancelled before it becomes a run
+            String state = services.runs().cancel(runId, caller.recorded()).orElseThrow(() -> notARun(runId));
+            ApiServer.json(ctx, 202, object().put("run", runId).put("state", state));
+            return;
+        }
         String state = services.runs().cancel(runId, caller.recorded()).orElseThrow(() -> new ApiProblem(409, "Conflict",
                 "run '" + runId + "' is not running in this server; a run started elsewhere stops where it runs"));
         services.store().events().append(runId, "", "api.cancel", "by " + caller.recorded());
@@ -293,8 +300,30 @@ final class ApiRoutes {
 
     private String run(Context ctx) {
         String runId = checkRun(ctx.pathParam("run"));
-        services.store().runs().find(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "' in the store"));
+        if (services.store().runs().find(runId).isEmpty()) {
+            throw notARun(runId);
+        }
         return runId;
+    }
+
+    /**
+     * Why the store holds no run {@code runId}: a request started through the API is still being planned (409, try
+     * again), never became a run (410, with why: its plan failed, it was cancelled, the server stopped), or the id is
+     * unknown (404). Read from the store, so every replica answers alike.
+     */
+    private RuntimeException notARun(String runId) {
+        Optional<dev.kleiber.store.Event> last = services.store().events().ofRun(runId).stream()
+                .filter(e -> e.kind().equals(RunLauncher.STARTED_EVENT) || e.kind().equals(RunLauncher.NOT_STARTED_EVENT))
+                .reduce((first, second) -> second);
+        if (last.isEmpty()) {
+            return new NotFoundException("no run '" + runId + "' in the store");
+        }
+        if (last.get().kind().equals(RunLauncher.NOT_STARTED_EVENT)) {
+            return new ApiProblem(410, "Never started", "run '" + runId + "' was never started: " + last.get().detail());
+        }
+        return new ApiProblem(409, "Still planning", "run '" + runId + "' is being planned from its request (started "
+                + last.get().detail().replaceFirst(":.*", "") + "); its document and events appear once the plan is ready",
+                Optional.of(Duration.ofSeconds(2)));
     }
 
     private String taskRun(Context ctx, String task) {

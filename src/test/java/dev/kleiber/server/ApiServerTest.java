@@ -326,6 +326,19 @@ class ApiServerTest {
         assertThat(documented).isEqualTo(served);
     }
 
+    @Test
+    @Order(13)
+    void withoutCorsOriginsConfiguredNoResponseCarriesCorsHeadersAndPreflightsAreRefused() {
+        ApiFixture.Response read = send("/api/v1/runs", Map.of("Origin", "https://dash.example.com"), reader);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.headers().keySet()).noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("access-control-"));
+        ApiFixture.Response preflight = ApiFixture.send(server, HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://dash.example.com")
+                .header("Access-Control-Request-Method", "POST"), "");
+        preflight.problem(403, "server.cors_origins");
+        assertThat(preflight.headers().keySet()).noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("access-control-"));
+    }
+
     private List<String[]> events(String runId, String lastEventId, String token, int count) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + runId + "/events"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET();
