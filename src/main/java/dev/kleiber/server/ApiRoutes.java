@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 /** The API v1's routes: each parses its input, calls the application services the CLI calls, and answers JSON. */
 final class ApiRoutes {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
+    static final String TOKEN_CREATED_EVENT = "api.token.created";
+    static final String TOKEN_REVOKED_EVENT = "api.token.revoked";
 
     private final ApiServer server;
     private final ApiServer.Services services;
@@ -101,7 +103,9 @@ final class ApiRoutes {
         });
         server.route(r, HandlerType.POST, api + "/tokens", Needs.ADMIN, this::createToken);
         server.route(r, HandlerType.DELETE, api + "/tokens/{name}", Needs.ADMIN, ctx -> {
-            tokens.revoke(ctx.pathParam("name"));
+            String name = ctx.pathParam("name");
+            tokens.revoke(name);
+            audit(TOKEN_REVOKED_EVENT, name + " by " + Authenticator.caller(ctx).recorded());
             ctx.status(204);
         });
     }
@@ -293,9 +297,15 @@ final class ApiRoutes {
         }
         Optional<Duration> expires = body.text("expires").map(ApiTokens::expiry);
         ApiTokens.Created created = tokens.create(body.requireText("name"), scope, expires);
+        audit(TOKEN_CREATED_EVENT, created.token().name() + " (" + scope.id() + ") by " + Authenticator.caller(ctx).recorded());
         ObjectNode out = TokenJson.of(created.token());
         out.put("secret", created.secret());
         ApiServer.json(ctx, 201, out);
+    }
+
+    /** Token changes belong to no run: recorded under the empty run id, the server's own audit trail. */
+    private void audit(String kind, String detail) {
+        services.store().events().append("", "", kind, detail);
     }
 
     private String run(Context ctx) {
