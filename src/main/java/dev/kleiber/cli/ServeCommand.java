@@ -43,11 +43,19 @@ final class ServeCommand implements Callable<Integer> {
             process.close();
             stopped.countDown();
         }, "kleiber-serve-shutdown"));
+        // SIGTERM and Ctrl-C are the way to stop a server, not a failure: drain here and exit 0 (a shutdown hook
+        // alone would end the process with 143)
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopped.countDown());
+        }
         out.println("kleiber serve: listening on " + process.url() + " (API " + process.url() + "/api/v1, described at "
                 + process.url() + "/api/v1/openapi.json)");
         out.println("create a token with `kleiber token create --name NAME --scope read|approve|admin`; stop with Ctrl-C or SIGTERM");
         out.flush();
         stopped.await();
+        process.close();
+        out.println("kleiber serve: stopped");
+        out.flush();
         return 0;
     }
 }
