@@ -70,7 +70,7 @@ public final class WorkerProcess {
                 if (!slots.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                Optional<Claim> claim = stopping ? Optional.empty() : claim();
+                Optional<Claim> claim = stopping ? Optional.empty() : claimOrSay();
                 if (claim.isEmpty()) {
                     slots.release();
                     pause();
@@ -102,6 +102,16 @@ public final class WorkerProcess {
         }
     }
 
+    /** A store that fails for a moment (a lost connection, a conflicting sweep) costs one poll, not the worker. */
+    private Optional<Claim> claimOrSay() {
+        try {
+            return claim();
+        } catch (RuntimeException e) {
+            log.accept("claiming failed, trying again: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     private Optional<Claim> claim() {
         // a dead holder's tasks go back to the queue before we look: any worker notices, not only the conductor
         for (String runId : store.runs().all().stream().filter(r -> r.state().equals("active")).map(r -> r.id()).toList()) {
@@ -109,6 +119,7 @@ public final class WorkerProcess {
                 log.accept("requeued " + runId + "/" + expired.id() + ": its holder's lease lapsed");
             }
         }
+        store.workers().sweep();
         return store.queue().claimAny(identity.holder(), identity.tags(), leaseTtl);
     }
 
