@@ -147,7 +147,7 @@ final class WorkerCommand implements Runnable {
             Optional<KleiberMetrics> metrics = metricsPort.map(port -> meters(context, store, opened, git, slots));
             Optional<MetricsEndpoint> endpoint = metrics.map(m -> serveMetrics(m, out));
             WorkerProcess worker = new WorkerProcess(opened, new WorkerProcess.Identity(holder, host(),
-                    ProcessHandle.current().pid(), slots, tags), ttl, POLL,
+                    ProcessHandle.current().pid(), slots, tags, remote), ttl, POLL,
                     claim -> attempt(context, store, opened, git, root, process, ttl, claim, metrics, err), line -> log(out, line));
             Thread hook = new Thread(() -> {
                 log(out, "stopping: running tasks get " + graceSeconds + " s, then are handed back");

@@ -333,19 +333,21 @@ public final class Conductor {
     public RunHandle start(String runId, String request, Plan plan, String planText, int workers) {
         requireWorkers(workers);
         // this process runs every task itself: the capability tags of workers on other machines do not apply
-        return launch(record(runId, request, plan, planText, Requirements.NONE), workers);
+        return launch(record(runId, request, plan, planText, Requirements.NONE, ""), workers);
     }
 
     /**
-     * Records {@code plan} as run {@code runId} and leaves its tasks in the shared queue, in the scheduler's order,
-     * for {@code kleiber worker} processes to claim: the conductor side of a run on many machines.
+     * Records {@code plan} as run {@code runId} of {@code remote} and leaves its tasks in the shared queue, in the
+     * scheduler's order, for the {@code kleiber worker} processes of that remote to claim (each task only by a worker
+     * with the tags kleiber.yaml's {@code requires:} gives it): the conductor side of a run on many machines.
      */
-    public void enqueue(String runId, String request, Plan plan, String planText) {
-        RunPlan routed = record(runId, request, plan, planText, project.settings().requires());
+    public void enqueue(String runId, String request, Plan plan, String planText, String remote) {
+        RunPlan routed = record(runId, request, plan, planText, project.settings().requires(), remote);
         new Dispatcher(store, runId, TaskGraph.of(routed.plan()).criticalPath(), 1, holder, leaseTtl).prioritize();
     }
 
-    private RunPlan record(String runId, String request, Plan plan, String planText, Requirements requires) {
+    private RunPlan record(String runId, String request, Plan plan, String planText, Requirements requires,
+                           String remote) {
         RunPlan routed = RunPlan.route(runId, plan, router);
         List<Tasks.NewTask> tasks = new ArrayList<>();
         for (PlannedTask task : plan.tasks()) {
@@ -358,6 +360,7 @@ public final class Conductor {
         store.runs().create(runId, request, tx -> {
             store.events().append(tx, runId, "", RunPlan.PLAN_EVENT, planText);
             store.tasks().add(tx, runId, tasks);
+            store.runs().remote(tx, runId, remote);
             for (Tasks.NewTask task : tasks) {
                 Set<String> tags = requires.of(task.id(), task.agent());
                 if (!tags.isEmpty()) {

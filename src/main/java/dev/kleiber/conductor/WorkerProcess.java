@@ -29,8 +29,8 @@ public final class WorkerProcess {
         void run(Claim claim);
     }
 
-    /** Who this worker is in the store and what it offers. */
-    public record Identity(String holder, String host, long pid, int slots, Set<String> tags) {
+    /** Who this worker is in the store, what it offers, and the remote whose runs it works on. */
+    public record Identity(String holder, String host, long pid, int slots, Set<String> tags, String remote) {
         public Identity {
             if (slots < 1) {
                 throw new IllegalArgumentException("a worker needs at least one slot");
@@ -120,7 +120,7 @@ public final class WorkerProcess {
             }
         }
         store.workers().sweep();
-        return store.queue().claimAny(identity.holder(), identity.tags(), leaseTtl);
+        return store.queue().claimAny(identity.holder(), identity.remote(), identity.tags(), leaseTtl);
     }
 
     private void pause() throws InterruptedException {

@@ -204,13 +204,14 @@ public final class Tasks implements TaskQueue {
     }
 
     @Override
-    public Optional<Claim> claimAny(String holder, Set<String> tags, Duration ttl) {
+    public Optional<Claim> claimAny(String holder, String remote, Set<String> tags, Duration ttl) {
         return database.write(tx -> {
-            // the ready tasks of active runs, the least recently served run first, each run's in scheduling order
+            // the ready tasks of the remote's active runs, the least recently served run first, each run's in
+            // scheduling order
             List<String[]> candidates = tx.query("SELECT t.run_id, t.id, t.requires FROM tasks t JOIN runs r ON r.id = t.run_id "
-                    + "WHERE r.state = 'active' AND t.state IN ('planned', 'queued') AND " + NO_UNMERGED_DEPENDENCY
-                    + " ORDER BY r.last_claim_ms, r.created_ms, r.id, t.priority, t.id LIMIT " + CANDIDATES,
-                    rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                    + "WHERE r.state = 'active' AND r.remote = ? AND t.state IN ('planned', 'queued') AND "
+                    + NO_UNMERGED_DEPENDENCY + " ORDER BY r.last_claim_ms, r.created_ms, r.id, t.priority, t.id LIMIT "
+                    + CANDIDATES, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, remote);
             for (String[] candidate : candidates) {
                 if (!tags.containsAll(tagsOf(candidate[2]))) {
                     continue;

@@ -135,7 +135,7 @@ class WorkersOnManyMachinesTest {
                 }
                 return turn == 1 ? say(write(task, "export const " + task + " = true;\n")) : say(complete(task));
             });
-            conductor(store, url).enqueue(RUN, "Twelve small services", plan, new PlanFileWriter().write(plan));
+            conductor(store, url).enqueue(RUN, "Twelve small services", plan, new PlanFileWriter().write(plan), bare.toString());
 
             long t0 = System.nanoTime();
             for (String name : List.of("one", "two", "three")) {

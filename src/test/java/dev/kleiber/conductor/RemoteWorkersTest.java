@@ -125,7 +125,7 @@ class RemoteWorkersTest {
                 Path cache = tmp.resolve("cache-" + name);
                 RemoteGit remote = RemoteGit.open(bare.toString(), cache.resolve("repo"), Duration.ofSeconds(60));
                 WorkerProcess worker = new WorkerProcess(store, new WorkerProcess.Identity("worker-" + name, "host-" + name,
-                        1000 + stores.size(), 2, Set.of()), TTL, Duration.ofMillis(50),
+                        1000 + stores.size(), 2, Set.of(), ""), TTL, Duration.ofMillis(50),
                         claim -> conductorFor(store, claim, remote, cache).execute(claim), line -> { });
                 workers.add(worker);
                 threads.add(Thread.ofVirtual().start(worker::run));
