@@ -118,11 +118,37 @@ export interface TaskDetail {
   dependsOn?: string[];
   branch?: string;
   routing?: { tier: string; humanReview: boolean; roleDefault?: string; floor?: string; reasons: Reason[] };
-  cost?: { costUsd: number; calls: number };
+  cost?: { costUsd: number; calls: number; byCall?: LedgerCall[]; byCallCut?: boolean };
   events?: TaskEvent[];
   validationReport?: string | null;
   /** Paths relative to the repository, such as tasks/backend/payments.md. */
   protocolFiles?: string[];
+  /** The same files with their text (markdown inside the protocol folders only, each cut at 64 KiB). */
+  protocolTexts?: ProtocolText[];
+}
+
+/** One row of the ledger: a single model call of the task. */
+export interface LedgerCall {
+  at: string;
+  attempt: number;
+  agent: string;
+  tier: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  outcome: string;
+}
+
+export interface ProtocolText {
+  path: string;
+  folder: 'tasks' | 'progress' | 'complete' | 'blocked';
+  text: string;
+  sizeBytes: number;
+  truncated: boolean;
 }
 
 /** GET /api/v1/tasks/{task}/diff?run= */
@@ -150,7 +176,8 @@ export interface CostReport {
   byModel: (CostLine & { model: string })[];
   byAgent: (CostLine & { agent: string })[];
   byTask: (CostLine & { run: string; task: string; agent: string })[];
-  byDay?: (CostLine & { day: string })[];
+  /** The run's days, or the 30 days up to the day shown; each with what the same calls cost on Opus alone. */
+  byDay?: (CostLine & { day: string; allOpusUsd: number })[];
   allOpusUsd: number;
 }
 

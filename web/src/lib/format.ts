@@ -6,6 +6,21 @@ export function usd(value: number | undefined | null): string {
   return `$${v.toFixed(2)}`;
 }
 
+/** A token count as people read it: 950, 12.3k, 1.2M. */
+export function tokens(count: number | undefined | null): string {
+  const n = count ?? 0;
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/** A size in bytes as people read it: 512 B, 64 KiB, 1.5 MiB. */
+export function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 export function stateLabel(state: TaskState): string {
   return state.replace('_', ' ');
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ApiClient } from '../api/client';
 import { usd } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
@@ -7,10 +7,25 @@ import { useLoad } from '../lib/useLoad';
 interface Point {
   name: string;
   costUsd: number;
+  allOpusUsd?: number;
 }
 
-/** One bar chart with a table of the same figures under it, for screen readers and exact numbers. */
-function CostChart({ title, points }: { title: string; points: Point[] }) {
+/** Routed spend in blue; the all-Opus price of the same calls in orange beside it where the document has one. */
+const ROUTED = '#2563eb';
+const ALL_OPUS = '#ea580c';
+
+const ALL_OPUS_NAME = 'all Opus';
+
+/** Axis ticks of small amounts keep a third decimal, so $0.005 steps do not all read $0.01. */
+function axisUsd(v: number): string {
+  return v > 0 && v < 0.1 ? `$${v.toFixed(3)}` : `$${v.toFixed(2)}`;
+}
+
+/**
+ * One bar chart with a table of the same figures under it, for screen readers and exact numbers. With
+ * {@code compare}, each point also has the all-Opus price of the same calls as a second bar and column.
+ */
+function CostChart({ title, points, compare = false }: { title: string; points: Point[]; compare?: boolean }) {
   return (
     <section aria-label={title} className="space-y-1">
       <h2 className="text-lg font-semibold">{title}</h2>
@@ -18,26 +33,50 @@ function CostChart({ title, points }: { title: string; points: Point[] }) {
         <p className="text-sm">Nothing spent.</p>
       ) : (
         <>
-          <div className="h-56 w-full text-slate-700 dark:text-slate-300" aria-hidden="true">
+          {/* The chart is a picture: the table under it is what keyboards and screen readers use, so Recharts'
+              keyboard layer (a focusable element inside aria-hidden) is off. */}
+          <div className="h-56 w-full text-slate-700 dark:text-slate-300" aria-hidden="true" data-chart={title}>
             <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={points} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+              <BarChart data={points} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
                 <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.3} />
-                <XAxis dataKey="name" stroke="currentColor" tick={{ fontSize: 11 }} interval={0} />
-                <YAxis stroke="currentColor" tick={{ fontSize: 11 }} tickFormatter={(v: number) => usd(v)} width={64} />
+                <XAxis dataKey="name" stroke="currentColor" tick={{ fontSize: 11 }} interval={compare ? 'preserveStartEnd' : 0} />
+                <YAxis stroke="currentColor" tick={{ fontSize: 11 }} tickFormatter={axisUsd} width={64} />
                 <Tooltip formatter={(v) => usd(Number(v))} />
-                <Bar dataKey="costUsd" name="cost" fill="#2563eb" isAnimationActive={false} />
+                {compare ? <Legend /> : null}
+                <Bar dataKey="costUsd" name="routed" fill={ROUTED} isAnimationActive={false}>
+                  {points.map((p) => (
+                    <Cell key={p.name} fill={p.name === ALL_OPUS_NAME ? ALL_OPUS : ROUTED} />
+                  ))}
+                </Bar>
+                {compare ? <Bar dataKey="allOpusUsd" name="all Opus" fill={ALL_OPUS} isAnimationActive={false} /> : null}
               </BarChart>
             </ResponsiveContainer>
           </div>
           <table className="text-sm">
             <caption className="sr-only">{title}</caption>
+            {compare ? (
+              <thead>
+                <tr>
+                  <th scope="col" className="pr-3 text-left font-medium">
+                    Day
+                  </th>
+                  <th scope="col" className="pr-3 text-right font-medium">
+                    Routed
+                  </th>
+                  <th scope="col" className="text-right font-medium">
+                    All Opus
+                  </th>
+                </tr>
+              </thead>
+            ) : null}
             <tbody>
               {points.map((p) => (
                 <tr key={p.name}>
                   <th scope="row" className="break-all pr-3 text-left font-normal">
                     {p.name}
                   </th>
-                  <td className="text-right">{usd(p.costUsd)}</td>
+                  <td className="pr-3 text-right">{usd(p.costUsd)}</td>
+                  {compare ? <td className="text-right">{usd(p.allOpusUsd)}</td> : null}
                 </tr>
               ))}
             </tbody>
@@ -68,7 +107,7 @@ export function CostPage({ api }: { api: ApiClient }) {
         />
         {day ? (
           <button type="button" onClick={() => setDay('')} className="rounded border border-slate-500 px-2 py-1 text-sm">
-            All days
+            Today
           </button>
         ) : null}
       </form>
@@ -84,10 +123,16 @@ export function CostPage({ api }: { api: ApiClient }) {
             title="Routed vs all Opus"
             points={[
               { name: 'routed', costUsd: data.totalUsd },
-              { name: 'all Opus', costUsd: data.allOpusUsd },
+              { name: ALL_OPUS_NAME, costUsd: data.allOpusUsd },
             ]}
           />
-          {data.byDay ? <CostChart title="By day" points={data.byDay.map((d) => ({ name: d.day, costUsd: d.costUsd }))} /> : null}
+          {data.byDay ? (
+            <CostChart
+              title="By day, routed vs all Opus"
+              compare
+              points={data.byDay.map((d) => ({ name: d.day, costUsd: d.costUsd, allOpusUsd: d.allOpusUsd }))}
+            />
+          ) : null}
           <CostChart title="By model" points={data.byModel.map((m) => ({ name: m.model, costUsd: m.costUsd }))} />
           <CostChart title="By agent" points={data.byAgent.map((a) => ({ name: a.agent, costUsd: a.costUsd }))} />
           <CostChart title="By task" points={data.byTask.map((t) => ({ name: t.task, costUsd: t.costUsd }))} />

@@ -1,11 +1,11 @@
 import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiClient } from '../api/client';
-import { canApprove, type RunEventMessage, type Session, type TaskDetail } from '../api/types';
+import { canApprove, type LedgerCall, type ProtocolText, type RunEventMessage, type Session, type TaskDetail } from '../api/types';
 import { ApprovePanel, type Decision } from '../components/ApprovePanel';
 import { DiffView } from '../components/DiffView';
 import { StateBadge } from '../components/StateBadge';
 import type { EventSourceFactory } from '../lib/eventStream';
-import { usd } from '../lib/format';
+import { size, tokens, usd } from '../lib/format';
 import { Link, runPath } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
 import { useRunEvents } from '../lib/useRunEvents';
@@ -125,7 +125,15 @@ export function TaskPage({ api, session, run, task, events }: Props) {
       {t.state === 'blocked' && question.data ? (
         <Section title="The conductor asks">
           <p className="whitespace-pre-wrap">{question.data}</p>
-          {canApprove(session.scope) ? <AnswerForm onAnswer={(a) => api.answer(run, task, a)} onDone={reload} /> : null}
+          {canApprove(session.scope) ? (
+            <AnswerForm
+              onAnswer={(a) => api.answer(run, task, a)}
+              onDone={() => {
+                setNotice('Answer sent; the conductor reads it next.');
+                reload();
+              }}
+            />
+          ) : null}
         </Section>
       ) : null}
 
@@ -194,8 +202,14 @@ export function TaskPage({ api, session, run, task, events }: Props) {
         )}
       </Section>
 
+      <Section title="Cost by call">
+        <CallTable calls={t.cost?.byCall ?? []} cut={t.cost?.byCallCut ?? false} total={t.cost?.calls ?? 0} />
+      </Section>
+
       <Section title="Protocol files">
-        {t.protocolFiles && t.protocolFiles.length > 0 ? (
+        {t.protocolTexts && t.protocolTexts.length > 0 ? (
+          <ProtocolTexts files={t.protocolTexts} />
+        ) : t.protocolFiles && t.protocolFiles.length > 0 ? (
           <ul className="space-y-0.5 font-mono text-sm">
             {t.protocolFiles.map((path) => (
               <li key={path} className="break-all">
@@ -239,5 +253,90 @@ function AnswerForm({ onAnswer, onDone }: { onAnswer: (answer: string) => Promis
       </button>
       {error ? <p role="alert">{error}</p> : null}
     </form>
+  );
+}
+
+/** The ledger's rows for the task: one per model call, in a table that scrolls sideways on a phone. */
+function CallTable({ calls, cut, total }: { calls: LedgerCall[]; cut: boolean; total: number }) {
+  if (calls.length === 0) return <p className="text-sm">No calls yet.</p>;
+  const cell = 'px-2 py-0.5 text-right tabular-nums';
+  return (
+    <>
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Calls of this task">
+        <table className="min-w-full text-sm">
+          <thead>
+            <tr className="border-b border-slate-300 dark:border-slate-700">
+              <th scope="col" className="px-2 text-left font-medium">
+                Time
+              </th>
+              <th scope="col" className="px-2 text-right font-medium">
+                Attempt
+              </th>
+              <th scope="col" className="px-2 text-left font-medium">
+                Model
+              </th>
+              <th scope="col" className="px-2 text-right font-medium">
+                In
+              </th>
+              <th scope="col" className="px-2 text-right font-medium">
+                Out
+              </th>
+              <th scope="col" className="px-2 text-right font-medium">
+                Cache write
+              </th>
+              <th scope="col" className="px-2 text-right font-medium">
+                Cache read
+              </th>
+              <th scope="col" className="px-2 text-right font-medium">
+                Cost
+              </th>
+              <th scope="col" className="px-2 text-left font-medium">
+                Outcome
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {calls.map((c, i) => (
+              <tr key={i} data-call={i}>
+                <td className="px-2 py-0.5 font-mono text-xs">{c.at.slice(11, 19)}</td>
+                <td className={cell}>{c.attempt}</td>
+                <td className="px-2 py-0.5 font-mono text-xs">{c.model}</td>
+                <td className={cell}>{tokens(c.inputTokens)}</td>
+                <td className={cell}>{tokens(c.outputTokens)}</td>
+                <td className={cell}>{tokens(c.cacheWrite5mTokens + c.cacheWrite1hTokens)}</td>
+                <td className={cell}>{tokens(c.cacheReadTokens)}</td>
+                <td className={cell}>${c.costUsd.toFixed(4)}</td>
+                <td className="px-2 py-0.5">{c.outcome}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {cut ? <p className="text-sm">The first {calls.length} of {total} calls.</p> : null}
+    </>
+  );
+}
+
+/** Each protocol file as a disclosure: its path, and its text when opened. */
+function ProtocolTexts({ files }: { files: ProtocolText[] }) {
+  return (
+    <ul className="space-y-1">
+      {files.map((f) => (
+        <li key={f.path}>
+          <details open={f.folder === 'blocked'}>
+            <summary className="cursor-pointer break-all font-mono text-sm">
+              {f.path}
+              {f.truncated ? ` (cut: the first ${size(f.text.length)} of ${size(f.sizeBytes)})` : ''}
+            </summary>
+            <pre
+              className="mt-1 max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-100 p-2 text-xs dark:bg-slate-900"
+              tabIndex={0}
+            >
+              {f.text}
+            </pre>
+          </details>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -143,6 +143,28 @@ public final class CommandSandbox {
         }
     }
 
+    /** How an outside program is to be started in this sandbox. */
+    public sealed interface Confinement {
+        /**
+         * The command line that starts the program confined, and what to release once it has ended (its cgroup).
+         * Mode {@link Mode#NONE} gives the program's own command line: unconfined, as commands are then.
+         */
+        record Confined(List<String> command, Runnable release) implements Confinement, AutoCloseable {
+            public Confined {
+                command = List.copyOf(command);
+            }
+
+            @Override
+            public void close() {
+                release.run();
+            }
+        }
+
+        /** Not to be started: no sandbox on this machine, or the role's writable folders are unsafe. */
+        record Refused(String reason) implements Confinement {
+        }
+    }
+
     private final PathGuard guard;
     private final Map<String, String> parentEnv;
     private final Settings settings;
@@ -234,6 +256,64 @@ public final class CommandSandbox {
         return outcome.get();
     }
 
+    /**
+     * Confines a long-running outside program (an agent CLI) as a command is: the same system view, worktree (the
+     * role's folders writable), git metadata, {@code sandbox.read} folders, rlimits, cgroup and no network, plus
+     * {@code readOnly} and {@code writable} paths of its own (its executable, its settings, its home). Its
+     * environment is the command environment overlaid with {@code env}, nothing else of Kleiber's. The caller
+     * starts the command on a platform thread (bwrap's {@code --die-with-parent}, see {@link #run}) and closes
+     * the result when the program has ended.
+     */
+    public Confinement confine(List<String> program, Map<String, String> env, List<Path> readOnly, List<Path> writable) {
+        if (settings.mode() == Mode.NONE) {
+            return new Confinement.Confined(program, () -> {
+            });
+        }
+        SandboxProbe.Result probed = probe.result();
+        if (probed.support() instanceof SandboxSupport.Unavailable no) {
+            return new Confinement.Refused("the sandbox cannot be hardened here: " + no.reason() + ". Fix: " + no.fix());
+        }
+        List<Path> roleFolders = new ArrayList<>();
+        for (String dir : writableGlobDirs(guard.permissions())) {
+            switch (prepareWritable(dir)) {
+                case PathGuard.Decision.Allowed allowed -> roleFolders.add(allowed.path());
+                case PathGuard.Decision.Refused refused -> {
+                    return new Confinement.Refused("the role's writable folder " + dir + "/ cannot be bound: "
+                            + refused.reason());
+                }
+            }
+        }
+        Optional<CommandCgroup> cgroup;
+        try {
+            cgroup = CommandCgroup.create(probed.limits(), settings.limits());
+        } catch (IOException e) {
+            return new Confinement.Refused("the program's cgroup cannot be created: " + e.getMessage());
+        }
+        List<String> launch = new ArrayList<>();
+        cgroup.ifPresent(group -> {
+            launch.addAll(List.of("/bin/sh", "-c", CommandCgroup.JOIN_SCRIPT, "kleiber-cgroup"));
+            launch.addAll(group.procsFiles());
+            launch.add("--");
+        });
+        launch.addAll(mounts(probed.bwrap().orElseThrow(), roleFolders));
+        for (Path path : writable) {
+            launch.addAll(List.of("--bind", path.toString(), path.toString()));
+        }
+        // after the writable ones: a read-only file inside a writable folder stays read-only
+        for (Path path : readOnly) {
+            launch.addAll(List.of("--ro-bind", path.toString(), path.toString()));
+        }
+        Map<String, String> environment = new LinkedHashMap<>(commandEnvironment());
+        environment.putAll(env);
+        launch.addAll(SystemView.seal());
+        launch.add("--clearenv");
+        environment.forEach((k, v) -> launch.addAll(List.of("--setenv", k, v)));
+        launch.addAll(List.of("--chdir", guard.root().toString(), "--",
+                "bash", "-c", rlimitScript(probed.limits().cgroup(), "exec \"$@\""), "kleiber-limits"));
+        launch.addAll(program);
+        return new Confinement.Confined(launch, () -> cgroup.ifPresent(CommandCgroup::close));
+    }
+
     private Outcome runHere(String command) {
         if (settings.mode() == Mode.NONE) {
             List<String> launch = new ArrayList<>();
@@ -319,6 +399,17 @@ public final class CommandSandbox {
      * environment, and the command under the rlimits.
      */
     private List<String> bwrapCommand(Path bwrap, List<Path> writable, String command, boolean cgroup) {
+        List<String> args = mounts(bwrap, writable);
+        args.addAll(SystemView.seal());
+        args.add("--clearenv");
+        commandEnvironment().forEach((k, v) -> args.addAll(List.of("--setenv", k, v)));
+        args.addAll(List.of("--chdir", guard.root().toString(), "--",
+                "bash", "-c", rlimitScript(cgroup, "exec bash -c \"$1\""), "kleiber-limits", command));
+        return args;
+    }
+
+    /** bwrap and its mounts, up to the seal: the system view, read folders, git metadata, worktree, writable folders. */
+    private List<String> mounts(Path bwrap, List<Path> writable) {
         List<String> args = new ArrayList<>();
         args.add(bwrap.toString());
         args.addAll(SystemView.host().arguments(settings.limits().tmpBytes()));
@@ -337,27 +428,22 @@ public final class CommandSandbox {
         for (Path dir : writable.stream().sorted(Comparator.comparingInt(Path::getNameCount)).toList()) {
             args.addAll(List.of("--bind", dir.toString(), dir.toString()));
         }
-        args.addAll(SystemView.seal());
-        args.add("--clearenv");
-        commandEnvironment().forEach((k, v) -> args.addAll(List.of("--setenv", k, v)));
-        args.addAll(List.of("--chdir", guard.root().toString(), "--",
-                "bash", "-c", rlimitScript(cgroup), "kleiber-limits", command));
         return args;
     }
 
     /**
      * Sets the rlimits inside the sandbox, where the command cannot raise them again (no capability), then
-     * becomes {@code bash -c COMMAND}. CPU time is soft at the limit (SIGXCPU, told apart) and hard a second
+     * runs {@code exec} (the command's {@code bash -c COMMAND}, or a confined program). CPU time is soft at the limit (SIGXCPU, told apart) and hard a second
      * later. Processes and memory are rlimits only when no cgroup counts them: RLIMIT_NPROC is counted per uid
      * in the sandbox's own user namespace, and set inside it so that Kleiber's other processes do not count.
      */
-    private String rlimitScript(boolean cgroup) {
+    private String rlimitScript(boolean cgroup, String exec) {
         SandboxPolicy.Limits limits = settings.limits();
         long cpu = limits.cpuTime().toSeconds();
         String fileKib = String.valueOf((limits.fileSizeBytes() + 1023) / 1024);
         String perProcess = cgroup ? "" : " -u " + limits.processes() + " -d " + (limits.memoryBytes() / 1024);
         return "ulimit -c 0 && ulimit -S -t " + cpu + " -f " + fileKib + perProcess
-                + " && ulimit -H -t " + (cpu + 1) + " -f " + fileKib + perProcess + " && exec bash -c \"$1\"";
+                + " && ulimit -H -t " + (cpu + 1) + " -f " + fileKib + perProcess + " && " + exec;
     }
 
     /** The {@code sandbox.read} folders, {@code ~/} resolved against Kleiber's home; absent ones are skipped by bwrap. */

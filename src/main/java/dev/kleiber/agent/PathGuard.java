@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -79,31 +80,44 @@ public final class PathGuard {
         return first.equals(".kleiber") || hasDotGit(relative);
     }
 
-    private Decision check(String agentPath, boolean write) {
-        String verb = write ? "write" : "read";
-        if (agentPath.indexOf('\0') >= 0) {
-            return refused("the path contains a NUL byte");
+    /**
+     * Whether a change already in the worktree at {@code changed} (a path as git lists it, made by a tool, a command
+     * in the sandbox or an outside agent) lies where the role may write. It is judged by where it sits: its folders
+     * canonicalised component by component (a folder that is a symlink counts where it leads), the last component
+     * never followed. A symlink is judged by its own location like any file, and its target must stay inside the
+     * worktree and out of {@code .git} and {@code .kleiber}; git's own dotfiles may not be symlinks at all.
+     */
+    public Decision checkChange(String changed) {
+        Optional<String> problem = lexicalProblem(changed);
+        if (problem.isPresent()) {
+            return refused(problem.get());
         }
-        if (agentPath.isBlank()) {
-            return refused("the path is empty; give a path relative to the worktree root");
-        }
-        Path given;
+        Path lexical = root.resolve(changed).normalize();
+        Path location;
         try {
-            given = Path.of(agentPath);
-        } catch (InvalidPathException e) {
-            return refused("'" + agentPath + "' is not a valid path: " + e.getReason());
+            location = lexical.equals(root) ? root : canonicalise(lexical.getParent()).resolve(lexical.getFileName());
+        } catch (IOException e) {
+            return refused("'" + changed + "' sits under a folder that cannot be resolved: " + e.getMessage());
         }
-        if (given.isAbsolute() || agentPath.startsWith("~")) {
-            return refused("'" + agentPath + "' is absolute; paths are relative to the worktree root");
+        if (!location.startsWith(root)) {
+            return refused("'" + changed + "' sits under a symlink that leads outside the worktree");
         }
-        Path lexical = root.resolve(given).normalize();
-        if (!lexical.startsWith(root)) {
-            return refused("'" + agentPath + "' leads outside the worktree");
+        Optional<String> link = Files.isSymbolicLink(location) ? symlinkProblem(changed, location) : Optional.empty();
+        return link.isPresent() ? refused(link.get()) : permitted(changed, location, true);
+    }
+
+    /** Why each of {@code changed} (as git lists them) may not be committed, at most {@code limit} reasons. */
+    public List<String> refusedChanges(List<String> changed, int limit) {
+        return changed.stream().map(this::checkChange).filter(Decision.Refused.class::isInstance)
+                .map(d -> ((Decision.Refused) d).reason()).limit(limit).toList();
+    }
+
+    private Decision check(String agentPath, boolean write) {
+        Optional<String> problem = lexicalProblem(agentPath);
+        if (problem.isPresent()) {
+            return refused(problem.get());
         }
-        Optional<String> badName = PathNames.problem(agentPath);
-        if (badName.isPresent()) {
-            return refused(badName.get());
-        }
+        Path lexical = root.resolve(agentPath).normalize();
         Optional<Path> link = firstSymlink(lexical);
         if (link.isPresent() && write) {
             return refused("'" + agentPath + "' goes through the symlink '" + relativeOf(link.get())
@@ -119,6 +133,35 @@ public final class PathGuard {
             return refused("'" + agentPath + "' goes through the symlink '"
                     + link.map(this::relativeOf).orElse(agentPath) + "', which leads outside the worktree");
         }
+        return permitted(agentPath, canonical, write);
+    }
+
+    /** What is wrong with {@code agentPath} before the file system is asked: its form, its names, leaving the root. */
+    private Optional<String> lexicalProblem(String agentPath) {
+        if (agentPath.indexOf('\0') >= 0) {
+            return Optional.of("the path contains a NUL byte");
+        }
+        if (agentPath.isBlank()) {
+            return Optional.of("the path is empty; give a path relative to the worktree root");
+        }
+        Path given;
+        try {
+            given = Path.of(agentPath);
+        } catch (InvalidPathException e) {
+            return Optional.of("'" + agentPath + "' is not a valid path: " + e.getReason());
+        }
+        if (given.isAbsolute() || agentPath.startsWith("~")) {
+            return Optional.of("'" + agentPath + "' is absolute; paths are relative to the worktree root");
+        }
+        if (!root.resolve(given).normalize().startsWith(root)) {
+            return Optional.of("'" + agentPath + "' leads outside the worktree");
+        }
+        return PathNames.problem(agentPath);
+    }
+
+    /** The rules of what sits at {@code canonical} (inside the root): Kleiber's folders, the logs, the role's globs. */
+    private Decision permitted(String agentPath, Path canonical, boolean write) {
+        String verb = write ? "write" : "read";
         String relative = relativeOf(canonical);
         if (relative.isEmpty()) {
             return write ? refused("the worktree root itself cannot be written") : new Decision.Allowed(canonical, ".");
@@ -137,14 +180,43 @@ public final class PathGuard {
             return refused("'" + relative + "' is an append-only log that only Kleiber writes; report what you did "
                     + "with complete_task and Kleiber records it there");
         }
-        boolean permitted = write ? permissions.mayWrite(relative) : permissions.mayRead(relative);
-        if (!permitted) {
+        boolean allowed = write ? permissions.mayWrite(relative) : permissions.mayRead(relative);
+        if (!allowed) {
             var globs = write ? permissions.writeGlobs() : permissions.readGlobs();
             return refused("role " + permissions.role() + " may not " + verb + " '" + relative + "'; it may "
                     + verb + " only " + (globs.isEmpty() ? "nothing" : String.join(", ",
                     globs.stream().map(Glob::text).toList())));
         }
         return new Decision.Allowed(canonical, relative);
+    }
+
+    /**
+     * Why the symlink {@code link} (at {@code changed}) may not be committed: git refuses its dotfiles as symlinks,
+     * and a target, as written or as resolved, must stay inside the worktree and out of .git and .kleiber.
+     */
+    private Optional<String> symlinkProblem(String changed, Path link) {
+        String leaf = link.getFileName().toString();
+        if (PathNames.isGitDotfile(leaf)) {
+            return Optional.of("'" + changed + "' is a symlink; git refuses " + leaf + " as a symlink");
+        }
+        try {
+            Path target = Files.readSymbolicLink(link);
+            Path lexical = link.getParent().resolve(target).normalize();
+            Optional<Path> real = Files.exists(link) ? Optional.of(link.toRealPath()) : Optional.empty();
+            for (Path resolved : real.map(r -> List.of(lexical, r)).orElse(List.of(lexical))) {
+                if (!resolved.startsWith(root)) {
+                    return Optional.of("'" + changed + "' is a symlink to '" + target + "', which leads outside the worktree");
+                }
+                String first = firstComponent(relativeOf(resolved));
+                if (PathNames.isDotGit(first) || first.equals(".kleiber")) {
+                    return Optional.of("'" + changed + "' is a symlink to '" + target + "', into " + first
+                            + ", which agents cannot touch");
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("'" + changed + "' is a symlink that cannot be read: " + e.getMessage());
+        }
     }
 
     /** The nearest existing ancestor's real path with the rest of the path appended. */

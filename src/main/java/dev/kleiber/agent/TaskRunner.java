@@ -50,6 +50,8 @@ public final class TaskRunner {
     private static final Pattern PATH_IN_TEXT = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)+[\\w.-]+\\.[A-Za-z0-9]+)");
     /** The started file's approach until the agent states one. */
     static final String NOT_STATED = "not stated";
+    /** The most changed paths a refused commit names: enough to act on, bounded for the blocked file and the model. */
+    static final int MAX_REFUSED_PATHS = 20;
     private static final Pattern TEST_FILE = Pattern.compile("(^|/)(tests?|__tests__|e2e)/|\\.(test|spec)\\.[a-z]+$");
 
     private final LlmClient client;
@@ -165,8 +167,9 @@ public final class TaskRunner {
         try {
             List<String> pending = assignment.git().pendingPaths(assignment.worktree());
             refusedChange = new ArrayList<>(gate.problems(assignment.worktree(), pending));
-            // the tools already refuse such writes; an outside agent's must be checked on the real diff as well
-            refusedChange.addAll(outsideRole(assignment, pending));
+            // the tools already refuse such writes; a command's or an outside agent's are judged on the real diff
+            refusedChange.addAll(new PathGuard(assignment.worktree(), assignment.role().permissions())
+                    .refusedChanges(pending, MAX_REFUSED_PATHS));
             if (refusedChange.isEmpty()) {
                 commit = assignment.git().commitAll(assignment.worktree(), commitMessage(assignment, session));
             }
@@ -194,27 +197,6 @@ public final class TaskRunner {
         };
         return new TaskRun(task.id(), task.agent(), assignment.attempt(), assignment.tier(), assignment.modelId(),
                 report, refusals, commit, changes, written);
-    }
-
-    /** The changed paths the role's path rules refuse, each with the reason. */
-    private static List<String> outsideRole(Assignment assignment, List<String> pending) {
-        PathGuard guard = new PathGuard(assignment.worktree(), assignment.role().permissions());
-        List<String> refused = new ArrayList<>();
-        for (String path : pending) {
-            if (Files.isSymbolicLink(assignment.worktree().resolve(path))) {
-                // the commit gate judges where a symlink points; here only where it sits (checkWrite would refuse
-                // every symlink, since writes never follow one)
-                if (!assignment.role().permissions().mayWrite(path)) {
-                    refused.add(path + " changed outside the role's paths: role " + assignment.role().permissions().role()
-                            + " may not write '" + path + "'");
-                }
-                continue;
-            }
-            if (guard.checkWrite(path) instanceof PathGuard.Decision.Refused refusal) {
-                refused.add(path + " changed outside the role's paths: " + refusal.reason());
-            }
-        }
-        return refused;
     }
 
     /**

@@ -156,7 +156,7 @@ public final class ToolExecutor {
         }
         List<String> paths = Arrays.stream(status.out().split("\0")).filter(e -> e.length() > 3)
                 .map(e -> e.substring(3)).toList();
-        List<String> problems = ChangeGate.pathProblems(guard.root(), paths);
+        List<String> problems = guard.refusedChanges(paths, TaskRunner.MAX_REFUSED_PATHS);
         return problems.isEmpty() ? "" : "\n[Kleiber will not commit the worktree as it stands; undo this before you "
                 + "finish:\n- " + String.join("\n- ", problems) + "]";
     }

@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.CostReport;
+import dev.kleiber.ledger.DaySpend;
+import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.TokenUsage;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
 
 /** The ledger's JSON documents, as {@code kleiber cost --json}, {@code kleiber budget --json} and the API give them. */
 public final class LedgerDocuments {
@@ -37,13 +43,35 @@ public final class LedgerDocuments {
         return root;
     }
 
+    /** How many days the API's cost document charts when it is about a day: that day and the 29 before it. */
+    static final int DAYS_CHARTED = 30;
+
+    /**
+     * The API's cost document: {@link #cost(CostReport)} of {@code day} and/or {@code run} (today when neither is
+     * given), plus {@code byDay}: every day the run spent on, or the {@value #DAYS_CHARTED} days up to the day shown,
+     * each with its all-Opus price.
+     */
+    public static ObjectNode cost(Ledger ledger, Optional<LocalDate> day, Optional<String> run) {
+        Optional<LocalDate> shown = day.or(() -> run.isPresent() ? Optional.empty() : Optional.of(ledger.today()));
+        ObjectNode root = cost(ledger.cost(shown, run));
+        List<DaySpend> days = run.map(ledger::byDay)
+                .orElseGet(() -> ledger.byDay(shown.orElseThrow().minusDays(DAYS_CHARTED - 1L), shown.orElseThrow()));
+        ArrayNode byDay = root.putArray("byDay");
+        days.forEach(d -> {
+            ObjectNode node = byDay.addObject().put("day", d.day().toString()).put("calls", d.calls());
+            tokens(node, d.tokens());
+            node.put("costUsd", d.costUsd()).put("allOpusUsd", d.allOpusUsd());
+        });
+        return root;
+    }
+
     private static void line(ObjectNode node, CostReport.Line line) {
         node.put("calls", line.calls());
         tokens(node, line.tokens());
         node.put("costUsd", line.costUsd());
     }
 
-    private static void tokens(ObjectNode node, TokenUsage t) {
+    static void tokens(ObjectNode node, TokenUsage t) {
         node.put("inputTokens", t.input()).put("outputTokens", t.output()).put("cacheWrite5mTokens", t.cacheWrite5m())
                 .put("cacheWrite1hTokens", t.cacheWrite1h()).put("cacheReadTokens", t.cacheRead());
     }

@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The JSON documents about runs and tasks that {@code kleiber status --json} prints and the API serves: one builder,
@@ -39,6 +38,8 @@ import java.util.stream.Stream;
 public final class RunDocuments {
     static final String RUNNING_EVENT = "task.running";
     private static final long MAX_REPORT_CHARS = 256 * 1024;
+    /** The calls listed one by one in a task's document; a task looping for hours lists its first ones. */
+    static final int MAX_CALLS = 500;
 
     private final Store store;
     private final Ledger ledger;
@@ -52,15 +53,19 @@ public final class RunDocuments {
         this.router = router;
     }
 
-    /** Every run, newest first: id, request, state, when it was created and how many tasks are in each state. */
+    /**
+     * Every run, newest first: id, request, state, when it was created, what it has cost so far and how many tasks
+     * are in each state.
+     */
     public ObjectNode runs() {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ArrayNode array = root.putArray("runs");
         List<Runs.RunRecord> all = new ArrayList<>(store.runs().all());
         java.util.Collections.reverse(all);
+        Map<String, BigDecimal> costs = ledger.costByRun();
         for (Runs.RunRecord run : all) {
             ObjectNode node = array.addObject().put("id", run.id()).put("request", run.request()).put("state", run.state())
-                    .put("createdAt", run.createdAt().toString());
+                    .put("createdAt", run.createdAt().toString()).put("costUsd", costs.getOrDefault(run.id(), BigDecimal.ZERO));
             ObjectNode counts = node.putObject("tasks");
             store.tasks().ofRun(run.id()).forEach(t -> counts.put(t.state().id(), counts.path(t.state().id()).asInt() + 1));
         }
@@ -160,7 +165,15 @@ public final class RunDocuments {
                 calls += line.calls();
             }
         }
-        root.putObject("cost").put("costUsd", taskCost).put("calls", calls);
+        ObjectNode costNode = root.putObject("cost").put("costUsd", taskCost).put("calls", calls);
+        ArrayNode byCall = costNode.putArray("byCall");
+        ledger.calls(runId, taskId, MAX_CALLS).forEach(call -> {
+            ObjectNode node = byCall.addObject().put("at", call.at().toString()).put("attempt", call.attempt())
+                    .put("agent", call.agent()).put("tier", call.tier()).put("model", call.modelId());
+            LedgerDocuments.tokens(node, call.tokens());
+            node.put("costUsd", call.costUsd()).put("outcome", call.outcome());
+        });
+        costNode.put("byCallCut", calls > MAX_CALLS);
         ArrayNode events = root.putArray("events");
         store.events().ofTask(runId, taskId).forEach(e -> events.addObject().put("seq", e.seq()).put("at", e.at().toString())
                 .put("kind", e.kind()).put("detail", e.detail()));
@@ -172,29 +185,13 @@ public final class RunDocuments {
             root.putNull("validationReport");
         }
         ArrayNode files = root.putArray("protocolFiles");
-        protocolFiles(taskId).forEach(files::add);
+        ArrayNode texts = root.putArray("protocolTexts");
+        new TaskProtocolTexts(layout.root()).read(taskId).forEach(file -> {
+            files.add(file.path());
+            texts.addObject().put("path", file.path()).put("folder", file.folder()).put("text", file.text())
+                    .put("sizeBytes", file.sizeBytes()).put("truncated", file.truncated());
+        });
         return root;
-    }
-
-    /** The protocol files of a task, relative to the repository: {@code tasks/AGENT/ID.md} and the like. */
-    List<String> protocolFiles(String taskId) {
-        List<String> found = new ArrayList<>();
-        Path root = project.layout().root();
-        for (String folder : ProjectLayout.PROTOCOL_FOLDERS) {
-            Path dir = root.resolve(folder);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> walk = Files.walk(dir, 2)) {
-                walk.filter(Files::isRegularFile).filter(p -> {
-                    String name = p.getFileName().toString();
-                    return name.equals(taskId + ".md") || name.startsWith(taskId + "-");
-                }).map(p -> root.relativize(p).toString()).sorted().forEach(found::add);
-            } catch (IOException e) {
-                throw dev.kleiber.KleiberException.failed("cannot list " + dir + ": " + e.getMessage(), e);
-            }
-        }
-        return found;
     }
 
     TaskRecord require(String runId, String taskId) {

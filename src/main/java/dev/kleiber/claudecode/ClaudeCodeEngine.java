@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
 import dev.kleiber.agent.AgentSession;
+import dev.kleiber.agent.CommandSandbox;
 import dev.kleiber.agent.Glob;
+import dev.kleiber.agent.PathGuard;
 import dev.kleiber.agent.RolePermissions;
+import dev.kleiber.agent.SandboxProbe;
 import dev.kleiber.agent.SessionEngine;
 import dev.kleiber.agent.SessionOutcome;
 import dev.kleiber.agent.SessionReport;
@@ -19,7 +22,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.io.File;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -37,7 +44,10 @@ import java.util.stream.Stream;
  * Runs a task's session with Claude Code: {@code claude -p} in the task's worktree, on the routed model, with a turn
  * limit and {@code --output-format stream-json}, its only way to the API the {@link MeteringProxy} and its only
  * credential the proxy's token; a generated settings file makes {@code kleiber guard} its {@code PreToolUse} hook and
- * nothing else of the user's or the repository's settings applies. The session's end is read from the stream's
+ * nothing else of the user's or the repository's settings applies. The whole CLI (and so every command its Bash tool
+ * runs) is confined by Kleiber's command sandbox: no network namespace but loopback, where {@link LoopbackBridge}
+ * relays to the proxy through a bind-mounted unix socket ({@link ProxySocket}); the worktree read-only but the
+ * role's folders; no home, no secret. The session's end is read from the stream's
  * {@code result} event and mapped onto Kleiber's sealed outcomes; what the proxy refused decides over what the CLI
  * says (an API error arrives as {@code is_error: true} inside a {@code success} result).
  */
@@ -49,12 +59,21 @@ public final class ClaudeCodeEngine implements SessionEngine {
     private final ClaudeCodeSettings settings;
     private final CallBudget budget;
     private final Consumer<ClaudeCodeRun> runs;
+    private final Map<String, String> parentEnv;
+    private final SandboxProbe probe;
 
-    /** {@code runs} hears how each session went (the CLI's own cost beside the ledger's, the hook's denials). */
-    public ClaudeCodeEngine(ClaudeCodeSettings settings, CallBudget budget, Consumer<ClaudeCodeRun> runs) {
+    /**
+     * @param parentEnv Kleiber's environment: as for commands, only {@code PATH}, {@code LANG} and {@code HOME} (for
+     *                  {@code ~/} in {@code sandbox.read}) are read from it
+     * @param runs      hears how each session went (the CLI's own cost beside the ledger's, the hook's denials)
+     */
+    public ClaudeCodeEngine(ClaudeCodeSettings settings, CallBudget budget, Map<String, String> parentEnv,
+                            Consumer<ClaudeCodeRun> runs) {
         this.settings = settings;
         this.budget = budget;
         this.runs = runs;
+        this.parentEnv = Map.copyOf(parentEnv);
+        this.probe = new SandboxProbe(parentEnv, settings.sandbox().limits());
     }
 
     @Override
@@ -62,16 +81,42 @@ public final class ClaudeCodeEngine implements SessionEngine {
                              AgentSession.Listener listener) {
         Path session = createSessionFolder();
         try (MeteringProxy proxy = MeteringProxy.start(settings.upstream(), settings.apiKey(), budget, setup.context(),
-                setup.modelId())) {
-            Path denials = session.resolve("denials.jsonl");
-            Path settingsFile = session.resolve("settings.json");
-            Files.writeString(settingsFile, settingsJson(worktree, permissions, denials));
-            Files.createDirectories(session.resolve("home"));
-            ProcessBuilder builder = new ProcessBuilder(command(setup, settingsFile)).directory(worktree.toFile())
-                    .redirectErrorStream(false).redirectError(session.resolve("stderr.txt").toFile());
-            builder.environment().clear();
-            builder.environment().putAll(environment(proxy, setup.modelId(), session.resolve("home")));
-            StreamResult result = runProcess(builder, listener);
+                setup.modelId());
+             ProxySocket socket = ProxySocket.open(Files.createDirectories(session.resolve("bridge")).resolve("proxy.sock"),
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()))) {
+            // what the session may write: its home and the hook's log; what it reads: its settings, the JDK, the CLI
+            Path home = Files.createDirectories(session.resolve("home"));
+            Path log = Files.createDirectories(session.resolve("log"));
+            Path config = Files.createDirectories(session.resolve("config"));
+            Path denials = log.resolve("denials.jsonl");
+            Path settingsFile = Files.writeString(config.resolve("settings.json"), settingsJson(worktree, permissions, denials));
+            // the user settings Claude Code reads are empty and stay so: a Bash command cannot add hooks or permissions
+            Path userSettings = Files.writeString(Files.createDirectories(home.resolve(".claude")).resolve("settings.json"), "{}");
+            Path claude = settings.claude().toRealPath();
+            List<Path> readOnly = new ArrayList<>(settings.jvm().files());
+            if (!claude.startsWith("/usr/")) {
+                readOnly.add(claude.getParent());
+            }
+            readOnly.addAll(List.of(config, socket.path().getParent(), userSettings));
+            List<String> program = settings.jvm().command(LoopbackBridge.class.getName(),
+                    List.of(socket.path().toString(), "--"));
+            program = concat(program, command(claude, setup, settingsFile));
+            Map<String, String> env = environment(proxy, setup.modelId(), home);
+            CommandSandbox sandbox = new CommandSandbox(new PathGuard(worktree, permissions), parentEnv,
+                    settings.sandbox(), probe);
+            StreamResult result;
+            switch (sandbox.confine(program, env, readOnly, List.of(home, log))) {
+                case CommandSandbox.Confinement.Refused refused -> {
+                    return new SessionReport(new SessionOutcome.Failed("Claude Code is not started: " + refused.reason(),
+                            new SessionOutcome.EnvironmentFault("make the command sandbox work here (`kleiber doctor` "
+                                    + "says how)")), Optional.empty(), TokenUsage.NONE, 0, Optional.empty(), false);
+                }
+                case CommandSandbox.Confinement.Confined confined -> {
+                    try (confined) {
+                        result = runProcess(confined.command(), env, worktree, session.resolve("stderr.txt"), listener);
+                    }
+                }
+            }
             List<MeteredCall> calls = proxy.calls();
             TokenUsage usage = calls.stream().map(MeteredCall::usage).reduce(TokenUsage.NONE, TokenUsage::plus);
             List<String> denied = denials(denials);
@@ -87,8 +132,14 @@ public final class ClaudeCodeEngine implements SessionEngine {
         }
     }
 
-    private List<String> command(AgentSession.Setup setup, Path settingsFile) {
-        List<String> command = new ArrayList<>(List.of(settings.claude().toString(), "-p", prompt(setup),
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return List.copyOf(all);
+    }
+
+    private List<String> command(Path claude, AgentSession.Setup setup, Path settingsFile) {
+        List<String> command = new ArrayList<>(List.of(claude.toString(), "-p", prompt(setup),
                 "--model", setup.modelId(),
                 "--max-turns", String.valueOf(settings.maxTurns()),
                 "--output-format", "stream-json", "--verbose",
@@ -110,13 +161,14 @@ public final class ClaudeCodeEngine implements SessionEngine {
                 + "a line starting '" + BLOCKED_MARK + "' followed by what you need.";
     }
 
-    /** The session's whole environment: nothing of Kleiber's own but PATH and LANG; the proxy, never the key. */
+    /**
+     * The session's environment over the sandbox's command environment: the proxy's token, never the key; the
+     * bridge adds {@code ANTHROPIC_BASE_URL}.
+     */
     private static Map<String, String> environment(MeteringProxy proxy, String model, Path home) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin"));
-        env.put("LANG", "C.UTF-8");
         env.put("HOME", home.toString());
-        env.put("ANTHROPIC_BASE_URL", proxy.baseUrl().toString());
+        env.put("SHELL", "/bin/bash");
         env.put("ANTHROPIC_API_KEY", proxy.token());
         // every model the CLI might pick on its own (background, subagents) is the routed one
         for (String name : List.of("ANTHROPIC_MODEL", "ANTHROPIC_SMALL_FAST_MODEL", "ANTHROPIC_DEFAULT_HAIKU_MODEL",
@@ -133,7 +185,7 @@ public final class ClaudeCodeEngine implements SessionEngine {
 
     /** The settings Claude Code loads: the guard as PreToolUse hook for every tool, network tools denied. */
     private String settingsJson(Path worktree, RolePermissions permissions, Path denials) {
-        List<String> guard = new ArrayList<>(settings.guardCommand());
+        List<String> guard = new ArrayList<>(settings.jvm().guard());
         guard.addAll(List.of("--worktree", worktree.toString(), "--role", permissions.role(), "--log", denials.toString()));
         permissions.writeGlobs().stream().map(Glob::text).forEach(glob -> guard.addAll(List.of("--write", glob)));
         ObjectNode root = JSON.createObjectNode();
@@ -150,9 +202,48 @@ public final class ClaudeCodeEngine implements SessionEngine {
         return String.join(" ", words.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
     }
 
-    private StreamResult runProcess(ProcessBuilder builder, AgentSession.Listener listener) throws IOException {
-        Process process = builder.start();
-        process.getOutputStream().close();
+    /**
+     * Starts and awaits the process on a platform thread of its own: bwrap's {@code --die-with-parent} fires when the
+     * OS thread that started it ends, and the carrier of a virtual thread may end while the session runs.
+     */
+    private StreamResult runProcess(List<String> command, Map<String, String> env, Path worktree, Path stderr,
+                                    AgentSession.Listener listener) throws IOException {
+        AtomicReference<StreamResult> result = new AtomicReference<>();
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        Thread worker = Thread.ofPlatform().name("kleiber-claude-code").start(() -> {
+            try {
+                ProcessBuilder builder = new ProcessBuilder(command).directory(worktree.toFile())
+                        .redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                builder.environment().clear();
+                builder.environment().put("PATH", Optional.ofNullable(parentEnv.get("PATH")).orElse("/usr/bin:/bin"));
+                builder.environment().putAll(env);
+                result.set(awaitProcess(builder.start(), listener));
+            } catch (IOException e) {
+                failure.set(e);
+            }
+        });
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            worker.interrupt(); // the worker kills the session and returns
+            joinQuietly(worker);
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return result.get();
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private StreamResult awaitProcess(Process process, AgentSession.Listener listener) {
         StreamResult.Builder result = new StreamResult.Builder();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),

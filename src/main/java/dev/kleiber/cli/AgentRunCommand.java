@@ -32,6 +32,7 @@ import dev.kleiber.routing.RoutingDecision;
 import dev.kleiber.routing.RoutingRequest;
 import dev.kleiber.routing.Tier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,9 +67,8 @@ final class AgentRunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {taskId, outcome, model, tokens, costUsd, refusals, attempt, commit (null when none), branch} as JSON.")
     boolean json;
 
-    @Option(names = "--script", paramLabel = "FILE",
-            description = "Replay model answers from FILE (JSON Lines of Messages API responses) with no network.")
-    String script;
+    @Mixin
+    ScriptOption script = new ScriptOption();
 
     @Override
     public Integer call() {
@@ -78,7 +78,7 @@ final class AgentRunCommand implements Callable<Integer> {
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
         TaskFile task = readTask(layout, context.resolve(taskFile), err);
 
-        try (AgentRuntime runtime = AgentRuntime.open(context, layout, Optional.ofNullable(script).map(context::resolve), err)) {
+        try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.path(context), err)) {
             AgentDefinition definition = runtime.project.agentOrBlueprint(task.agent()).orElseThrow(() ->
                     KleiberException.badInput(taskFile + ": no agent definition for '" + task.agent() + "' in "
                             + layout.display(layout.agentsDir())));
@@ -96,8 +96,7 @@ final class AgentRunCommand implements Callable<Integer> {
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + task.id());
             runtime.store.runs().create(runId, "kleiber agent run " + taskFile);
             if (runtime.scripted() && !json) {
-                out.println("SCRIPTED: the model's answers are replayed from " + script + ", not produced by a model. "
-                        + "To run for real: ANTHROPIC_API_KEY=... kleiber agent run " + taskFile);
+                out.println(script.notice("kleiber agent run " + taskFile));
             }
             if (!json) {
                 out.println(task.id() + ": " + task.agent() + " on " + tier.id() + " (" + modelId + "), attempt "

@@ -1,11 +1,13 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
+import dev.kleiber.agent.CommandSandbox;
 import dev.kleiber.agent.SessionEngine;
 import dev.kleiber.agent.SessionLimits;
 import dev.kleiber.claudecode.ClaudeCodeEngine;
 import dev.kleiber.claudecode.ClaudeCodeRun;
 import dev.kleiber.claudecode.ClaudeCodeSettings;
+import dev.kleiber.claudecode.KleiberJvm;
 import dev.kleiber.claudecode.RoleRunners;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.RunnerSettings;
@@ -37,8 +39,10 @@ final class ClaudeCodeRunner {
                 "runner: claude-code, but '" + runners.claudeCommand() + "' is not on PATH; install it with "
                         + "npm install -g @anthropic-ai/claude-code or set runner.claude_code.command"));
         ClaudeCodeSettings claudeSettings = new ClaudeCodeSettings(claude, AnthropicSettings.fromEnv(context.env()).baseUrl(),
-                key, runners.claudeMaxTurns(), runners.claudeTimeout(), ClaudeCodeSettings.guardOfThisProcess());
-        ClaudeCodeEngine claudeCode = new ClaudeCodeEngine(claudeSettings, runtime.budget, run -> record(runtime, run));
+                key, runners.claudeMaxTurns(), runners.claudeTimeout(), KleiberJvm.current(),
+                CommandSandbox.Settings.of(settings));
+        ClaudeCodeEngine claudeCode = new ClaudeCodeEngine(claudeSettings, runtime.budget, context.env(),
+                run -> record(runtime, run));
         return Optional.of(new RoleRunners(runners, runtime.client,
                 SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens()), claudeCode));
     }

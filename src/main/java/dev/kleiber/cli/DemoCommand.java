@@ -95,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
         CliContext context = CliContext.of(spec);
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
-        int n = RunCommand.workers(workers, 3);
+        int n = RunOptions.atLeastOne(workers, 3);
         Optional<Path> requested = dir.map(context::resolve).map(DemoProject::requireUsable);
         Map<String, String> env = new HashMap<>(context.env());
         SCRUBBED_ENV.forEach(env::remove);

@@ -26,6 +26,7 @@ import dev.kleiber.routing.RoutingPolicy;
 import dev.kleiber.routing.Tier;
 import dev.kleiber.yaml.SafeYaml;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -80,9 +81,8 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON document.")
     boolean json;
 
-    @Option(names = "--script", paramLabel = "FILE",
-            description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
-    Optional<String> script = Optional.empty();
+    @Mixin
+    ScriptOption script = new ScriptOption();
 
     /**
      * A plan, the text it is kept as (the --from file as written, or the conductor's plan in the plan-file
@@ -99,7 +99,7 @@ final class PlanCommand implements Callable<Integer> {
         if (hasRequest == (from != null)) {
             throw KleiberException.badInput("say what to plan: kleiber plan \"REQUEST\", or kleiber plan --from FILE");
         }
-        if (from != null && script.isPresent()) {
+        if (from != null && script.given()) {
             throw KleiberException.badInput("--script replays the planner's answers; a plan --from FILE needs none");
         }
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
@@ -160,11 +160,10 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private Source plan(CliContext context, ProjectLayout layout, String planId, PrintWriter progress) {
-        try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.map(context::resolve),
+        try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.path(context),
                 spec.commandLine().getErr())) {
             if (runtime.scripted()) {
-                progress.println("SCRIPTED: the model's answers are replayed from " + script.get() + ". To plan for "
-                        + "real: ANTHROPIC_API_KEY=... kleiber plan \"REQUEST\"");
+                progress.println(script.notice("kleiber plan \"REQUEST\""));
             }
             Planner.Result result = RequestPlanning.plan(runtime, planId, request, progress);
             return new Source(result.plan(), new PlanFileWriter().write(result.plan()), "the request: " + request.strip(),

@@ -27,28 +27,21 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--run", paramLabel = "ID", description = "The run (default: the latest).")
     Optional<String> run = Optional.empty();
 
-    @Option(names = "--workers", paramLabel = "N", description = "Agents in parallel (default: concurrency.workers).")
-    Optional<Integer> workers = Optional.empty();
-
-    @Option(names = "--script", paramLabel = "FILE",
-            description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
-    Optional<String> script = Optional.empty();
-
     @Mixin
-    RunProgress.BoardOption boardOption = new RunProgress.BoardOption();
+    RunOptions options = new RunOptions();
 
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
-        try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.map(context::resolve),
+        try (AgentRuntime runtime = AgentRuntime.open(context, layout, options.script.path(context),
                 spec.commandLine().getErr())) {
             String runId = ReviewDesk.runId(runtime.store, run);
             PrintWriter out = spec.commandLine().getOut();
             out.println("resuming run " + runId);
-            int n = RunCommand.workers(workers, runtime.project.settings().workers());
+            int n = options.workers(runtime.project.settings().workers());
             RunOutcome outcome;
-            try (RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
+            try (RunProgress progress = RunProgress.open(options.board, out, context, runtime, runId, n)) {
                 Conductor conductor = RunSetup.conductor(runtime, context, progress.listener());
                 // the watch of main tells through the conductor, so the store keeps its events too
                 try (MainWatch watch = RunSetup.mainWatch(runtime, context, conductor.listener(), runId)) {

@@ -32,7 +32,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -55,15 +54,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--plan", paramLabel = "FILE", description = "A plan (YAML with a 'tasks:' list) instead of a REQUEST.")
     String plan;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Agents in parallel (default: concurrency.workers).")
-    Optional<Integer> workers = Optional.empty();
-
-    @Option(names = "--script", paramLabel = "FILE",
-            description = "Replay a script of Messages API responses (JSON Lines) instead of calling the API.")
-    Optional<String> script = Optional.empty();
-
     @Mixin
-    RunProgress.BoardOption boardOption = new RunProgress.BoardOption();
+    RunOptions options = new RunOptions();
 
     @Mixin
     RunTelemetry.Option telemetryOption = new RunTelemetry.Option();
@@ -76,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         }
         String text = plan == null ? "" : read(context.resolve(plan));
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
-        try (AgentRuntime runtime = AgentRuntime.open(context, layout, script.map(context::resolve),
+        try (AgentRuntime runtime = AgentRuntime.open(context, layout, options.script.path(context),
                 spec.commandLine().getErr())) {
             PrintWriter out = spec.commandLine().getOut();
             String runId = runtime.freshRunId(RUN_ID.format(context.clock().instant()));
@@ -95,15 +87,14 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             if (runtime.scripted()) {
-                out.println("SCRIPTED: the model's answers are replayed from " + script.get() + ". To run for real: "
-                        + "ANTHROPIC_API_KEY=... kleiber run \"REQUEST\"");
+                out.println(options.script.notice("kleiber run \"REQUEST\""));
             }
             out.println("run " + runId + ": " + Counted.of(parsed.tasks().size(), "task") + " from "
                     + (plan == null ? "the conductor's plan" : plan));
-            int n = workers(workers, runtime.project.settings().workers());
+            int n = options.workers(runtime.project.settings().workers());
             RunOutcome outcome;
             try (RunTelemetry telemetry = telemetryOption.open(runtime, context, n, out);
-                 RunProgress progress = RunProgress.open(boardOption, out, context, runtime, runId, n)) {
+                 RunProgress progress = RunProgress.open(options.board, out, context, runtime, runId, n)) {
                 Conductor conductor = telemetry.conductor(RunSetup.builder(runtime, context,
                         telemetry.listener(progress.listener())), runtime, context);
                 // the watch of main tells through the conductor, so the store keeps its events too
@@ -114,14 +105,6 @@ final class RunCommand implements Callable<Integer> {
             return report(out, outcome, runtime.store.tasks().ofRun(runId), BlockedDesk.questions(runtime.store, runId),
                     Conductor.environmentStops(runtime.store, runId));
         }
-    }
-
-    static int workers(Optional<Integer> option, int configured) {
-        int n = option.orElse(configured);
-        if (n < 1) {
-            throw KleiberException.badInput("--workers must be at least 1; found " + n);
-        }
-        return n;
     }
 
     /** One line per event a person should see, as {@link RunEventText} words it. */

@@ -1,6 +1,7 @@
 package dev.kleiber.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,9 +26,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "The port (default: server.port, 8420; 0: any free port).")
     Optional<Integer> port = Optional.empty();
 
-    @Option(names = "--script", paramLabel = "FILE",
-            description = "Replay a script of Messages API responses (JSON Lines) for runs started through the API.")
-    Optional<String> script = Optional.empty();
+    @Mixin
+    ScriptOption script = new ScriptOption();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -36,18 +36,26 @@ final class ServeCommand implements Callable<Integer> {
             throw dev.kleiber.KleiberException.badInput("--port must be from 0 to 65535; found " + port.get());
         }
         PrintWriter out = spec.commandLine().getOut();
-        ServerProcess process = ServerProcess.start(context, bind, port, script.map(context::resolve),
+        ServerProcess process = ServerProcess.start(context, bind, port, script.path(context),
                 spec.commandLine().getErr());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             process.close();
             stopped.countDown();
         }, "kleiber-serve-shutdown"));
+        // SIGTERM and Ctrl-C are the way to stop a server, not a failure: drain here and exit 0 (a shutdown hook
+        // alone would end the process with 143)
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopped.countDown());
+        }
         out.println("kleiber serve: listening on " + process.url() + " (API " + process.url() + "/api/v1, described at "
                 + process.url() + "/api/v1/openapi.json)");
         out.println("create a token with `kleiber token create --name NAME --scope read|approve|admin`; stop with Ctrl-C or SIGTERM");
         out.flush();
         stopped.await();
+        process.close();
+        out.println("kleiber serve: stopped");
+        out.flush();
         return 0;
     }
 }

@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +40,8 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
     private final RunListener listener;
     private final Map<String, RunHandle> running = new ConcurrentHashMap<>();
     private final Set<String> reserved = new HashSet<>();
+    /** Requests being planned, by run id: the planning thread, so that a cancel or a shutdown stops it. */
+    private final Map<String, Thread> planning = new ConcurrentHashMap<>();
     private AgentRuntime runtime;
     private boolean closed;
 
@@ -76,23 +79,50 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 try {
                     Plan parsed = new PlanFileParser(new SafeYaml(), agents.project.roleScopes()).parse(plan.yaml(), "the plan");
                     launch(agents, runId, "plan from the API (by " + by + ")", parsed, plan.yaml(), workers);
+                    agents.store.events().append(runId, "", STARTED_EVENT, "by " + by);
                 } finally {
                     release(runId);
                 }
             }
-            case Start.Request request -> Thread.ofVirtual().name("kleiber-plan-" + runId).start(() -> {
-                try {
-                    PrintWriter quiet = new PrintWriter(java.io.OutputStream.nullOutputStream());
-                    Plan parsed = RequestPlanning.plan(agents, runId, request.text(), quiet).plan();
-                    launch(agents, runId, request.text(), parsed, new PlanFileWriter().write(parsed), workers);
-                } catch (RuntimeException e) {
-                    LOG.error("planning run {} failed: {}", runId, e.getMessage());
-                } finally {
-                    release(runId);
+            case Start.Request request -> {
+                agents.store.events().append(runId, "", STARTED_EVENT, "by " + by + ": planning the request");
+                synchronized (this) {
+                    planning.put(runId, Thread.ofVirtual().name("kleiber-plan-" + runId)
+                            .start(() -> planAndLaunch(agents, runId, request.text(), workers)));
                 }
-            });
+            }
         }
         return runId;
+    }
+
+    /**
+     * Plans the request, then runs the plan, unless the planning was cancelled meanwhile. A request that never becomes
+     * a run is recorded with why, so that its id answers that instead of "no such run".
+     */
+    private void planAndLaunch(AgentRuntime agents, String runId, String request, int workers) {
+        try {
+            PrintWriter quiet = new PrintWriter(java.io.OutputStream.nullOutputStream());
+            Plan parsed = RequestPlanning.plan(agents, runId, request, quiet).plan();
+            synchronized (this) {
+                // the lock orders this against cancel(): a cancelled request is never launched
+                if (!planning.containsKey(runId)) {
+                    return;
+                }
+                launch(agents, runId, request, parsed, new PlanFileWriter().write(parsed), workers);
+                planning.remove(runId);
+                // an id that never became a run stays reserved: its record answers for it, no new run takes it
+                reserved.remove(runId);
+            }
+        } catch (RuntimeException e) {
+            if (stillPlanning(runId)) {
+                LOG.error("planning run {} failed: {}", runId, e.getMessage());
+                agents.store.events().append(runId, "", NOT_STARTED_EVENT, "planning the request failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private synchronized boolean stillPlanning(String runId) {
+        return planning.remove(runId) != null;
     }
 
     private void launch(AgentRuntime agents, String runId, String request, Plan plan, String text, int workers) {
@@ -113,6 +143,15 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     @Override
     public Optional<String> cancel(String runId, String by) {
+        Thread planner;
+        synchronized (this) {
+            planner = planning.remove(runId);
+        }
+        if (planner != null) {
+            planner.interrupt();
+            stopped(runId, "cancelled by " + by + " before its plan was ready");
+            return Optional.of("cancelled");
+        }
         RunHandle handle = running.get(runId);
         if (handle == null || handle.completion().isDone()) {
             return Optional.empty();
@@ -129,12 +168,25 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
         return Optional.of("stopping");
     }
 
+    private void stopped(String runId, String why) {
+        AgentRuntime agents;
+        synchronized (this) {
+            agents = runtime;
+        }
+        agents.store.events().append(runId, "", NOT_STARTED_EVENT, why);
+    }
+
     /** Stops every run (no new attempt starts), waits for the attempts under way, and closes the runtime. */
     @Override
     public void close() {
+        List<String> unplanned;
         synchronized (this) {
             closed = true;
+            unplanned = List.copyOf(planning.keySet());
+            planning.values().forEach(Thread::interrupt);
+            planning.clear();
         }
+        unplanned.forEach(runId -> stopped(runId, "the server stopped before its plan was ready"));
         running.values().forEach(RunHandle::stop);
         for (RunHandle handle : running.values()) {
             try {

@@ -16,15 +16,25 @@ import java.util.Optional;
  * @param corsOrigins     origins allowed to call the API from a browser (none: no CORS headers at all)
  * @param metricsAuth     whether {@code /metrics} needs a read token
  * @param sessionTtl      how long a dashboard session lasts
+ * @param keepAlive       how long a quiet event stream waits before a keep-alive comment (proxies close idle ones)
  */
 public record ServerSettings(String bind, int port, Optional<String> publicUrl, int readsPerMinute, int writesPerMinute,
                              int lockoutFailures, Duration lockout, List<String> corsOrigins, boolean metricsAuth,
-                             Duration sessionTtl, Notify notifications) {
+                             Duration sessionTtl, Notify notifications, Duration keepAlive) {
+    public static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     public static final ServerSettings DEFAULTS = new ServerSettings("127.0.0.1", 8420, Optional.empty(), 600, 60, 10,
             Duration.ofMinutes(15), List.of(), false, Duration.ofHours(12), Notify.NONE);
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    /** Settings with the default keep-alive interval. */
+    public ServerSettings(String bind, int port, Optional<String> publicUrl, int readsPerMinute, int writesPerMinute,
+                          int lockoutFailures, Duration lockout, List<String> corsOrigins, boolean metricsAuth,
+                          Duration sessionTtl, Notify notifications) {
+        this(bind, port, publicUrl, readsPerMinute, writesPerMinute, lockoutFailures, lockout, corsOrigins, metricsAuth,
+                sessionTtl, notifications, KEEP_ALIVE);
     }
 
     /**

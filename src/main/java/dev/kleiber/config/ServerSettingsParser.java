@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  *   cors_origins: []
  *   metrics_auth: false
  *   session_hours: 12
+ *   keep_alive_seconds: 15
  *   notify:
  *     webhook: https://hooks.example.com/kleiber
  *     webhook_secret_env: KLEIBER_WEBHOOK_SECRET
@@ -45,7 +46,7 @@ final class ServerSettingsParser {
             return d;
         }
         Mapping server = found.get().allowOnly(Set.of("bind", "port", "public_url", "rate_limits", "lockout",
-                "cors_origins", "metrics_auth", "session_hours", "notify"));
+                "cors_origins", "metrics_auth", "session_hours", "notify", "keep_alive_seconds"));
         String bind = server.get("bind").map(n -> host(n)).orElse(d.bind());
         int port = server.get("port").map(n -> range(n, "port", 0, 65535)).orElse(d.port());
         Optional<String> publicUrl = server.get("public_url").map(n -> url(n, "public_url"));
@@ -66,7 +67,10 @@ final class ServerSettingsParser {
         Duration session = server.get("session_hours").map(n -> Duration.ofHours(range(n, "session_hours", 1, 720)))
                 .orElse(d.sessionTtl());
         ServerSettings.Notify notify = server.mapping("notify").map(ServerSettingsParser::notify).orElse(d.notifications());
-        return new ServerSettings(bind, port, publicUrl, reads, writes, failures, lockFor, origins, metricsAuth, session, notify);
+        Duration keepAlive = server.get("keep_alive_seconds").map(n -> Duration.ofSeconds(range(n, "keep_alive_seconds", 1, 300)))
+                .orElse(d.keepAlive());
+        return new ServerSettings(bind, port, publicUrl, reads, writes, failures, lockFor, origins, metricsAuth, session, notify,
+                keepAlive);
     }
 
     private static ServerSettings.Notify notify(Mapping m) {

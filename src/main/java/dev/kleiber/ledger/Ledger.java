@@ -121,6 +121,45 @@ public final class Ledger {
                 rs.getLong(11));
     }
 
+    /** What each run has spent so far, by run id; a run without a call is absent. */
+    public Map<String, BigDecimal> costByRun() {
+        return store.database().read(tx -> tx.query("SELECT run_id, SUM(cost_pusd) FROM ledger GROUP BY run_id",
+                rs -> Map.entry(rs.getString(1), Usd.fromPico(rs.getLong(2))))).stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Spend per day from {@code from} to {@code to} (both included), of every run, oldest first; days without calls are left out. */
+    public List<DaySpend> byDay(LocalDate from, LocalDate to) {
+        return byDay("day >= ? AND day <= ?", from.toString(), to.toString());
+    }
+
+    /** Spend per day of {@code runId}, oldest first: every day it made calls on. */
+    public List<DaySpend> byDay(String runId) {
+        return byDay("run_id = ?", runId);
+    }
+
+    private List<DaySpend> byDay(String where, Object... args) {
+        ModelPrice opus = prices.priceOf(models.modelFor(Tier.OPUS));
+        return store.database().read(tx -> tx.query("SELECT day, COUNT(*), SUM(input_tokens), SUM(output_tokens), "
+                + "SUM(cache_write_5m_tokens), SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(cost_pusd) "
+                + "FROM ledger WHERE " + where + " GROUP BY day ORDER BY day", rs -> {
+                    TokenUsage tokens = new TokenUsage(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                            rs.getLong(7));
+                    return new DaySpend(LocalDate.parse(rs.getString(1)), rs.getLong(2), tokens,
+                            Usd.fromPico(rs.getLong(8)), Usd.fromPico(Usd.toPico(opus.cost(tokens))));
+                }, args));
+    }
+
+    /** The calls of one task, oldest first, at most {@code limit} of them. */
+    public List<LedgerCall> calls(String runId, String taskId, int limit) {
+        return store.database().read(tx -> tx.query("SELECT at_ms, attempt, agent, tier, model_id, input_tokens, "
+                + "output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_pusd, outcome "
+                + "FROM ledger WHERE run_id = ? AND task_id = ? ORDER BY at_ms, id LIMIT ?",
+                rs -> new LedgerCall(Instant.ofEpochMilli(rs.getLong(1)), rs.getInt(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), new TokenUsage(rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                        rs.getLong(10)), Usd.fromPico(rs.getLong(11)), rs.getString(12)), runId, taskId, limit));
+    }
+
     /** Today's daily budget. */
     public BudgetStatus status() {
         return status(today());

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 /** The API v1's routes: each parses its input, calls the application services the CLI calls, and answers JSON. */
 final class ApiRoutes {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
+    static final String TOKEN_CREATED_EVENT = "api.token.created";
+    static final String TOKEN_REVOKED_EVENT = "api.token.revoked";
 
     private final ApiServer server;
     private final ApiServer.Services services;
@@ -101,7 +103,9 @@ final class ApiRoutes {
         });
         server.route(r, HandlerType.POST, api + "/tokens", Needs.ADMIN, this::createToken);
         server.route(r, HandlerType.DELETE, api + "/tokens/{name}", Needs.ADMIN, ctx -> {
-            tokens.revoke(ctx.pathParam("name"));
+            String name = ctx.pathParam("name");
+            tokens.revoke(name);
+            audit(TOKEN_REVOKED_EVENT, name + " by " + Authenticator.caller(ctx).recorded());
             ctx.status(204);
         });
     }
@@ -181,12 +185,19 @@ final class ApiRoutes {
         String runId = services.runs().start(request.<RunLauncher.Start>map(RunLauncher.Start.Request::new)
                 .orElseGet(() -> new RunLauncher.Start.PlanText(plan.orElseThrow())), caller.recorded());
         ctx.header("Location", ApiServer.API + "/runs/" + runId);
-        ApiServer.json(ctx, 202, object().put("run", runId).put("events", ApiServer.API + "/runs/" + runId + "/events"));
+        ApiServer.json(ctx, 202, object().put("run", runId).put("state", request.isPresent() ? "planning" : "active")
+                .put("events", ApiServer.API + "/runs/" + runId + "/events"));
     }
 
     private void cancelRun(Context ctx) {
-        String runId = run(ctx);
+        String runId = checkRun(ctx.pathParam("run"));
         Caller caller = Authenticator.caller(ctx);
+        if (services.store().runs().find(runId).isEmpty()) {
+            // a request still being planned here is cancelled before it becomes a run
+            String state = services.runs().cancel(runId, caller.recorded()).orElseThrow(() -> notARun(runId));
+            ApiServer.json(ctx, 202, object().put("run", runId).put("state", state));
+            return;
+        }
         String state = services.runs().cancel(runId, caller.recorded()).orElseThrow(() -> new ApiProblem(409, "Conflict",
                 "run '" + runId + "' is not running in this server; a run started elsewhere stops where it runs"));
         services.store().events().append(runId, "", "api.cancel", "by " + caller.recorded());
@@ -273,8 +284,7 @@ final class ApiRoutes {
         });
         Optional<String> run = Optional.ofNullable(ctx.queryParam("run")).map(ApiRoutes::checkRun);
         run.ifPresent(id -> services.store().runs().find(id).orElseThrow(() -> new NotFoundException("no run '" + id + "' in the store")));
-        ApiServer.json(ctx, 200, LedgerDocuments.cost(services.ledger().cost(day.or(() -> run.isPresent()
-                ? Optional.empty() : Optional.of(services.ledger().today())), run)));
+        ApiServer.json(ctx, 200, LedgerDocuments.cost(services.ledger(), day, run));
     }
 
     private void createToken(Context ctx) {
@@ -287,15 +297,43 @@ final class ApiRoutes {
         }
         Optional<Duration> expires = body.text("expires").map(ApiTokens::expiry);
         ApiTokens.Created created = tokens.create(body.requireText("name"), scope, expires);
+        audit(TOKEN_CREATED_EVENT, created.token().name() + " (" + scope.id() + ") by " + Authenticator.caller(ctx).recorded());
         ObjectNode out = TokenJson.of(created.token());
         out.put("secret", created.secret());
         ApiServer.json(ctx, 201, out);
     }
 
+    /** Token changes belong to no run: recorded under the empty run id, the server's own audit trail. */
+    private void audit(String kind, String detail) {
+        services.store().events().append("", "", kind, detail);
+    }
+
     private String run(Context ctx) {
         String runId = checkRun(ctx.pathParam("run"));
-        services.store().runs().find(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "' in the store"));
+        if (services.store().runs().find(runId).isEmpty()) {
+            throw notARun(runId);
+        }
         return runId;
+    }
+
+    /**
+     * Why the store holds no run {@code runId}: a request started through the API is still being planned (409, try
+     * again), never became a run (410, with why: its plan failed, it was cancelled, the server stopped), or the id is
+     * unknown (404). Read from the store, so every replica answers alike.
+     */
+    private RuntimeException notARun(String runId) {
+        Optional<dev.kleiber.store.Event> last = services.store().events().ofRun(runId).stream()
+                .filter(e -> e.kind().equals(RunLauncher.STARTED_EVENT) || e.kind().equals(RunLauncher.NOT_STARTED_EVENT))
+                .reduce((first, second) -> second);
+        if (last.isEmpty()) {
+            return new NotFoundException("no run '" + runId + "' in the store");
+        }
+        if (last.get().kind().equals(RunLauncher.NOT_STARTED_EVENT)) {
+            return new ApiProblem(410, "Never started", "run '" + runId + "' was never started: " + last.get().detail());
+        }
+        return new ApiProblem(409, "Still planning", "run '" + runId + "' is being planned from its request (started "
+                + last.get().detail().replaceFirst(":.*", "") + "); its document and events appear once the plan is ready",
+                Optional.of(Duration.ofSeconds(2)));
     }
 
     private String taskRun(Context ctx, String task) {

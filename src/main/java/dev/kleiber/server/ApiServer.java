@@ -155,16 +155,17 @@ public final class ApiServer implements AutoCloseable {
             r.error(405, ctx -> problem(ctx, new ApiProblem(405, "Method not allowed", ctx.method() + " is not allowed on "
                     + ctx.path())));
             new ApiRoutes(this, services, tokens, sessions, codes, auth, feed).register(r);
+            // CORS preflights, for every path: not an API route of its own, so not in the OpenAPI document
+            r.addHttpHandler(HandlerType.OPTIONS, "/*", auth::preflight);
         });
     }
 
-    /** Starts serving on {@code port} (0: any free port) with keep-alive comments every 15 seconds. */
+    /**
+     * Starts serving on {@code port} (0: any free port); quiet event streams get a keep-alive comment every
+     * {@code server.keep_alive_seconds} (15 by default).
+     */
     public static ApiServer start(Services services, int port) {
-        return start(services, port, Duration.ofSeconds(15));
-    }
-
-    static ApiServer start(Services services, int port, Duration keepAlive) {
-        ApiServer server = new ApiServer(services, keepAlive);
+        ApiServer server = new ApiServer(services, services.settings().keepAlive());
         server.app.start(services.settings().bind(), port);
         return server;
     }

@@ -116,7 +116,10 @@ final class Authenticator {
                 + "for " + ApiProblem.seconds(wait) + " s more", Optional.of(wait));
     }
 
-    /** CORS headers only for the origins kleiber.yaml lists; none at all by default. */
+    /**
+     * CORS headers only for the origins kleiber.yaml lists; none at all by default. No credentials: a page on another
+     * origin calls with a Bearer token, never with the session cookie (which is SameSite=Strict anyway).
+     */
     void cors(Context ctx) {
         String origin = ctx.header("Origin");
         if (origin != null && settings.corsOrigins().contains(origin)) {
@@ -124,7 +127,25 @@ final class Authenticator {
             ctx.header("Vary", "Origin");
             ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID, " + CSRF_HEADER);
             ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE");
+            ctx.header("Access-Control-Expose-Headers", "Location, Retry-After");
         }
+    }
+
+    /**
+     * An {@code OPTIONS} request: a browser's preflight from a listed origin gets 204 with the headers {@link #cors}
+     * set; from any other origin a 403 problem without them, so the browser refuses the call.
+     */
+    void preflight(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin != null && ctx.header("Access-Control-Request-Method") != null) {
+            if (!settings.corsOrigins().contains(origin)) {
+                throw new ApiProblem(403, "Forbidden", "cross-origin requests from '" + origin + "' are not allowed: "
+                        + "kleiber.yaml's server.cors_origins lists the origins that may call this API");
+            }
+            ctx.header("Access-Control-Max-Age", "600");
+        }
+        ctx.header("Allow", "GET, POST, DELETE, OPTIONS");
+        ctx.status(204);
     }
 
     private static boolean sameSecret(String expected, String given) {

@@ -108,7 +108,7 @@ public final class Notifier implements RunListener {
 
     /** Sends {@code message} to the webhook and the ntfy topic; a receiver that fails is logged, never thrown. */
     void send(Message message) {
-        String link = baseUrl + "/runs/" + encode(message.runId()) + "?task=" + encode(message.taskId());
+        String link = link(baseUrl, message);
         notify.webhook().ifPresent(url -> {
             ObjectNode body = ApiServer.JSON.createObjectNode();
             body.put("event", message.event()).put("run", message.runId()).put("task", message.taskId())
@@ -154,8 +154,22 @@ public final class Notifier implements RunListener {
         }
     }
 
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    /**
+     * The dashboard page where the person acts, in the dashboard's own routes (web/src/lib/router.tsx): the task's page
+     * ({@code /runs/RUN/tasks/TASK}) for a review or a question, the budget page for a pause, the run's page when
+     * no task is named.
+     */
+    static String link(String baseUrl, Message message) {
+        if (message.event().equals("budget_paused")) {
+            return baseUrl + "/budget";
+        }
+        String run = baseUrl + "/runs/" + segment(message.runId());
+        return message.taskId().isEmpty() ? run : run + "/tasks/" + segment(message.taskId());
+    }
+
+    /** One path segment, escaped as the dashboard's encodeURIComponent escapes it. */
+    private static String segment(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A header value must be plain ASCII on one line. */

@@ -8,6 +8,15 @@ import java.util.Optional;
  * does it.
  */
 public interface RunLauncher {
+    /**
+     * Recorded (store {@code events}, under the new run's id) when a run is started through the API, with
+     * {@code by NAME}: a request is planned before the store holds its run, and this is how every replica tells a run
+     * being planned from an unknown id.
+     */
+    String STARTED_EVENT = "api.start";
+    /** Recorded when a started request never became a run: planning failed, it was cancelled, or the server stopped. */
+    String NOT_STARTED_EVENT = "api.not_started";
+
     /** What to run: a feature request for the conductor to plan, or a plan (YAML with a {@code tasks:} list). */
     sealed interface Start {
         record Request(String text) implements Start {
@@ -20,7 +29,10 @@ public interface RunLauncher {
     /** Validates what to run, starts it in the background and returns the new run's id. {@code by} is recorded. */
     String start(Start what, String by);
 
-    /** Asks a run this server started to stop; empty when it started no such run (or it already ended). */
+    /**
+     * Asks a run this server started to stop (or stops planning it: it then never starts); empty when it started no
+     * such run (or it already ended). Returns what the run does now: {@code stopping} or {@code cancelled}.
+     */
     Optional<String> cancel(String runId, String by);
 
     /** No runs from the API: for a server whose process cannot run agents. */

@@ -85,6 +85,50 @@ class CommandSandboxTest {
         }
     }
 
+    /**
+     * An outside program (an agent CLI, see dev.kleiber.claudecode) confined as commands are: no network, the role's
+     * folders and its own writable folders the only places it writes, its read-only files read-only even inside
+     * those, an environment of the command environment and its own variables only.
+     */
+    @Test
+    void aConfinedProgramIsHeldLikeACommand() throws Exception {
+        Bwrap.assumeInstalled();
+        Path own = Files.createDirectories(temp.resolve("session/home"));
+        Path fixed = Files.writeString(own.resolve("settings.json"), "{}");
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(300);
+            String script = String.join("; ",
+                    "(echo hi > /dev/tcp/127.0.0.1/" + server.getLocalPort() + ") 2>/dev/null && echo CONNECTED || echo NO-NETWORK",
+                    "(echo x > src/backend/by-program.txt) && echo ROLE-WRITTEN",
+                    "(echo x > README.md) 2>/dev/null && echo README-WRITTEN || echo README-DENIED",
+                    "(echo x > " + own.resolve("state.json") + ") && echo OWN-WRITTEN",
+                    "(echo x > " + fixed + ") 2>/dev/null && echo FIXED-WRITTEN || echo FIXED-DENIED",
+                    "echo UID=$(id -u) KEY=${ANTHROPIC_API_KEY:-absent} MINE=$MINE");
+            CommandSandbox.Confinement confinement = bwrap(Duration.ofSeconds(20)).confine(List.of("/bin/sh", "-c", script),
+                    Map.of("MINE", "given"), List.of(fixed), List.of(own));
+            assertThat(confinement).isInstanceOf(CommandSandbox.Confinement.Confined.class);
+            String out;
+            try (CommandSandbox.Confinement.Confined confined = (CommandSandbox.Confinement.Confined) confinement) {
+                ProcessBuilder builder = new ProcessBuilder(confined.command()).redirectErrorStream(true);
+                builder.environment().clear();
+                Process process = builder.start();
+                out = new String(process.getInputStream().readAllBytes());
+                assertThat(process.waitFor()).as(out).isZero();
+            }
+            assertThat(out).contains("NO-NETWORK", "ROLE-WRITTEN", "README-DENIED", "OWN-WRITTEN", "FIXED-DENIED",
+                    "UID=1000 KEY=absent MINE=given").doesNotContain("CONNECTED", "README-WRITTEN", "FIXED-WRITTEN");
+            assertThat(acceptedAnything(server)).isFalse();
+            assertThat(wt.worktree().resolve("src/backend/by-program.txt")).exists();
+            assertThat(own.resolve("state.json")).exists();
+            assertThat(fixed).hasContent("{}");
+        }
+        // unconfined by the project's explicit choice: the program's own command line
+        assertThat(sandbox(CommandSandbox.Settings.defaults().withMode(CommandSandbox.Mode.NONE))
+                .confine(List.of("/bin/true"), Map.of(), List.of(), List.of()))
+                .isInstanceOfSatisfying(CommandSandbox.Confinement.Confined.class,
+                        none -> assertThat(none.command()).containsExactly("/bin/true"));
+    }
+
     @Test
     void theApiKeyAndOtherSecretsNeverReachTheCommand() {
         Bwrap.assumeInstalled();

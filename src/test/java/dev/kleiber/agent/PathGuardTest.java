@@ -170,4 +170,65 @@ class PathGuardTest {
         assertThat(scribe.checkRead("CHANGELOG.md")).isInstanceOf(PathGuard.Decision.Allowed.class);
         assertThat(scribe.checkWrite("docs/CHANGELOG.md")).isInstanceOf(PathGuard.Decision.Allowed.class);
     }
+
+    @Test
+    void aChangeIsJudgedWhereItSitsASymlinkByItsOwnPlaceAndItsTarget() throws Exception {
+        Path backendDir = wt.worktree().resolve("src/backend");
+        List<Path> links = List.of(
+                Files.createSymbolicLink(backendDir.resolve("inside.js"), Path.of("app.js")),
+                Files.createSymbolicLink(backendDir.resolve("ui-link.js"), Path.of("../frontend/ui.js")),
+                Files.createSymbolicLink(backendDir.resolve("passwd"), Path.of("/etc/passwd")),
+                Files.createSymbolicLink(backendDir.resolve("gitdir"), Path.of("../../.git")),
+                Files.createSymbolicLink(backendDir.resolve("state"), Path.of("../../.kleiber")),
+                Files.createSymbolicLink(wt.worktree().resolve("src/frontend/to-backend.js"), Path.of("../backend/app.js")),
+                Files.createSymbolicLink(wt.worktree().resolve(".gitmodules"), Path.of("src/backend/app.js")));
+        try {
+            // a symlink is a file in its own place: one staying inside is the role's like any file there
+            assertThat(backend.checkChange("src/backend/inside.js")).isEqualTo(new PathGuard.Decision.Allowed(
+                    backendDir.resolve("inside.js"), "src/backend/inside.js"));
+            assertThat(backend.checkChange("src/backend/ui-link.js")).isInstanceOf(PathGuard.Decision.Allowed.class);
+            // ...but its place must be the role's, wherever it points
+            assertThat(refusal(backend.checkChange("src/frontend/to-backend.js")))
+                    .contains("role engineer-backend may not write 'src/frontend/to-backend.js'");
+            // and its target must stay inside, out of .git and .kleiber
+            assertThat(refusal(backend.checkChange("src/backend/passwd")))
+                    .contains("'src/backend/passwd' is a symlink to '/etc/passwd', which leads outside the worktree");
+            assertThat(refusal(backend.checkChange("src/backend/escape"))).contains("leads outside the worktree");
+            assertThat(refusal(backend.checkChange("src/backend/escape-abs"))).contains("leads outside the worktree");
+            assertThat(refusal(backend.checkChange("src/backend/gitdir"))).contains("into .git");
+            assertThat(refusal(backend.checkChange("src/backend/state"))).contains("into .kleiber");
+            assertThat(refusal(anywhere.checkChange(".gitmodules"))).contains("git refuses .gitmodules as a symlink");
+        } finally {
+            for (Path link : links) {
+                Files.delete(link);
+            }
+        }
+    }
+
+    @Test
+    void aChangedPathUnderASymlinkedFolderCountsWhereTheFolderLeads() {
+        // git lists no path through a symlink, but an outside agent's list is not trusted to be git's
+        assertThat(refusal(backend.checkChange("src/backend/escape/sentinel.txt")))
+                .contains("sits under a symlink that leads outside the worktree");
+        assertThat(refusal(backend.checkChange("src/backend/escape-abs/new.js"))).contains("leads outside the worktree");
+        assertThat(refusal(backend.checkChange("src/backend/alias/ui.js")))
+                .contains("role engineer-backend may not write 'src/frontend/ui.js'");
+    }
+
+    @Test
+    void aChangeKeepsEveryRuleOfAWriteExceptFollowingNoSymlink() {
+        assertThat(backend.checkChange("src/backend/removed/long-gone.js")).as("a deletion in the role's folder")
+                .isInstanceOf(PathGuard.Decision.Allowed.class);
+        assertThat(refusal(backend.checkChange("src/frontend/ui.js"))).contains("may not write");
+        assertThat(refusal(anywhere.checkChange("src/backend/.GIT/config"))).contains(".git");
+        assertThat(refusal(anywhere.checkChange(".git/hooks/pre-commit"))).contains(".git");
+        assertThat(refusal(anywhere.checkChange(".kleiber/agents/engineer-backend.md"))).contains(".kleiber");
+        assertThat(refusal(anywhere.checkChange("tasks/engineer-backend/feat-001.md"))).contains("protocol folder");
+        assertThat(refusal(anywhere.checkChange("CHANGELOG.md"))).contains("append-only");
+        assertThat(refusal(anywhere.checkChange("../t1-evil/sentinel.txt"))).contains("leads outside the worktree");
+        assertThat(refusal(anywhere.checkChange("/etc/passwd"))).contains("absolute");
+        assertThat(refusal(anywhere.checkChange("."))).contains("worktree root");
+        assertThat(backend.refusedChanges(List.of("src/backend/app.js", "src/frontend/ui.js", "CHANGELOG.md"), 1))
+                .singleElement().asString().contains("src/frontend/ui.js");
+    }
 }

@@ -91,8 +91,8 @@ class ClaudeCodeCliTest {
 
     private TaskRun run(int maxTurns) {
         ClaudeCodeSettings settings = new ClaudeCodeSettings(claude, api.baseUrl(), KEY, maxTurns,
-                Duration.ofMinutes(4), ClaudeCodeSettings.guardOfThisProcess());
-        TaskRunner runner = new TaskRunner(new ClaudeCodeEngine(settings, budget, runs::add), SessionLimits.of(12, 4000),
+                Duration.ofMinutes(4), KleiberJvm.current(), CommandSandbox.Settings.defaults());
+        TaskRunner runner = new TaskRunner(new ClaudeCodeEngine(settings, budget, System.getenv(), runs::add), SessionLimits.of(12, 4000),
                 CommandSandbox.Settings.defaults(), Map.of("ANTHROPIC_API_KEY", KEY), Clock.systemUTC(),
                 ChangeLimits.DEFAULT);
         String text = """
@@ -138,6 +138,20 @@ class ClaudeCodeCliTest {
 
     private String file(String relative) {
         return worktree.resolve(relative).toString();
+    }
+
+    /** What Claude Code sent back to the model as the result of tool call {@code id}, as text. */
+    private String toolResult(String id) {
+        for (RecordedRequest request : messages()) {
+            for (var message : request.json().path("messages")) {
+                for (var block : message.path("content")) {
+                    if (block.path("type").asText().equals("tool_result") && block.path("tool_use_id").asText().equals(id)) {
+                        return block.path("content").isTextual() ? block.path("content").asText() : block.path("content").toString();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no result of tool call " + id + " reached the API: " + runs);
     }
 
     private List<RecordedRequest> messages() {
@@ -190,6 +204,58 @@ class ClaudeCodeCliTest {
         assertThat(budget.open()).isEmpty();
         assertThat(run.session().usage()).isEqualTo(settled);
         assertThat(session.reportedCostUsd()).as("Claude Code's own figure, kept beside the ledger's").isPresent();
+    }
+
+    /**
+     * The whole CLI runs in Kleiber's sandbox: its Bash reaches neither a listener on the host's loopback nor the
+     * upstream API (the only network is the bridge to the proxy), writes nothing outside the role's folders (the rest
+     * of the worktree is read-only, the main checkout and the host's folders are not there), and sees no home.
+     */
+    @Test
+    void claudeCodesBashHasNoNetworkButTheProxyAndWritesOnlyTheRolesFolders() throws IOException {
+        Path outside = Files.createTempDirectory(Path.of("/var/tmp"), "kleiber-outside-");
+        try (java.net.ServerSocket host = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String attacks = String.join("; ",
+                    "for t in 127.0.0.1/" + host.getLocalPort() + " 127.0.0.1/" + api.baseUrl().getPort()
+                            + "; do (exec 3<>/dev/tcp/$t) 2>/dev/null && echo NET-OPEN-$t || echo NET-CLOSED-$t; done",
+                    "(echo x > src/frontend/leak.txt) 2>/dev/null && echo WROTE-FRONTEND || echo DENIED-FRONTEND",
+                    "(cat " + repo.resolve("src/backend/app.js") + ") >/dev/null 2>&1 && echo MAIN-SEEN || echo MAIN-HIDDEN",
+                    "(echo x > " + repo.resolve(".git/hooks/post-commit") + ") 2>/dev/null && echo WROTE-GIT || echo DENIED-GIT",
+                    "(echo x > " + outside.resolve("leak.txt") + ") 2>/dev/null && echo WROTE-HOST || echo DENIED-HOST",
+                    "(ls " + System.getProperty("user.home") + " >/dev/null 2>&1) && echo HOME-SEEN || echo HOME-HIDDEN",
+                    "echo 'export const fromBash = 1;' > src/backend/fromBash.js && echo WROTE-ROLE-FOLDER");
+            script(turn -> switch (turn) {
+                case 1 -> FakeReply.answer(FakeReply.toolUse("b1", "Bash",
+                        "{\"command\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(attacks)
+                                + ",\"description\":\"Probe the sandbox\"}"));
+                case 2 -> FakeReply.answer(FakeReply.toolUse("w1", "Write", "{\"file_path\":\""
+                        + file("src/backend/kyc.js") + "\",\"content\":\"export const kycStatus = () => 'new';\\n\"}"));
+                default -> FakeReply.answer(FakeReply.text("Added kycStatus."));
+            });
+
+            TaskRun run = run();
+
+            String results = toolResult("b1");
+            assertThat(results).contains("NET-CLOSED-127.0.0.1/" + host.getLocalPort(),
+                    "NET-CLOSED-127.0.0.1/" + api.baseUrl().getPort(), "DENIED-FRONTEND", "MAIN-HIDDEN", "DENIED-GIT",
+                    "DENIED-HOST", "HOME-HIDDEN")
+                    .doesNotContain("NET-OPEN", "WROTE-FRONTEND", "MAIN-SEEN", "WROTE-GIT", "WROTE-HOST", "HOME-SEEN");
+            host.setSoTimeout(200);
+            org.assertj.core.api.Assertions.assertThatThrownBy(host::accept)
+                    .as("nothing in the sandbox reached the host's loopback").isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(repo.resolve(".git/hooks/post-commit")).doesNotExist();
+            assertThat(outside.resolve("leak.txt")).doesNotExist();
+            assertThat(worktree.resolve("src/frontend/leak.txt")).doesNotExist();
+            // the task still completed, through the proxy, with what Bash wrote in the role's folder
+            assertThat(run.session().outcome()).as(runs.toString()).isInstanceOf(SessionOutcome.Completed.class);
+            assertThat(run.filesChanged()).extracting(c -> c.path())
+                    .containsExactlyInAnyOrder("src/backend/fromBash.js", "src/backend/kyc.js");
+            assertThat(messages()).allSatisfy(r -> assertThat(r.credential()).contains(KEY));
+            assertThat(budget.settled()).hasSize(served.size());
+        } finally {
+            Files.deleteIfExists(outside.resolve("leak.txt"));
+            Files.delete(outside);
+        }
     }
 
     @Test

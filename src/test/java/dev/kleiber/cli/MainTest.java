@@ -37,6 +37,28 @@ class MainTest {
     }
 
     @Test
+    void theCommandsThatCallAModelShareOneScriptOptionAndTheRunCommandsTheirRunOptions() {
+        for (String[] command : new String[][] {{"run"}, {"resume"}, {"serve"}, {"plan"}, {"agent", "run"}}) {
+            String help = help(command);
+            assertThat(help).as(String.join(" ", command)).contains("--script=FILE")
+                    .contains("Replay a script of Messages API responses (JSON Lines) instead of calling the API.");
+        }
+        for (String command : new String[] {"run", "resume"}) {
+            assertThat(help(command)).as(command).contains("--workers=N").contains("--[no-]board");
+        }
+        assertThat(help("run")).contains("--metrics-port=PORT");
+        assertThat(help("serve")).doesNotContain("--workers").doesNotContain("board");
+    }
+
+    private String help(String... command) {
+        String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+        args[command.length] = "--help";
+        Cli.Result result = new Cli(dir).run(args);
+        assertThat(result.exitCode()).as(String.join(" ", args) + ": " + result.err()).isZero();
+        return result.out().replaceAll("\\s+", " ");
+    }
+
+    @Test
     void noCommandIsBadUsage() {
         Cli.Result result = new Cli(dir).run();
 

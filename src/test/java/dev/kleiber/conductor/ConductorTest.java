@@ -21,6 +21,7 @@ import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.Priority;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.Tier;
+import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
@@ -433,6 +434,68 @@ class ConductorTest {
         assertThat(runs).containsEntry("a", 1).containsEntry("b", 2).containsEntry("c", 1);
         assertThat(events.of(RunEvent.TaskBlocked.class)).singleElement()
                 .satisfies(b -> assertThat(b.by()).isEqualTo(RunEvent.BlockedBy.AGENT));
+    }
+
+    @Test
+    void aResumeAfterAKillReclaimsTheDeadProcesssTasksAndNeverMergesTwiceWhatReachedMainBeforeTheStoreHeard()
+            throws Exception {
+        AtomicBoolean paused = new AtomicBoolean(true);
+        ScriptedWorker worker = new ScriptedWorker(a -> paused.get()
+                ? new WorkOutcome.BudgetPaused("budget: the daily limit of $1.00 would be passed") : done(a));
+        Conductor conductor = conductor(worker, CountingValidator.passing()).build();
+        run(conductor, 1, plain("a"), plain("b"), plain("c", "a"));
+        // a killed process held a and b: its holder name is this process's with another start time (a PID reused),
+        // and its leases would have lived ten more minutes; b's merge reached main before the store heard of it
+        String own = LeaseHolder.local().name("conductor");
+        String dead = own.contains("~") ? own.replaceAll("~\\d+$", "~1") : "conductor-1";
+        assertThat(store.tasks().claim(RUN, List.of("a"), dead, Duration.ofMillis(own.contains("~") ? 600_000 : 1)))
+                .isPresent();
+        assertThat(store.tasks().claim(RUN, List.of("b"), dead, Duration.ofMillis(own.contains("~") ? 600_000 : 1)))
+                .isPresent();
+        workspace.merged.add("b");
+        paused.set(false);
+        events.events.clear();
+
+        // bounded: a dead holder's tasks not reclaimed would keep the run waiting for their leases
+        RunOutcome resumed = conductor.resume(RUN, 2).completion().get(60, TimeUnit.SECONDS);
+
+        assertThat(resumed.merged()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(events.of(RunEvent.TaskReclaimed.class)).extracting(RunEvent.TaskReclaimed::taskId)
+                .containsExactlyInAnyOrder("a", "b");
+        assertThat(events.of(RunEvent.FoundMerged.class)).containsExactly(new RunEvent.FoundMerged(RUN, "b"));
+        assertThat(events.of(RunEvent.TaskStarted.class)).extracting(RunEvent.TaskStarted::taskId)
+                .containsExactlyInAnyOrder("a", "c");
+        assertThat(workspace.merged).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(workspace.recorded).as("one CHANGELOG entry each").containsExactlyInAnyOrder("a", "b", "c");
+        // the killed attempt is not the agent's failure, and c waited for a's merge
+        assertThat(events.of(RunEvent.Retried.class)).isEmpty();
+        assertThat(events.events.indexOf(new RunEvent.TaskStarted(RUN, "c", "engineer-backend", Tier.SONNET, 1)))
+                .isGreaterThan(events.events.indexOf(events.of(RunEvent.Merged.class).stream()
+                        .filter(m -> m.taskId().equals("a")).findFirst().orElseThrow()));
+        long leases = store.database().read(tx -> tx.number("SELECT COUNT(*) FROM leases WHERE subject IS NOT NULL"));
+        assertThat(leases).as("task leases left").isZero();
+    }
+
+    @Test
+    void aRunPausedByTheBudgetResumesWhereItStoppedWithoutCountingThePauseAsAFailure() {
+        AtomicBoolean raised = new AtomicBoolean();
+        ScriptedWorker worker = new ScriptedWorker(a -> raised.get() ? done(a)
+                : new WorkOutcome.BudgetPaused("budget: the run limit of $2.00 would be passed"));
+        Conductor conductor = conductor(worker, CountingValidator.passing()).build();
+
+        RunOutcome paused = run(conductor, 2, plain("a"), plain("b", "a"));
+        assertThat(paused.pause()).isPresent();
+        assertThat(store.runs().find(RUN).orElseThrow().state()).isEqualTo("paused");
+
+        raised.set(true);
+        RunOutcome resumed = conductor.resume(RUN, 2).await();
+
+        assertThat(resumed.pause()).isEmpty();
+        assertThat(resumed.merged()).containsExactlyInAnyOrder("a", "b");
+        assertThat(store.runs().find(RUN).orElseThrow().state()).isEqualTo("finished");
+        assertThat(events.of(RunEvent.Retried.class)).isEmpty();
+        assertThat(record("a").tier()).as("a pause climbs no ladder").isEqualTo(Tier.SONNET);
+        assertThat(worker.assignments.getLast().feedback()).as("nothing to learn from a pause").isEmpty();
     }
 
     @Test

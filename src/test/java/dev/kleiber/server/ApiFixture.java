@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
 import dev.kleiber.cli.ServerProcess;
+import dev.kleiber.store.StoreUrl;
 import dev.kleiber.testutil.GitRepos;
 import dev.kleiber.testutil.SampleShop;
 
@@ -39,26 +40,27 @@ final class ApiFixture {
     final Path repo;
     final Cli cli;
     final String runId;
+    private final StoreUrl store;
 
-    private ApiFixture(Path repo, Cli cli, String runId) {
+    private ApiFixture(Path repo, Cli cli, String runId, StoreUrl store) {
         this.repo = repo;
         this.cli = cli;
         this.runId = runId;
+        this.store = store;
     }
 
-    /** The sample shop with {@code yamlExtra} appended to kleiber.yaml, and a run with two tasks awaiting review. */
-    static ApiFixture create(Path tmp, String yamlExtra) throws IOException {
-        return create(tmp, "sqlite", yamlExtra);
-    }
-
-    /** As {@link #create(Path, String)} on the store at {@code store} (kleiber.yaml's {@code store:}). */
-    static ApiFixture create(Path tmp, String store, String yamlExtra) throws IOException {
+    /**
+     * The sample shop with {@code yamlExtra} appended to kleiber.yaml, and a run with two tasks awaiting review, on
+     * {@code shared} (kleiber.yaml's {@code store:}) or, when empty, the repository's own SQLite file.
+     */
+    static ApiFixture create(Path tmp, Optional<StoreUrl> shared, String yamlExtra) throws IOException {
         Path repo = SampleShop.copyTo(tmp.resolve("shop"));
         assertThat(new Cli(repo).run("init").exitCode()).isZero();
         Path config = repo.resolve(".kleiber/kleiber.yaml");
         Files.writeString(config, Files.readString(config)
                 .replace("commands: []", "commands: [{name: test, run: \"node --test\", timeout: 60}]")
-                .replace("\nstore: sqlite\n", "\nstore: " + store + "\n") + "\n" + yamlExtra);
+                .replace("\nstore: sqlite\n", "\nstore: " + shared.map(StoreUrl::toString).orElse("sqlite") + "\n")
+                + "\n" + yamlExtra);
         GitRepos.git(repo, "add", "-A");
         GitRepos.git(repo, "commit", "-q", "-m", "the sample shop under kleiber");
         Cli cli = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC()));
@@ -91,7 +93,13 @@ final class ApiFixture {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("refund-cap waits for a person").contains("card-fee waits for a person");
         JsonNode status = JSON.readTree(cli.run("status", "--json").out());
-        return new ApiFixture(repo, cli, status.path("run").asText());
+        return new ApiFixture(repo, cli, status.path("run").asText(),
+                shared.orElseGet(() -> new StoreUrl.Sqlite(repo.resolve(".kleiber/state.db"))));
+    }
+
+    /** The store the servers share, to open beside them as another process would. */
+    StoreUrl storeUrl() {
+        return store;
     }
 
     ServerProcess start() {

@@ -73,12 +73,12 @@ class NotifierTest {
         JsonNode json = ApiFixture.JSON.readTree(hook.body());
         assertThat(json.path("event").asText()).isEqualTo("awaiting_review");
         assertThat(json.path("task").asText()).isEqualTo("refund-cap");
-        assertThat(json.path("link").asText()).isEqualTo("http://kleiber.example.com/runs/run-1?task=refund-cap");
+        assertThat(json.path("link").asText()).isEqualTo("http://kleiber.example.com/runs/run-1/tasks/refund-cap");
         assertThat(hook.body() + topic.body() + topic.headers()).doesNotContain("s3cret-value").doesNotContain("sk-ant");
 
         assertThat(topic.path()).isEqualTo("/kleiber-topic");
         assertThat(topic.headers().get("title")).isEqualTo("refund-cap awaits your review");
-        assertThat(topic.headers().get("click")).isEqualTo("http://kleiber.example.com/runs/run-1?task=refund-cap");
+        assertThat(topic.headers().get("click")).isEqualTo("http://kleiber.example.com/runs/run-1/tasks/refund-cap");
         assertThat(topic.body()).contains("waits for a person to approve or reject it");
     }
 
@@ -92,11 +92,37 @@ class NotifierTest {
         Received paused = received.poll(10, TimeUnit.SECONDS);
         assertThat(paused.headers().get("title")).isEqualTo("Run run-2 paused for budget");
         assertThat(paused.headers().get("tags")).isEqualTo("budget_paused");
+        assertThat(paused.headers().get("click")).isEqualTo("http://kleiber.example.com/budget");
 
         assertThat(Notifier.of(ServerSettings.DEFAULTS, Map.of(), Clock.systemUTC())).isSameAs(RunListener.NONE);
         assertThatThrownBy(() -> Notifier.of(settings(new ServerSettings.Notify(Optional.of(base + "/hook"),
                 Optional.of("HOOK_SECRET"), Optional.empty())), Map.of(), Clock.systemUTC()))
                 .isInstanceOf(KleiberException.class).hasMessageContaining("$HOOK_SECRET, which is not set");
+    }
+
+    @Test
+    void linksAreTheDashboardsOwnRoutes() throws Exception {
+        // the dashboard's router builds a task's path with this template literal; a link must be what it builds
+        String router = java.nio.file.Files.readString(java.nio.file.Path.of("web/src/lib/router.tsx"));
+        java.util.regex.Matcher task = java.util.regex.Pattern.compile(
+                "export function taskPath\\(run: string, task: string\\): string \\{\\s*return `([^`]+)`;").matcher(router);
+        assertThat(task.find()).as("taskPath in web/src/lib/router.tsx").isTrue();
+        java.util.regex.Matcher run = java.util.regex.Pattern.compile(
+                "export function runPath\\(run: string\\): string \\{\\s*return `([^`]+)`;").matcher(router);
+        assertThat(run.find()).as("runPath in web/src/lib/router.tsx").isTrue();
+        assertThat(router).contains("parts[0] === 'budget'");
+
+        String runId = "run-20261207-101500";
+        String taskId = "refund-cap";
+        String expectedTask = task.group(1).replace("${encodeURIComponent(run)}", runId)
+                .replace("${encodeURIComponent(task)}", taskId);
+        String expectedRun = run.group(1).replace("${encodeURIComponent(run)}", runId);
+        String base = "https://kleiber.example.com";
+        assertThat(Notifier.link(base, new Notifier.Message("awaiting_review", runId, taskId, "t", "x")))
+                .isEqualTo(base + expectedTask).isEqualTo(base + "/runs/run-20261207-101500/tasks/refund-cap");
+        assertThat(Notifier.link(base, new Notifier.Message("question", runId, taskId, "t", "x"))).isEqualTo(base + expectedTask);
+        assertThat(Notifier.link(base, new Notifier.Message("question", runId, "", "t", "x"))).isEqualTo(base + expectedRun);
+        assertThat(Notifier.link(base, new Notifier.Message("budget_paused", runId, taskId, "t", "x"))).isEqualTo(base + "/budget");
     }
 
     private static ServerSettings settings(ServerSettings.Notify notify) {

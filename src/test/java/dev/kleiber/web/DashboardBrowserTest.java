@@ -9,6 +9,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ColorScheme;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
 import dev.kleiber.cli.ServerProcess;
@@ -47,8 +48,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The dashboard in the machine's Chromium, served by the real server over a real run whose model answers come from
  * the fake Messages API: sign in with a token, watch a task go from running to merged live, open the task whose
- * review is forced, approve it at phone width and see it merged. No console error on the way, no serious
- * accessibility violation (axe-core), screenshots at 1280 and 375 px under target/dashboard-screenshots/.
+ * review is forced, approve it at phone width and see it merged; answer the conductor's question about a blocked task;
+ * raise the day's budget and approve extra spend; read the run's cost, a task's calls and spend by day. No console
+ * error on the way, no serious accessibility violation (axe-core) in the light theme or in the dark one (every page),
+ * screenshots at 1280 and 375 px under target/dashboard-screenshots/.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class DashboardBrowserTest {
@@ -73,7 +76,15 @@ class DashboardBrowserTest {
                 description: Refund a card payment to the customer in src/services/refunds.js.
                 acceptance: [a refund never exceeds the payment]
                 priority: p1
+              - id: shipping-rates
+                title: Shipping rates
+                agent: engineer-backend
+                description: Add the shipping rate lookup in src/services/shipping.js.
+                acceptance: [every order gets a rate]
+                priority: p2
             """;
+    private static final String QUESTION = "Which carrier's rate table should shipping use?";
+    private static final String ANSWER = "Use the UPS table in data/ups.csv";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -121,10 +132,36 @@ class DashboardBrowserTest {
         }
     }
 
-    /** The scripted agents: doc-notes waits until the browser has seen it running; card-refunds writes code. */
+    /**
+     * The scripted agents: doc-notes waits until the browser has seen it running; card-refunds writes code;
+     * shipping-rates is blocked on a question the conductor passes to a person, and once answered (the conductor
+     * revises its description with the answer) writes code.
+     */
     private FakeReply answer(RecordedRequest request) {
         String body = request.body();
         boolean first = request.json().path("messages").size() == 1;
+        List<String> tools = new ArrayList<>();
+        request.json().path("tools").forEach(t -> tools.add(t.path("name").asText()));
+        if (tools.contains("answer_blocked")) {
+            return body.contains(ANSWER)
+                    ? FakeReply.answer(FakeReply.toolUse("b2", "answer_blocked", JSON.createObjectNode()
+                            .put("decision", "replan").put("reason", "A person named the carrier.")
+                            .set("revised_task", JSON.createObjectNode().put("description", "Add the shipping rate lookup in "
+                                    + "src/services/shipping.js. " + ANSWER + ".")).toString()))
+                    : FakeReply.answer(FakeReply.toolUse("b1", "answer_blocked", JSON.createObjectNode()
+                            .put("decision", "ask_human").put("reason", "Only the business can choose.")
+                            .put("question", QUESTION).toString()));
+        }
+        if (body.contains("shipping-rates.md")) {
+            if (!body.contains(ANSWER)) {
+                return FakeReply.answer(FakeReply.toolUse("s0", "report_blocked", JSON.createObjectNode()
+                        .put("type", "unclear_requirements").put("problem", "No carrier's rate table is in the repository.")
+                        .put("need", "Name the carrier and where its rate table lives").toString()));
+            }
+            return first ? FakeReply.answer(FakeReply.toolUse("s1", "write_file", "{\"path\":\"src/services/shipping.js\","
+                    + "\"content\":\"export const carrier = 'UPS';\\n\"}"))
+                    : FakeReply.answer(FakeReply.toolUse("s2", "complete_task", "{\"summary\":\"UPS rates.\"}"));
+        }
         if (body.contains("doc-notes.md")) {
             if (first) {
                 await(notesMayFinish);
@@ -153,30 +190,30 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void aPersonWatchesTheRunLiveAndApprovesTheForcedReviewFromAPhone() throws Exception {
+    void aPersonWatchesTheRunLiveApprovesFromAPhoneAnswersTheConductorAndRaisesTheBudget() throws Exception {
         String admin = token("ci-admin", "admin");
         String approver = token("ana", "approve");
         String runId = startRun(admin);
 
-        BrowserContext desktop = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+        BrowserContext desktop = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)
+                .setColorScheme(ColorScheme.LIGHT));
         Page page = watched(desktop.newPage());
         page.navigate(server.url() + "/runs/" + runId);
         page.getByLabel("Token").fill(approver);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
 
         Locator notes = page.locator("[data-task='doc-notes']");
-        assertThat(notes).hasAttribute("data-state", "running", new com.microsoft.playwright.assertions.LocatorAssertions
-                .HasAttributeOptions().setTimeout(30_000));
+        assertThat(notes).hasAttribute("data-state", "running", within(30));
         assertThat(page.locator("[data-stream='live']")).isVisible();
         notesMayFinish.countDown();
-        assertThat(notes).hasAttribute("data-state", "merged", new com.microsoft.playwright.assertions.LocatorAssertions
-                .HasAttributeOptions().setTimeout(60_000));
+        assertThat(notes).hasAttribute("data-state", "merged", within(60));
         Locator refunds = page.locator("[data-task='card-refunds']");
-        assertThat(refunds).hasAttribute("data-state", "awaiting_review", new com.microsoft.playwright.assertions
-                .LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
+        assertThat(refunds).hasAttribute("data-state", "awaiting_review", within(60));
         assertThat(refunds).containsText("review");
+        assertThat(page.locator("[data-task='shipping-rates']")).hasAttribute("data-state", "blocked", within(60));
         assertNoSeriousViolations(page, "run page at 1280 px");
         screenshot(page, "run-1280.png");
+        readmeScreenshot(page);
 
         BrowserContext phone = browser.newContext(new Browser.NewContextOptions().setViewportSize(375, 812)
                 .setStorageState(desktop.storageState()));
@@ -199,12 +236,119 @@ class DashboardBrowserTest {
         assertThat(small.locator("[data-state='merged']").first()).isVisible(new com.microsoft.playwright.assertions
                 .LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
         screenshot(small, "task-merged-375.png");
-        assertThat(refunds).hasAttribute("data-state", "merged", new com.microsoft.playwright.assertions.LocatorAssertions
-                .HasAttributeOptions().setTimeout(30_000));
+        assertThat(refunds).hasAttribute("data-state", "merged", within(30));
         screenshot(page, "run-merged-1280.png");
-
         assertThat(GitRepos.git(repo, "log", "--format=%s", "main")).contains("card-refunds");
+
+        answerTheConductor(page, runId);
+        raiseTheBudget(small);
+        costsAreShown(page, runId, admin);
+        darkModeHasNoSeriousViolations(desktop, runId);
+
         assertThat(consoleErrors).as("console errors").isEmpty();
+    }
+
+    /** The blocked task's page shows the conductor's question; the answer form writes the person's answer into its blocked file. */
+    private void answerTheConductor(Page page, String runId) throws IOException {
+        page.navigate(server.url() + "/runs/" + runId + "/tasks/shipping-rates");
+        Locator asks = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("The conductor asks"));
+        assertThat(asks).containsText(QUESTION, new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                .setTimeout(30_000));
+        Locator files = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Protocol files"));
+        assertThat(files).containsText("tasks/engineer-backend/shipping-rates.md");
+        asks.getByLabel("Your answer").fill(ANSWER);
+        asks.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send answer")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Answer sent");
+        Path blocked = repo.resolve("blocked/engineer-backend/shipping-rates-conflict.md");
+        assertThat(Files.readString(blocked)).contains(ANSWER).contains("Answered by");
+        assertThat(files.getByText(ANSWER, new Locator.GetByTextOptions().setExact(false)).first()).isVisible();
+        screenshot(page, "task-answered-1280.png");
+    }
+
+    /** Today's limit raised and extra spend approved on the Budget page at phone width, as the API then reports. */
+    private void raiseTheBudget(Page small) throws IOException, InterruptedException {
+        small.navigate(server.url() + "/budget");
+        small.getByLabel("Raise today's limit to (USD)").fill("60");
+        small.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Raise limit")).click();
+        assertThat(small.getByRole(AriaRole.STATUS)).hasText("Done.");
+        assertThat(small.locator("dd").first()).hasText("$60.00");
+        small.getByLabel("Approve extra spend (USD)").fill("5");
+        small.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Approve extra")).click();
+        assertThat(small.locator("dd").first()).hasText("$65.00");
+        assertThat(small.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Approvals")))
+                .containsText("extra $5.00");
+        assertThat(small.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")).isEqualTo(true);
+        screenshot(small, "budget-375.png");
+        JsonNode budget = call("GET", "/api/v1/budget", token("budget-reader", "read"), null, 200);
+        assertThat(budget.path("limitUsd").decimalValue()).isEqualByComparingTo("65");
+        List<String> kinds = new ArrayList<>();
+        budget.path("approvals").forEach(a -> kinds.add(a.path("kind").asText() + " by " + a.path("by").asText()));
+        assertThat(kinds).hasSize(2).allSatisfy(k -> assertThat(k).contains("ana")).first().asString().startsWith("raise");
+    }
+
+    /** The run's cost on the runs list, a task's calls one by one, and spend by day beside the all-Opus price. */
+    private void costsAreShown(Page page, String runId, String admin) throws IOException, InterruptedException {
+        JsonNode runs = call("GET", "/api/v1/runs", admin, null, 200);
+        JsonNode run = runs.path("runs").get(0);
+        assertThat(run.path("id").asText()).isEqualTo(runId);
+        JsonNode cost = call("GET", "/api/v1/cost?run=" + runId, admin, null, 200);
+        assertThat(run.path("costUsd").decimalValue()).isPositive().isEqualByComparingTo(cost.path("totalUsd").decimalValue());
+        page.navigate(server.url() + "/");
+        assertThat(page.getByRole(AriaRole.LISTITEM).filter(new Locator.FilterOptions().setHasText(runId)))
+                .containsText(String.format(java.util.Locale.ROOT, "$%.2f", run.path("costUsd").doubleValue()));
+
+        JsonNode task = call("GET", "/api/v1/tasks/card-refunds?run=" + runId, admin, null, 200);
+        int calls = task.path("cost").path("calls").asInt();
+        assertThat(task.path("cost").path("byCall").size()).isEqualTo(calls).isPositive();
+        page.navigate(server.url() + "/runs/" + runId + "/tasks/card-refunds");
+        Locator table = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Calls of this task"));
+        assertThat(table.locator("tbody tr")).hasCount(calls);
+        assertThat(table).containsText(task.path("cost").path("byCall").get(0).path("model").asText());
+        assertThat(page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Protocol files")))
+                .containsText("Refund a card payment");
+
+        page.navigate(server.url() + "/cost");
+        Locator byDay = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("By day, routed vs all Opus"));
+        JsonNode today = call("GET", "/api/v1/cost", admin, null, 200);
+        assertThat(byDay.locator("tbody tr").last()).containsText(today.path("day").asText());
+        assertThat(byDay.locator(".recharts-bar-rectangle").first()).isVisible();
+        screenshot(page, "cost-1280.png");
+    }
+
+    /** Every page in the dark theme the system setting asks for: no serious violation, contrast included. */
+    private void darkModeHasNoSeriousViolations(BrowserContext light, String runId) throws IOException {
+        BrowserContext dark = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)
+                .setColorScheme(ColorScheme.DARK).setStorageState(light.storageState()));
+        Page page = watched(dark.newPage());
+        page.navigate(server.url() + "/runs/" + runId);
+        assertThat(page.locator("[data-task='card-refunds']")).hasAttribute("data-state", "merged");
+        assertThat(page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")).isEqualTo(true);
+        assertNoSeriousViolations(page, "run page in dark mode");
+        screenshot(page, "run-dark-1280.png");
+        for (String path : List.of("/", "/runs/" + runId + "/tasks/card-refunds", "/runs/" + runId + "/tasks/shipping-rates",
+                "/cost", "/budget")) {
+            page.navigate(server.url() + path);
+            assertThat(page.locator("main h1").first()).isVisible();
+            page.locator("main").getByText("Loading").first().waitFor(new Locator.WaitForOptions()
+                    .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+            assertNoSeriousViolations(page, path + " in dark mode");
+        }
+        screenshot(page, "budget-dark-1280.png");
+    }
+
+    private static com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions within(int seconds) {
+        return new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(seconds * 1000.0);
+    }
+
+    /**
+     * With {@code -Dkleiber.dashboard.png=docs/dashboard-run.png} the run view as README shows it: the viewport only,
+     * at device scale 1, so the committed picture stays small.
+     */
+    private static void readmeScreenshot(Page page) {
+        String target = System.getProperty("kleiber.dashboard.png", "");
+        if (!target.isEmpty()) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of(target)).setFullPage(false));
+        }
     }
 
     private Page watched(Page page) {
