@@ -963,7 +963,7 @@ public final class Conductor {
     }
 
     /** Where every task of {@code runId} stands, and what each task that cannot start waits for. */
-    static RunOutcome outcome(Store store, String runId, Optional<String> pause) {
+    public static RunOutcome outcome(Store store, String runId, Optional<String> pause) {
         List<TaskRecord> records = store.tasks().ofRun(runId);
         Map<String, TaskRecord> byId = new HashMap<>();
         records.forEach(r -> byId.put(r.id(), r));

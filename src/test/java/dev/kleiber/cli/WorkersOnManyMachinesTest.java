@@ -3,12 +3,7 @@ package dev.kleiber.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kleiber.conductor.Conductor;
-import dev.kleiber.config.ProjectConfig;
-import dev.kleiber.config.ProjectLayout;
-import dev.kleiber.git.GitRepository;
 import dev.kleiber.git.RemoteGit;
-import dev.kleiber.ledger.Ledger;
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.llm.fake.RecordedRequest;
@@ -32,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -62,7 +59,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lease, reservation, worker row or worktree is left.
  */
 class WorkersOnManyMachinesTest {
-    private static final String RUN = "run-many-machines";
+    /** The conductor's clock is fixed, so its run id is known: {@code run-} and that instant. */
+    private static final Instant CONDUCTOR_TIME = Instant.parse("2026-12-07T06:00:00Z");
+    private static final String RUN = "run-20261207-060000";
     private static final String KEY = "sk-ant-workers-test-key";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TASK_HEADING = Pattern.compile("(?m)^# Task: (\\S+)");
@@ -135,7 +134,15 @@ class WorkersOnManyMachinesTest {
                 }
                 return turn == 1 ? say(write(task, "export const " + task + " = true;\n")) : say(complete(task));
             });
-            conductor(store, url).enqueue(RUN, "Twelve small services", plan, new PlanFileWriter().write(plan), bare.toString());
+            // the run's conductor: `kleiber run --plan FILE --remote URL` plans here and follows the workers' run
+            Path planFile = tmp.resolve("plan.yaml");
+            Files.writeString(planFile, new PlanFileWriter().write(plan));
+            Cli conductor = conductor(url, api);
+            AtomicReference<Cli.Result> conducted = new AtomicReference<>();
+            Thread conducting = Thread.ofVirtual().start(() -> conducted.set(conductor.run("run", "--plan",
+                    planFile.toString(), "--remote", bare.toString())));
+            await(() -> store.runs().find(RUN).isPresent() || !conducting.isAlive(), Duration.ofSeconds(60));
+            assertThat(store.runs().remoteOf(RUN)).as(String.valueOf(conducted.get())).contains(bare.toString());
 
             long t0 = System.nanoTime();
             for (String name : List.of("one", "two", "three")) {
@@ -210,6 +217,14 @@ class WorkersOnManyMachinesTest {
                 GitRepos.git(bare, "cat-file", "-e", "main:tasks/engineer-backend/" + t.id() + ".md");
             }
 
+            // the conductor saw the run end and reported it as `kleiber run` does
+            conducting.join(Duration.ofSeconds(30));
+            assertThat(conducted.get()).isNotNull();
+            assertThat(conducted.get().exitCode()).as(conducted.get().out() + conducted.get().err()).isZero();
+            assertThat(conducted.get().out()).contains("run " + RUN + ": enqueued for the workers of " + bare)
+                    .contains("run " + RUN + ": 12 merged, 0 awaiting review, 0 blocked, 0 failed, 0 not started")
+                    .contains("every task is merged.").contains(HELD + ": merged");
+
             // every worker did some of the work: each merged one of the first wave
             List<String> firstWaveHolders = store.database().read(tx -> tx.query("SELECT DISTINCT holder FROM attempts "
                     + "WHERE run_id = ? AND task_id IN ('alpha', 'bravo', 'charlie')", rs -> rs.getString(1), RUN));
@@ -251,18 +266,14 @@ class WorkersOnManyMachinesTest {
         return bare;
     }
 
-    /** The run's conductor: it plans (here: the test's plan) and leaves the tasks in the shared queue. */
-    private Conductor conductor(Store store, StoreUrl url) {
+    /** The conductor's machine: a clone of the remote, the shared store from the environment. */
+    private Cli conductor(StoreUrl url, FakeMessagesApi api) throws IOException {
         Path checkout = tmp.resolve("conductor");
         GitRepos.git(tmp, "clone", "-q", tmp.resolve("remote.git").toString(), checkout.toString());
-        ProjectLayout layout = new ProjectLayout(checkout);
-        ProjectConfig project = ProjectConfig.load(layout);
-        LedgerSettings settings = LedgerSettings.of(layout, project.settings(), Optional.of(url.toString()));
-        Ledger ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), Clock.systemUTC());
-        return Conductor.builder(store, ledger, project).git(new GitRepository(checkout, layout.worktreesDir().resolve("_merge")))
-                .worker((assignment, events) -> {
-                    throw new AssertionError("the conductor of a run on many machines runs no task itself");
-                }).build();
+        Path home = Files.createDirectories(tmp.resolve("home-conductor"));
+        return new Cli(new CliContext(checkout, Map.of("PATH", System.getenv("PATH"), "HOME", home.toString(),
+                "KLEIBER_STORE", url.toString(), "ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", api.baseUrl().toString()),
+                Clock.fixed(CONDUCTOR_TIME, ZoneOffset.UTC)));
     }
 
     private static String events(Store store) {

@@ -206,8 +206,10 @@ class RemoteWorkersTest {
             assertThat(GitRepos.git(bare, "ls-tree", "--name-only", "main").lines().toList()).containsExactly("README.md");
 
             assertThat(freshSpace.merge(RUN, task, fresh.attempt())).isInstanceOf(Workspace.MergeResult.Merged.class);
+            // the task's work, and its CHANGELOG entry in the same push (ADR 0132)
             assertThat(GitRepos.git(bare, "ls-tree", "--name-only", "-r", "main").lines().toList())
-                    .containsExactly("README.md", "src/slow.txt");
+                    .containsExactly("CHANGELOG.md", "README.md", "src/slow.txt");
+            assertThat(GitRepos.git(bare, "show", "main:CHANGELOG.md")).contains("(slow)");
             assertThatThrownBy(() -> staleSpace.close(task, stale.attempt())).isInstanceOf(LeaseLostException.class);
             assertThat(staleTree).as("its worktree goes all the same").doesNotExist();
         }
