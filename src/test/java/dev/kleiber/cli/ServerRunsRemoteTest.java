@@ -50,7 +50,12 @@ class ServerRunsRemoteTest {
     void aRunStartedThroughTheApiIsEnqueuedForTheWorkersOfTheRemote() throws Exception {
         Path repo = GitRepos.init(tmp.resolve("shop"));
         assertThat(new Cli(repo).run("init").exitCode()).isZero();
-        Path script = Files.writeString(tmp.resolve("script.jsonl"), "");
+        // the server's own runtime is scripted; nothing here may ask a model: the workers elsewhere would
+        Path script = Files.writeString(tmp.resolve("script.jsonl"), """
+                {"key":"unused","response":{"id":"msg_unused","type":"message","role":"assistant","model":"claude-sonnet-4-5",\
+                "content":[{"type":"text","text":"unused"}],"stop_reason":"end_turn","stop_sequence":null,\
+                "usage":{"input_tokens":1,"output_tokens":1}}}
+                """);
         CliContext context = new CliContext(repo, Map.of("PATH", System.getenv("PATH"), "KLEIBER_REMOTE", REMOTE),
                 Clock.systemUTC());
         String runId;
