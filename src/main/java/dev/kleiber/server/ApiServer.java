@@ -138,6 +138,8 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
+            r.exception(RunLauncher.Unavailable.class, (e, ctx) -> problem(ctx, new ApiProblem(503, "Runs unavailable",
+                    "this server cannot start runs: " + e.getMessage())));
             r.exception(NotFoundException.class, (e, ctx) -> problem(ctx, ApiProblem.notFound(e.getMessage())));
             r.exception(ConflictException.class, (e, ctx) -> problem(ctx, new ApiProblem(409, "Conflict", e.getMessage())));
             r.exception(KleiberException.class, (e, ctx) -> problem(ctx, e.exitCode() == KleiberException.BAD_INPUT

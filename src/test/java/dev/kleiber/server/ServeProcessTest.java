@@ -75,6 +75,8 @@ class ServeProcessTest {
         String token = ApiFixture.JSON.readTree(cli.run("token", "create", "--name", "phone", "--scope", "approve", "--json")
                 .out()).path("secret").asText();
 
+        String admin = ApiFixture.JSON.readTree(cli.run("token", "create", "--name", "ops", "--scope", "admin", "--json")
+                .out()).path("secret").asText();
         Path log = tmp.resolve("serve.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
@@ -107,6 +109,12 @@ class ServeProcessTest {
         assertThat(listed.header("Access-Control-Allow-Origin")).hasValue(ORIGIN);
         assertThat(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/budget")).header("Origin", "https://evil.example.com")
                 .header("Authorization", "Bearer " + token)).header("Access-Control-Allow-Origin")).isEmpty();
+
+        // no API key in the server's environment: runs cannot start, and the caller is told so
+        ApiFixture.Response unavailable = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/runs"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"request\": \"Add a returns page\"}")));
+        unavailable.problem(503, "this server cannot start runs: ANTHROPIC_API_KEY is not set");
 
         // a quiet stream: its one event, then a keep-alive comment every second
         Socket stream = open(port, "GET /api/v1/runs/" + runId + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
