@@ -78,7 +78,8 @@ export class ApiClient {
     return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/reject`, { run: runId, feedback });
   }
 
-  answer(runId: string, taskId: string, answer: string): Promise<unknown> {
+  /** Writes the answer into the task's blocked file; the server names the file. */
+  answer(runId: string, taskId: string, answer: string): Promise<{ run: string; task: string; file: string }> {
     return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/answer`, { run: runId, answer });
   }
 

@@ -57,8 +57,8 @@ describe('TaskPage', () => {
     const calls = within(await screen.findByRole('region', { name: 'Calls of this task' }));
     const rows = calls.getAllByRole('row');
     expect(rows).toHaveLength(3);
-    expect(within(rows[1]).getAllByRole('cell').map((c) => c.textContent)).toEqual(['10:00:01', '1', 'claude-sonnet-4-5', '1.2k', '300', '0', '0', '$0.0081', 'ok']);
-    expect(within(rows[2]).getAllByRole('cell').map((c) => c.textContent)).toEqual(['10:00:09', '1', 'claude-sonnet-4-5', '2.4k', '700', '1.0k', '15k', '$0.0180', 'error']);
+    expect(within(rows[1]).getAllByRole('cell').map((c) => c.textContent)).toEqual(['10:00:01', 'backend', '1', 'claude-sonnet-4-5', '1.2k', '300', '0', '0', '$0.0081', 'ok']);
+    expect(within(rows[2]).getAllByRole('cell').map((c) => c.textContent)).toEqual(['10:00:09', 'backend', '1', 'claude-sonnet-4-5', '2.4k', '700', '1.0k', '15k', '$0.0180', 'error']);
   });
 
   it('shows each protocol file with its text, and says when a text was cut', async () => {
@@ -78,9 +78,30 @@ describe('TaskPage', () => {
     await userEvent.type(asks.getByLabelText('Your answer'), '  UPS, rates in data/ups.csv ');
     await userEvent.click(asks.getByRole('button', { name: 'Send answer' }));
     expect(requests.find((r) => r.url.endsWith('/answer'))?.body).toEqual({ run: 'r-1', answer: 'UPS, rates in data/ups.csv' });
-    expect((await screen.findByRole('status')).textContent).toContain('Answer sent');
+    expect((await screen.findByRole('status')).textContent).toBe('Answer sent: written to blocked/backend/shipping-conflict.md for the conductor.');
     expect(await screen.findByText('UPS, rates in data/ups.csv')).toBeTruthy();
     expect(screen.queryByRole('region', { name: 'The conductor asks' })).toBeNull();
+  });
+
+  it('hides the answer form once answered while the question stays open until the conductor reads the answer', async () => {
+    let answers = 0;
+    const { fetcher } = fakeServer((r) => {
+      if (r.url === '/api/v1/tasks/shipping?run=r-1') return { status: 200, body: blockedTask(false) };
+      if (r.url === '/api/v1/runs/r-1') return { status: 200, body: { ...RUN, waitingForPerson: [{ task: 'shipping', run: 'r-1', for: 'blocked', question: QUESTION }] } };
+      if (r.url.endsWith('/answer')) {
+        answers++;
+        return { status: 200, body: { run: 'r-1', task: 'shipping', file: 'blocked/backend/shipping-conflict.md' } };
+      }
+      return undefined;
+    });
+    render(<TaskPage api={new ApiClient(fetcher)} session={{ name: 'ana', scope: 'approve', csrf: null }} run="r-1" task="shipping" events={(url) => new FakeEventSource(url)} />);
+    const asks = within(await screen.findByRole('region', { name: 'The conductor asks' }));
+    await userEvent.type(asks.getByLabelText('Your answer'), 'UPS');
+    await userEvent.click(asks.getByRole('button', { name: 'Send answer' }));
+    expect((await screen.findByRole('status')).textContent).toContain('Answer sent');
+    expect(asks.getByText(QUESTION)).toBeTruthy();
+    expect(asks.queryByRole('button', { name: 'Send answer' })).toBeNull();
+    expect(answers).toBe(1);
   });
 
   it('offers no answer form to a read token', async () => {

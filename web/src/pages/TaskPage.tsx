@@ -49,6 +49,7 @@ export function TaskPage({ api, session, run, task, events }: Props) {
       : Promise.resolve(null),
   );
   const [notice, setNotice] = useState('');
+  const [answered, setAnswered] = useState('');
   const { reload } = detail;
   const onEvent = useCallback(
     (event: RunEventMessage) => {
@@ -125,11 +126,13 @@ export function TaskPage({ api, session, run, task, events }: Props) {
       {t.state === 'blocked' && question.data ? (
         <Section title="The conductor asks">
           <p className="whitespace-pre-wrap">{question.data}</p>
-          {canApprove(session.scope) ? (
+          {canApprove(session.scope) && answered !== question.data ? (
             <AnswerForm
               onAnswer={(a) => api.answer(run, task, a)}
-              onDone={() => {
-                setNotice('Answer sent; the conductor reads it next.');
+              onDone={(file) => {
+                // the question stays open until the conductor has read the answer: the form does not
+                setAnswered(question.data ?? '');
+                setNotice(`Answer sent: written to ${file} for the conductor.`);
                 reload();
               }}
             />
@@ -225,7 +228,7 @@ export function TaskPage({ api, session, run, task, events }: Props) {
   );
 }
 
-function AnswerForm({ onAnswer, onDone }: { onAnswer: (answer: string) => Promise<unknown>; onDone: () => void }) {
+function AnswerForm({ onAnswer, onDone }: { onAnswer: (answer: string) => Promise<{ file?: string }>; onDone: (file: string) => void }) {
   const [answer, setAnswer] = useState('');
   const [error, setError] = useState('');
   const submit = (event: FormEvent) => {
@@ -234,7 +237,10 @@ function AnswerForm({ onAnswer, onDone }: { onAnswer: (answer: string) => Promis
       setError('Write an answer first.');
       return;
     }
-    onAnswer(answer.trim()).then(onDone, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    onAnswer(answer.trim()).then(
+      (sent) => onDone(sent.file ?? 'its blocked file'),
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
   };
   return (
     <form onSubmit={submit} className="space-y-2">
@@ -269,6 +275,9 @@ function CallTable({ calls, cut, total }: { calls: LedgerCall[]; cut: boolean; t
               <th scope="col" className="px-2 text-left font-medium">
                 Time
               </th>
+              <th scope="col" className="px-2 text-left font-medium">
+                Who
+              </th>
               <th scope="col" className="px-2 text-right font-medium">
                 Attempt
               </th>
@@ -299,6 +308,7 @@ function CallTable({ calls, cut, total }: { calls: LedgerCall[]; cut: boolean; t
             {calls.map((c, i) => (
               <tr key={i} data-call={i}>
                 <td className="px-2 py-0.5 font-mono text-xs">{c.at.slice(11, 19)}</td>
+                <td className="px-2 py-0.5">{c.agent}</td>
                 <td className={cell}>{c.attempt}</td>
                 <td className="px-2 py-0.5 font-mono text-xs">{c.model}</td>
                 <td className={cell}>{tokens(c.inputTokens)}</td>

@@ -2,15 +2,16 @@ package dev.kleiber.agent;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.ledger.UnknownPriceException;
+import dev.kleiber.llm.ApiSettingsException;
 import dev.kleiber.llm.LlmCallException;
 import dev.kleiber.llm.LlmFailure;
 import dev.kleiber.llm.RetryPolicy;
 import dev.kleiber.routing.Tier;
 
 /**
- * Whose fault a failed model call is. A model with no known price, one the API does not serve (404, e.g. a retired
- * id) or a key it refuses (401, 403) fails every attempt on every tier the same way: the task must stop and say what
- * to fix, never climb the model ladder. Nor does an API that stays unreachable, overloaded or rate-limited after the
+ * Whose fault a failed model call is. No key to call with, a model with no known price, one the API does not serve
+ * (404, e.g. a retired id) or a key it refuses (401, 403) fails every attempt on every tier the same way: the task
+ * must stop and say what to fix, never climb the model ladder. Nor does an API that stays unreachable, overloaded or rate-limited after the
  * client's own retries, or a spend limit reached: a stronger model goes through the same API. Anything else stays
  * the agent's attempt to retry.
  */
@@ -21,6 +22,10 @@ final class ModelFailures {
     }
 
     static SessionOutcome.Failed failed(KleiberException e, String modelId, Tier tier) {
+        if (e instanceof ApiSettingsException settings) {
+            // no call was made: the environment cannot reach the API at all (no key), whatever the model
+            return new SessionOutcome.Failed(settings.getMessage(), new SessionOutcome.EnvironmentFault(settings.fix()));
+        }
         if (e instanceof LlmCallException call && call.failure() instanceof LlmFailure.ModelProblem) {
             // the client's one message names the model, the tier, the file that chose it and, after "Fix:", the fix
             String message = e.getMessage();

@@ -123,6 +123,12 @@ public final class RunDocuments {
         b.put("remainingUsd", budget.remainingUsd());
         b.put("paused", budget.paused());
         b.put("runCostUsd", cost.totalUsd());
+        Optional<BigDecimal> cap = ledger.runLimit(runId);
+        if (cap.isPresent()) {
+            b.put("runCapUsd", cap.get());
+        } else {
+            b.putNull("runCapUsd");
+        }
         ArrayNode waiting = root.putArray("waitingForPerson");
         Map<String, String> questions = BlockedDesk.questions(store, runId);
         tasks.forEach(task -> waiting(waiting, task, "", questions));

@@ -9,7 +9,9 @@ import dev.kleiber.ledger.BudgetGuard;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.OrchestrationLog;
 import dev.kleiber.llm.AnthropicClient;
+import dev.kleiber.llm.ApiSettingsException;
 import dev.kleiber.llm.AnthropicSettings;
+import dev.kleiber.llm.LazyClient;
 import dev.kleiber.llm.LlmClient;
 import dev.kleiber.llm.ModelCatalog;
 import dev.kleiber.llm.ModelOrigin;
@@ -57,11 +59,32 @@ final class AgentRuntime implements AutoCloseable {
         this.git = new GitRepository(project.layout().root(), project.layout().worktreesDir().resolve("_merge"));
     }
 
+    /** When the API's settings are read: at once, or at the first call (for work that may find nothing to do). */
+    enum KeyNeeded {
+        AT_OPEN, AT_FIRST_CALL
+    }
+
     /** @param script a JSON Lines file of Messages API responses to replay instead of calling the API */
     static AgentRuntime open(CliContext context, ProjectLayout layout, Optional<Path> script, PrintWriter err) {
+        return open(context, layout, script, KeyNeeded.AT_OPEN, err);
+    }
+
+    /**
+     * With {@link KeyNeeded#AT_FIRST_CALL} and no usable key, {@code latest} is resolved without the API and the client
+     * is made at its first call, which then fails as an environment stop ({@link ApiSettingsException}).
+     */
+    static AgentRuntime open(CliContext context, ProjectLayout layout, Optional<Path> script, KeyNeeded key, PrintWriter err) {
         ProjectConfig configured = ProjectConfig.load(layout);
-        Optional<AnthropicSettings> api = script.isPresent() ? Optional.empty()
-                : Optional.of(AnthropicSettings.fromEnv(context.env()));
+        Optional<AnthropicSettings> api = Optional.empty();
+        if (script.isEmpty()) {
+            try {
+                api = Optional.of(AnthropicSettings.fromEnv(context.env()));
+            } catch (ApiSettingsException e) {
+                if (key == KeyNeeded.AT_OPEN) {
+                    throw e;
+                }
+            }
+        }
         LedgerSettings offline = LedgerSettings.of(layout, configured.settings(), LedgerSettings.storeOption(context, Optional.empty()));
         // `latest` is asked of the API (once a day) when the API will be called; a script runs on the offline answer
         TierModels models = api.map(settings -> ModelChoices.latest(layout, context.clock()).resolve(
@@ -84,8 +107,9 @@ final class AgentRuntime implements AutoCloseable {
             BudgetGuard budget = new BudgetGuard(store, settings.prices(), settings.limits(), context.clock(),
                     keeper.lease(), settings.alerts(err));
             Ledger ledger = new Ledger(store, settings.prices(), settings.models(), settings.limits(), context.clock());
-            LlmClient client = api.isEmpty() ? ScriptedClient.load(script.orElseThrow(), budget)
-                    : AnthropicClient.create(api.get(), budget, context.clock(), origin);
+            LlmClient client = script.isPresent() ? ScriptedClient.load(script.get(), budget)
+                    : new LazyClient(() -> AnthropicClient.create(AnthropicSettings.fromEnv(context.env()), budget,
+                            context.clock(), origin));
             return new AgentRuntime(project, settings, store, keeper, budget, ledger, client);
         } catch (RuntimeException e) {
             if (keeper != null) {
@@ -117,10 +141,22 @@ final class AgentRuntime implements AutoCloseable {
         return client instanceof ScriptedClient;
     }
 
+    /**
+     * Exit 2 with what to set when a call needed the API and the environment could not reach it: the tasks it
+     * stopped are reported first, and `kleiber resume` continues them once it is set.
+     */
+    void requireApiWasReachable() {
+        if (client instanceof LazyClient lazy) {
+            lazy.unusable().ifPresent(e -> {
+                throw e;
+            });
+        }
+    }
+
     @Override
     public void close() {
-        if (client instanceof AnthropicClient anthropic) {
-            anthropic.close();
+        if (client instanceof LazyClient lazy) {
+            lazy.close();
         }
         lease.close();
         store.close();

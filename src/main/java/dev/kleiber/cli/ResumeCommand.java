@@ -34,8 +34,9 @@ final class ResumeCommand implements Callable<Integer> {
     public Integer call() {
         CliContext context = CliContext.of(spec);
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
+        // a resume may find nothing left to do: the API key is needed only once a call is made
         try (AgentRuntime runtime = AgentRuntime.open(context, layout, options.script.path(context),
-                spec.commandLine().getErr())) {
+                AgentRuntime.KeyNeeded.AT_FIRST_CALL, spec.commandLine().getErr())) {
             String runId = ReviewDesk.runId(runtime.store, run);
             PrintWriter out = spec.commandLine().getOut();
             out.println("resuming run " + runId);
@@ -48,8 +49,10 @@ final class ResumeCommand implements Callable<Integer> {
                     outcome = conductor.resume(runId, n).await();
                 }
             }
-            return RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId),
+            int code = RunCommand.report(out, outcome, runtime.store.tasks().ofRun(runId),
                     BlockedDesk.questions(runtime.store, runId), Conductor.environmentStops(runtime.store, runId));
+            runtime.requireApiWasReachable();
+            return code;
         }
     }
 }

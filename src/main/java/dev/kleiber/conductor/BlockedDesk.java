@@ -8,6 +8,7 @@ import dev.kleiber.ledger.CallContext;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.OrchestrationLog;
 import dev.kleiber.ledger.Session;
+import dev.kleiber.llm.ApiSettingsException;
 import dev.kleiber.llm.ContentBlock;
 import dev.kleiber.llm.LlmClient;
 import dev.kleiber.llm.LlmRequest;
@@ -202,7 +203,8 @@ public final class BlockedDesk {
             case CONDUCTOR -> {
                 try {
                     yield ask(runId, pending, plan, record);
-                } catch (BudgetExceededException e) {
+                } catch (BudgetExceededException | ApiSettingsException e) {
+                    // the conductor was not asked: the file stays unanswered until the budget or the key allows
                     throw e;
                 } catch (RuntimeException e) {
                     String why = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -705,7 +705,11 @@ public final class Conductor {
             state.pause = Optional.of(reason);
         }
         listener.on(new RunEvent.BudgetPaused(claim.task().runId(), claim.task().id(), RunEvent.PausedAt.AGENT, reason));
-        requeue(claim, "the budget paused the run");
+        String why = "the budget paused the run; attempt " + claim.attempt() + " continues on resume";
+        synchronized (lock) {
+            store.tasks().giveBack(claim, TaskState.QUEUED, why);
+        }
+        listener.on(new RunEvent.TaskQueued(claim.task().runId(), claim.task().id(), why));
     }
 
     /** Back to the queue, while the lease still holds (closing the keeper ends it). */
@@ -719,7 +723,13 @@ public final class Conductor {
     /** Stops the task until a person fixes its environment; its branch keeps the work, and a resume queues it again. */
     private void stopForEnvironment(Claim claim, RoutedTask task, String problem, String fix) {
         String runId = claim.task().runId();
-        store.tasks().transition(claim, TaskState.BLOCKED, "environment: " + firstLine(problem));
+        // stopped before its agent made a call (no key, an unpriced model): the attempt is not spent
+        boolean untouched = ledger.session(runId, task.id(), claim.attempt()).map(s -> s.calls() == 0).orElse(true);
+        if (untouched) {
+            store.tasks().giveBack(claim, TaskState.BLOCKED, "environment: " + firstLine(problem));
+        } else {
+            store.tasks().transition(claim, TaskState.BLOCKED, "environment: " + firstLine(problem));
+        }
         failures.add(runId, task.id(), TaskFailures.Kind.ENVIRONMENT);
         store.events().append(runId, task.id(), ENVIRONMENT_EVENT, problem + "\nTo fix: " + fix);
         listener.on(new RunEvent.EnvironmentFailed(runId, task.id(), problem, fix));

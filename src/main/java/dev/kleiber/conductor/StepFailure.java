@@ -3,6 +3,7 @@ package dev.kleiber.conductor;
 import dev.kleiber.git.CheckoutInTheWayException;
 import dev.kleiber.ledger.BudgetExceededException;
 import dev.kleiber.ledger.UnknownPriceException;
+import dev.kleiber.llm.ApiSettingsException;
 import dev.kleiber.llm.LlmCallException;
 import dev.kleiber.llm.LlmFailure;
 import dev.kleiber.store.LeaseLostException;
@@ -50,6 +51,7 @@ sealed interface StepFailure {
         return switch (error) {
             case LeaseLostException e -> new LeaseGone(problem);
             case BudgetExceededException e -> new Budget(problem);
+            case ApiSettingsException e -> new Environment(problem, e.fix());
             case UnknownPriceException e -> new Environment(problem, "add the model's price under prices: in "
                     + ".kleiber/kleiber.yaml, or choose a priced model (`kleiber models` lists them); then `kleiber resume`");
             case LlmCallException e when e.failure() instanceof LlmFailure.ModelProblem -> new Environment(problem,

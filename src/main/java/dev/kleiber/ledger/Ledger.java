@@ -160,6 +160,12 @@ public final class Ledger {
                         rs.getLong(10)), Usd.fromPico(rs.getLong(11)), rs.getString(12)), runId, taskId, limit));
     }
 
+    /** The cap on {@code runId}'s spend in effect (budget.per_run_usd as people raised or added to it), if one is set. */
+    public Optional<BigDecimal> runLimit(String runId) {
+        return limits.perRunUsd().map(configured -> Usd.fromPico(store.database().read(tx ->
+                LedgerTables.limit(tx, Scope.run(runId), Usd.toPico(configured)))));
+    }
+
     /** Today's daily budget. */
     public BudgetStatus status() {
         return status(today());

@@ -1,7 +1,5 @@
 package dev.kleiber.llm;
 
-import dev.kleiber.KleiberException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -38,8 +36,10 @@ public record AnthropicSettings(ApiKey apiKey, URI baseUrl, Duration connectTime
      */
     public static AnthropicSettings fromEnv(Map<String, String> env) {
         String key = Optional.ofNullable(env.get(API_KEY_VARIABLE)).filter(v -> !v.isBlank())
-                .orElseThrow(() -> KleiberException.badInput(API_KEY_VARIABLE + " is not set. Set it to your Anthropic API key"
-                        + " (https://console.anthropic.com/settings/keys), or try './kleiber demo', which needs no key."));
+                .orElseThrow(() -> new ApiSettingsException(API_KEY_VARIABLE + " is not set. Set it to your Anthropic API key"
+                        + " (https://console.anthropic.com/settings/keys), or try './kleiber demo', which needs no key.",
+                        "set " + API_KEY_VARIABLE + " to your Anthropic API key (https://console.anthropic.com/settings/keys); "
+                                + "then `kleiber resume`"));
         URI baseUrl = Optional.ofNullable(env.get(BASE_URL_VARIABLE)).filter(v -> !v.isBlank())
                 .map(AnthropicSettings::parseBaseUrl)
                 .orElse(DEFAULT_BASE_URL);
@@ -55,7 +55,8 @@ public record AnthropicSettings(ApiKey apiKey, URI baseUrl, Duration connectTime
         } catch (URISyntaxException e) {
             // reported below with the expected form
         }
-        throw KleiberException.badInput(BASE_URL_VARIABLE + " must be an http or https URL such as "
-                + DEFAULT_BASE_URL + "; found '" + text + "'");
+        throw new ApiSettingsException(BASE_URL_VARIABLE + " must be an http or https URL such as "
+                + DEFAULT_BASE_URL + "; found '" + text + "'", "set " + BASE_URL_VARIABLE + " to the API's http or https "
+                + "URL (or unset it for " + DEFAULT_BASE_URL + "); then `kleiber resume`");
     }
 }

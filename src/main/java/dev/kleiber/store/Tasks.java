@@ -155,6 +155,20 @@ public final class Tasks implements TaskQueue {
      * (its fencing version matches the task's). Leaving the leased states ends the lease.
      */
     public TaskRecord transition(Claim claim, TaskState target, String reason) {
+        return fenced(claim, target, reason, false);
+    }
+
+    /**
+     * Moves the claimed task as {@link #transition(Claim, TaskState, String)} does and gives its attempt back: the
+     * budget paused it, or its environment stopped it before its agent was called. That is nobody's failure and spends
+     * no attempt: the next claim continues the same attempt number (its branch, its ledger session, its
+     * {@code Kleiber-Attempt} trailer), however often a resume finds the budget still spent.
+     */
+    public TaskRecord giveBack(Claim claim, TaskState target, String reason) {
+        return fenced(claim, target, reason, true);
+    }
+
+    private TaskRecord fenced(Claim claim, TaskState target, String reason, boolean attemptGivenBack) {
         Lease lease = claim.lease();
         try {
             return database.write(tx -> {
@@ -165,7 +179,13 @@ public final class Tasks implements TaskQueue {
                             + lease.holder() + " (fence " + lease.fence() + ") expired or was superseded (task at "
                             + "fence " + task.fence() + ", " + task.state() + "); the write is refused");
                 }
-                return move(tx, task, target, reason);
+                TaskRecord moved = move(tx, task, target, reason);
+                if (!attemptGivenBack) {
+                    return moved;
+                }
+                tx.update("UPDATE tasks SET attempts = attempts - 1 WHERE run_id = ? AND id = ? AND attempts > 0",
+                        task.runId(), task.id());
+                return require(tx, task.runId(), task.id());
             });
         } catch (LeaseLostException e) {
             // recorded in its own transaction: the refused one rolled back
@@ -285,8 +305,11 @@ public final class Tasks implements TaskQueue {
         long now = clock.millis();
         tx.update("UPDATE tasks SET state = 'running', fence = ?, lease_id = ?, attempts = ?, updated_ms = ? "
                 + "WHERE run_id = ? AND id = ?", fence, lease.id(), attempt, now, runId, task.id());
+        // an attempt the budget paused is continued under its number: its row is taken up again
         tx.update("INSERT INTO attempts (run_id, task_id, attempt, tier, holder, fence, started_ms) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)", runId, task.id(), attempt, task.tier().id(), holder, fence, now);
+                + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET tier = excluded.tier, "
+                + "holder = excluded.holder, fence = excluded.fence, ended_ms = NULL, outcome = NULL",
+                runId, task.id(), attempt, task.tier().id(), holder, fence, now);
         events.append(tx, runId, task.id(), "task.running", holder + " attempt " + attempt + " fence " + fence);
         return new Claim(require(tx, runId, task.id()), lease, attempt);
     }

@@ -270,7 +270,8 @@ class ConductorTest {
         RunOutcome resumed = conductor.resume(RUN, 1).await();
 
         assertThat(resumed.merged()).containsExactly("a");
-        assertThat(worker.started()).containsExactly("a#1@sonnet", "a#2@sonnet");
+        // stopped before its agent made a call: the attempt was not spent, the resume continues it
+        assertThat(worker.started()).containsExactly("a#1@sonnet", "a#1@sonnet");
     }
 
     @Test
@@ -339,15 +340,39 @@ class ConductorTest {
 
     @Test
     void noTaskGetsMoreAttemptsThanTheBoundWhateverSendsItBack() {
-        ScriptedWorker escalating = new ScriptedWorker(a -> new WorkOutcome.BudgetPaused("budget: paused"));
-        Conductor conductor = conductor(escalating, CountingValidator.passing()).maxAttempts(2).build();
+        ScriptedWorker locked = new ScriptedWorker(a -> {
+            throw new KleiberException("database is locked (SQLITE_BUSY)", 1);
+        });
+        Conductor conductor = conductor(locked, CountingValidator.passing()).transientRetries(10, Duration.ofMillis(1))
+                .maxAttempts(2).build();
 
-        run(conductor, 1, plain("a"));
-        conductor.resume(RUN, 1).await();
-        RunOutcome third = conductor.resume(RUN, 1).await();
+        RunOutcome outcome = run(conductor, 1, plain("a"));
 
-        assertThat(escalating.assignments).hasSize(2);
-        assertThat(third.failed()).containsExactly("a");
+        assertThat(locked.assignments).hasSize(2);
+        assertThat(outcome.failed()).containsExactly("a");
+        assertThat(events.of(RunEvent.TaskFailed.class)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).startsWith("attempt 3 passes the limit of 2 attempts"));
+    }
+
+    @Test
+    void aBudgetPauseSpendsNoAttemptSoEveryResumeContinuesTheSameOneUntilItIsDone() {
+        // issue 13, defect 9: each `kleiber resume` while still paused added an attempt (Kleiber-Attempt: 6 for one session)
+        AtomicInteger paused = new AtomicInteger();
+        ScriptedWorker worker = new ScriptedWorker(a -> paused.incrementAndGet() <= 3
+                ? new WorkOutcome.BudgetPaused("budget: the daily limit of $1.00 would be passed") : done(a));
+        Conductor conductor = conductor(worker, CountingValidator.passing()).maxAttempts(2).build();
+
+        assertThat(run(conductor, 1, plain("a")).pause()).isPresent();
+        assertThat(conductor.resume(RUN, 1).await().pause()).as("the budget is still spent").isPresent();
+        assertThat(conductor.resume(RUN, 1).await().queued()).containsExactly("a");
+        assertThat(record("a").attempts()).isZero();
+        RunOutcome raised = conductor.resume(RUN, 1).await();
+
+        assertThat(raised.merged()).containsExactly("a");
+        assertThat(worker.started()).containsExactly("a#1@sonnet", "a#1@sonnet", "a#1@sonnet", "a#1@sonnet");
+        assertThat(record("a").attempts()).isEqualTo(1);
+        assertThat(events.of(RunEvent.Retried.class)).isEmpty();
+        assertThat(events.of(RunEvent.TaskFailed.class)).isEmpty();
     }
 
     @Test

@@ -117,4 +117,19 @@ class LedgerBreakdownTest {
         assertThat(ledger.calls("r1", "feat-001", 1)).extracting(LedgerCall::attempt).containsExactly(1);
         assertThat(ledger.calls("r1", "feat-009", 10)).isEmpty();
     }
+
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
+    void aRunsCapIsTheConfiguredOneUntilAPersonRaisesIt(TestStores.Kind kind) {
+        Ledger ledger = ledgerWithTwoDays(kind);
+        assertThat(ledger.runLimit("r1")).isEmpty();
+        BudgetLimits capped = new BudgetLimits(new BigDecimal("50"), java.time.ZoneOffset.UTC,
+                Optional.of(new BigDecimal("2")), Optional.empty(), Optional.empty());
+        Ledger withCap = new Ledger(store, PriceTable.shipped(), TierModels.DEFAULTS, capped, clock);
+        assertThat(withCap.runLimit("r1")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("2"));
+        withCap.raise(new Ledger.Target(Optional.of("r1"), Optional.empty()), new BigDecimal("3"), "ana");
+        withCap.approveExtra(new Ledger.Target(Optional.of("r1"), Optional.empty()), new BigDecimal("0.5"), "bo");
+        assertThat(withCap.runLimit("r1")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("3.5"));
+        assertThat(withCap.runLimit("r2")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("2"));
+    }
 }

@@ -109,6 +109,27 @@ class StoreTest {
 
     @ParameterizedTest
     @EnumSource(TestStores.Kind.class)
+    void aBudgetPauseGivesTheAttemptBackAndTheNextClaimContinuesItUnderANewFence(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            store.tasks().transition("r1", "feat-001", TaskState.QUEUED, "ready");
+            Claim first = store.tasks().claim("r1", List.of("feat-001"), "worker-1", Duration.ofSeconds(30)).orElseThrow();
+
+            TaskRecord paused = store.tasks().giveBack(first, TaskState.QUEUED, "the budget paused the run");
+            assertThat(paused.state()).isEqualTo(TaskState.QUEUED);
+            assertThat(paused.attempts()).isZero();
+            Claim again = store.tasks().claim("r1", List.of("feat-001"), "worker-2", Duration.ofSeconds(30)).orElseThrow();
+
+            assertThat(again.attempt()).isEqualTo(1);
+            assertThat(again.lease().fence()).as("the old holder's writes stay refused").isEqualTo(2);
+            assertThatThrownBy(() -> store.tasks().giveBack(first, TaskState.QUEUED, "late")).isInstanceOf(LeaseLostException.class);
+            store.tasks().transition(again, TaskState.QUEUED, "escalated");
+            assertThat(store.tasks().claim("r1", List.of("feat-001"), "worker-2", Duration.ofSeconds(30)).orElseThrow()
+                    .attempt()).as("any other return to the queue spends the attempt").isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
     void theEventLogAndLedgerRefuseRewrites(TestStores.Kind kind) {
         try (Store store = open(kind)) {
             assertThatThrownBy(() -> store.database().write(tx -> tx.update("DELETE FROM events")))
