@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
+import dev.kleiber.cli.CrashingConductor;
 import dev.kleiber.protocol.ParseResult;
 import dev.kleiber.protocol.ProtocolParser;
 import dev.kleiber.testutil.GitRepos;
@@ -13,12 +14,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.Set;
 import java.util.TreeMap;
@@ -41,105 +42,219 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code kleiber run} SIGKILLed at a random moment picked by a seed — while the plan is recorded, an agent works,
- * the validator's {@code node --test} runs, git commits or merges, the scribe writes — and then {@code kleiber
- * resume}d (itself killed once more for some seeds) until the run finishes. After every seed the resume invariants
- * must hold: each task merged exactly once, no task completed twice, no worktree, lease or reservation left
- * behind, the ledger billing each scripted call once and orchestration_log.md agreeing with it, the user's
- * checkout clean and every protocol file whole.
+ * {@code kleiber run} killed at a kill point a seed picks, then {@code kleiber resume}d until the run finishes. The
+ * kill points are keyed on what the run does, not on the clock, so a seed replays exactly: the child
+ * ({@link CrashingConductor}, the CLI's own wiring on one worker) halts just after the N-th stored event of a kind,
+ * while the N-th validation command runs, or a {@code git} wrapper first on its PATH kills its process group before
+ * or after the N-th call of a git sub-command (the merge's {@code merge-tree}, {@code commit-tree}, the fast-forward
+ * of main, commits, worktrees). Seed i covers kill point (i-1) mod {@link #POINTS}, its N drawn from the seed; some
+ * seeds kill the resume too. After each kill the phase reached is asserted from the store and git, and after the
+ * resume the invariants: each task merged exactly once, one CHANGELOG entry each, no worktree, lease or reservation
+ * left, the ledger billing each scripted call once and orchestration_log.md agreeing with it, the checkout clean and
+ * every protocol file whole.
+ *
+ * <p>{@code -Dcrash.seed=N} replays seed N alone ({@code -Dcrash.seed=3,9} several); {@code -Dcrash.seeds=M} runs seeds 1..M (default: each kill point once).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConductorCrashTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** At least 20 seeds; {@code -Dkleiber.crash.from=N -Dkleiber.crash.seeds=M} replays others (e.g. one that failed). */
-    private static final long FROM = Long.getLong("kleiber.crash.from", 1);
-    private static final long SEEDS = Math.max(1, Long.getLong("kleiber.crash.seeds", 20));
-    private static final List<String> TASKS = List.of("add-sum", "add-max", "add-mean", "add-stats");
+    private static final List<String> TASKS = List.of("add-sum", "add-max", "add-stats");
+    /** Calls the script answers in one clean run: three per task, and add-sum runs its tests itself. */
+    private static final int CALLS = 10;
     private static final Pattern LOG_ROW = Pattern.compile(
             "^\\| (\\S+) \\| ([^|]+) \\| ([^|]+) \\| ([^|]+) \\| (\\d+) \\| (\\d+) \\| \\$([0-9.]+) \\|$");
 
+    /** Where a run can be killed, and how often (in a clean one-worker run of the plan) the point comes. */
+    sealed interface Kill {
+        int max();
+
+        /** What the child writes in {@code killed} when it dies there, for the N-th time. */
+        String note(int n);
+
+        /** Halts just after the N-th event of {@code kind} was stored. */
+        record AfterEvent(String kind, int max) implements Kill {
+            public String note(int n) {
+                return "event " + kind + " #" + n;
+            }
+        }
+
+        /** Halts while the N-th validation command ({@code node --test}) runs. */
+        record InValidator(int max) implements Kill {
+            public String note(int n) {
+                return "validator #" + n;
+            }
+        }
+
+        /** SIGKILLs the process group before, or just after, the N-th {@code git SUB}. */
+        record InGit(String sub, boolean after, int max) implements Kill {
+            public String note(int n) {
+                return "git " + sub + " #" + n + " " + (after ? "after" : "before");
+            }
+        }
+    }
+
+    /** Every kill point in the order seeds cover them: from planning to after the run's end. */
+    static final List<Kill> POINTS = List.of(
+            new Kill.AfterEvent("TaskPlanned", TASKS.size()),
+            new Kill.InGit("worktree add", false, TASKS.size()),
+            new Kill.AfterEvent("TaskStarted", TASKS.size()),
+            new Kill.AfterEvent("SessionBilled", CALLS),
+            new Kill.InGit("commit", true, TASKS.size()),
+            new Kill.InValidator(TASKS.size()),
+            new Kill.AfterEvent("Validated", TASKS.size()),
+            new Kill.InGit("merge-tree", false, TASKS.size()),
+            new Kill.InGit("commit-tree", true, TASKS.size()),
+            new Kill.InGit("merge", true, TASKS.size()),
+            new Kill.AfterEvent("Merged", TASKS.size()),
+            new Kill.InGit("worktree remove", true, TASKS.size()),
+            new Kill.AfterEvent("RunFinished", 1));
+    /** What may kill the resume as well: its first start, its first merge's fast-forward, its first merge. */
+    private static final List<Kill> RESUME_POINTS = List.of(new Kill.AfterEvent("TaskStarted", 1),
+            new Kill.InGit("merge", true, 1), new Kill.AfterEvent("Merged", 1));
+
     private Path base;
-    private long calibratedMillis;
-    private int calibratedEvents;
-    private final Map<Long, String> killReport = Collections.synchronizedMap(new TreeMap<>());
+    private Path template;
+    private String realGit;
+    private final Map<Long, String> report = Collections.synchronizedMap(new TreeMap<>());
     private final long started = System.nanoTime();
 
     @BeforeAll
-    void measureAnUninterruptedRun() throws Exception {
+    void makeTheProjectOnce() throws Exception {
         base = Files.createTempDirectory("kleiber-crash");
-        Path repo = project(base.resolve("calibration"));
-        long t0 = System.nanoTime();
-        Child run = Child.start(repo, "run", "--plan", "plan.yaml", "--workers", "2", "--script", "script.jsonl");
-        int code = run.waitFor(120);
-        calibratedMillis = (System.nanoTime() - t0) / 1_000_000;
-        calibratedEvents = run.events().size();
-        System.out.println("[crash] an uninterrupted run takes " + calibratedMillis + " ms:\n" + run.output());
-        assertThat(code).as(run.output()).isZero();
-        assertThat(run.output()).contains("every task is merged.");
-        assertInvariants(repo);
+        template = project(base.resolve("template"));
+        realGit = Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "git"))
+                .filter(Files::isExecutable).findFirst().orElseThrow().toString();
     }
 
     @AfterAll
-    void printKillPoints() throws IOException {
-        System.out.println("[crash] " + killReport.size() + " seeds, " + (System.nanoTime() - started) / 1_000_000
-                + " ms in all; kill points:");
-        killReport.forEach((seed, text) -> System.out.println("[crash] seed " + seed + ": " + text));
-        Map<String, Long> phases = new TreeMap<>();
-        killReport.values().forEach(text -> {
-            Matcher m = Pattern.compile("phase=([a-z-]+)").matcher(text);
-            while (m.find()) {
-                phases.merge(m.group(1), 1L, Long::sum);
-            }
-        });
-        System.out.println("[crash] phases hit: " + phases);
+    void printWhatEachSeedHit() throws IOException {
+        System.out.println("[crash] " + report.size() + " seeds, " + (System.nanoTime() - started) / 1_000_000
+                + " ms in all:");
+        report.forEach((seed, text) -> System.out.println("[crash] seed " + seed + ": " + text));
         deleteTree(base);
     }
 
     static LongStream seeds() {
-        return LongStream.range(FROM, FROM + SEEDS);
+        String chosen = System.getProperty("crash.seed", "").strip();
+        return chosen.isEmpty() ? LongStream.rangeClosed(1, Long.getLong("crash.seeds", POINTS.size()))
+                : Stream.of(chosen.split(",")).mapToLong(seed -> Long.parseLong(seed.strip()));
     }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
-    void aRunKilledAtARandomMomentResumesToTheSameEnd(long seed) throws Exception {
+    void aRunKilledAtTheSeedsKillPointResumesToTheSameEnd(long seed) throws Exception {
+        long t0 = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed);
-        Path repo = project(base.resolve("seed-" + seed));
-        List<String> kills = new ArrayList<>();
+        Kill kill = POINTS.get((int) ((seed - 1) % POINTS.size()));
+        int n = 1 + random.nextInt(kill.max());
+        Optional<Kill> resumeKill = random.nextInt(3) == 0
+                ? Optional.of(RESUME_POINTS.get(random.nextInt(RESUME_POINTS.size()))) : Optional.empty();
+        boolean recorded = !(kill instanceof Kill.AfterEvent e && e.kind().equals("TaskPlanned"));
+        if (!recorded) {
+            resumeKill = Optional.empty();
+        }
+        Path repo = base.resolve("seed-" + seed);
+        copy(template, repo);
+        System.out.println("[crash] seed " + seed + ": " + kill.note(n)
+                + resumeKill.map(k -> ", then the resume at " + k.note(1)).orElse("") + " (replay: -Dcrash.seed=" + seed + ")");
 
-        Child run = Child.start(repo, "run", "--plan", "plan.yaml", "--workers", "2", "--script", "script.jsonl");
-        if (seed % 2 == 1) {
-            // odd seeds: a moment in the seed's own slice of the measured run, so that the seeds cover all of it
-            long slice = calibratedMillis / 10;
-            long at = ((seed - 1) / 2 % 10) * slice + random.nextLong(slice * 9 / 10 + 1);
-            kills.add("run " + run.killAfter(at));
-        } else {
-            // even seeds: just after the N-th event the run printed, whatever it was doing then
-            // (the last two lines are the closing report: a kill there would hit a finished run)
-            kills.add("run " + run.killAfterEvent(1 + random.nextInt(calibratedEvents - 2), random.nextLong(400)));
-        }
-        // some seeds crash the resume as well, earlier in its (shorter) life
-        if (random.nextInt(3) == 0) {
-            Child resume = Child.start(repo, "resume", "--workers", "2", "--script", "script.jsonl");
-            kills.add("resume " + resume.killAfterEvent(1 + random.nextInt(6), random.nextLong(400)));
-        }
-        killReport.put(seed, String.join("; ", kills));
+        Child run = Child.start(repo, base.resolve("seed-" + seed + "-run"), kill, n, realGit,
+                "run", "plan.yaml", "script.jsonl", "1");
+        String killed = run.assertKilledAt(kill.note(n));
+        String phase = assertPhase(repo, kill, n);
+        List<String> hit = new ArrayList<>(List.of(killed + " -> " + phase + " (" + millis(t0) + " ms)"));
 
         Cli cli = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC()));
-        Cli.Result resume = cli.run("resume", "--workers", "2", "--script", "script.jsonl");
-        if (resume.exitCode() == 2 && resume.err().contains("no run yet")) {
+        if (!recorded) {
             // killed before the run was recorded: nothing was done, and the user starts it again
-            assertThat(GitRepos.git(repo, "log", "main", "--format=%s").lines().count()).isEqualTo(2);
-            kills.add("no run recorded: started again");
-            killReport.put(seed, String.join("; ", kills));
-            resume = cli.run("run", "--plan", "plan.yaml", "--workers", "2", "--script", "script.jsonl");
+            Cli.Result nothing = cli.run("resume", "--workers", "2", "--script", "script.jsonl");
+            assertThat(nothing.exitCode()).as(nothing.err()).isEqualTo(2);
+            assertThat(nothing.err()).contains("no run");
+            Cli.Result again = cli.run("run", "--plan", "plan.yaml", "--workers", "2", "--script", "script.jsonl");
+            assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        } else {
+            if (resumeKill.isPresent()) {
+                Child resume = Child.start(repo, base.resolve("seed-" + seed + "-resume"), resumeKill.get(), 1, realGit,
+                        "resume", "script.jsonl", "2");
+                hit.add("resume " + resume.killedOrFinished(resumeKill.get().note(1)) + " (" + millis(t0) + " ms)");
+            }
+            Cli.Result resume = cli.run("resume", "--workers", "2", "--script", "script.jsonl");
+            assertThat(resume.exitCode()).as(hit + "\n" + resume.out() + resume.err()).isZero();
+            assertThat(resume.out()).as(hit.toString()).contains("every task is merged.");
         }
-        assertThat(resume.exitCode()).as(kills + "\n" + resume.out() + resume.err()).isZero();
-        assertThat(resume.out()).as(kills.toString()).contains("every task is merged.");
+        hit.add("resumed (" + millis(t0) + " ms)");
+        if (phase.equals("main moved, the store not told")) {
+            assertThat(count(repo, "SELECT COUNT(*) FROM run_events WHERE kind = 'FoundMerged'"))
+                    .as("the resume found the merge on main instead of merging again").isEqualTo(1);
+        }
 
         // resuming a finished run changes nothing: the invariants below hold after both
         Cli.Result again = cli.run("resume", "--workers", "2", "--script", "script.jsonl");
-        assertThat(again.out()).as(kills.toString()).contains("every task is merged.").doesNotContain("running:");
+        assertThat(again.out()).as(hit.toString()).contains("every task is merged.").doesNotContain("running:");
         assertInvariants(repo);
+        report.put(seed, String.join("; ", hit) + "; checked (" + millis(t0) + " ms)");
+    }
+
+    /**
+     * What the store and git say right after the kill, for the kill point: on one worker the run is at an exact
+     * place. Returns the phase, as the report names it.
+     */
+    private String assertPhase(Path repo, Kill kill, int n) throws Exception {
+        if (kill instanceof Kill.AfterEvent e && e.kind().equals("TaskPlanned")) {
+            assertThat(count(repo, "SELECT COUNT(*) FROM runs")).as("no run recorded before the plan is whole").isZero();
+            return "planning, no run recorded";
+        }
+        Map<String, Long> states = new TreeMap<>();
+        for (String[] row : query(repo, "SELECT state, COUNT(*) FROM tasks GROUP BY state")) {
+            states.put(row[0], Long.parseLong(row[1]));
+        }
+        long merged = states.getOrDefault("merged", 0L);
+        long onMain = GitRepos.git(repo, "log", "main", "--first-parent", "--merges",
+                "--format=%(trailers:key=Kleiber-Task,valueonly)").lines().filter(l -> !l.isBlank()).count();
+        String phase;
+        switch (kill) {
+            case Kill.AfterEvent e when e.kind().equals("RunFinished") -> {
+                assertThat(merged).isEqualTo(TASKS.size());
+                phase = "finished";
+            }
+            case Kill.AfterEvent e when e.kind().equals("Merged") -> {
+                assertThat(merged).isEqualTo(n);
+                phase = "merged and recorded";
+            }
+            case Kill.AfterEvent e -> {
+                assertThat(count(repo, "SELECT COUNT(*) FROM run_events WHERE kind = '" + e.kind() + "'")).isEqualTo(n);
+                String held = e.kind().equals("Validated") ? "validating" : "running";
+                assertThat(states.getOrDefault(held, 0L)).as(states.toString()).isEqualTo(1);
+                phase = e.kind().equals("Validated") ? "validated, not merged" : "agent at work";
+            }
+            case Kill.InValidator v -> {
+                assertThat(states.getOrDefault("validating", 0L)).as(states.toString()).isEqualTo(1);
+                assertThat(merged).isEqualTo(n - 1);
+                phase = "validating";
+            }
+            case Kill.InGit g when g.sub().equals("merge") -> {
+                // the fast-forward of the checkout moved main; the store never heard of the merge
+                assertThat(states.getOrDefault("validating", 0L)).as(states.toString()).isEqualTo(1);
+                assertThat(onMain).isEqualTo(merged + 1);
+                phase = "main moved, the store not told";
+            }
+            case Kill.InGit g when g.sub().startsWith("merge-tree") || g.sub().equals("commit-tree") -> {
+                assertThat(states.getOrDefault("validating", 0L)).as(states.toString()).isEqualTo(1);
+                assertThat(onMain).isEqualTo(merged).isEqualTo(n - 1);
+                phase = "merging, main not moved";
+            }
+            case Kill.InGit g when g.sub().equals("worktree add") -> {
+                assertThat(states.getOrDefault("running", 0L)).as(states.toString()).isEqualTo(1);
+                assertThat(merged).isEqualTo(n - 1);
+                phase = "claimed, no worktree yet";
+            }
+            case Kill.InGit g -> {
+                assertThat(onMain).isEqualTo(merged);
+                phase = "git " + g.sub();
+            }
+        }
+        assertThat(onMain).as("main never runs behind the store").isGreaterThanOrEqualTo(merged);
+        return phase;
     }
 
     private void assertInvariants(Path repo) throws Exception {
@@ -158,7 +273,7 @@ class ConductorCrashTest {
         assertThat(GitRepos.git(repo, "log", "main", "--first-parent", "--no-merges",
                 "--format=%(trailers:key=Kleiber-Task,valueonly)").lines().filter(l -> !l.isBlank()).toList())
                 .as("no task's work lands on main other than by its merge").isEmpty();
-        for (String file : List.of("sum", "max", "mean", "stats")) {
+        for (String file : List.of("sum", "max", "stats")) {
             assertThat(GitRepos.git(repo, "ls-tree", "--name-only", "main", "src/services/")).contains(file + ".js");
         }
 
@@ -320,13 +435,6 @@ class ConductorCrashTest {
                     description: Add a max helper in src/services/max.js with a test.
                     acceptance: [finds the largest number]
                     priority: p2
-                  - id: add-mean
-                    title: Mean helper
-                    agent: engineer-backend
-                    description: Add a mean helper in src/services/mean.js using sum, with a test.
-                    acceptance: [averages numbers]
-                    depends_on: [add-sum]
-                    priority: p1
                   - id: add-stats
                     title: Stats summary
                     agent: engineer-backend
@@ -347,8 +455,6 @@ class ConductorCrashTest {
                 "import { sum } from './sum.js';\n", "sum([1, 2, 3])", "6");
         module(script, "add-max", "max", "export function max(xs) {\n  return Math.max(...xs);\n}\n",
                 "import { max } from './max.js';\n", "max([1, 5, 3])", "5");
-        module(script, "add-mean", "mean", "import { sum } from './sum.js';\n\nexport function mean(xs) {\n  return sum(xs) / xs.length;\n}\n",
-                "import { mean } from './mean.js';\n", "mean([1, 2, 3])", "2");
         module(script, "add-stats", "stats", "import { sum } from './sum.js';\nimport { max } from './max.js';\n\n"
                         + "export function stats(xs) {\n  return { sum: sum(xs), max: max(xs) };\n}\n",
                 "import { stats } from './stats.js';\n", "stats([1, 2, 3]).max", "3");
@@ -369,6 +475,25 @@ class ConductorCrashTest {
         script.add(Turns.line(task, Turns.tool("complete_task", JSON.createObjectNode().put("summary", "Added " + name + "."))));
     }
 
+    private static long millis(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    private static long count(Path repo, String sql) throws Exception {
+        return Long.parseLong(query(repo, sql).getFirst()[0]);
+    }
+
+    private static List<String[]> query(Path repo, String sql) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + repo.resolve(".kleiber/state.db"))) {
+            return rows(db, sql);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        Process cp = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
+        assertThat(cp.waitFor()).isZero();
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
@@ -381,130 +506,102 @@ class ConductorCrashTest {
         }
     }
 
-    /** `kleiber` in a child JVM, its output read as it comes so the kill can say what the run was doing. */
-    private static final class Child {
-        private final Process process;
-        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        private final Thread reader;
-
-        private Child(Process process) {
-            this.process = process;
-            this.reader = Thread.ofVirtual().start(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process was killed mid-line
-                }
-            });
-        }
-
-        static Child start(Path repo, String... args) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), "dev.kleiber.cli.Main"));
-            command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
-            builder.environment().keySet().removeIf(k -> k.startsWith("ANTHROPIC"));
-            return new Child(builder.start());
-        }
-
-        int waitFor(int seconds) throws InterruptedException {
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("kleiber did not finish in " + seconds + " s:\n" + output());
+    /**
+     * {@link CrashingConductor} in a JVM of its own, in a process group of its own ({@code setsid}) so that the git
+     * wrapper can kill it whole, with the wrapper first on its PATH.
+     */
+    private record Child(Process process, Path dir, Path output) {
+        static Child start(Path repo, Path dir, Kill kill, int n, String realGit, String... args) throws IOException {
+            Files.createDirectories(dir);
+            Path git = dir.resolve("git");
+            try (InputStream wrapper = ConductorCrashTest.class.getResourceAsStream("crash-git.sh")) {
+                Files.copy(wrapper, git);
             }
-            reader.join(5000);
+            Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // the git calls are logged: a kill point never reached says what the child did call
+            String conf = "REAL_GIT='" + realGit + "'\nLOG='" + dir.resolve("git.log") + "'\n";
+            List<String> command = new ArrayList<>(List.of("setsid", "-w",
+                    ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                    "-Dcrash.dir=" + dir));
+            switch (kill) {
+                case Kill.AfterEvent e -> command.addAll(List.of("-Dcrash.event=" + e.kind(), "-Dcrash.n=" + n));
+                case Kill.InValidator v -> command.add("-Dcrash.validator=" + n);
+                case Kill.InGit g -> conf += "KILL_SUB='" + g.sub() + "'\nKILL_N=" + n + "\nKILL_WHEN="
+                        + (g.after() ? "after" : "before") + "\n";
+            }
+            Files.writeString(dir.resolve("crash.conf"), conf);
+            command.add(CrashingConductor.class.getName());
+            command.addAll(List.of(args));
+            Path output = dir.resolve("output.txt");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().keySet().removeIf(k -> k.startsWith("ANTHROPIC"));
+            builder.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+            return new Child(builder.start(), dir, output);
+        }
+
+        /** Waits for the child's end and for what it left running (a validator, a git) to end as well. */
+        private int end() throws Exception {
+            if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the child did not end in 180 s:\n" + Files.readString(output));
+            }
+            long leader = Long.parseLong(Files.readString(dir.resolve("jvm.pid")).strip());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!group(leader).isEmpty()) {
+                assertThat(System.nanoTime()).as("orphans of the killed child: " + group(leader)).isLessThan(deadline);
+                Thread.sleep(20);
+            }
             return process.exitValue();
         }
 
-        String output() {
-            synchronized (lines) {
-                return String.join("\n", lines);
-            }
+        /** Asserts the child died at {@code note}; returns what it wrote as it died. */
+        String assertKilledAt(String note) throws Exception {
+            int code = end();
+            assertThat(code).as("killed, not ended: " + Files.readString(output) + "\ngit calls: " + gitCalls())
+                    .isEqualTo(137);
+            String killed = Files.readString(dir.resolve("killed")).strip();
+            assertThat(killed).as("the kill point hit").startsWith(note);
+            return killed;
         }
 
-        /** The lines that report an event: what the run printed, less the JVM's warnings. */
-        List<String> events() {
-            synchronized (lines) {
-                return lines.stream().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+        private Map<String, Long> gitCalls() throws IOException {
+            Path log = dir.resolve("git.log");
+            Map<String, Long> calls = new TreeMap<>();
+            if (Files.exists(log)) {
+                Files.readAllLines(log).forEach(sub -> calls.merge(sub, 1L, Long::sum));
             }
+            return calls;
         }
 
-        /** SIGKILLs the JVM {@code delay} ms after it printed its {@code n}-th event line; says where it hit. */
-        String killAfterEvent(int n, long delay) throws InterruptedException {
-            long t0 = System.nanoTime();
-            while (events().size() < n && process.isAlive()) {
-                Thread.sleep(5);
+        String killedOrFinished(String note) throws Exception {
+            int code = end();
+            if (code == 0) {
+                assertThat(Files.readString(output)).contains("finished without reaching the kill point");
+                return "finished before " + note;
             }
-            Thread.sleep(delay);
-            return "event " + n + " + " + delay + " ms: " + kill((System.nanoTime() - t0) / 1_000_000);
+            return "killed at " + assertKilledAt(note);
         }
 
-        /** SIGKILLs the JVM after {@code millis} (its children, like a real kill -9, live on); says where it hit. */
-        String killAfter(long millis) throws InterruptedException {
-            process.waitFor(millis, TimeUnit.MILLISECONDS);
-            return kill(millis);
-        }
-
-        private String kill(long millis) throws InterruptedException {
-            if (!process.isAlive()) {
-                reader.join(5000);
-                return "after " + millis + " ms: already finished (exit " + process.exitValue() + ") phase=finished";
-            }
-            List<ProcessHandle> orphans = process.descendants().toList();
-            List<String> children = orphans.stream().map(p -> p.info().commandLine().orElse("?"))
-                    .map(Child::shortly).toList();
-            List<String> said = events();
-            int seen = said.size();
-            String last = said.isEmpty() ? "(nothing printed yet)" : said.getLast();
-            process.destroyForcibly();
-            process.waitFor(20, TimeUnit.SECONDS);
-            reader.join(5000);
-            // let the orphans (a git or node child) finish, as they would after a real kill -9
-            for (ProcessHandle orphan : orphans) {
-                try {
-                    orphan.onExit().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    throw new AssertionError("an orphan of the killed kleiber did not end: " + orphan.info(), e);
+        /** The processes of the process group {@code leader} led (its members outlive it after a kill -9). */
+        private static List<Long> group(long leader) throws IOException {
+            List<Long> members = new ArrayList<>();
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        String stat = Files.readString(proc.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        // state, ppid, pgrp: a zombie waits for its parent and holds nothing
+                        if (Long.parseLong(fields[2]) == leader && !fields[0].equals("Z")) {
+                            members.add(Long.parseLong(proc.getFileName().toString()));
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the process ended while we looked
+                    }
                 }
             }
-            return "after " + millis + " ms, line " + seen + " '" + last.replaceAll("^\\d\\d:\\d\\d:\\d\\d ", "")
-                    + "', children " + children + " phase=" + phase(last, children);
-        }
-
-        private static String shortly(String commandLine) {
-            String text = commandLine.replaceAll("^\\S*/", "").replaceAll("\\s+", " ").replaceAll(" -c [^ =]+=\\S*", "")
-                    .replaceAll("^(bwrap) .* -- ", "$1 … ");
-            return text.substring(0, Math.min(70, text.length()));
-        }
-
-        /** What the run was doing: the commands its children ran, else what it printed last. */
-        private static String phase(String last, List<String> children) {
-            List<String> phases = new ArrayList<>();
-            for (String child : children) {
-                String phase = child.matches(".*bash -c node --test$") ? "validator"
-                        : child.contains("bash -c node --test ") ? "agent-command"
-                        : child.matches("git (merge|update-ref).*") ? "git-merge"
-                        : child.matches("git (commit|add|diff --cached).*") ? "git-commit"
-                        : child.matches("git (worktree|reset|checkout|clean).*") ? "git-worktree"
-                        : child.startsWith("git ") ? "git-other" : "";
-                if (!phase.isEmpty() && !phases.contains(phase)) {
-                    phases.add(phase);
-                }
-            }
-            if (phases.isEmpty()) {
-                phases.add(last.equals("(nothing printed yet)") || last.startsWith("SCRIPTED") || last.startsWith("run ")
-                        || last.startsWith("resuming") ? "startup"
-                        : last.contains("planned:") ? "recording-plan"
-                        : last.contains("running:") || last.contains("reclaimed:") ? "agent-loop"
-                        : last.contains("validated at") ? "merge"
-                        : last.contains("merged") ? "scribe-log"
-                        : last.contains("every task") ? "finishing" : "other");
-            }
-            return String.join(" phase=", phases);
+            return members;
         }
     }
 }

@@ -219,6 +219,29 @@ class ConductorTest {
     }
 
     @Test
+    void aTaskRoutedWithoutReviewWhoseChangeTouchesSensitiveCodeWaitsForAPersonWithTheCommitAndTheReasonsKept() {
+        workspace.diffs.put("a", List.of(new dev.kleiber.routing.ChangedFile("src/auth/lastSeen.js",
+                List.of("export const x = 1;"))));
+        ScriptedWorker worker = new ScriptedWorker(ConductorTest::done);
+
+        RunOutcome outcome = run(conductor(worker, CountingValidator.passing()).build(), 1, plain("a"), plain("b"));
+
+        assertThat(outcome.awaitingReview()).containsExactly("a");
+        assertThat(outcome.merged()).containsExactly("b");
+        assertThat(workspace.merged).containsExactly("b");
+        assertThat(worker.started()).as("routed without review: the diff, not the plan, stops it").contains("a#1@sonnet");
+        assertThat(events.of(RunEvent.DiffNeedsReview.class)).singleElement().satisfies(d ->
+                assertThat(d.reasons()).extracting(dev.kleiber.routing.Reason::ruleId).containsExactly("diff.sensitive-path"));
+        String commit = events.of(RunEvent.AwaitingReview.class).getFirst().commit();
+        // what a reviewer's approval covers and why it was asked are in the store before the task waits
+        List<dev.kleiber.store.Event> kept = store.events().ofTask(RUN, "a");
+        assertThat(kept).filteredOn(e -> e.kind().equals(Conductor.VALIDATED_EVENT))
+                .extracting(dev.kleiber.store.Event::detail).containsExactly(commit);
+        assertThat(kept).filteredOn(e -> e.kind().equals(DiffReview.EVENT)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("diff.sensitive-path", "src/auth/lastSeen.js"));
+    }
+
+    @Test
     void anAgentThatChangedNothingIsNeverMergedNorRecordedAndWaitsForADecision() {
         workspace.unchanged.add("a");
         ScriptedWorker worker = new ScriptedWorker(ConductorTest::done);

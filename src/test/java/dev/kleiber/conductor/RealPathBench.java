@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The conductor's whole per-task cost on the real path, behind {@code bench/real-path.sh}: {@code kleiber run
@@ -36,12 +37,25 @@ public final class RealPathBench {
         System.out.printf(Locale.ROOT, "## Real path: %d trivial tasks (a tenth depend on the one before), git + SQLite, Java %s%n%n",
                 tasks, Runtime.version());
         run(dir.resolve("warm-up"), 5, 2);
-        System.out.println("| workers | wall s | ms per task | ms per task x workers |");
-        System.out.println("|---:|---:|---:|---:|");
+        // bench/real-path.sh puts a logging git first on PATH: one line per git process this JVM starts
+        Optional<Path> gitLog = Optional.ofNullable(System.getProperty("bench.gitLog")).map(Path::of);
+        System.out.println("| workers | wall s | ms per task | ms per task x workers | git processes per task |");
+        System.out.println("|---:|---:|---:|---:|---:|");
         for (int w : workers) {
+            long gitBefore = lines(gitLog);
             double seconds = run(dir.resolve("run-" + w), tasks, w);
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %.0f | %.0f |%n", w, seconds, 1000 * seconds / tasks,
-                    1000 * seconds * w / tasks);
+            String git = gitLog.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", (lines(gitLog) - gitBefore) / (double) tasks);
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.0f | %.0f | %s |%n", w, seconds, 1000 * seconds / tasks,
+                    1000 * seconds * w / tasks, git);
+        }
+    }
+
+    private static long lines(Optional<Path> file) throws IOException {
+        if (file.isEmpty() || !Files.exists(file.get())) {
+            return 0;
+        }
+        try (var lines = Files.lines(file.get())) {
+            return lines.count();
         }
     }
 
