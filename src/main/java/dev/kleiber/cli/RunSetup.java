@@ -49,8 +49,8 @@ final class RunSetup implements AutoCloseable {
     /** What {@link #conductor} builds, for a caller that adds to it. */
     static Conductor.Builder builder(AgentRuntime runtime, CliContext context, RunListener listener) {
         Conductor.Builder builder = Conductor.builder(runtime.store, runtime.ledger, runtime.project);
-        ClaudeCodeRunner.engine(runtime, context).ifPresent(builder::sessions);
         return builder
+                .sessions(ClaudeCodeRunner.engine(runtime, context))
                 .client(runtime.client)
                 .git(runtime.git)
                 .router(router(runtime.project, runtime.store))
