@@ -146,6 +146,9 @@ final class RunCommand implements Callable<Integer> {
             out.println(questions.containsKey(id)
                     ? "  " + id + " is blocked, the conductor asks a person: " + questions.get(id) + " (answer in " + file + ")"
                     : "  " + id + " is blocked, waits for the conductor or a person: see " + file);
+            if (questions.containsKey(id)) {
+                out.println("    answer with your name recorded: `kleiber answer " + id + " \"TEXT\"`");
+            }
         }
         for (String id : outcome.failed()) {
             out.println("  " + id + " failed");

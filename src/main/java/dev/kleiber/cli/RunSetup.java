@@ -86,7 +86,8 @@ final class RunSetup implements AutoCloseable {
 
     /** The decisions a person makes, shared with the API (dev.kleiber.server). */
     Decisions decisions() {
-        return new Decisions(store, ledger, reviewDesk(), project, context.clock());
+        return new Decisions(store, ledger, reviewDesk(), project, context.clock(),
+                new dev.kleiber.scribe.RunRecords(git, project.layout().root(), project.settings().layout().mainBranch()));
     }
 
     /** The run and task documents, shared with the API. */
