@@ -132,6 +132,13 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     private void launch(AgentRuntime agents, String runId, String request, Plan plan, String text, int workers) {
         Conductor conductor = RunSetup.conductor(agents, context, listener);
+        Optional<String> remote = context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank());
+        if (remote.isPresent()) {
+            // a server of workers on many machines: they run the tasks and merge into the remote's main, not this
+            // server's checkout (as `kleiber run --remote`)
+            conductor.enqueue(runId, request, plan, text, remote.get());
+            return;
+        }
         RunHandle handle = conductor.start(runId, request, plan, text, workers);
         running.put(runId, handle);
         handle.completion().whenComplete((outcome, failure) -> {
