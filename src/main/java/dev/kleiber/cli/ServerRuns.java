@@ -139,10 +139,49 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
             conductor.enqueue(runId, request, plan, text, remote.get());
             return;
         }
-        RunHandle handle = conductor.start(runId, request, plan, text, workers);
+        track(runId, conductor.start(runId, request, plan, text, workers));
+    }
+
+    @Override
+    public void proceed(String runId, String by) {
+        if (context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank()).isPresent()) {
+            return; // the workers of the remote claim what the decision made ready
+        }
+        AgentRuntime agents;
+        synchronized (this) {
+            RunHandle live = running.get(runId);
+            if (closed || (live != null && !live.completion().isDone())) {
+                return; // this server's conductor claims what the decision made ready
+            }
+            if (runtime == null) {
+                try {
+                    runtime = AgentRuntime.open(context, layout, script, err);
+                } catch (KleiberException e) {
+                    LOG.info("run {} waits for `kleiber resume` after the decision by {}: this server cannot run agents ({})",
+                            runId, by, e.getMessage());
+                    return;
+                }
+            }
+            agents = runtime;
+            // an active run is another process's to continue; a finished one has nothing left
+            String state = agents.store.runs().find(runId).map(r -> r.state()).orElse("finished");
+            if (!state.equals("waiting") && !state.equals("paused")) {
+                return;
+            }
+            try {
+                RunHandle handle = RunSetup.conductor(agents, context, listener).resume(runId, agents.project.settings().workers());
+                agents.store.events().append(runId, "", "api.resume", "after a decision by " + by);
+                track(runId, handle);
+            } catch (RuntimeException e) {
+                LOG.warn("run {} could not continue after the decision by {}: {}", runId, by, e.getMessage());
+            }
+        }
+    }
+
+    private void track(String runId, RunHandle handle) {
         running.put(runId, handle);
         handle.completion().whenComplete((outcome, failure) -> {
-            running.remove(runId);
+            running.remove(runId, handle);
             if (failure != null) {
                 LOG.error("run {} stopped: {}", runId, failure.getMessage());
             }

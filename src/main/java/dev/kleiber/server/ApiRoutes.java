@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -225,6 +226,7 @@ final class ApiRoutes {
         Caller caller = Authenticator.caller(ctx);
         String merged = services.decisions().approve(runId, task, Optional.of(commit), caller.recorded());
         services.store().events().append(runId, task, "api.approve", "by " + caller.recorded() + " at " + commit);
+        services.runs().proceed(runId, caller.recorded());
         ApiServer.json(ctx, 200, object().put("run", runId).put("task", task).put("state", "merged").put("mergeCommit", merged));
     }
 
@@ -239,6 +241,7 @@ final class ApiRoutes {
         Caller caller = Authenticator.caller(ctx);
         services.decisions().reject(runId, task, feedback, caller.recorded());
         services.store().events().append(runId, task, "api.reject", "by " + caller.recorded());
+        services.runs().proceed(runId, caller.recorded());
         ApiServer.json(ctx, 200, object().put("run", runId).put("task", task).put("state", "queued"));
     }
 
@@ -253,6 +256,7 @@ final class ApiRoutes {
         Caller caller = Authenticator.caller(ctx);
         String file = services.decisions().answer(runId, task, answer, caller.recorded());
         services.store().events().append(runId, task, "api.answer", "by " + caller.recorded());
+        services.runs().proceed(runId, caller.recorded());
         ApiServer.json(ctx, 200, object().put("run", runId).put("task", task).put("file", file));
     }
 
@@ -269,6 +273,10 @@ final class ApiRoutes {
         Caller caller = Authenticator.caller(ctx);
         BigDecimal limit = field.equals("to") ? services.decisions().raiseBudget(target, amount, caller.recorded())
                 : services.decisions().approveExtra(target, amount, caller.recorded());
+        // a raise for one run lets that run go on; a raise of the day's limit, every run the budget paused
+        (run.isPresent() ? List.of(run.get()) : services.store().runs().all().stream()
+                .filter(r -> r.state().equals("paused")).map(r -> r.id()).toList())
+                .forEach(id -> services.runs().proceed(id, caller.recorded()));
         ObjectNode out = LedgerDocuments.budget(services.ledger().status());
         out.put("newLimitUsd", limit).put("by", caller.recorded());
         ApiServer.json(ctx, 200, out);

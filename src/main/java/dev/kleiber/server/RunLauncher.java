@@ -35,6 +35,13 @@ public interface RunLauncher {
      */
     Optional<String> cancel(String runId, String by);
 
+    /**
+     * A person's decision through the API (an approve, a reject, an answer, a budget raise) may let {@code runId} go
+     * on: continue it here as {@code kleiber resume} would, unless this server is running it already. A server that
+     * cannot run agents leaves it for {@code kleiber resume}. Never fails the decision, which is already recorded.
+     */
+    void proceed(String runId, String by);
+
     /** This server cannot run agents (no API key, say): not the caller's fault, answered 503 with why. */
     final class Unavailable extends RuntimeException {
         public Unavailable(String why) {
@@ -52,6 +59,10 @@ public interface RunLauncher {
         @Override
         public Optional<String> cancel(String runId, String by) {
             return Optional.empty();
+        }
+
+        @Override
+        public void proceed(String runId, String by) {
         }
     };
 }

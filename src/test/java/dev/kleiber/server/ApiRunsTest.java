@@ -147,7 +147,11 @@ class ApiRunsTest {
         post(server, "/api/v1/tasks/shipping-rates/answer", approver, "{\"answer\": \"x\", \"run\": \"no-run\"}")
                 .problem(404, "no task 'shipping-rates' in run 'no-run'");
         assertThat(get(server, "/api/v1/runs/" + runId, reader).body() + detail).doesNotContain(KEY);
-        assertThat(recorded(runId)).contains("api.start by ops (token): planning the request");
+        // the answer lets the run go on in the server, with no `kleiber resume` at a terminal
+        JsonNode done = await(runId, run -> state(run, "shipping-rates").equals("merged"));
+        assertThat(done.path("waitingForPerson").toString()).doesNotContain(QUESTION);
+        assertThat(recorded(runId)).contains("api.start by ops (token): planning the request")
+                .contains("api.resume after a decision by phone (token)");
     }
 
     @Test
@@ -246,6 +250,11 @@ class ApiRunsTest {
                 return tool("review_plan", "{\"approved\":true,\"feedback\":\"Fine.\"}");
             }
             if (tools.contains("answer_blocked")) {
+                if (text.contains("DHL and UPS")) {
+                    // the person's answer is in the blocked file: the task restarts with what was learnt
+                    return tool("answer_blocked", "{\"decision\":\"escalate\",\"reason\":\"A person named the carriers.\","
+                            + "\"learnt\":\"The carriers are DHL and UPS.\"}");
+                }
                 return tool("answer_blocked", "{\"decision\":\"ask_human\",\"reason\":\"Only the business knows.\","
                         + "\"question\":\"" + QUESTION + "\"}");
             }
@@ -254,9 +263,13 @@ class ApiRunsTest {
             String id = task.find() ? task.group(1) : "";
             boolean first = request.json().path("messages").size() == 1;
             return switch (id) {
-                case "shipping-rates" -> call("report_blocked", ApiFixture.JSON.createObjectNode()
+                case "shipping-rates" -> !text.contains("DHL and UPS") ? call("report_blocked", ApiFixture.JSON.createObjectNode()
                         .put("type", "unclear_requirements").put("problem", "No carrier is named anywhere.")
-                        .put("need", "Name the carriers"));
+                        .put("need", "Name the carriers"))
+                        : first ? call("write_file", ApiFixture.JSON.createObjectNode().put("path", "src/services/shipping.js")
+                                .put("content", "export const CARRIERS = ['DHL', 'UPS'];\n"))
+                        : call("complete_task", ApiFixture.JSON.createObjectNode().put("summary", "Rates for DHL and UPS.")
+                                .set("decisions", ApiFixture.JSON.createArrayNode()));
                 case "returns-note" -> {
                     if (first) {
                         noteHeld.countDown();
