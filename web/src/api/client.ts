@@ -8,6 +8,9 @@ import type {
   TaskDiff,
 } from './types';
 
+/** Which limit a budget decision is about: today's (empty), a run's cap, or a task's cap within its run. */
+export type BudgetTarget = { run?: string; task?: string };
+
 /** An answer other than 2xx: the status and the human `detail` of the server's RFC 9457 problem document. */
 export class ApiError extends Error {
   readonly status: number;
@@ -95,12 +98,13 @@ export class ApiClient {
     return this.get('/budget');
   }
 
-  raiseBudget(to: number): Promise<unknown> {
-    return this.send('POST', '/budget/raise', { to });
+  /** Raises today's limit, or a run's cap (target {run}) or a task's ({run, task}). */
+  raiseBudget(to: number, target: BudgetTarget = {}): Promise<unknown> {
+    return this.send('POST', '/budget/raise', { to, ...target });
   }
 
-  approveExtra(extra: number): Promise<unknown> {
-    return this.send('POST', '/budget/approve', { extra });
+  approveExtra(extra: number, target: BudgetTarget = {}): Promise<unknown> {
+    return this.send('POST', '/budget/approve', { extra, ...target });
   }
 
   /**

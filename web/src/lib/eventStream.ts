@@ -68,6 +68,7 @@ export const RUN_EVENT_KINDS: readonly string[] = [
   'LeaseLost',
   'WorkerStopped',
   'AskedPerson',
+  'PersonAnswered',
   'EscalatedByConductor',
   'Replanned',
   'ResolutionPlanned',

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../api/client';
@@ -81,5 +81,32 @@ describe('BudgetPage', () => {
     render(<BudgetPage api={new ApiClient(fetcher)} session={{ name: 'bo', scope: 'read', csrf: null }} />);
     expect(await screen.findByText(/cannot change the budget/)).toBeTruthy();
     expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it("raises a paused run's own cap from its pause, naming the run", async () => {
+    let body: unknown = null;
+    const budget: Budget = {
+      day: '2026-12-07',
+      limitUsd: 50,
+      spentUsd: 1,
+      reservedUsd: 0,
+      remainingUsd: 49,
+      paused: false,
+      pauses: [{ limit: 'per-run', scope: 'run:r-7', since: '2026-12-07T10:00:00Z', limitUsd: 1, spentUsd: 0.9, reservedUsd: 0, requestedUsd: 0.2, run: 'r-7', task: 'card-refunds' }],
+      approvals: [],
+    };
+    const { fetcher } = fakeServer((r) => {
+      if (r.url === '/api/v1/budget') return { status: 200, body: body === null ? budget : { ...budget, pauses: [] } };
+      if (r.url === '/api/v1/budget/raise') {
+        body = r.body;
+        return { status: 200, body: budget };
+      }
+      return undefined;
+    });
+    render(<BudgetPage api={new ApiClient(fetcher)} session={{ name: 'ana', scope: 'approve', csrf: null }} />);
+    await userEvent.type(await screen.findByLabelText('Raise the per-run limit of r-7 to (USD)'), '3');
+    await userEvent.click(screen.getByRole('button', { name: 'Raise per-run limit' }));
+    expect(body).toEqual({ to: 3, run: 'r-7' });
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Pauses' })).toBeNull());
   });
 });

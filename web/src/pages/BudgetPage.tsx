@@ -1,8 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import type { ApiClient } from '../api/client';
-import { canApprove, type Session } from '../api/types';
+import type { ApiClient, BudgetTarget } from '../api/client';
+import { canApprove, type BudgetPause, type Session } from '../api/types';
 import { usd } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
+
+/** The run or task whose own cap a pause is about; the daily limit has the forms below the list instead. */
+function capTarget(pause: BudgetPause): BudgetTarget | null {
+  if (pause.limit === 'per-run' && pause.run) return { run: pause.run };
+  if (pause.limit === 'per-task' && pause.run && pause.task) return { run: pause.run, task: pause.task };
+  return null;
+}
 
 /** The daily budget: limit, spent, reserved, remaining, pauses and approvals; raise or approve extra spend. */
 export function BudgetPage({ api, session }: { api: ApiClient; session: Session }) {
@@ -34,13 +41,24 @@ export function BudgetPage({ api, session }: { api: ApiClient; session: Session 
           {data.pauses.length > 0 ? (
             <section aria-label="Pauses">
               <h2 className="text-lg font-semibold">Paused work</h2>
-              <ul className="text-sm">
-                {data.pauses.map((p, i) => (
-                  <li key={i}>
-                    {p.limit} ({p.scope}) since {p.since}: spent {usd(p.spentUsd)} of {usd(p.limitUsd)}, asks {usd(p.requestedUsd)}
-                    {p.task ? ` for ${p.task}` : ''}
-                  </li>
-                ))}
+              <ul className="space-y-2 text-sm">
+                {data.pauses.map((p, i) => {
+                  const target = capTarget(p);
+                  return (
+                    <li key={i}>
+                      {p.limit} ({p.scope}) since {p.since}: spent {usd(p.spentUsd)} of {usd(p.limitUsd)}, asks {usd(p.requestedUsd)}
+                      {p.task ? ` for ${p.task}` : ''}
+                      {target && canApprove(session.scope) ? (
+                        <AmountForm
+                          id={`raise-cap-${i}`}
+                          label={`Raise the ${p.limit} limit of ${target.task ?? target.run} to (USD)`}
+                          button={`Raise ${p.limit} limit`}
+                          onSubmit={(v) => api.raiseBudget(v, target).then(reload)}
+                        />
+                      ) : null}
+                    </li>
+                  );
+                })}
               </ul>
             </section>
           ) : null}

@@ -17,6 +17,7 @@ import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.ParseResult;
 import dev.kleiber.protocol.ProtocolParser;
 import dev.kleiber.protocol.ProtocolRenderer;
+import dev.kleiber.scribe.RunRecords;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -39,13 +40,17 @@ public final class Decisions {
     private final ReviewDesk reviewDesk;
     private final ProjectConfig project;
     private final Clock clock;
+    private final RunRecords records;
 
-    public Decisions(Store store, Ledger ledger, ReviewDesk reviewDesk, ProjectConfig project, Clock clock) {
+    /** @param records commits what a decision wrote into the checkout (CHANGELOG, ADRs, a blocked file) at once */
+    public Decisions(Store store, Ledger ledger, ReviewDesk reviewDesk, ProjectConfig project, Clock clock,
+                     RunRecords records) {
         this.store = store;
         this.ledger = ledger;
         this.reviewDesk = reviewDesk;
         this.project = project;
         this.clock = clock;
+        this.records = records;
     }
 
     /** What a person reviews: the task's diff from main and the commit it was validated at. */
@@ -86,6 +91,8 @@ public final class Decisions {
             throw KleiberException.failed("cannot write " + relative + ": " + e.getMessage(), e);
         }
         store.events().append(runId, taskId, "person.answered", "by " + by);
+        published(new RunEvent.PersonAnswered(runId, taskId, by, relative));
+        commitRecords(runId, taskId, "answer", by);
         return relative;
     }
 
@@ -138,6 +145,7 @@ public final class Decisions {
             throw new ConflictException(e.getMessage());
         }
         published(new RunEvent.Merged(runId, taskId, merged));
+        commitRecords(runId, taskId, "approve", by);
         return merged;
     }
 
@@ -146,6 +154,26 @@ public final class Decisions {
         awaitingReview(runId, taskId);
         reviewDesk.reject(runId, taskId, feedback, by);
         published(new RunEvent.TaskQueued(runId, taskId, "rejected by " + by));
+        commitRecords(runId, taskId, "reject", by);
+    }
+
+    /**
+     * What the decision wrote into the checkout is committed now, not when the next run ends. The decision stands
+     * when that cannot be done (the checkout is off main, git is busy): the event says why, and the next run's records
+     * commit takes the files.
+     */
+    private void commitRecords(String runId, String taskId, String decision, String by) {
+        String why;
+        try {
+            if (!(records.commitDecision(runId, taskId, decision, by) instanceof RunRecords.Outcome.NotOnMain off)) {
+                return;
+            }
+            why = "the checkout is on " + off.branch().map(b -> "branch " + b).orElse("no branch") + ", not the main branch";
+        } catch (KleiberException e) {
+            why = e.getMessage();
+        }
+        published(new RunEvent.HousekeepingFailed(runId, "commit the records of " + decision + " " + taskId, why
+                + "; they are left uncommitted until the next run"));
     }
 
     /**

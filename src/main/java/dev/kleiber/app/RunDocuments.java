@@ -20,10 +20,7 @@ import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +34,7 @@ import java.util.Optional;
  */
 public final class RunDocuments {
     static final String RUNNING_EVENT = "task.running";
-    private static final long MAX_REPORT_CHARS = 256 * 1024;
+    private static final int MAX_REPORT_BYTES = 256 * 1024;
     /** The calls listed one by one in a task's document; a task looping for hours lists its first ones. */
     static final int MAX_CALLS = 500;
 
@@ -184,15 +181,16 @@ public final class RunDocuments {
         store.events().ofTask(runId, taskId).forEach(e -> events.addObject().put("seq", e.seq()).put("at", e.at().toString())
                 .put("kind", e.kind()).put("detail", e.detail()));
         ProjectLayout layout = project.layout();
-        Path report = layout.root().resolve("reports").resolve(taskId + "-validation.md");
-        if (Files.isRegularFile(report)) {
-            root.put("validationReport", read(report));
+        TaskProtocolTexts protocol = new TaskProtocolTexts(layout.root());
+        Optional<TaskProtocolTexts.File> report = protocol.readOne("reports", taskId + "-validation.md", MAX_REPORT_BYTES);
+        if (report.isPresent()) {
+            root.put("validationReport", report.get().text() + (report.get().truncated() ? "\n(cut)" : ""));
         } else {
             root.putNull("validationReport");
         }
         ArrayNode files = root.putArray("protocolFiles");
         ArrayNode texts = root.putArray("protocolTexts");
-        new TaskProtocolTexts(layout.root()).read(taskId).forEach(file -> {
+        protocol.read(taskId).forEach(file -> {
             files.add(file.path());
             texts.addObject().put("path", file.path()).put("folder", file.folder()).put("text", file.text())
                     .put("sizeBytes", file.sizeBytes()).put("truncated", file.truncated());
@@ -238,15 +236,6 @@ public final class RunDocuments {
             if (questions.containsKey(task.id())) {
                 node.put("question", questions.get(task.id()));
             }
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            String text = Files.readString(file);
-            return text.length() > MAX_REPORT_CHARS ? text.substring(0, (int) MAX_REPORT_CHARS) + "\n(cut)" : text;
-        } catch (IOException e) {
-            throw dev.kleiber.KleiberException.failed("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

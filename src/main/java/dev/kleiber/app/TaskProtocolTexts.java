@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -54,6 +55,21 @@ final class TaskProtocolTexts {
             files.add(read);
         }
         return files;
+    }
+
+    /**
+     * {@code folder/name} in the repository, read under the same rules (no link followed, resolved inside
+     * {@code folder}, nothing hidden), cut at {@code limit} bytes; empty when it is not a plain file there.
+     */
+    Optional<File> readOne(String folder, String name, int limit) {
+        Path realRoot = realRoot();
+        Path dir = realRoot.resolve(folder);
+        Path file = dir.resolve(name);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                || !inside(realRoot, folder, file)) {
+            return Optional.empty();
+        }
+        return Optional.of(read(realRoot.relativize(file), file, limit));
     }
 
     private static List<Path> found(Path realRoot, String taskId) {

@@ -2,6 +2,7 @@ package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.agent.CommandSandbox;
+import dev.kleiber.agent.AgentSession;
 import dev.kleiber.agent.SessionEngine;
 import dev.kleiber.agent.SessionLimits;
 import dev.kleiber.claudecode.ClaudeCodeEngine;
@@ -10,6 +11,12 @@ import dev.kleiber.claudecode.ClaudeCodeSettings;
 import dev.kleiber.claudecode.KleiberJvm;
 import dev.kleiber.claudecode.RoleRunners;
 import dev.kleiber.config.KleiberConfig;
+import dev.kleiber.config.ProjectConfig;
+import dev.kleiber.conductor.RunPlan;
+import dev.kleiber.ledger.CallBudget;
+import dev.kleiber.llm.LlmClient;
+import dev.kleiber.plan.PlannedTask;
+import dev.kleiber.store.Store;
 import dev.kleiber.config.RunnerSettings;
 import dev.kleiber.llm.AnthropicSettings;
 
@@ -17,22 +24,62 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The session engine of a run whose {@code runner:} puts a role on Claude Code: Claude Code for those roles, Kleiber's
- * own loop for the rest. Each Claude Code session is recorded in the run's events with the ledger's cost and Claude
- * Code's own {@code total_cost_usd} side by side.
+ * The session engine of every run and every worker ({@link RoleRunners}: the plan's or the role's {@code runner:}),
+ * with Claude Code set up as it is needed. Each Claude Code session is recorded in the run's events with the ledger's
+ * cost and Claude Code's own {@code total_cost_usd} side by side.
  */
 final class ClaudeCodeRunner {
     private ClaudeCodeRunner() {
     }
 
-    static Optional<SessionEngine> engine(AgentRuntime runtime, CliContext context) {
-        KleiberConfig settings = runtime.project.settings();
+    /**
+     * For {@code kleiber run}, {@code resume} and {@code serve}, on the lead's agent runtime. When kleiber.yaml puts a
+     * role on Claude Code, it is set up at once, so a missing key or CLI stops before any task starts (exit 2).
+     */
+    static SessionEngine engine(AgentRuntime runtime, CliContext context) {
+        return engine(runtime.project, runtime.store, runtime.budget, runtime.client, context, true);
+    }
+
+    /**
+     * For {@code kleiber worker}, per claim: Claude Code is set up at its first session, and a worker that cannot run
+     * it fails that session as an environment fault (the run stops and says why) instead of dropping the claim.
+     */
+    static SessionEngine engine(ProjectConfig project, Store store, CallBudget budget, LlmClient client,
+                                CliContext context) {
+        return engine(project, store, budget, client, context, false);
+    }
+
+    /** The one construction of every process's session engine; a plan's task naming Claude Code sets it up lazily. */
+    private static SessionEngine engine(ProjectConfig project, Store store, CallBudget budget, LlmClient client,
+                                        CliContext context, boolean setUpNow) {
+        KleiberConfig settings = project.settings();
         RunnerSettings runners = settings.runners();
-        if (!runners.usesClaudeCode()) {
-            return Optional.empty();
+        Supplier<SessionEngine> claudeCode = new Supplier<>() {
+            private SessionEngine made;
+
+            @Override
+            public synchronized SessionEngine get() {
+                if (made == null) {
+                    made = claudeCode(settings, store, budget, context);
+                }
+                return made;
+            }
+        };
+        if (setUpNow && runners.usesClaudeCode()) {
+            claudeCode.get();
         }
+        SessionLimits limits = SessionLimits.of(settings.agent());
+        SessionEngine kleiber = (setup, worktree, permissions, listener) -> new AgentSession(client, limits)
+                .run(setup, listener);
+        return new RoleRunners(runners, (runId, taskId) -> RunPlan.recorded(store, runId, project.knownRoles())
+                .flatMap(plan -> plan.task(taskId)).flatMap(PlannedTask::runner), kleiber, claudeCode);
+    }
+
+    private static SessionEngine claudeCode(KleiberConfig settings, Store store, CallBudget budget, CliContext context) {
+        RunnerSettings runners = settings.runners();
         String key = context.env(AnthropicSettings.API_KEY_VARIABLE).orElseThrow(() -> KleiberException.badInput(
                 "runner: claude-code needs ANTHROPIC_API_KEY: Kleiber's metering proxy forwards Claude Code's calls with it"));
         Path claude = executable(runners.claudeCommand(), context).orElseThrow(() -> KleiberException.badInput(
@@ -41,16 +88,13 @@ final class ClaudeCodeRunner {
         ClaudeCodeSettings claudeSettings = new ClaudeCodeSettings(claude, AnthropicSettings.fromEnv(context.env()).baseUrl(),
                 key, runners.claudeMaxTurns(), runners.claudeTimeout(), KleiberJvm.current(),
                 CommandSandbox.Settings.of(settings));
-        ClaudeCodeEngine claudeCode = new ClaudeCodeEngine(claudeSettings, runtime.budget, context.env(),
-                run -> record(runtime, run));
-        return Optional.of(new RoleRunners(runners, runtime.client,
-                SessionLimits.of(settings.agent().maxTurns(), settings.agent().maxOutputTokens()), claudeCode));
+        return new ClaudeCodeEngine(claudeSettings, budget, context.env(), run -> record(store, run));
     }
 
-    private static void record(AgentRuntime runtime, ClaudeCodeRun run) {
+    private static void record(Store store, ClaudeCodeRun run) {
         long input = run.calls().stream().mapToLong(c -> c.usage().totalInput()).sum();
         long output = run.calls().stream().mapToLong(c -> c.usage().output()).sum();
-        runtime.store.events().append(run.context().runId(), run.context().taskId(), "claude-code.session",
+        store.events().append(run.context().runId(), run.context().taskId(), "claude-code.session",
                 "attempt " + run.context().attempt() + " on " + run.routedModel() + ": " + run.calls().size()
                         + " calls metered (" + input + " input, " + output + " output tokens; the ledger bills them); "
                         + "Claude Code reported $" + run.reportedCostUsd().map(Object::toString).orElse("?")

@@ -1,5 +1,7 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.KleiberException;
+
 import dev.kleiber.config.AgentDefinition;
 import dev.kleiber.config.KleiberConfig;
 import dev.kleiber.config.LayoutSettings;
@@ -39,6 +41,12 @@ final class ConfigCommand implements Runnable {
         // the routing policy is configuration too: a broken .kleiber/policy.yaml is reported here, not at the first run
         RoutingPolicies.load(Optional.of(layout));
         KleiberConfig s = project.settings();
+        for (String role : s.requires().roles().keySet()) {
+            if (!project.knownRoles().contains(role)) {
+                throw KleiberException.badInput(layout.display(layout.configFile()) + ": 'requires.roles' names '" + role
+                        + "', which is no role; expected one of " + String.join(", ", new java.util.TreeSet<>(project.knownRoles())));
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(ConfigJson.of(project, storeText(project.settings().store()), Baseline.read(layout.root()))
@@ -75,6 +83,7 @@ final class ConfigCommand implements Runnable {
                 + " of its last " + learning.window() + " tasks escalated or failed validation)" : "off");
         out.printf("  review paths  %s%n", String.join("; ", s.routing().sensitivePaths().categories().entrySet().stream()
                 .map(e -> e.getKey() + ": " + String.join(" ", e.getValue())).toList()));
+        out.printf("  requires      %s%n", requiresText(s.requires()));
         printLayout(out, layout, s.layout());
         out.println("Agents (" + (project.agents().isEmpty() ? "none defined: the blueprint's roles apply"
                 : layout.display(layout.agentsDir())) + "):");
@@ -108,6 +117,14 @@ final class ConfigCommand implements Runnable {
 
     private static String globs(java.util.List<dev.kleiber.agent.Glob> globs) {
         return globs.isEmpty() ? "-" : String.join(" ", globs.stream().map(dev.kleiber.agent.Glob::text).toList());
+    }
+
+    /** Which worker tags (kleiber worker --tags) the tasks of a run on many machines need, by role and by task. */
+    private static String requiresText(dev.kleiber.config.Requirements requires) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        requires.roles().forEach((role, tags) -> parts.add(role + ": " + String.join(" ", new java.util.TreeSet<>(tags))));
+        requires.tasks().forEach((task, tags) -> parts.add("task " + task + ": " + String.join(" ", new java.util.TreeSet<>(tags))));
+        return parts.isEmpty() ? "no tags (any worker may claim any task)" : String.join("; ", parts);
     }
 
     /** The project's agent files, else the blueprint's roles as they apply here (with layout.write). */

@@ -63,6 +63,11 @@ final class ConfigJson {
                 .put("threshold", learning.threshold());
         ObjectNode sensitive = routing.putObject("sensitivePaths");
         s.routing().sensitivePaths().categories().forEach((category, globs) -> globs.forEach(sensitive.putArray(category)::add));
+        ObjectNode requires = root.putObject("requires");
+        ObjectNode byRole = requires.putObject("roles");
+        s.requires().roles().forEach((role, tags) -> new java.util.TreeSet<>(tags).forEach(byRole.putArray(role)::add));
+        ObjectNode byTask = requires.putObject("tasks");
+        s.requires().tasks().forEach((task, tags) -> new java.util.TreeSet<>(tags).forEach(byTask.putArray(task)::add));
         layout(root.putObject("layout"), s.layout());
         lint(root.putObject("lint"), s.layout().lint(), baseline);
         ArrayNode agents = root.putArray("agents");

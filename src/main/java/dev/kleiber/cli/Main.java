@@ -35,6 +35,7 @@ import java.util.Optional;
                 ReviewCommand.class,
                 ApproveCommand.class,
                 RejectCommand.class,
+                AnswerCommand.class,
                 DemoCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,

@@ -32,6 +32,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -56,6 +57,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions options = new RunOptions();
+
+    @Option(names = "--remote", paramLabel = "URL",
+            description = "Run on the `kleiber worker` processes of the shared store instead of here: the tasks are "
+                    + "enqueued for the workers of this git remote (the URL they were given), which push and merge into "
+                    + "its main; this command follows the run and reports as a run here does.")
+    Optional<String> remote = Optional.empty();
+
+    @Option(names = "--detach", description = "With --remote: return once the tasks are enqueued (follow with `kleiber status`).")
+    boolean detach;
 
     @Mixin
     RunTelemetry.Option telemetryOption = new RunTelemetry.Option();
@@ -91,6 +101,13 @@ final class RunCommand implements Callable<Integer> {
             }
             out.println("run " + runId + ": " + Counted.of(parsed.tasks().size(), "task") + " from "
                     + (plan == null ? "the conductor's plan" : plan));
+            if (remote.isPresent()) {
+                return RemoteRun.enqueue(runtime, context, out, runId, plan == null ? request : "plan " + plan, parsed,
+                        text, remote.get(), detach);
+            }
+            if (detach) {
+                throw KleiberException.badInput("--detach goes with --remote: a run here ends with the command");
+            }
             int n = options.workers(runtime.project.settings().workers());
             RunOutcome outcome;
             try (RunTelemetry telemetry = telemetryOption.open(runtime, context, n, out);
@@ -146,6 +163,9 @@ final class RunCommand implements Callable<Integer> {
             out.println(questions.containsKey(id)
                     ? "  " + id + " is blocked, the conductor asks a person: " + questions.get(id) + " (answer in " + file + ")"
                     : "  " + id + " is blocked, waits for the conductor or a person: see " + file);
+            if (questions.containsKey(id)) {
+                out.println("    answer with your name recorded: `kleiber answer " + id + " \"TEXT\"`");
+            }
         }
         for (String id : outcome.failed()) {
             out.println("  " + id + " failed");

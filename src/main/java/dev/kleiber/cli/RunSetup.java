@@ -49,8 +49,8 @@ final class RunSetup implements AutoCloseable {
     /** What {@link #conductor} builds, for a caller that adds to it. */
     static Conductor.Builder builder(AgentRuntime runtime, CliContext context, RunListener listener) {
         Conductor.Builder builder = Conductor.builder(runtime.store, runtime.ledger, runtime.project);
-        ClaudeCodeRunner.engine(runtime, context).ifPresent(builder::sessions);
         return builder
+                .sessions(ClaudeCodeRunner.engine(runtime, context))
                 .client(runtime.client)
                 .git(runtime.git)
                 .router(router(runtime.project, runtime.store))
@@ -86,7 +86,8 @@ final class RunSetup implements AutoCloseable {
 
     /** The decisions a person makes, shared with the API (dev.kleiber.server). */
     Decisions decisions() {
-        return new Decisions(store, ledger, reviewDesk(), project, context.clock());
+        return new Decisions(store, ledger, reviewDesk(), project, context.clock(),
+                new dev.kleiber.scribe.RunRecords(git, project.layout().root(), project.settings().layout().mainBranch()));
     }
 
     /** The run and task documents, shared with the API. */

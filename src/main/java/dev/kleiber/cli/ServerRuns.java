@@ -62,7 +62,12 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 throw KleiberException.failed("the server is shutting down");
             }
             if (runtime == null) {
-                runtime = AgentRuntime.open(context, layout, script, err);
+                try {
+                    runtime = AgentRuntime.open(context, layout, script, err);
+                } catch (KleiberException e) {
+                    // the server's own set-up (no API key, say), not the caller's request
+                    throw new Unavailable(e.getMessage());
+                }
             }
             agents = runtime;
             String base = RunCommand.RUN_ID.format(context.clock().instant());
@@ -127,6 +132,13 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     private void launch(AgentRuntime agents, String runId, String request, Plan plan, String text, int workers) {
         Conductor conductor = RunSetup.conductor(agents, context, listener);
+        Optional<String> remote = context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank());
+        if (remote.isPresent()) {
+            // a server of workers on many machines: they run the tasks and merge into the remote's main, not this
+            // server's checkout (as `kleiber run --remote`)
+            conductor.enqueue(runId, request, plan, text, remote.get());
+            return;
+        }
         RunHandle handle = conductor.start(runId, request, plan, text, workers);
         running.put(runId, handle);
         handle.completion().whenComplete((outcome, failure) -> {

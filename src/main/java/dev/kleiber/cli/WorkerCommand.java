@@ -6,6 +6,7 @@ import dev.kleiber.conductor.RemoteWorkspace;
 import dev.kleiber.conductor.WorkerProcess;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
+import dev.kleiber.config.Requirements;
 import dev.kleiber.git.RemoteGit;
 import dev.kleiber.ledger.BudgetGuard;
 import dev.kleiber.ledger.Ledger;
@@ -65,6 +66,12 @@ final class WorkerCommand implements Runnable {
                     + "default $KLEIBER_REMOTE.")
     Optional<String> remoteOption = Optional.empty();
 
+    @Option(names = "--remote-credentials", paramLabel = "FILE",
+            description = "For an https remote that asks for them: a file (mode 600) with the lines username=USER and "
+                    + "password=TOKEN; default $KLEIBER_REMOTE_USERNAME and $KLEIBER_REMOTE_PASSWORD. Git gets them in "
+                    + "its environment only, never on a command line or in a file.")
+    Optional<Path> credentialsFile = Optional.empty();
+
     private String store;
     private String remote;
 
@@ -113,26 +120,35 @@ final class WorkerCommand implements Runnable {
                     + leaseSeconds + " and " + graceSeconds);
         }
         for (String tag : tags) {
-            if (!tag.matches("[a-z0-9][a-z0-9._-]{0,31}")) {
+            if (!Requirements.TAG.matcher(tag).matches()) {
                 throw KleiberException.badInput("--tags: '" + tag + "' is not a tag (lower-case letters, digits, '.', '_', '-')");
             }
         }
+        RemoteGit.requireNoSecretIn(remote);
+        Optional<RemoteGit.Credentials> credentials = RemoteCredentials.read(context, credentialsFile);
         StoreUrl url = StoreUrl.parse(store, context.workingDir(), "--store");
         Path root = cache.map(p -> context.resolve(p.toString())).orElseGet(() -> defaultCache(context)).resolve(folderOf(remote));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration ttl = Duration.ofSeconds(leaseSeconds);
-        RemoteGit git = RemoteGit.open(remote, root.resolve("repo"), Duration.ofMinutes(10));
         String holder = LeaseHolder.local().name("worker");
-        try (Store opened = Store.open(url, context.clock());
+        // the shutdown hook waits for this: the JVM halts when the hook returns, and the process lease and the store
+        // must be closed by then, or the lease stays in the store until it expires
+        CountDownLatch ended = new CountDownLatch(1);
+        try (CacheLock ignored = CacheLock.take(root);
+             Store opened = Store.open(url, context.clock());
              LeaseKeeper process = new LeaseKeeper(opened.leases(), opened.leases().acquire(holder, ttl), ttl,
                      lost -> err.println("kleiber: " + lost.getMessage()))) {
+            RemoteGit git = RemoteGit.open(remote, root.resolve("repo"), Duration.ofMinutes(10), credentials);
+            int left = RemoteWorkspace.clearLeftovers(git, root.resolve("worktrees"));
+            if (left > 0) {
+                log(out, "removed " + left + " worktree(s) a stopped worker left in " + root);
+            }
             Optional<KleiberMetrics> metrics = metricsPort.map(port -> meters(context, store, opened, git, slots));
             Optional<MetricsEndpoint> endpoint = metrics.map(m -> serveMetrics(m, out));
             WorkerProcess worker = new WorkerProcess(opened, new WorkerProcess.Identity(holder, host(),
-                    ProcessHandle.current().pid(), slots, tags), ttl, POLL,
-                    claim -> attempt(context, store, opened, git, root, process, claim, metrics, err), line -> log(out, line));
-            CountDownLatch ended = new CountDownLatch(1);
+                    ProcessHandle.current().pid(), slots, tags, remote), ttl, POLL,
+                    claim -> attempt(context, store, opened, git, root, process, ttl, claim, metrics, err), line -> log(out, line));
             Thread hook = new Thread(() -> {
                 log(out, "stopping: running tasks get " + graceSeconds + " s, then are handed back");
                 worker.stop(Duration.ofSeconds(graceSeconds));
@@ -150,12 +166,12 @@ final class WorkerCommand implements Runnable {
             } finally {
                 endpoint.ifPresent(MetricsEndpoint::close);
                 metrics.ifPresent(KleiberMetrics::close);
-                ended.countDown();
             }
+        } finally {
+            ended.countDown();
         }
     }
 
-    /** One claim: the project as the remote's main has it, a conductor on the remote workspace, the attempt. */
     /** The project as the remote's default branch has it: its settings name the main branch work lands on. */
     private static ProjectLayout projectAtMain(RemoteGit git) {
         synchronized (git) {
@@ -193,7 +209,8 @@ final class WorkerCommand implements Runnable {
     }
 
     private static void attempt(CliContext context, String storeText, Store store, RemoteGit git, Path root,
-                                LeaseKeeper process, Claim claim, Optional<KleiberMetrics> metrics, PrintWriter err) {
+                                LeaseKeeper process, Duration ttl, Claim claim, Optional<KleiberMetrics> metrics,
+                                PrintWriter err) {
         ProjectLayout layout = projectAtMain(git);
         ProjectConfig configured = ProjectConfig.load(layout);
         LedgerSettings settings = LedgerSettings.of(layout, configured.settings(), Optional.of(storeText));
@@ -205,10 +222,13 @@ final class WorkerCommand implements Runnable {
         try (AnthropicClient client = AnthropicClient.create(AnthropicSettings.fromEnv(context.env()), budget, context.clock())) {
             Conductor.Builder conductor = Conductor.builder(store, ledger, project)
                     .client(client)
+                    .sessions(ClaudeCodeRunner.engine(project, store, budget, client, context))
                     .env(context.env())
                     .clock(context.clock())
                     .workspace(RemoteWorkspace.forClaim(git, root.resolve("worktrees"), store, claim, project.knownRoles(),
                             context.clock(), Duration.ofMinutes(5), project.settings().layout().mainBranch()))
+                    // the claim's keeper beats as often as the claim's own lease needs
+                    .leaseTtl(ttl)
                     .role("worker");
             metrics.ifPresent(m -> conductor.listener(m.listener()));
             conductor.build()

@@ -5,6 +5,7 @@ import dev.kleiber.agent.CommandSandbox;
 import dev.kleiber.agent.SessionLimits;
 import dev.kleiber.agent.TaskRunner;
 import dev.kleiber.config.KleiberConfig;
+import dev.kleiber.config.Requirements;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.git.GitRepository;
@@ -331,6 +332,22 @@ public final class Conductor {
     /** Records {@code plan} as run {@code runId} (task files, tasks, dependencies) and starts running it. */
     public RunHandle start(String runId, String request, Plan plan, String planText, int workers) {
         requireWorkers(workers);
+        // this process runs every task itself: the capability tags of workers on other machines do not apply
+        return launch(record(runId, request, plan, planText, Requirements.NONE, ""), workers);
+    }
+
+    /**
+     * Records {@code plan} as run {@code runId} of {@code remote} and leaves its tasks in the shared queue, in the
+     * scheduler's order, for the {@code kleiber worker} processes of that remote to claim (each task only by a worker
+     * with the tags kleiber.yaml's {@code requires:} gives it): the conductor side of a run on many machines.
+     */
+    public void enqueue(String runId, String request, Plan plan, String planText, String remote) {
+        RunPlan routed = record(runId, request, plan, planText, project.settings().requires(), remote);
+        new Dispatcher(store, runId, TaskGraph.of(routed.plan()).criticalPath(), 1, holder, leaseTtl).prioritize();
+    }
+
+    private RunPlan record(String runId, String request, Plan plan, String planText, Requirements requires,
+                           String remote) {
         RunPlan routed = RunPlan.route(runId, plan, router);
         List<Tasks.NewTask> tasks = new ArrayList<>();
         for (PlannedTask task : plan.tasks()) {
@@ -343,9 +360,16 @@ public final class Conductor {
         store.runs().create(runId, request, tx -> {
             store.events().append(tx, runId, "", RunPlan.PLAN_EVENT, planText);
             store.tasks().add(tx, runId, tasks);
+            store.runs().remote(tx, runId, remote);
+            for (Tasks.NewTask task : tasks) {
+                Set<String> tags = requires.of(task.id(), task.agent());
+                if (!tags.isEmpty()) {
+                    store.tasks().require(tx, runId, task.id(), tags);
+                }
+            }
             return null;
         });
-        return launch(routed, workers);
+        return routed;
     }
 
     /**
@@ -949,7 +973,7 @@ public final class Conductor {
     }
 
     /** Where every task of {@code runId} stands, and what each task that cannot start waits for. */
-    static RunOutcome outcome(Store store, String runId, Optional<String> pause) {
+    public static RunOutcome outcome(Store store, String runId, Optional<String> pause) {
         List<TaskRecord> records = store.tasks().ofRun(runId);
         Map<String, TaskRecord> byId = new HashMap<>();
         records.forEach(r -> byId.put(r.id(), r));

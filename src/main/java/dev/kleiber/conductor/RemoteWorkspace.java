@@ -5,6 +5,8 @@ import dev.kleiber.git.CommitMessage;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.git.RemoteGit;
 import dev.kleiber.protocol.BlockedFile;
+import dev.kleiber.protocol.FileLocation;
+import dev.kleiber.protocol.Kind;
 import dev.kleiber.routing.ChangedFile;
 import dev.kleiber.routing.Tier;
 import dev.kleiber.store.Claim;
@@ -14,7 +16,11 @@ import dev.kleiber.store.LeaseLostException;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreException;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -24,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The {@link Workspace} of a worker on another machine, for one claim: the repository is a cached clone of the
@@ -39,6 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RemoteWorkspace implements Workspace {
     static final String FENCE_REFS = "refs/kleiber/fences/";
     private static final String FENCE_TRAILER = "Kleiber-Fence";
+    /** The trailer of the commit that brings a merged task's records to main (not {@code Kleiber-Task}: not its work). */
+    static final String RECORDS_TRAILER = "Kleiber-Records";
     private static final Duration MERGE_LEASE = Duration.ofSeconds(30);
     private static final int PUSH_TRIES = 5;
 
@@ -49,6 +58,9 @@ public final class RemoteWorkspace implements Workspace {
     private final Claim claim;
     private final Duration mergeWait;
     private final String main;
+    private final Path worktrees;
+    private final Set<String> roles;
+    private final Clock clock;
     /** Per task: the fence token this claim pushed, and the branch's remote tip as this claim last knew it. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Optional<String>> branchTips = new ConcurrentHashMap<>();
@@ -60,6 +72,9 @@ public final class RemoteWorkspace implements Workspace {
         this.local = new GitWorkspace(git, remote.clone(), worktrees,
                 new Merger(git, store.merges(), remote.clone(), roles, clock, main));
         this.main = main;
+        this.worktrees = worktrees.toAbsolutePath().normalize();
+        this.roles = Set.copyOf(roles);
+        this.clock = clock;
         this.store = store;
         this.claim = claim;
         this.mergeWait = mergeWait;
@@ -74,6 +89,28 @@ public final class RemoteWorkspace implements Workspace {
                                            Clock clock, Duration mergeWait, String main) {
         GitRepository git = new GitRepository(remote.clone(), worktrees.resolve("_merge"));
         return new RemoteWorkspace(remote, git, worktrees, store, claim, roles, clock, mergeWait, main);
+    }
+
+    /**
+     * Removes every attempt's worktree under {@code worktrees}, for a worker that starts on its cache: nothing runs
+     * there yet, so each one is what a killed process left (its task went to another worker when its lease lapsed).
+     * Returns how many it removed.
+     */
+    public static int clearLeftovers(RemoteGit remote, Path worktrees) {
+        if (!Files.isDirectory(worktrees)) {
+            return 0;
+        }
+        GitRepository git = new GitRepository(remote.clone(), worktrees.resolve("_merge"));
+        List<Path> left;
+        try (Stream<Path> folders = Files.list(worktrees)) {
+            left = folders.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot list " + worktrees + ": " + e.getMessage(), e);
+        }
+        left.forEach(git::removeWorktree);
+        git.pruneWorktrees();
+        // the scratch worktrees of a merge ("_merge", "_records") are not attempts
+        return (int) left.stream().filter(p -> !p.getFileName().toString().startsWith("_")).count();
     }
 
     private String fenceRef(RoutedTask task) {
@@ -221,12 +258,13 @@ public final class RemoteWorkspace implements Workspace {
                         return new MergeResult.Conflicted(conflicted.files());
                     }
                     case dev.kleiber.git.MergeResult.Merged merged -> {
+                        String landing = withRecords(task, merged.commit());
                         RemoteGit.Push pushed = remote.push(List.of(
-                                new RemoteGit.Update(merged.commit(), "refs/heads/" + main, Optional.of(before)),
+                                new RemoteGit.Update(landing, "refs/heads/" + main, Optional.of(before)),
                                 new RemoteGit.Update(tokens.get(task.id()), fenceRef(task), Optional.of(tokens.get(task.id())))));
                         if (pushed instanceof RemoteGit.Push.Pushed) {
-                            store.merges().done(runId, task.id(), merged.commit());
-                            return new MergeResult.Merged(merged.commit());
+                            store.merges().done(runId, task.id(), landing);
+                            return new MergeResult.Merged(landing);
                         }
                         store.merges().abandon(runId, task.id());
                         remote.fetch();
@@ -240,6 +278,36 @@ public final class RemoteWorkspace implements Workspace {
             }
             throw KleiberException.failed("main on " + remote.url() + " kept moving: " + PUSH_TRIES + " merges of "
                     + task.id() + " were refused");
+        }
+    }
+
+    /**
+     * The merge of {@code task} with its records on top: its task, started and done files as its attempts wrote them
+     * in this cache's checkout, and what the scribe makes of them (its CHANGELOG entry, its ADRs), committed in a
+     * scratch worktree of the merge. Pushed with the merge in one atomic push, they reach the remote's main exactly
+     * when the task does, written by the one process that holds the merge lease; the scribe's entry is keyed by the
+     * task, so a merge tried again never writes it twice. The merge itself when there is nothing to record.
+     */
+    private String withRecords(RoutedTask task, String merge) {
+        Path scratch = worktrees.resolve("_records");
+        git.removeWorktree(scratch);
+        git.addDetachedWorktree(scratch, merge);
+        try {
+            for (Kind kind : List.of(Kind.TASK, Kind.STARTED, Kind.COMPLETE)) {
+                Path relative = new FileLocation(kind, task.agent(), task.id()).relativePath();
+                Path written = remote.clone().resolve(relative);
+                if (Files.isRegularFile(written, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(scratch.resolve(relative).getParent());
+                    Files.copy(written, scratch.resolve(relative), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            new Merger(git, store.merges(), scratch, roles, clock, main).record(task, claim.task().tier().id());
+            return git.inWorktree(scratch).commitAll(scratch, CommitMessage.of("Record " + task.id() + ": "
+                    + task.task().title(), Map.of(RECORDS_TRAILER, task.id()))).orElse(merge);
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot copy the records of " + task.id() + " into the merge: " + e.getMessage(), e);
+        } finally {
+            git.removeWorktree(scratch);
         }
     }
 

@@ -187,6 +187,13 @@ public sealed interface RunEvent {
         }
     }
 
+    /**
+     * A person answered the conductor's question about a blocked task: {@code by} who (a name and where it came from,
+     * "ana (from $USER)", "phone (token)"), written into {@code file}, which the conductor takes on resume.
+     */
+    record PersonAnswered(String runId, String taskId, String by, String file) implements RunEvent {
+    }
+
     /** The conductor's answer to a blocked file failed; the file waits for the next run or a resume. */
     record AnswerFailed(String runId, String taskId, String file, String reason) implements RunEvent {
     }

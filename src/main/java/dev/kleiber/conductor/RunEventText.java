@@ -85,6 +85,7 @@ public final class RunEventText {
             case ResolutionPlanned e -> "answered blocked " + e.taskId() + ": merge conflict in "
                     + (e.conflicts().isEmpty() ? "no file any more" : String.join(", ", e.conflicts()))
                     + "; resolution task " + e.resolutionId() + " (" + e.agent() + " on " + e.tier().id() + ") lands its work";
+            case RunEvent.PersonAnswered e -> "answered by " + e.by() + " in " + e.file() + "; the conductor takes it on resume";
             case AnswerFailed e -> "the conductor could not answer " + e.file() + ": " + e.reason();
             case BlockedFileIgnored e -> "ignored " + e.file() + ": " + e.problem();
             case MainValidated e -> e.passed() ? "main passed validation at " + e.commit()

@@ -31,11 +31,15 @@ public record RunPlan(String runId, Plan plan, Map<String, RoutedTask> tasks) {
 
     /** The plan recorded for {@code runId}, routed again. */
     public static RunPlan load(Store store, String runId, Set<String> roles, Router router) {
-        String text = store.events().ofRun(runId).stream().filter(e -> e.kind().equals(PLAN_EVENT))
+        return route(runId, recorded(store, runId, roles).orElseThrow(() -> KleiberException.badInput("run '" + runId
+                + "' has no plan recorded; was it started with `kleiber run --plan`?")), router);
+    }
+
+    /** The plan recorded for {@code runId} (its latest version: a run's plan grows by resolution tasks), if any. */
+    public static java.util.Optional<Plan> recorded(Store store, String runId, Set<String> roles) {
+        return store.events().ofRun(runId).stream().filter(e -> e.kind().equals(PLAN_EVENT))
                 .map(Event::detail).reduce((first, second) -> second)
-                .orElseThrow(() -> KleiberException.badInput("run '" + runId + "' has no plan recorded; was it started "
-                        + "with `kleiber run --plan`?"));
-        return route(runId, new PlanFileParser(new dev.kleiber.yaml.SafeYaml(), roles).parse(text, "plan of " + runId), router);
+                .map(text -> new PlanFileParser(new dev.kleiber.yaml.SafeYaml(), roles).parse(text, "plan of " + runId));
     }
 
     public RoutedTask task(String id) {

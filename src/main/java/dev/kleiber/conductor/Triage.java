@@ -111,7 +111,8 @@ final class Triage {
                 Optional.of("Resolution task for " + original.id() + ": the conductor made it when " + original.id()
                         + " could not merge." + original.context().map(c -> "\n\n" + c).orElse("")),
                 original.constraints(), original.dependsOn(), original.priority(),
-                new ArrayList<>(new LinkedHashSet<>(concat(files, original.files()))), Optional.of(tier));
+                new ArrayList<>(new LinkedHashSet<>(concat(files, original.files()))), Optional.of(tier), Optional.empty(),
+                original.runner());
         List<PlannedTask> tasks = new ArrayList<>();
         for (PlannedTask task : plan.tasks()) {
             tasks.add(task.id().equals(original.id()) ? dependingOn(task, id) : task);
@@ -123,8 +124,7 @@ final class Triage {
     private static PlannedTask dependingOn(PlannedTask task, String id) {
         Set<String> deps = new LinkedHashSet<>(task.dependsOn());
         deps.add(id);
-        return new PlannedTask(task.id(), task.title(), task.agent(), task.description(), task.acceptance(), task.context(),
-                task.constraints(), List.copyOf(deps), task.priority(), task.files(), task.model());
+        return task.withDependsOn(List.copyOf(deps));
     }
 
     /**

@@ -29,8 +29,8 @@ public final class WorkerProcess {
         void run(Claim claim);
     }
 
-    /** Who this worker is in the store and what it offers. */
-    public record Identity(String holder, String host, long pid, int slots, Set<String> tags) {
+    /** Who this worker is in the store, what it offers, and the remote whose runs it works on. */
+    public record Identity(String holder, String host, long pid, int slots, Set<String> tags, String remote) {
         public Identity {
             if (slots < 1) {
                 throw new IllegalArgumentException("a worker needs at least one slot");
@@ -70,7 +70,7 @@ public final class WorkerProcess {
                 if (!slots.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                Optional<Claim> claim = stopping ? Optional.empty() : claim();
+                Optional<Claim> claim = stopping ? Optional.empty() : claimOrSay();
                 if (claim.isEmpty()) {
                     slots.release();
                     pause();
@@ -102,6 +102,16 @@ public final class WorkerProcess {
         }
     }
 
+    /** A store that fails for a moment (a lost connection, a conflicting sweep) costs one poll, not the worker. */
+    private Optional<Claim> claimOrSay() {
+        try {
+            return claim();
+        } catch (RuntimeException e) {
+            log.accept("claiming failed, trying again: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     private Optional<Claim> claim() {
         // a dead holder's tasks go back to the queue before we look: any worker notices, not only the conductor
         for (String runId : store.runs().all().stream().filter(r -> r.state().equals("active")).map(r -> r.id()).toList()) {
@@ -109,7 +119,8 @@ public final class WorkerProcess {
                 log.accept("requeued " + runId + "/" + expired.id() + ": its holder's lease lapsed");
             }
         }
-        return store.queue().claimAny(identity.holder(), identity.tags(), leaseTtl);
+        store.workers().sweep();
+        return store.queue().claimAny(identity.holder(), identity.remote(), identity.tags(), leaseTtl);
     }
 
     private void pause() throws InterruptedException {

@@ -45,7 +45,7 @@ public final class ConfigParser {
         Mapping root = yaml.parse(text, source).asMapping("kleiber.yaml")
                 .allowOnly(Set.of("version", "models", "prices", "budget", "concurrency", "store", "sandbox",
                         "agent", "validate", "layout", "lint", "review", "routing", "limits", "server", "runner",
-                        "logging"));
+                        "logging", "requires"));
         root.integer("version").ifPresent(version -> {
             if (version != 1) {
                 throw root.require("version").error("'version' must be 1; found " + version);
@@ -68,7 +68,8 @@ public final class ConfigParser {
                 ChangeLimitsSection.parse(root),
                 ServerSettingsParser.parse(root),
                 RunnerSettingsParser.parse(root),
-                LoggingSection.parse(root));
+                LoggingSection.parse(root),
+                RequirementsParser.parse(root));
         TierModelCheck.check(config, root.mapping("models"), source);
         return config;
     }

@@ -27,7 +27,8 @@ public record KleiberConfig(
         ChangeLimits changeLimits,
         ServerSettings server,
         RunnerSettings runners,
-        LogSettings logging) {
+        LogSettings logging,
+        Requirements requires) {
 
     public KleiberConfig {
         models = Map.copyOf(models);
@@ -37,7 +38,7 @@ public record KleiberConfig(
     /** These settings with the tiers' models replaced, e.g. {@code latest} resolved to concrete ids. */
     public KleiberConfig withModels(Map<Tier, String> resolved) {
         return new KleiberConfig(resolved, prices, budget, workers, store, sandbox, agent, validate, layout, routing,
-                sandboxPolicy, changeLimits, server, runners, logging);
+                sandboxPolicy, changeLimits, server, runners, logging, requires);
     }
 
     /** USD per million tokens. */
@@ -108,7 +109,8 @@ public record KleiberConfig(
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192, AgentLimits.DEFAULT_COMPACT_AT_TOKENS),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),
                 LayoutSettings.defaults(), RoutingSettings.DEFAULTS, SandboxPolicy.defaults(),
-                ChangeLimits.DEFAULT, ServerSettings.DEFAULTS, RunnerSettings.DEFAULT, LogSettings.DEFAULT);
+                ChangeLimits.DEFAULT, ServerSettings.DEFAULTS, RunnerSettings.DEFAULT, LogSettings.DEFAULT,
+                Requirements.NONE);
     }
 
     public String modelFor(Tier tier) {

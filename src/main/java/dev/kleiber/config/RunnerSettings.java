@@ -26,7 +26,12 @@ public record RunnerSettings(Runner defaultRunner, Map<String, Runner> roles, St
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
-        static Optional<Runner> of(String id) {
+        /** {@code kleiber, claude-code}, for messages. */
+        public static String choices() {
+            return String.join(", ", java.util.Arrays.stream(values()).map(Runner::id).toList());
+        }
+
+        public static Optional<Runner> of(String id) {
             for (Runner runner : values()) {
                 if (runner.id().equals(id)) {
                     return Optional.of(runner);

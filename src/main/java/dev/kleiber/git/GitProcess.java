@@ -40,13 +40,35 @@ public final class GitProcess {
 
     /** As {@link #run(Path, List, Optional, Duration)}, reading the configuration's names through {@code known}. */
     static Result run(Path dir, List<String> args, Optional<String> input, Duration timeout, ConfigNames known) {
+        return start(dir, args, inertEnvironment(dir, timeout, known), input, timeout);
+    }
+
+    private static Map<String, String> inertEnvironment(Path dir, Duration timeout, ConfigNames known) {
         // the repository's configuration names its drivers; read the names first to neutralise each one
         List<String> names = known.of(dir, () -> {
             Result listing = start(dir, List.of("config", "--list", "--name-only", "-z"),
                     InertGit.environment(System.getenv(), List.of(), InertGit.UserSettings.NONE), Optional.empty(), timeout);
             return listing.exitCode() == 0 ? Optional.of(InertGit.names(listing.out())) : Optional.empty();
         });
-        return start(dir, args, InertGit.environment(System.getenv(), names, UserConfig.SETTINGS), input, timeout);
+        return InertGit.environment(System.getenv(), names, UserConfig.SETTINGS);
+    }
+
+    /**
+     * As {@link #run(Path, List, Optional, Duration)}, with {@code secret} settings (a remote's credentials) added in
+     * git's environment ({@code GIT_CONFIG_KEY_n}/{@code GIT_CONFIG_VALUE_n}): never on a command line, which any
+     * user of the machine can read, nor in a configuration file; the environment only its own user can.
+     */
+    public static Result runWithSecrets(Path dir, List<String> args, Optional<String> input, Duration timeout,
+                                        Map<String, String> secret) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(inertEnvironment(dir, timeout, ConfigNames.uncached()));
+        int count = Integer.parseInt(env.getOrDefault("GIT_CONFIG_COUNT", "0"));
+        for (Map.Entry<String, String> setting : secret.entrySet()) {
+            env.put("GIT_CONFIG_KEY_" + count, setting.getKey());
+            env.put("GIT_CONFIG_VALUE_" + count, setting.getValue());
+            count++;
+        }
+        env.put("GIT_CONFIG_COUNT", String.valueOf(count));
+        return start(dir, args, env, input, timeout);
     }
 
     /** The user's identity and safe folders, read once from their own global and system git configuration. */

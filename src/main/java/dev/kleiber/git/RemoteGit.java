@@ -2,18 +2,24 @@ package dev.kleiber.git;
 
 import dev.kleiber.KleiberException;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A worker's cached clone of the shared git remote, and the only git calls that talk to it: fetch and an atomic,
  * lease-checked push. Every call runs inert ({@link GitProcess}, so no hook, filter, credential helper or pager
- * of the repository runs); the transports the remote needs — local paths, https and ssh (keys from the home
- * folder, never a prompt) — are the only ones allowed, and only for these calls.
+ * of the repository runs); the transports the remote needs — local paths, https (with {@link Credentials} when it
+ * asks for them) and ssh (keys from the home folder, never a prompt) — are the only ones allowed, and only for these
+ * calls.
  */
 public final class RemoteGit {
     /** What a remote's refs are fetched as in the cache: branches and Kleiber's fence refs, each under its own prefix. */
@@ -24,33 +30,84 @@ public final class RemoteGit {
             "-c", "core.sshCommand=ssh -o BatchMode=yes", "-c", "user.name=Kleiber", "-c", "user.email=kleiber@localhost");
     private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
+    private static final Pattern USERINFO = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@]*)@");
+    private static final Pattern LOOPBACK_HTTP = Pattern.compile("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?/.*");
+
     private final String url;
     private final Path clone;
     private final Duration timeout;
+    private final Optional<Credentials> credentials;
 
-    private RemoteGit(String url, Path clone, Duration timeout) {
+    private RemoteGit(String url, Path clone, Duration timeout, Optional<Credentials> credentials) {
         this.url = url;
         this.clone = clone;
         this.timeout = timeout;
+        this.credentials = credentials;
     }
 
-    /** The cache of {@code url} at {@code clone}: cloned (without a checkout) on first use, reused after. */
+    /**
+     * What an https remote asks for (a user and a token or password). Git gets them in its environment only, as an
+     * {@code Authorization} header for this remote, with redirects off so they go nowhere else: never on a command
+     * line, in a URL or in a file. {@link #toString()} never shows the password.
+     */
+    public record Credentials(String username, String password) {
+        public Credentials {
+            if (username.isBlank() || password.isBlank() || (username + password).chars().anyMatch(c -> c < 0x20)
+                    || username.contains(":")) {
+                throw KleiberException.badInput("remote credentials need a user name (without ':') and a password or "
+                        + "token, each on one line");
+            }
+        }
+
+        Map<String, String> gitSettings() {
+            String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            return Map.of("http.extraHeader", "Authorization: Basic " + basic, "http.followRedirects", "false");
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[username=" + username + ", password=***]";
+        }
+    }
+
+    /** The cache of {@code url} at {@code clone}, without credentials (a path, file://, ssh:// with a key, public https). */
     public static RemoteGit open(String url, Path clone, Duration timeout) {
+        return open(url, clone, timeout, Optional.empty());
+    }
+
+    /**
+     * The cache of {@code url} at {@code clone}: cloned (without a checkout) on first use, reused after. A URL that
+     * carries a password is refused: it would show in every process listing and in the clone's configuration.
+     */
+    public static RemoteGit open(String url, Path clone, Duration timeout, Optional<Credentials> credentials) {
+        requireNoSecretIn(url);
+        if (credentials.isPresent() && !url.startsWith("https://") && !LOOPBACK_HTTP.matcher(url).matches()) {
+            throw KleiberException.badInput("remote credentials are sent over https only; the remote is " + url);
+        }
         Path dir = clone.toAbsolutePath().normalize();
+        RemoteGit remote = new RemoteGit(url, dir, timeout, credentials);
         if (!Files.isDirectory(dir.resolve(".git"))) {
             try {
                 Files.createDirectories(dir.getParent());
             } catch (java.io.IOException e) {
                 throw KleiberException.failed("cannot create " + dir.getParent() + ": " + e.getMessage(), e);
             }
-            List<String> args = new ArrayList<>(TRANSPORT);
-            args.addAll(List.of("clone", "--quiet", "--no-checkout", "--", url, dir.toString()));
-            GitProcess.Result cloned = GitProcess.run(dir.getParent(), args, Optional.empty(), timeout);
+            GitProcess.Result cloned = remote.run(dir.getParent(), List.of("clone", "--quiet", "--no-checkout", "--",
+                    url, dir.toString()));
             if (cloned.exitCode() != 0) {
                 throw KleiberException.failed("cannot clone the remote " + url + ": " + cloned.err().strip());
             }
         }
-        return new RemoteGit(url, dir, timeout);
+        return remote;
+    }
+
+    /** Refuses a URL with a password in it ({@code https://user:token@host/...}), naming where credentials go instead. */
+    public static void requireNoSecretIn(String url) {
+        Matcher userinfo = USERINFO.matcher(url);
+        if (userinfo.find() && userinfo.group(1).contains(":")) {
+            throw KleiberException.badInput("the remote URL carries a password; give the URL without it and the "
+                    + "credentials with --remote-credentials FILE or $KLEIBER_REMOTE_USERNAME and $KLEIBER_REMOTE_PASSWORD");
+        }
     }
 
     public String url() {
@@ -148,8 +205,18 @@ public final class RemoteGit {
     }
 
     private GitProcess.Result run(List<String> args) {
+        return run(clone, args);
+    }
+
+    private GitProcess.Result run(Path dir, List<String> args) {
         List<String> all = new ArrayList<>(TRANSPORT);
+        if (LOOPBACK_HTTP.matcher(url).matches()) {
+            // plain http only to this machine (a test's server, a local mirror); elsewhere git refuses it
+            all.addAll(List.of("-c", "protocol.http.allow=always"));
+        }
         all.addAll(args);
-        return GitProcess.run(clone, all, Optional.empty(), timeout);
+        return credentials.isPresent()
+                ? GitProcess.runWithSecrets(dir, all, Optional.empty(), timeout, credentials.get().gitSettings())
+                : GitProcess.run(dir, all, Optional.empty(), timeout);
     }
 }

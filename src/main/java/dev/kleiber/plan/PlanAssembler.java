@@ -1,5 +1,6 @@
 package dev.kleiber.plan;
 
+import dev.kleiber.config.RunnerSettings;
 import dev.kleiber.protocol.Priority;
 import dev.kleiber.plan.DraftTask.Located;
 import dev.kleiber.plan.DraftTask.Where;
@@ -105,6 +106,12 @@ final class PlanAssembler {
             }
             return category;
         });
+        Optional<RunnerSettings.Runner> runner = draft.text("runner").map(v -> RunnerSettings.Runner.of(v.value().strip())
+                .orElseGet(() -> {
+                    problem(v.where(), "runner must be one of " + RunnerSettings.Runner.choices() + "; found '"
+                            + v.value().strip() + "'");
+                    return RunnerSettings.Runner.KLEIBER;
+                }));
         agent.ifPresent(role -> draft.list("files").forEach(file -> scopes.refusal(role, file.value().strip())
                 .ifPresent(refusal -> problem(file.where(), refusal))));
         List<String> dependsOn = List.copyOf(new LinkedHashSet<>(
@@ -115,7 +122,7 @@ final class PlanAssembler {
         }
         return Optional.of(new PlannedTask(id.orElseThrow(), title.orElseThrow(), agent.orElseThrow(),
                 description.orElseThrow(), acceptance, optionalText(draft, "context"),
-                optionalText(draft, "constraints"), dependsOn, priority, files, model, risk));
+                optionalText(draft, "constraints"), dependsOn, priority, files, model, risk, runner));
     }
 
     private Optional<Located> required(DraftTask draft, String key) {

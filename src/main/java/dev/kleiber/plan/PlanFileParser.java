@@ -27,6 +27,7 @@ import java.util.TreeSet;
  *     depends_on: []
  *     priority: p1          # p0, p1 (the default) or p2
  *     model: sonnet         # optional: the planner's suggestion to the router
+ *     runner: claude-code   # optional: who runs its sessions (kleiber or claude-code), over the role's runner:
  *     context: ...          # optional
  *     constraints: ...      # optional, a text or a list
  *     files: [src/db/migrations/]   # optional
@@ -35,9 +36,9 @@ import java.util.TreeSet;
 public final class PlanFileParser {
     /** The keys a task may have; {@code id, title, agent, description, acceptance} are required. */
     public static final Set<String> TASK_KEYS = Set.of("id", "title", "agent", "description", "acceptance",
-            "depends_on", "priority", "model", "context", "constraints", "files", "risk");
+            "depends_on", "priority", "model", "context", "constraints", "files", "risk", "runner");
     private static final Set<String> TEXT_KEYS = Set.of("id", "title", "agent", "description", "priority", "model",
-            "risk");
+            "risk", "runner");
     private static final Set<String> LIST_KEYS = Set.of("acceptance", "depends_on", "files");
     // context and constraints: a text, or a list of texts that becomes bullet lines.
 

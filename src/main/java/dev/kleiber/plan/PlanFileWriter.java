@@ -30,6 +30,7 @@ public final class PlanFileWriter {
             node.put("priority", task.priority().id());
             task.model().ifPresent(model -> node.put("model", model.id()));
             task.risk().ifPresent(risk -> node.put("risk", risk));
+            task.runner().ifPresent(runner -> node.put("runner", runner.id()));
             if (!task.dependsOn().isEmpty()) {
                 task.dependsOn().forEach(node.putArray("depends_on")::add);
             }

@@ -29,7 +29,9 @@ public final class SubmitPlanTool {
     public static final String DESCRIPTION = "Submit the plan: the tasks that together fulfil the request, each "
             + "for one agent role, with acceptance criteria a validator can check, the ids of the tasks it "
             + "depends on, and the files it expects to touch. Call this exactly once.";
-    private static final Set<String> KEYS = PlanFileParser.TASK_KEYS;
+    /** A plan file's keys but {@code runner}: who runs a task (and on whose bill) is a person's choice, not the planner's. */
+    private static final Set<String> KEYS = PlanFileParser.TASK_KEYS.stream().filter(key -> !key.equals("runner"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final Set<String> roles;

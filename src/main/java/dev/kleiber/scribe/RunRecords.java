@@ -4,6 +4,7 @@ import dev.kleiber.git.CommitMessage;
 import dev.kleiber.git.GitRepository;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,12 +44,29 @@ public final class RunRecords {
     }
 
     public Outcome commit(String runId) {
+        return commit(CommitMessage.of("kleiber: records of run " + runId
+                + " (changelog, decisions, progress, reports, protocol files)", Map.of("Kleiber-Run", runId)));
+    }
+
+    /**
+     * Commits what a person's decision outside a run wrote (an approval's CHANGELOG entry and ADRs, an answer's
+     * blocked file) at once, so the checkout is left clean rather than until the next run ends.
+     * {@code decision}: "approve", "reject" or "answer"; {@code by}: who, as recorded ("ana (from $USER)").
+     */
+    public Outcome commitDecision(String runId, String taskId, String decision, String by) {
+        Map<String, String> trailers = new LinkedHashMap<>();
+        trailers.put("Kleiber-Run", runId);
+        trailers.put("Kleiber-Task", taskId);
+        trailers.put("Kleiber-Decided-By", by);
+        return commit(CommitMessage.of("kleiber: records of " + decision + " " + taskId + " by " + by, trailers));
+    }
+
+    private Outcome commit(CommitMessage message) {
         Optional<String> branch = git.currentBranch(root);
         if (!branch.equals(Optional.of(mainBranch))) {
             return new Outcome.NotOnMain(branch);
         }
-        return git.commitPaths(root, PATHS, CommitMessage.of("kleiber: records of run " + runId
-                        + " (changelog, decisions, progress, reports, protocol files)", Map.of("Kleiber-Run", runId)))
-                .<Outcome>map(Outcome.Committed::new).orElseGet(Outcome.NothingToCommit::new);
+        return git.commitPaths(root, PATHS, message).<Outcome>map(Outcome.Committed::new)
+                .orElseGet(Outcome.NothingToCommit::new);
     }
 }

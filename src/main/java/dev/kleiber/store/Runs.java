@@ -24,6 +24,17 @@ public final class Runs {
         this.events = events;
     }
 
+    /** Marks run {@code runId} as one whose tasks the {@code kleiber worker} processes of {@code remote} run. */
+    public void remote(Tx tx, String runId, String remote) throws SQLException {
+        tx.update("UPDATE runs SET remote = ? WHERE id = ?", remote, runId);
+    }
+
+    /** The remote the workers of run {@code runId} push to; empty for a run its conductor runs in its own checkout. */
+    public Optional<String> remoteOf(String runId) {
+        return database.read(tx -> tx.one("SELECT remote FROM runs WHERE id = ?", rs -> rs.getString(1), runId))
+                .filter(remote -> !remote.isEmpty());
+    }
+
     public RunRecord create(String id, String request) {
         return create(id, request, tx -> null);
     }

@@ -20,10 +20,17 @@ public interface TaskQueue {
     Optional<Claim> claim(String runId, List<String> chosen, String holder, Set<String> tags, Duration ttl);
 
     /**
-     * Claims the best ready task of any active run whose needs {@code tags} meet: the run that least recently had
-     * a task claimed goes first, and within it the task earliest in its scheduling order ({@link #prioritize}).
+     * Claims the best ready task of any active run of {@code remote} whose needs {@code tags} meet: the run that least
+     * recently had a task claimed goes first, and within it the task earliest in its scheduling order
+     * ({@link #prioritize}). A run's remote is the one {@code kleiber run --remote} gave it; a worker never takes a
+     * task of another repository's run.
      */
-    Optional<Claim> claimAny(String holder, Set<String> tags, Duration ttl);
+    Optional<Claim> claimAny(String holder, String remote, Set<String> tags, Duration ttl);
+
+    /** {@link #claimAny(String, String, Set, Duration)} from the runs with no remote, which share one checkout. */
+    default Optional<Claim> claimAny(String holder, Set<String> tags, Duration ttl) {
+        return claimAny(holder, "", tags, ttl);
+    }
 
     /** Records the run's scheduling order (first starts first), which {@link #claimAny} follows. */
     void prioritize(String runId, List<String> order);

@@ -224,13 +224,14 @@ public final class Tasks implements TaskQueue {
     }
 
     @Override
-    public Optional<Claim> claimAny(String holder, Set<String> tags, Duration ttl) {
+    public Optional<Claim> claimAny(String holder, String remote, Set<String> tags, Duration ttl) {
         return database.write(tx -> {
-            // the ready tasks of active runs, the least recently served run first, each run's in scheduling order
+            // the ready tasks of the remote's active runs, the least recently served run first, each run's in
+            // scheduling order
             List<String[]> candidates = tx.query("SELECT t.run_id, t.id, t.requires FROM tasks t JOIN runs r ON r.id = t.run_id "
-                    + "WHERE r.state = 'active' AND t.state IN ('planned', 'queued') AND " + NO_UNMERGED_DEPENDENCY
-                    + " ORDER BY r.last_claim_ms, r.created_ms, r.id, t.priority, t.id LIMIT " + CANDIDATES,
-                    rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                    + "WHERE r.state = 'active' AND r.remote = ? AND t.state IN ('planned', 'queued') AND "
+                    + NO_UNMERGED_DEPENDENCY + " ORDER BY r.last_claim_ms, r.created_ms, r.id, t.priority, t.id LIMIT "
+                    + CANDIDATES, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, remote);
             for (String[] candidate : candidates) {
                 if (!tags.containsAll(tagsOf(candidate[2]))) {
                     continue;
@@ -259,11 +260,16 @@ public final class Tasks implements TaskQueue {
     /** Makes a task need {@code tags} on the worker that claims it (e.g. {@code node20}). */
     public void require(String runId, String taskId, Set<String> tags) {
         database.write(tx -> {
-            require(tx, runId, taskId);
-            tx.update("UPDATE tasks SET requires = ? WHERE run_id = ? AND id = ?",
-                    String.join(",", new TreeSet<>(tags)), runId, taskId);
+            require(tx, runId, taskId, tags);
             return null;
         });
+    }
+
+    /** {@link #require(String, String, Set)} inside {@code tx}: with the run's creation, before any worker sees it. */
+    public void require(Tx tx, String runId, String taskId, Set<String> tags) throws SQLException {
+        require(tx, runId, taskId);
+        tx.update("UPDATE tasks SET requires = ? WHERE run_id = ? AND id = ?",
+                String.join(",", new TreeSet<>(tags)), runId, taskId);
     }
 
     static Set<String> tagsOf(String column) {
@@ -317,12 +323,19 @@ public final class Tasks implements TaskQueue {
     @Override
     public List<TaskRecord> requeueExpired(String runId) {
         return database.write(tx -> {
+            // every worker sweeps: on PostgreSQL a row another sweeper has locked is its to requeue, and a row it
+            // requeued before we looked is no longer leased when we read it again under our lock
+            String skipLocked = tx.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE OF t SKIP LOCKED" : "";
             List<String> expired = tx.query("SELECT t.id FROM tasks t LEFT JOIN leases l ON l.id = t.lease_id "
                     + "WHERE t.run_id = ? AND t.state IN ('running', 'validating') "
-                    + "AND (l.id IS NULL OR l.expires_ms <= ?) ORDER BY t.id", rs -> rs.getString(1), runId, clock.millis());
+                    + "AND (l.id IS NULL OR l.expires_ms <= ?) ORDER BY t.id" + skipLocked, rs -> rs.getString(1), runId,
+                    clock.millis());
             List<TaskRecord> out = new ArrayList<>();
             for (String id : expired) {
-                out.add(move(tx, require(tx, runId, id), TaskState.QUEUED, "lease expired"));
+                TaskRecord task = require(tx, runId, id);
+                if (task.state().isLeased()) {
+                    out.add(move(tx, task, TaskState.QUEUED, "lease expired"));
+                }
             }
             return out;
         });

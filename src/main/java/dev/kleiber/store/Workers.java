@@ -56,6 +56,21 @@ public final class Workers {
         database.write(tx -> tx.update("DELETE FROM workers WHERE holder = ?", holder));
     }
 
+    /**
+     * Removes what dead processes left behind: worker rows whose heartbeat lapsed, budget reservations whose lease
+     * lapsed (the ledger already counts them for nothing), and lapsed leases no task points at (a killed worker's
+     * process lease, a claim whose task went back to the queue, an old merge lease). A task's fence lives in its own
+     * row, so a stale holder's write is refused all the same. Returns the rows removed.
+     */
+    public int sweep() {
+        long now = clock.millis();
+        return database.write(tx -> tx.update("DELETE FROM workers WHERE expires_ms <= ?", now)
+                + tx.update("DELETE FROM reservations WHERE NOT EXISTS "
+                + "(SELECT 1 FROM leases l WHERE l.id = reservations.lease_id AND l.expires_ms > ?)", now)
+                + tx.update("DELETE FROM leases WHERE expires_ms <= ? AND NOT EXISTS "
+                + "(SELECT 1 FROM tasks t WHERE t.lease_id = leases.id)", now));
+    }
+
     /** The workers alive now, by host then holder, each with the tasks it holds under a live lease. */
     public List<WorkerRecord> live() {
         long now = clock.millis();

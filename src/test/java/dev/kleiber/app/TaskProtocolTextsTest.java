@@ -108,4 +108,21 @@ class TaskProtocolTextsTest {
         assertThat(all.stream().mapToInt(f -> f.text().length()).sum()).isLessThanOrEqualTo(TaskProtocolTexts.MAX_TOTAL_BYTES);
         assertThat(all).filteredOn(TaskProtocolTexts.File::truncated).isNotEmpty();
     }
+
+    @Test
+    void theValidationReportIsReadUnderTheSameRules() throws IOException {
+        write("reports/card-refunds-validation.md", "node --test: 6 passed\n");
+        assertThat(files().readOne("reports", "card-refunds-validation.md", 1024)).hasValueSatisfying(report -> {
+            assertThat(report.text()).isEqualTo("node --test: 6 passed\n");
+            assertThat(report.path()).isEqualTo("reports/card-refunds-validation.md");
+        });
+        assertThat(files().readOne("reports", "card-refunds-validation.md", 4)).hasValueSatisfying(report -> {
+            assertThat(report.text()).isEqualTo("node");
+            assertThat(report.truncated()).isTrue();
+        });
+        Files.createSymbolicLink(repo.resolve("reports/doc-notes-validation.md"), repo.resolve(".env"));
+        assertThat(files().readOne("reports", "doc-notes-validation.md", 1024)).isEmpty();
+        assertThat(files().readOne("reports", "absent-validation.md", 1024)).isEmpty();
+        assertThat(files().readOne("reports", "../.env", 1024)).isEmpty();
+    }
 }

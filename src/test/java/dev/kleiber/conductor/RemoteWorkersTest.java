@@ -125,7 +125,7 @@ class RemoteWorkersTest {
                 Path cache = tmp.resolve("cache-" + name);
                 RemoteGit remote = RemoteGit.open(bare.toString(), cache.resolve("repo"), Duration.ofSeconds(60));
                 WorkerProcess worker = new WorkerProcess(store, new WorkerProcess.Identity("worker-" + name, "host-" + name,
-                        1000 + stores.size(), 2, Set.of()), TTL, Duration.ofMillis(50),
+                        1000 + stores.size(), 2, Set.of(), ""), TTL, Duration.ofMillis(50),
                         claim -> conductorFor(store, claim, remote, cache).execute(claim), line -> { });
                 workers.add(worker);
                 threads.add(Thread.ofVirtual().start(worker::run));
@@ -206,8 +206,10 @@ class RemoteWorkersTest {
             assertThat(GitRepos.git(bare, "ls-tree", "--name-only", "main").lines().toList()).containsExactly("README.md");
 
             assertThat(freshSpace.merge(RUN, task, fresh.attempt())).isInstanceOf(Workspace.MergeResult.Merged.class);
+            // the task's work, and its CHANGELOG entry in the same push (ADR 0132)
             assertThat(GitRepos.git(bare, "ls-tree", "--name-only", "-r", "main").lines().toList())
-                    .containsExactly("README.md", "src/slow.txt");
+                    .containsExactly("CHANGELOG.md", "README.md", "src/slow.txt");
+            assertThat(GitRepos.git(bare, "show", "main:CHANGELOG.md")).contains("(slow)");
             assertThatThrownBy(() -> staleSpace.close(task, stale.attempt())).isInstanceOf(LeaseLostException.class);
             assertThat(staleTree).as("its worktree goes all the same").doesNotExist();
         }

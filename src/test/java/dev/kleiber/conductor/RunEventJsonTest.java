@@ -54,6 +54,7 @@ class RunEventJsonTest {
             new RunEvent.LeaseLost(RUN, "t1", "fence 4 is stale"),
             new RunEvent.WorkerStopped(RUN, "t1: boom"),
             new RunEvent.AskedPerson(RUN, "t1", "Which currency?"),
+            new RunEvent.PersonAnswered(RUN, "t1", "ana (from $USER)", "blocked/engineer-backend/t1-conflict.md"),
             new RunEvent.EscalatedByConductor(RUN, "t1", "hard"),
             new RunEvent.Replanned(RUN, "t1", "added t1-dep", "missing schema"),
             new RunEvent.ResolutionPlanned(RUN, "t1", List.of("x.java"), "resolve-t1", "engineer-backend", Tier.SONNET),
@@ -100,6 +101,7 @@ class RunEventJsonTest {
             case RunEvent.LeaseLost e -> "LeaseLost";
             case RunEvent.WorkerStopped e -> "WorkerStopped";
             case RunEvent.AskedPerson e -> "AskedPerson";
+            case RunEvent.PersonAnswered e -> "PersonAnswered";
             case RunEvent.EscalatedByConductor e -> "EscalatedByConductor";
             case RunEvent.Replanned e -> "Replanned";
             case RunEvent.ResolutionPlanned e -> "ResolutionPlanned";

@@ -37,7 +37,7 @@ class WorkerProcessTest {
             List<Claim> started = new CopyOnWriteArrayList<>();
             CountDownLatch two = new CountDownLatch(2);
             CountDownLatch release = new CountDownLatch(1);
-            WorkerProcess worker = new WorkerProcess(store, new WorkerProcess.Identity("worker-1", "host-1", 1, 2, Set.of("linux")),
+            WorkerProcess worker = new WorkerProcess(store, new WorkerProcess.Identity("worker-1", "host-1", 1, 2, Set.of("linux"), ""),
                     Duration.ofSeconds(30), Duration.ofMillis(20), claim -> {
                         started.add(claim);
                         two.countDown();

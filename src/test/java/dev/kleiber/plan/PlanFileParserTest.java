@@ -1,5 +1,7 @@
 package dev.kleiber.plan;
 
+import dev.kleiber.config.RunnerSettings;
+
 import dev.kleiber.protocol.Priority;
 import dev.kleiber.KleiberException;
 import dev.kleiber.routing.Roles;
@@ -66,6 +68,30 @@ class PlanFileParserTest {
         assertThat(design.dependsOn()).isEmpty();
         assertThat(design.model()).isEmpty();
         assertThat(design.context()).isEmpty();
+    }
+
+    @Test
+    void aTaskMayNameItsRunnerAndAnUnknownOneIsReportedWithItsLine() {
+        Plan plan = parser.parse("""
+                tasks:
+                  - {id: a, title: A, agent: engineer-backend, description: Do a., acceptance: [done], runner: claude-code}
+                  - {id: b, title: B, agent: engineer-backend, description: Do b., acceptance: [done]}
+                """, "plan.yaml");
+        assertThat(plan.task("a").orElseThrow().runner()).contains(RunnerSettings.Runner.CLAUDE_CODE);
+        assertThat(plan.task("b").orElseThrow().runner()).as("the role's runner: applies").isEmpty();
+        assertThat(new PlanFileParser(new SafeYaml(), Set.copyOf(Roles.BLUEPRINT)).parse(new PlanFileWriter().write(plan),
+                "written").task("a").orElseThrow().runner()).as("written and read back").contains(RunnerSettings.Runner.CLAUDE_CODE);
+
+        assertThatThrownBy(() -> parser.parse("""
+                tasks:
+                  - id: a
+                    title: A
+                    agent: engineer-backend
+                    description: Do a.
+                    acceptance: [done]
+                    runner: codex
+                """, "plan.yaml")).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("plan.yaml line 7").hasMessageContaining("runner must be one of kleiber, claude-code; found 'codex'");
     }
 
     @Test
@@ -163,7 +189,7 @@ class PlanFileParserTest {
                 "plan.yaml line 11: each file must be a path relative to the repository root, with '/' and without "
                         + "'..'; found '/etc/passwd'",
                 "plan.yaml line 12: unknown key 'estimate'; expected one of acceptance, agent, constraints, context, "
-                        + "depends_on, description, files, id, model, priority, risk, title");
+                        + "depends_on, description, files, id, model, priority, risk, runner, title");
     }
 
     @Test
@@ -184,7 +210,7 @@ class PlanFileParserTest {
         assertThat(problems("steps: []\n")).containsExactly(
                 "plan.yaml line 1: unknown key 'steps'; a plan file has only 'tasks'",
                 "plan.yaml line 1: 'tasks' is required: a list of tasks with acceptance, agent, constraints, "
-                        + "context, depends_on, description, files, id, model, priority, risk, title");
+                        + "context, depends_on, description, files, id, model, priority, risk, runner, title");
         assertThat(problems("tasks:\n  - just a line\n")).singleElement().asString()
                 .startsWith("plan.yaml line 2: each task must be a mapping with");
         assertThat(problems("- a\n")).singleElement().asString()
