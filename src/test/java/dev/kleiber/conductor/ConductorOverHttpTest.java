@@ -2,13 +2,12 @@ package dev.kleiber.conductor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
 import dev.kleiber.llm.fake.FakeMessagesApi;
-import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.llm.fake.FakeUsage;
 import dev.kleiber.llm.fake.RecordedRequest;
+import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
 import dev.kleiber.testutil.SampleShop;
 import org.junit.jupiter.api.Test;
@@ -17,17 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.kleiber.testutil.FakeApiRun.blocked;
+import static dev.kleiber.testutil.FakeApiRun.complete;
+import static dev.kleiber.testutil.FakeApiRun.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConductorOverHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern TASK_HEADING = Pattern.compile("(?m)^# Task: (\\S+)");
     private static final FakeUsage USAGE = new FakeUsage(2000, 300, 0, 0, 0);
 
     @TempDir
@@ -54,18 +49,16 @@ class ConductorOverHttpTest {
         GitRepos.git(repo, "add", "-A");
         GitRepos.git(repo, "commit", "-q", "-m", "the sample shop under kleiber");
 
-        Map<String, Deque<FakeReply>> turns = new ConcurrentHashMap<>();
-        agentTurns().forEach((task, replies) -> turns.put(task, new ArrayDeque<>(replies)));
-        List<String> unexpected = new ArrayList<>();
+        FakeApiRun fake = agentTurns(new FakeApiRun(PLAN, USAGE));
         try (FakeMessagesApi api = FakeMessagesApi.start("sk-ant-test-key")) {
-            api.respondWith(request -> answer(request, turns, unexpected));
+            api.respondWith(fake::answer);
             Cli cli = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH"),
                     "ANTHROPIC_API_KEY", "sk-ant-test-key", "ANTHROPIC_BASE_URL", api.baseUrl().toString()), Clock.systemUTC()));
 
             Cli.Result run = cli.run("run", "Let customers search books, see price labels, get refunds and shipping rates",
                     "--workers", "3");
 
-            assertThat(unexpected).isEmpty();
+            assertThat(fake.unexpected()).isEmpty();
             assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
             assertThat(run.out()).doesNotContain("SCRIPTED")
                     .contains("plan approved after 1 review round")
@@ -131,71 +124,6 @@ class ConductorOverHttpTest {
         }
     }
 
-    /** Plans for the conductor, approves for the architect, and replays each task's turns in order. */
-    private static FakeReply answer(RecordedRequest request, Map<String, Deque<FakeReply>> turns, List<String> unexpected) {
-        List<String> tools = new ArrayList<>();
-        request.json().path("tools").forEach(t -> tools.add(t.path("name").asText()));
-        if (tools.contains("submit_plan")) {
-            return tool("submit_plan", PLAN);
-        }
-        if (tools.contains("answer_blocked")) {
-            return tool("answer_blocked", "{\"decision\":\"ask_human\",\"reason\":\"Only the business can choose.\","
-                    + "\"question\":\"Which carrier's rate table should shipping use?\"}");
-        }
-        if (tools.contains("review_plan")) {
-            return tool("review_plan", "{\"approved\":true,\"feedback\":\"Small tasks, clear dependencies.\"}");
-        }
-        JsonNode first = request.json().path("messages").path(0).path("content");
-        String text = first.isTextual() ? first.asText() : first.path(0).path("text").asText();
-        Matcher task = TASK_HEADING.matcher(text);
-        Deque<FakeReply> queue = task.find() ? turns.get(task.group(1)) : null;
-        FakeReply next = queue == null ? null : queue.poll();
-        if (next == null) {
-            synchronized (unexpected) {
-                unexpected.add(request.body());
-            }
-            return FakeReply.error(400, "invalid_request_error", "the test did not expect this request");
-        }
-        return next;
-    }
-
-    private static FakeReply tool(String name, String inputJson) {
-        return FakeReply.answer(FakeReply.toolUse("toolu_" + name + "_" + Math.abs(inputJson.hashCode()), name, inputJson))
-                .withUsage(USAGE);
-    }
-
-    private static FakeReply say(String text, ObjectNode... calls) {
-        List<FakeReply.Block> blocks = new ArrayList<>();
-        if (!text.isEmpty()) {
-            blocks.add(FakeReply.text(text));
-        }
-        int n = 0;
-        for (ObjectNode call : calls) {
-            blocks.add(FakeReply.toolUse("toolu_" + Math.abs(call.hashCode()) + "_" + n++, call.path("name").asText(),
-                    call.path("input").toString()));
-        }
-        return FakeReply.answer(blocks.toArray(FakeReply.Block[]::new)).withUsage(USAGE);
-    }
-
-    private static ObjectNode call(String name, ObjectNode input) {
-        ObjectNode call = JSON.createObjectNode().put("name", name);
-        call.set("input", input);
-        return call;
-    }
-
-    private static ObjectNode write(String path, String content) {
-        return call("write_file", JSON.createObjectNode().put("path", path).put("content", content));
-    }
-
-    private static ObjectNode complete(String summary, String... decisions) {
-        ObjectNode input = JSON.createObjectNode().put("summary", summary);
-        var list = input.putArray("decisions");
-        for (String decision : decisions) {
-            list.add(decision);
-        }
-        return call("complete_task", input);
-    }
-
     private static final String PLAN = """
             {"tasks":[
              {"id":"slug-util","title":"Slugify utility","agent":"engineer-backend","model":"sonnet",
@@ -216,33 +144,15 @@ class ConductorOverHttpTest {
               "acceptance":["rates for every destination"],"depends_on":[],"priority":"p2"}
             ]}""";
 
-    private static final String SLUGIFY_TEST = """
-            import { test } from 'node:test';
-            import assert from 'node:assert/strict';
-            import { slugify } from './slugify.js';
-
-            test('slugify lower-cases and joins words with hyphens', () => {
-              assert.equal(slugify(' The Name of the Wind '), 'the-name-of-the-wind');
-            });
-            """;
-
-    private static Map<String, List<FakeReply>> agentTurns() {
-        Map<String, List<FakeReply>> turns = new HashMap<>();
+    private static FakeApiRun agentTurns(FakeApiRun fake) {
         // the first attempt forgets to lower-case: the sample's real tests fail, the retry fixes it
-        turns.put("slug-util", List.of(
-                say("I will add src/services/slugify.js and its test.",
-                        write("src/services/slugify.js", "export function slugify(title) {\n  return title.trim().replace(/[^A-Za-z0-9]+/g, '-');\n}\n"),
-                        write("src/services/slugify.test.js", SLUGIFY_TEST)),
-                say("", complete("Added slugify.")),
-                say("The test shows I must lower-case.",
-                        write("src/services/slugify.js", "export function slugify(title) {\n  return title.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-');\n}\n")),
-                say("", complete("Added slugify, lower-casing titles."))));
-        turns.put("price-label", List.of(
-                say("I will add src/frontend/priceLabel.js.",
+        fake.turns("slug-util", fake.slugifyFixedOnRetry());
+        fake.turns("price-label",
+                fake.say("I will add src/frontend/priceLabel.js.",
                         write("src/frontend/priceLabel.js", "export function formatPriceLabel(cents) {\n  return 'Price: $' + (cents / 100).toFixed(2);\n}\n")),
-                say("", complete("Added the price label."))));
-        turns.put("book-search", List.of(
-                say("I will add src/services/bookSearch.js using slugify.",
+                fake.say("", complete("Added the price label.")));
+        fake.turns("book-search",
+                fake.say("I will add src/services/bookSearch.js using slugify.",
                         write("src/services/bookSearch.js", """
                                 import { slugify } from './slugify.js';
 
@@ -251,9 +161,9 @@ class ConductorOverHttpTest {
                                   return books.filter((book) => slugify(book.title).includes(wanted));
                                 }
                                 """)),
-                say("", complete("Added book search."))));
-        turns.put("payment-refund", List.of(
-                say("I will add src/services/refunds.js.",
+                fake.say("", complete("Added book search.")));
+        fake.turns("payment-refund",
+                fake.say("I will add src/services/refunds.js.",
                         write("src/services/refunds.js", """
                                 export function refundAmount(paidCents, requestedCents) {
                                   if (requestedCents > paidCents) {
@@ -262,12 +172,8 @@ class ConductorOverHttpTest {
                                   return requestedCents;
                                 }
                                 """)),
-                say("", complete("Added the refund rule.",
-                        "Chose to throw over clamping because a silent partial refund hides errors"))));
-        turns.put("shipping-rates", List.of(say("", call("report_blocked", JSON.createObjectNode()
-                .put("type", "unclear_requirements")
-                .put("problem", "Which carrier's rate table? None is in the repository.")
-                .put("need", "Name the carrier and where its rate table lives")))));
-        return turns;
+                fake.say("", complete("Added the refund rule.",
+                        "Chose to throw over clamping because a silent partial refund hides errors")));
+        return fake.turns("shipping-rates", fake.say("", blocked("Which carrier's rate table? None is in the repository.")));
     }
 }

@@ -4,14 +4,13 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.cli.CliContext;
 import dev.kleiber.cli.ServerProcess;
 import dev.kleiber.llm.fake.FakeMessagesApi;
-import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.llm.fake.FakeUsage;
 import dev.kleiber.llm.fake.RecordedRequest;
+import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
 import dev.kleiber.testutil.SampleShop;
 import org.junit.jupiter.api.AfterAll;
@@ -35,18 +34,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.kleiber.testutil.FakeApiRun.blocked;
+import static dev.kleiber.testutil.FakeApiRun.complete;
+import static dev.kleiber.testutil.FakeApiRun.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -63,7 +60,6 @@ class MetricsRunTest {
             ".*kleiber_processes_live.*");
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern TASK_HEADING = Pattern.compile("(?m)^# Task: (\\S+)");
     private static final FakeUsage USAGE = new FakeUsage(2000, 300, 120, 0, 800);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -77,7 +73,7 @@ class MetricsRunTest {
     static String midRunText;
     static JsonNode midRunStatus;
     static JsonNode midRunCost;
-    static final List<String> unexpected = new ArrayList<>();
+    static FakeApiRun fake;
     static Thread served;
     static ServerProcess serve;
     static int servedPort;
@@ -114,8 +110,7 @@ class MetricsRunTest {
         }
         runStartedSeconds = System.currentTimeMillis() / 1000;
 
-        Map<String, Deque<FakeReply>> turns = new ConcurrentHashMap<>();
-        agentTurns().forEach((task, replies) -> turns.put(task, new ArrayDeque<>(replies)));
+        fake = agentTurns(new FakeApiRun(PLAN, USAGE));
         AtomicReference<Cli> inRun = new AtomicReference<>();
         try (FakeMessagesApi api = FakeMessagesApi.start("sk-ant-metrics-key")) {
             api.respondWith(request -> {
@@ -125,7 +120,7 @@ class MetricsRunTest {
                     midRunStatus = json(inRun.get().run("status", "--json"));
                     midRunCost = json(inRun.get().run("cost", "--json"));
                 }
-                return answer(request, turns);
+                return fake.answer(request);
             });
             cli = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH"),
                     "ANTHROPIC_API_KEY", "sk-ant-metrics-key", "ANTHROPIC_BASE_URL", api.baseUrl().toString()), Clock.systemUTC()));
@@ -161,7 +156,7 @@ class MetricsRunTest {
 
     @Test
     void theRunsEndpointInTheMiddleOfTheRunAgreesWithStatusAndTheLedger() {
-        assertThat(unexpected).isEmpty();
+        assertThat(fake.unexpected()).isEmpty();
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("metrics at http://127.0.0.1:");
         assertThat(midRunText).as("scraped while price-label's first call waited").isNotNull();
@@ -352,72 +347,7 @@ class MetricsRunTest {
 
     private static boolean isFirstTurnOf(RecordedRequest request, String task) {
         JsonNode messages = request.json().path("messages");
-        return messages.size() == 1 && task.equals(taskOf(request));
-    }
-
-    private static String taskOf(RecordedRequest request) {
-        JsonNode first = request.json().path("messages").path(0).path("content");
-        String text = first.isTextual() ? first.asText() : first.path(0).path("text").asText();
-        Matcher task = TASK_HEADING.matcher(text);
-        return task.find() ? task.group(1) : "";
-    }
-
-    private static FakeReply answer(RecordedRequest request, Map<String, Deque<FakeReply>> turns) {
-        List<String> tools = new ArrayList<>();
-        request.json().path("tools").forEach(t -> tools.add(t.path("name").asText()));
-        if (tools.contains("submit_plan")) {
-            return tool("submit_plan", PLAN);
-        }
-        if (tools.contains("answer_blocked")) {
-            return tool("answer_blocked", "{\"decision\":\"ask_human\",\"reason\":\"Only the business can choose.\","
-                    + "\"question\":\"Which carrier's rate table should shipping use?\"}");
-        }
-        if (tools.contains("review_plan")) {
-            return tool("review_plan", "{\"approved\":true,\"feedback\":\"Small tasks.\"}");
-        }
-        Deque<FakeReply> queue = turns.get(taskOf(request));
-        FakeReply next = queue == null ? null : queue.poll();
-        if (next == null) {
-            synchronized (unexpected) {
-                unexpected.add(request.body());
-            }
-            return FakeReply.error(400, "invalid_request_error", "the test did not expect this request");
-        }
-        return next;
-    }
-
-    private static FakeReply tool(String name, String inputJson) {
-        return FakeReply.answer(FakeReply.toolUse("toolu_" + name + "_" + Math.abs(inputJson.hashCode()), name, inputJson))
-                .withUsage(USAGE);
-    }
-
-    private static FakeReply say(String text, ObjectNode... calls) {
-        List<FakeReply.Block> blocks = new ArrayList<>();
-        if (!text.isEmpty()) {
-            blocks.add(FakeReply.text(text));
-        }
-        int n = 0;
-        for (ObjectNode call : calls) {
-            blocks.add(FakeReply.toolUse("toolu_" + Math.abs(call.hashCode()) + "_" + n++, call.path("name").asText(),
-                    call.path("input").toString()));
-        }
-        return FakeReply.answer(blocks.toArray(FakeReply.Block[]::new)).withUsage(USAGE);
-    }
-
-    private static ObjectNode call(String name, ObjectNode input) {
-        ObjectNode call = JSON.createObjectNode().put("name", name);
-        call.set("input", input);
-        return call;
-    }
-
-    private static ObjectNode write(String path, String content) {
-        return call("write_file", JSON.createObjectNode().put("path", path).put("content", content));
-    }
-
-    private static ObjectNode complete(String summary) {
-        ObjectNode input = JSON.createObjectNode().put("summary", summary);
-        input.putArray("decisions");
-        return call("complete_task", input);
+        return messages.size() == 1 && task.equals(FakeApiRun.taskOf(request));
     }
 
     private static final String PLAN = """
@@ -434,36 +364,15 @@ class MetricsRunTest {
               "acceptance":["rates for every destination"],"depends_on":["price-label"],"priority":"p2"}
             ]}""";
 
-    private static final String SLUGIFY_TEST = """
-            import { test } from 'node:test';
-            import assert from 'node:assert/strict';
-            import { slugify } from './slugify.js';
-
-            test('slugify lower-cases and joins words with hyphens', () => {
-              assert.equal(slugify(' The Name of the Wind '), 'the-name-of-the-wind');
-            });
-            """;
-
-    private static Map<String, List<FakeReply>> agentTurns() {
-        Map<String, List<FakeReply>> turns = new HashMap<>();
-        turns.put("slug-util", List.of(
-                say("I will add src/services/slugify.js and its test.",
-                        write("src/services/slugify.js", "export function slugify(title) {\n  return title.trim().replace(/[^A-Za-z0-9]+/g, '-');\n}\n"),
-                        write("src/services/slugify.test.js", SLUGIFY_TEST)),
-                say("", complete("Added slugify.")),
-                say("The test shows I must lower-case.",
-                        write("src/services/slugify.js", "export function slugify(title) {\n  return title.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-');\n}\n")),
-                say("", complete("Added slugify, lower-casing titles."))));
+    private static FakeApiRun agentTurns(FakeApiRun fake) {
+        fake.turns("slug-util", fake.slugifyFixedOnRetry());
         // the frontend agent also tries the backend's server: the sandbox refuses it
-        turns.put("price-label", List.of(
-                say("I will add src/frontend/priceLabel.js.",
+        fake.turns("price-label",
+                fake.say("I will add src/frontend/priceLabel.js.",
                         write("src/backend/server.js", "// moved\n"),
                         write("src/frontend/priceLabel.js", "export function formatPriceLabel(cents) {\n  return 'Price: $' + (cents / 100).toFixed(2);\n}\n")),
-                say("", complete("Added the price label."))));
-        turns.put("shipping-rates", List.of(say("", call("report_blocked", JSON.createObjectNode()
-                .put("type", "unclear_requirements")
-                .put("problem", "Which carrier's rate table? None is in the repository; I tried sk-ant-metrics-key.")
-                .put("need", "Name the carrier and where its rate table lives")))));
-        return turns;
+                fake.say("", complete("Added the price label.")));
+        return fake.turns("shipping-rates", fake.say("", blocked(
+                "Which carrier's rate table? None is in the repository; I tried sk-ant-metrics-key.")));
     }
 }
