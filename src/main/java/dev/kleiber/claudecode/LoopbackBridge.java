@@ -63,7 +63,11 @@ public final class LoopbackBridge {
         ProcessBuilder builder = new ProcessBuilder(program).inheritIO();
         builder.environment().put(BASE_URL, "http://127.0.0.1:" + port);
         Process cli = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> cli.descendants().forEach(ProcessHandle::destroy)));
+        // stopped from outside without a pid namespace (sandbox: none): the CLI and what it started go too
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cli.descendants().forEach(ProcessHandle::destroy);
+            cli.destroy();
+        }));
         int exit = cli.waitFor();
         server.close();
         System.exit(exit);

@@ -35,18 +35,26 @@ final class ClaudeCodeRunner {
     private ClaudeCodeRunner() {
     }
 
-    /** For {@code kleiber run}, {@code resume} and {@code serve}: on the lead's agent runtime. */
+    /**
+     * For {@code kleiber run}, {@code resume} and {@code serve}, on the lead's agent runtime. When kleiber.yaml puts a
+     * role on Claude Code, it is set up at once, so a missing key or CLI stops before any task starts (exit 2).
+     */
     static SessionEngine engine(AgentRuntime runtime, CliContext context) {
-        return engine(runtime.project, runtime.store, runtime.budget, runtime.client, context);
+        return engine(runtime.project, runtime.store, runtime.budget, runtime.client, context, true);
     }
 
     /**
-     * The one call every process running tasks makes ({@code kleiber run}, {@code kleiber worker}). When kleiber.yaml
-     * puts a role on Claude Code, it is set up at once, so a missing key or CLI stops before any task starts (exit 2);
-     * a plan's task naming it sets it up at its first session.
+     * For {@code kleiber worker}, per claim: Claude Code is set up at its first session, and a worker that cannot run
+     * it fails that session as an environment fault (the run stops and says why) instead of dropping the claim.
      */
     static SessionEngine engine(ProjectConfig project, Store store, CallBudget budget, LlmClient client,
                                 CliContext context) {
+        return engine(project, store, budget, client, context, false);
+    }
+
+    /** The one construction of every process's session engine; a plan's task naming Claude Code sets it up lazily. */
+    private static SessionEngine engine(ProjectConfig project, Store store, CallBudget budget, LlmClient client,
+                                        CliContext context, boolean setUpNow) {
         KleiberConfig settings = project.settings();
         RunnerSettings runners = settings.runners();
         Supplier<SessionEngine> claudeCode = new Supplier<>() {
@@ -60,7 +68,7 @@ final class ClaudeCodeRunner {
                 return made;
             }
         };
-        if (runners.usesClaudeCode()) {
+        if (setUpNow && runners.usesClaudeCode()) {
             claudeCode.get();
         }
         SessionLimits limits = SessionLimits.of(settings.agent());

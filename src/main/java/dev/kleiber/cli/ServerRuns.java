@@ -62,7 +62,12 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 throw KleiberException.failed("the server is shutting down");
             }
             if (runtime == null) {
-                runtime = AgentRuntime.open(context, layout, script, err);
+                try {
+                    runtime = AgentRuntime.open(context, layout, script, err);
+                } catch (KleiberException e) {
+                    // the server's own set-up (no API key, say), not the caller's request
+                    throw new Unavailable(e.getMessage());
+                }
             }
             agents = runtime;
             String base = RunCommand.RUN_ID.format(context.clock().instant());

@@ -38,7 +38,13 @@ import java.util.function.Supplier;
 public final class ApiServer implements AutoCloseable {
     static final String API = "/api/v1";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    private static final Duration DRAIN = Duration.ofSeconds(10);
+    /** How long requests under way may take to finish once a stop began (Kubernetes waits 30 s before SIGKILL). */
+    private static final Duration DRAIN = Duration.ofSeconds(25);
+    /**
+     * How long a stop waits, at least, after closing the listening socket: a request whose headers were read just
+     * before may not have reached the handlers yet, and must be answered, not cut off.
+     */
+    private static final Duration SETTLE = Duration.ofMillis(500);
     private static final String STARTED = "kleiber.started";
 
     /**
@@ -138,6 +144,8 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
+            r.exception(RunLauncher.Unavailable.class, (e, ctx) -> problem(ctx, new ApiProblem(503, "Runs unavailable",
+                    "this server cannot start runs: " + e.getMessage())));
             r.exception(NotFoundException.class, (e, ctx) -> problem(ctx, ApiProblem.notFound(e.getMessage())));
             r.exception(ConflictException.class, (e, ctx) -> problem(ctx, new ApiProblem(409, "Conflict", e.getMessage())));
             r.exception(KleiberException.class, (e, ctx) -> problem(ctx, e.exitCode() == KleiberException.BAD_INPUT
@@ -274,7 +282,7 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Graceful stop: refuses new work (503, {@code /readyz} fails), stops accepting connections, ends the event streams,
-     * waits up to ten seconds for requests under way, then stops.
+     * waits up to 25 seconds for requests under way, then stops.
      */
     @Override
     public void close() {
@@ -285,8 +293,9 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         feed.close();
+        long settled = System.nanoTime() + SETTLE.toNanos();
         long deadline = System.nanoTime() + DRAIN.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while ((inFlight.get() > 0 || System.nanoTime() < settled) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

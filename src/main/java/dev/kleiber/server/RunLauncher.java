@@ -35,11 +35,18 @@ public interface RunLauncher {
      */
     Optional<String> cancel(String runId, String by);
 
+    /** This server cannot run agents (no API key, say): not the caller's fault, answered 503 with why. */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     /** No runs from the API: for a server whose process cannot run agents. */
     RunLauncher NONE = new RunLauncher() {
         @Override
         public String start(Start what, String by) {
-            throw new ApiProblem(503, "Runs unavailable", "this server does not run agents");
+            throw new Unavailable("this server does not run agents");
         }
 
         @Override

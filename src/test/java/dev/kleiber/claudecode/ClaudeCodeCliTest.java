@@ -90,9 +90,13 @@ class ClaudeCodeCliTest {
     }
 
     private TaskRun run(int maxTurns) {
+        return run(maxTurns, System.getenv());
+    }
+
+    private TaskRun run(int maxTurns, Map<String, String> kleibersEnvironment) {
         ClaudeCodeSettings settings = new ClaudeCodeSettings(claude, api.baseUrl(), KEY, maxTurns,
                 Duration.ofMinutes(4), KleiberJvm.current(), CommandSandbox.Settings.defaults());
-        TaskRunner runner = new TaskRunner(new ClaudeCodeEngine(settings, budget, System.getenv(), runs::add), SessionLimits.of(12, 4000),
+        TaskRunner runner = new TaskRunner(new ClaudeCodeEngine(settings, budget, kleibersEnvironment, runs::add), SessionLimits.of(12, 4000),
                 CommandSandbox.Settings.defaults(), Map.of("ANTHROPIC_API_KEY", KEY), Clock.systemUTC(),
                 ChangeLimits.DEFAULT);
         String text = """
@@ -256,6 +260,21 @@ class ClaudeCodeCliTest {
             Files.deleteIfExists(outside.resolve("leak.txt"));
             Files.delete(outside);
         }
+    }
+
+    @Test
+    void withoutAHardenedSandboxClaudeCodeIsNotStarted() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("no-tools"));
+
+        TaskRun run = run(12, Map.of("PATH", empty.toString()));
+
+        assertThat(run.session().outcome()).isInstanceOfSatisfying(SessionOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).startsWith("Claude Code is not started: the sandbox cannot be hardened here")
+                    .contains("bwrap");
+            assertThat(failed.cause()).isInstanceOf(SessionOutcome.EnvironmentFault.class);
+        });
+        assertThat(api.requests()).as("nothing reached the API").isEmpty();
+        assertThat(run.commit()).isEmpty();
     }
 
     @Test

@@ -285,6 +285,34 @@ class McpServerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyToolRefusesAnUnknownArgumentAndAMissingRequiredOneAsAToolError() {
+        for (McpSchema.Tool tool : client.listTools().tools()) {
+            McpSchema.CallToolResult unknown = call(tool.name(), Map.of("bogus", 1));
+            assertThat(unknown.isError()).as(tool.name()).isTrue();
+            assertThat(text(unknown)).as(tool.name()).contains("bogus");
+            for (Object required : (List<Object>) tool.inputSchema().getOrDefault("required", List.of())) {
+                McpSchema.CallToolResult missing = call(tool.name(), Map.of());
+                assertThat(missing.isError()).as(tool.name()).isTrue();
+                assertThat(text(missing)).as(tool.name()).contains(required.toString());
+            }
+        }
+    }
+
+    @Test
+    void aMissingPlanOrAnUnknownRunIsAToolErrorWithTheCliMessage() {
+        McpSchema.CallToolResult estimate = call("plan_estimate", Map.of("file", "no-such-plan.yaml"));
+        McpSchema.CallToolResult status = call("run_status", Map.of("run", "run-19990101-000000"));
+        Cli.Result statusCli = cli.run("status", "--run", "run-19990101-000000");
+
+        assertThat(estimate.isError()).isTrue();
+        assertThat(text(estimate)).contains("no-such-plan.yaml");
+        assertThat(status.isError()).isTrue();
+        assertThat(statusCli.exitCode()).isNotZero();
+        assertThat(text(status)).contains(statusCli.err().strip());
+    }
+
+    @Test
     void everyToolAnswersWithoutStdoutNoise() {
         // the server still answers after all of the above: nothing a command printed broke the stdio framing
         assertThat(client.ping()).isNotNull();

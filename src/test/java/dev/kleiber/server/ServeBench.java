@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivery latency with 200 connected clients, and the cost of one rate-limit take on the store alone.
  *
  * <p>Arguments: {@code sqlite|postgresql} (default sqlite), seconds of read load (default 15), read clients (16),
- * stream clients (200), events (100).
+ * stream clients (200), events (100), servers (1; 2 = blue and green on the one store, as during a blue-green switch:
+ * the read clients and the streams are spread over both, and the rate limit is the store's).
  */
 public final class ServeBench {
     private ServeBench() {
@@ -45,6 +46,7 @@ public final class ServeBench {
         int readers = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         int streams = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         int events = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+        int replicas = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         Path dir = Files.createTempDirectory("kleiber-serve-bench");
         Path repo = GitRepos.init(Files.createDirectories(dir.resolve("repo")));
         CliContext context = new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC());
@@ -62,13 +64,19 @@ public final class ServeBench {
         try (Store store = Store.open(url, Clock.systemUTC())) {
             store.runs().create(runId, "the benchmark's run");
         }
-        System.out.printf("store %s, %d cores, load %s%n", kind, Runtime.getRuntime().availableProcessors(),
-                Files.readString(Path.of("/proc/loadavg")).strip());
-        try (ServerProcess server = ServerProcess.start(context, Optional.of("127.0.0.1"), Optional.of(0),
-                Optional.empty(), new PrintWriter(System.err, true))) {
-            reads(server, token, "/api/v1/runs/" + runId, readers, Duration.ofSeconds(seconds));
-            reads(server, token, "/api/v1/budget", readers, Duration.ofSeconds(seconds));
-            stream(server, url, token, runId, streams, events);
+        System.out.printf("store %s, %d server(s), %d cores, load %s%n", kind, replicas,
+                Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip());
+        List<ServerProcess> servers = new ArrayList<>();
+        try {
+            for (int i = 0; i < replicas; i++) {
+                servers.add(ServerProcess.start(context, Optional.of("127.0.0.1"), Optional.of(0), Optional.empty(),
+                        new PrintWriter(System.err, true)));
+            }
+            reads(servers, token, "/api/v1/runs/" + runId, readers, Duration.ofSeconds(seconds));
+            reads(servers, token, "/api/v1/budget", readers, Duration.ofSeconds(seconds));
+            stream(servers, url, token, runId, streams, events);
+        } finally {
+            servers.forEach(ServerProcess::close);
         }
         try (Store store = Store.open(url, Clock.systemUTC())) {
             limiter(store, 4, Duration.ofSeconds(5));
@@ -76,18 +84,20 @@ public final class ServeBench {
         System.exit(0);
     }
 
-    private static void reads(ServerProcess server, String token, String path, int clients, Duration length) throws Exception {
+    private static void reads(List<ServerProcess> servers, String token, String path, int clients, Duration length)
+            throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .header("Authorization", "Bearer " + token).GET().build();
+        List<HttpRequest> requests = servers.stream().map(server -> HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Authorization", "Bearer " + token).GET().build()).toList();
         for (int i = 0; i < 50; i++) {
-            http.send(request, HttpResponse.BodyHandlers.discarding());
+            http.send(requests.get(i % requests.size()), HttpResponse.BodyHandlers.discarding());
         }
         ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong failures = new AtomicLong();
         long end = System.nanoTime() + length.toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
+            HttpRequest request = requests.get(c % requests.size());
             threads.add(Thread.ofPlatform().start(() -> {
                 List<Long> mine = new ArrayList<>();
                 while (System.nanoTime() < end) {
@@ -109,18 +119,19 @@ public final class ServeBench {
             t.join();
         }
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        System.out.printf("GET %s, %d clients, %ds: %d requests, %.0f req/s, p50 %.1f ms, p99 %.1f ms, non-200 %d%n",
-                path, clients, length.toSeconds(), all.length, all.length / (double) length.toSeconds(),
+        System.out.printf("GET %s, %d clients on %d server(s), %ds: %d requests, %.0f req/s, p50 %.1f ms, p99 %.1f ms, non-200 %d%n",
+                path, clients, requests.size(), length.toSeconds(), all.length, all.length / (double) length.toSeconds(),
                 percentile(all, 50), percentile(all, 99), failures.get());
     }
 
-    private static void stream(ServerProcess server, StoreUrl url, String token, String runId, int clients, int events)
-            throws Exception {
+    private static void stream(List<ServerProcess> servers, StoreUrl url, String token, String runId, int clients,
+                               int events) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
         CountDownLatch connected = new CountDownLatch(clients);
         CountDownLatch done = new CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
+            ServerProcess server = servers.get(c % servers.size());
             HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + runId + "/events"))
                     .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
             http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
@@ -155,8 +166,8 @@ public final class ServeBench {
         }
         boolean all = done.await(60, TimeUnit.SECONDS);
         long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("SSE, %d clients, %d events at 50/s: %d of %d deliveries%s, delay p50 %.1f ms, p99 %.1f ms, "
-                        + "max %.1f ms%n", clients, events, sorted.length, (long) clients * events, all ? "" : " (timed out)",
+        System.out.printf("SSE, %d clients on %d server(s), %d events at 50/s: %d of %d deliveries%s, delay p50 %.1f ms, "
+                        + "p99 %.1f ms, max %.1f ms%n", clients, servers.size(), events, sorted.length, (long) clients * events, all ? "" : " (timed out)",
                 percentile(sorted, 50), percentile(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
     }
 

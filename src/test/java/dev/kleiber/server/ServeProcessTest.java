@@ -75,6 +75,8 @@ class ServeProcessTest {
         String token = ApiFixture.JSON.readTree(cli.run("token", "create", "--name", "phone", "--scope", "approve", "--json")
                 .out()).path("secret").asText();
 
+        String admin = ApiFixture.JSON.readTree(cli.run("token", "create", "--name", "ops", "--scope", "admin", "--json")
+                .out()).path("secret").asText();
         Path log = tmp.resolve("serve.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
@@ -108,6 +110,12 @@ class ServeProcessTest {
         assertThat(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/budget")).header("Origin", "https://evil.example.com")
                 .header("Authorization", "Bearer " + token)).header("Access-Control-Allow-Origin")).isEmpty();
 
+        // no API key in the server's environment: runs cannot start, and the caller is told so
+        ApiFixture.Response unavailable = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/runs"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"request\": \"Add a returns page\"}")));
+        unavailable.problem(503, "this server cannot start runs: ANTHROPIC_API_KEY is not set");
+
         // a quiet stream: its one event, then a keep-alive comment every second
         Socket stream = open(port, "GET /api/v1/runs/" + runId + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
                 + token + "\r\nAccept: text/event-stream\r\n\r\n");
@@ -121,41 +129,47 @@ class ServeProcessTest {
         assertThat(seen).contains("event: TaskQueued").anyMatch(l -> l.startsWith("HTTP/1.1 200"));
         assertThat(keepAlives).as(String.join("\n", seen)).isEqualTo(2);
 
-        // a request under way: headers and half of the body sent
+        // a request under way: its headers sent with Expect: 100-continue, which the server answers only once the
+        // request is in its handlers, reading the body; the body follows after SIGTERM
         String body = "{\"to\": 80}";
         Socket raise = open(port, "POST /api/v1/budget/raise HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
-                + body.substring(0, 5));
-        Thread.sleep(300);
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+        raise.setSoTimeout(60_000);
+        BufferedReader answer = new BufferedReader(new InputStreamReader(raise.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(answer.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+        assertThat(answer.readLine()).isEmpty();
 
         process.toHandle().destroy(); // SIGTERM
         // no new connections...
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         boolean refused = false;
         while (!refused && System.nanoTime() < deadline) {
             try (Socket probe = new Socket()) {
                 probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                Thread.sleep(100);
+                Thread.sleep(50);
             } catch (ConnectException e) {
                 refused = true;
             }
         }
         assertThat(refused).as("new connections refused after SIGTERM").isTrue();
-        // ...the stream is closed...
-        stream.setSoTimeout(15_000);
+        // ...the request under way finishes...
+        assertThat(process.isAlive()).as("the process waits for the request under way").isTrue();
+        raise.getOutputStream().write(body.getBytes(StandardCharsets.US_ASCII));
+        raise.getOutputStream().flush();
+        StringBuilder answered = new StringBuilder();
+        for (String line = answer.readLine(); line != null; line = answer.readLine()) {
+            answered.append(line).append('\n');
+        }
+        raise.close();
+        assertThat(answered.toString()).startsWith("HTTP/1.1 200").contains("\"by\":\"phone (token)\"");
+        // ...and the stream was closed
+        stream.setSoTimeout(30_000);
         String rest;
         do {
             rest = events.readLine();
         } while (rest != null && !rest.equals("0"));
         stream.close();
-        // ...and the request under way finishes
-        assertThat(process.isAlive()).as("the process waits for the request under way").isTrue();
-        raise.getOutputStream().write(body.substring(5).getBytes(StandardCharsets.US_ASCII));
-        raise.getOutputStream().flush();
-        raise.setSoTimeout(15_000);
-        String answer = new String(raise.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        raise.close();
-        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"by\":\"phone (token)\"");
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the process exits").isTrue();
         assertThat(process.exitValue()).as(Files.readString(log)).isZero();
