@@ -59,6 +59,7 @@ describe('BudgetPage', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Raise limit' }));
     expect(await screen.findByText('$5.00')).toBeTruthy();
     expect(screen.queryByText(/paused — work waits/)).toBeNull();
+    expect((raise as HTMLInputElement).value).toBe('');
 
     await userEvent.type(screen.getByLabelText('Approve extra spend (USD)'), '2.5');
     await userEvent.click(screen.getByRole('button', { name: 'Approve extra' }));

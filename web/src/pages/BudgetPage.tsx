@@ -109,7 +109,10 @@ function AmountForm(props: { id: string; label: string; button: string; onSubmit
       return;
     }
     props.onSubmit(amount).then(
-      () => setMessage('Done.'),
+      () => {
+        setMessage('Done.');
+        setValue('');
+      },
       (e: unknown) => setMessage(e instanceof Error ? e.message : String(e)),
     );
   };

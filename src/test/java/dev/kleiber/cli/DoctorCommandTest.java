@@ -172,6 +172,42 @@ class DoctorCommandTest {
     }
 
     @Test
+    void gitMissing() throws IOException {
+        env.put("PATH", Files.createDirectories(tmp.resolve("no-tools")).toString());
+        Cli.Result result = doctor();
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).containsPattern("FAIL +git +git was not found on PATH").contains("install git");
+    }
+
+    @Test
+    void aStoreThatDoesNotOpen() throws IOException {
+        // a folder where the SQLite file belongs: the store cannot open
+        Files.createDirectories(repo.resolve(".kleiber/state.db"));
+        Cli.Result result = doctor("--json");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(check(result, "store").path("status").asText()).isEqualTo("fail");
+        assertThat(check(result, "store").path("fix").asText()).contains("'store' in .kleiber/kleiber.yaml");
+    }
+
+    @Test
+    void aBudgetPausedForTheDay() throws IOException {
+        edit("daily_usd: 50", "daily_usd: 0.10");
+        java.time.Clock clock = Clock.systemUTC();
+        LedgerSettings settings = LedgerSettings.of(new CliContext(repo, Map.of(), clock), java.util.Optional.empty());
+        try (dev.kleiber.store.Store store = dev.kleiber.store.Store.open(settings.store(), clock)) {
+            dev.kleiber.ledger.BudgetGuard guard = new dev.kleiber.ledger.BudgetGuard(store, settings.prices(),
+                    settings.limits(), clock, store.leases().acquire("test", java.time.Duration.ofMinutes(5)), p -> { });
+            // a call that would pass the $0.10 of today is refused, and the budget pauses
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> guard.reserve(new dev.kleiber.ledger.CallContext(
+                    "r1", "t1", 1, "engineer-backend", dev.kleiber.routing.Tier.SONNET), "claude-sonnet-4-5", 100_000, 10_000))
+                    .isInstanceOf(dev.kleiber.ledger.BudgetExceededException.class);
+        }
+        Cli.Result result = doctor();
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).containsPattern("FAIL +budget +paused: today's limit \\$0.10").contains("kleiber budget raise");
+    }
+
+    @Test
     void badUsageIsExitTwo() {
         assertThat(doctor("--nonsense").exitCode()).isEqualTo(2);
     }

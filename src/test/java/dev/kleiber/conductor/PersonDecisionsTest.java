@@ -1,7 +1,6 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.cli.Cli;
-import dev.kleiber.cli.CliContext;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.testutil.GitRepos;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 import static dev.kleiber.conductor.BlockedWorkTest.decision;
 import static dev.kleiber.conductor.Turns.answer;
@@ -34,12 +32,9 @@ class PersonDecisionsTest {
 
     @Test
     void answerAndApproveOutsideARunAreSignedAndCommittedLeavingTheCheckoutClean() throws Exception {
-        Path repo = GitRepos.init(tmp.resolve("repo"));
-        Files.writeString(repo.resolve("package.json"), "{\"name\":\"x\",\"type\":\"module\",\"private\":true}\n");
+        Path repo = ResumeWhilePausedTest.initializedProject(tmp.resolve("repo"));
         // no $USER nor $LOGNAME, as in containers and CI
-        Cli cli = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC()));
-        Cli.Result init = cli.run("init");
-        assertThat(init.exitCode()).as(init.err()).isZero();
+        Cli cli = BlockedWorkTest.cli(repo);
         Files.writeString(repo.resolve("plan.yaml"), """
                 tasks:
                   - id: refund-cap
@@ -99,7 +94,7 @@ class PersonDecisionsTest {
 
         assertThat(cli.run("answer", "ship-policy", "  ").exitCode()).isEqualTo(2);
         assertThat(cli.run("answer", "refund-cap", "Nothing to answer.").exitCode()).as("no question about it")
-                .isNotZero();
+                .isEqualTo(1);
     }
 
     private static String clean(Path repo) {

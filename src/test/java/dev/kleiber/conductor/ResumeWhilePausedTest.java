@@ -25,11 +25,8 @@ class ResumeWhilePausedTest {
 
     @Test
     void resumesWhilePausedOrWithoutAKeySpendNoAttemptAndAFinishedRunNeedsNoKey() throws Exception {
-        Path repo = GitRepos.init(tmp.resolve("repo"));
-        Files.writeString(repo.resolve("package.json"), "{\"name\":\"x\",\"type\":\"module\",\"private\":true}\n");
+        Path repo = initializedProject(tmp.resolve("repo"));
         Cli cli = cli(repo);
-        Cli.Result init = cli.run("init");
-        assertThat(init.exitCode()).as(init.err()).isZero();
         Files.writeString(repo.resolve(".kleiber/kleiber.yaml"), Files.readString(repo.resolve(".kleiber/kleiber.yaml"))
                 .replace("daily_usd: 50", "daily_usd: 0.001"));
         Files.writeString(repo.resolve("plan.yaml"), """
@@ -77,6 +74,18 @@ class ResumeWhilePausedTest {
         Cli.Result nothingLeft = cli.run("resume");
         assertThat(nothingLeft.exitCode()).as(nothingLeft.out() + nothingLeft.err()).isZero();
         assertThat(nothingLeft.out() + nothingLeft.err()).doesNotContain("ANTHROPIC_API_KEY");
+    }
+
+    /**
+     * A git repository with a package.json under {@code kleiber init} (no validation commands: runs are quick), its
+     * commands run with PATH alone — no $USER, no key — as in containers and CI.
+     */
+    static Path initializedProject(Path dir) throws java.io.IOException {
+        Path repo = GitRepos.init(dir);
+        Files.writeString(repo.resolve("package.json"), "{\"name\":\"x\",\"type\":\"module\",\"private\":true}\n");
+        Cli.Result init = cli(repo).run("init");
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        return repo;
     }
 
     private static int attempts(Cli cli) throws java.io.IOException {
