@@ -211,8 +211,9 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
         synchronized (this) {
             agents = runtime;
         }
-        // a run the store already records as finished is past stopping, even while its handle completes
-        if (agents.store.runs().find(runId).map(r -> r.state().equals("finished")).orElse(false)) {
+        // the conductor records the run's end state (finished, waiting, paused) just before its handle completes:
+        // a run no longer active is past stopping
+        if (agents.store.runs().find(runId).map(r -> !r.state().equals("active")).orElse(false)) {
             return Optional.empty();
         }
         handle.stop();

@@ -85,13 +85,17 @@ final class ApiFixture {
         s.turn("refund-cap", complete("Capped refunds."));
         s.turn("card-fee", write("src/services/fees.js", "export function cardFee(cents) {\n  return Math.round(cents * 0.02);\n}\n"));
         s.turn("card-fee", complete("Added the card fee."));
-        // what runs started through the API replay
-        s.turn("returns-note", write("src/frontend/returnsNote.js", "export function returnsNote() {\n  return 'Free returns';\n}\n"));
-        s.turn("returns-note", complete("Added the returns note."));
         Files.writeString(repo.resolve("script.jsonl"), s.text());
         Cli.Result run = cli.run("run", "--plan", "plan.yaml", "--workers", "2", "--script", "script.jsonl");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("refund-cap waits for a person").contains("card-fee waits for a person");
+        // what the servers replay: the card fee's attempt after a rejection, and runs started through the API
+        Script served = new Script();
+        served.turn("card-fee", write("src/services/fees.js", "export function cardFee(cents) {\n  return Math.ceil(cents * 0.02);\n}\n"));
+        served.turn("card-fee", complete("Rounded the card fee up."));
+        served.turn("returns-note", write("src/frontend/returnsNote.js", "export function returnsNote() {\n  return 'Free returns';\n}\n"));
+        served.turn("returns-note", complete("Added the returns note."));
+        Files.writeString(repo.resolve("script.jsonl"), served.text());
         JsonNode status = JSON.readTree(cli.run("status", "--json").out());
         return new ApiFixture(repo, cli, status.path("run").asText(),
                 shared.orElseGet(() -> new StoreUrl.Sqlite(repo.resolve(".kleiber/state.db"))));
