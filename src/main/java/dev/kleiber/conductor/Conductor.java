@@ -379,6 +379,12 @@ public final class Conductor {
     public RunHandle resume(String runId, int workers) {
         requireWorkers(workers);
         store.runs().find(runId).orElseThrow(() -> KleiberException.badInput("no run '" + runId + "' in the store"));
+        Optional<String> remote = store.runs().remoteOf(runId);
+        if (remote.isPresent()) {
+            // run here it would merge into this checkout while the remote's workers merge into the remote
+            throw KleiberException.badInput("run " + runId + " runs on the workers of " + remote.get()
+                    + ": they continue it (`kleiber workers`, `kleiber status`); it is not resumed here");
+        }
         store.runs().setState(runId, "active");
         for (TaskRecord task : store.tasks().ofRun(runId)) {
             if (task.state() == TaskState.BLOCKED && failures.count(runId, task.id(), TaskFailures.Kind.ENVIRONMENT) > 0) {

@@ -72,5 +72,10 @@ class ServerRunsRemoteTest {
             assertThat(store.queue().claimAny("worker-1", REMOTE, Set.of(), Duration.ofMinutes(1)))
                     .hasValueSatisfying(claim -> assertThat(claim.task().id()).isEqualTo("price-api"));
         }
+        // resumed here, it would merge into this checkout beside the remote's workers
+        Cli.Result resumed = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC()))
+                .run("resume", "--run", runId, "--script", script.toString());
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isEqualTo(2);
+        assertThat(resumed.err()).contains("runs on the workers of " + REMOTE).contains("it is not resumed here");
     }
 }

@@ -139,15 +139,15 @@ class WorkersOnManyMachinesTest {
             Files.writeString(planFile, new PlanFileWriter().write(plan));
             Cli conductor = conductor(url, api);
             AtomicReference<Cli.Result> conducted = new AtomicReference<>();
-            Thread conducting = Thread.ofVirtual().start(() -> conducted.set(conductor.run("run", "--plan",
-                    planFile.toString(), "--remote", bare.toString())));
-            await(() -> store.runs().find(RUN).isPresent() || !conducting.isAlive(), Duration.ofSeconds(60));
-            assertThat(store.runs().remoteOf(RUN)).as(String.valueOf(conducted.get())).contains(bare.toString());
-
+            // the workers start first: their JVMs come up while the conductor plans
             long t0 = System.nanoTime();
             for (String name : List.of("one", "two", "three")) {
                 workers.add(Worker.start(tmp, name, url, bare, api));
             }
+            Thread conducting = Thread.ofVirtual().start(() -> conducted.set(conductor.run("run", "--plan",
+                    planFile.toString(), "--remote", bare.toString())));
+            await(() -> store.runs().find(RUN).isPresent() || !conducting.isAlive(), Duration.ofSeconds(60));
+            assertThat(store.runs().remoteOf(RUN)).as(String.valueOf(conducted.get())).contains(bare.toString());
             assertThat(heldCall.await(90, TimeUnit.SECONDS)).as("delta's opus attempt called the API; workers:\n"
                     + output(workers)).isTrue();
 
