@@ -7,6 +7,7 @@ import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.RoutedTask;
 import dev.kleiber.conductor.RunPlan;
+import dev.kleiber.conductor.TaskProtocolTexts;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.ledger.BudgetStatus;
