@@ -90,7 +90,7 @@ public final class Decisions {
         } catch (IOException e) {
             throw KleiberException.failed("cannot write " + relative + ": " + e.getMessage(), e);
         }
-        store.events().append(runId, taskId, "person.answered", "by " + by);
+        store.events().append(runId, taskId, BlockedDesk.PERSON_ANSWERED_EVENT, "by " + by);
         published(new RunEvent.PersonAnswered(runId, taskId, by, relative));
         commitRecords(runId, taskId, "answer", by);
         return relative;
@@ -98,7 +98,7 @@ public final class Decisions {
 
     /**
      * The run a decision about {@code taskId} means: {@code named} when given; else the latest run, unless the task
-     * waits for review only in one earlier run. Two earlier runs waiting on the same id must be named.
+     * waits for a person (review or an answer) only in one earlier run. Two earlier runs waiting on the same id must be named.
      */
     public String runFor(Optional<String> named, String taskId) {
         return runFor(store, named, taskId);
@@ -111,8 +111,9 @@ public final class Decisions {
             return named.get();
         }
         String latest = ReviewDesk.runId(store, Optional.empty());
+        // awaiting review or blocked on a question: approve, reject and answer find the one run where it waits
         List<String> runs = store.tasks().waitingForPerson().stream()
-                .filter(t -> t.id().equals(taskId) && t.state() == TaskState.AWAITING_REVIEW)
+                .filter(t -> t.id().equals(taskId))
                 .map(TaskRecord::runId).distinct().toList();
         if (runs.isEmpty() || runs.contains(latest)) {
             return latest;
@@ -120,7 +121,7 @@ public final class Decisions {
         if (runs.size() == 1) {
             return runs.getFirst();
         }
-        throw KleiberException.badInput(taskId + " waits for review in runs " + String.join(", ", runs)
+        throw KleiberException.badInput(taskId + " waits for a person in runs " + String.join(", ", runs)
                 + "; say which with --run ID");
     }
 

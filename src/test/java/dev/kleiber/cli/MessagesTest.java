@@ -107,8 +107,12 @@ class MessagesTest {
         assertThat(result.exitCode()).as(result.out()).isEqualTo(2);
         assertThat(result.err()).contains(".kleiber/policy.yaml line 2").contains("enabeld");
 
-        // the README's override example, under rules:, is accepted
-        Files.writeString(repo.resolve(".kleiber/policy.yaml"), "rules:\n  - {id: boilerplate.logging, enabled: false}\n");
+        // the README's override example, under rules:, is accepted as the README shows it
+        Matcher block = Pattern.compile("```yaml\n# \\.kleiber/policy\\.yaml\n(.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("README.md")));
+        assertThat(block.find()).as("the README's policy.yaml example").isTrue();
+        assertThat(block.group(1)).startsWith("rules:\n");
+        Files.writeString(repo.resolve(".kleiber/policy.yaml"), block.group(1));
         Cli.Result example = cli.run("config");
         assertThat(example.exitCode()).as(example.err()).isZero();
     }
