@@ -116,7 +116,7 @@ export function App({ api, events }: Props) {
         {route.page === 'runs' ? <RunsPage api={api} /> : null}
         {route.page === 'run' ? <RunPage api={api} run={route.run} events={events} /> : null}
         {route.page === 'task' ? <TaskPage api={api} session={session} run={route.run} task={route.task} events={events} /> : null}
-        {route.page === 'cost' ? <CostPage api={api} /> : null}
+        {route.page === 'cost' ? <CostPage key={route.run ?? ''} api={api} run={route.run ?? ''} /> : null}
         {route.page === 'budget' ? <BudgetPage api={api} session={session} /> : null}
         {route.page === 'missing' ? (
           <p>

@@ -6,6 +6,7 @@ import dev.kleiber.conductor.RunEvent;
 import dev.kleiber.conductor.RunEventJson;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.plan.TaskIds;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
@@ -74,7 +75,7 @@ public final class Decisions {
         if (task.state() != TaskState.BLOCKED || question == null) {
             throw new ConflictException(taskId + " is " + task.state().id() + " and the conductor asks no question about it");
         }
-        String relative = "blocked/" + task.agent() + "/" + taskId + "-conflict.md";
+        String relative = FileLocation.blockedFile(task.agent(), taskId);
         Path file = project.layout().root().resolve(relative);
         BlockType type = BlockType.UNCLEAR_REQUIREMENTS;
         try {

@@ -13,6 +13,7 @@ import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.CostReport;
 import dev.kleiber.ledger.Ledger;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Router;
 import dev.kleiber.store.Event;
@@ -233,7 +234,7 @@ public final class RunDocuments {
                     .put("how", "kleiber review show " + task.id() + runOption);
         } else if (task.state() == TaskState.BLOCKED) {
             ObjectNode node = waiting.addObject().put("task", task.id()).put("run", task.runId()).put("for", "blocked")
-                    .put("file", "blocked/" + task.agent() + "/" + task.id() + "-conflict.md");
+                    .put("file", FileLocation.blockedFile(task.agent(), task.id()));
             if (questions.containsKey(task.id())) {
                 node.put("question", questions.get(task.id()));
             }

@@ -3,6 +3,7 @@ package dev.kleiber.conductor;
 import dev.kleiber.KleiberException;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.git.GitRepository;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.routing.Router;
 import dev.kleiber.store.Event;
 import dev.kleiber.store.Store;
@@ -104,8 +105,7 @@ public final class ReviewDesk {
                 store.tasks().transition(runId, taskId, TaskState.BLOCKED, "merge conflict in "
                         + String.join(", ", conflicted.files()));
                 throw KleiberException.failed("approved, but merging " + pending.branch() + " into main conflicts in "
-                        + String.join(", ", conflicted.files()) + "; the task is blocked (blocked/" + task.agent() + "/"
-                        + taskId + "-conflict.md)");
+                        + String.join(", ", conflicted.files()) + "; the task is blocked (" + FileLocation.blockedFile(task.agent(), taskId) + ")");
             }
         };
     }
