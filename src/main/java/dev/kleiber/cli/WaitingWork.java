@@ -4,6 +4,7 @@ import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.Usd;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
@@ -56,7 +57,7 @@ final class WaitingWork {
                 lines.add(head + "the conductor asks a person: " + questions.get(task.id()) + " (answer with `kleiber answer "
                         + task.id() + " \"TEXT\"`)");
             } else {
-                lines.add(head + "see blocked/" + task.agent() + "/" + task.id() + "-conflict.md");
+                lines.add(head + "see " + FileLocation.blockedFile(task.agent(), task.id()));
             }
         }
         return List.copyOf(lines);
