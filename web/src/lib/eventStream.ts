@@ -50,6 +50,7 @@ export const RUN_EVENT_KINDS: readonly string[] = [
   'TaskStarted',
   'ToolRefused',
   'SessionBilled',
+  'ClaudeCodeSession',
   'Validated',
   'DiffNeedsReview',
   'AwaitingReview',

@@ -4,8 +4,9 @@ export type Route =
   | { page: 'runs' }
   | { page: 'run'; run: string }
   | { page: 'task'; run: string; task: string }
-  | { page: 'cost' }
+  | { page: 'cost'; run?: string }
   | { page: 'budget' }
+  | { page: 'audit' }
   | { page: 'signin' }
   | { page: 'missing'; path: string };
 
@@ -18,7 +19,9 @@ export function parseRoute(pathname: string): Route {
     return { page: 'task', run: parts[1], task: parts[3] };
   }
   if (parts.length === 1 && parts[0] === 'cost') return { page: 'cost' };
+  if (parts.length === 2 && parts[0] === 'cost') return { page: 'cost', run: parts[1] };
   if (parts.length === 1 && parts[0] === 'budget') return { page: 'budget' };
+  if (parts.length === 1 && parts[0] === 'audit') return { page: 'audit' };
   if (parts.length === 1 && parts[0] === 'signin') return { page: 'signin' };
   return { page: 'missing', path: pathname };
 }
@@ -29,6 +32,11 @@ export function runPath(run: string): string {
 
 export function taskPath(run: string, task: string): string {
   return `/runs/${encodeURIComponent(run)}/tasks/${encodeURIComponent(task)}`;
+}
+
+/** The Cost page about one run (all its days), or about every run when `run` is empty. */
+export function costPath(run: string): string {
+  return run ? `/cost/${encodeURIComponent(run)}` : '/cost';
 }
 
 export function navigate(to: string): void {

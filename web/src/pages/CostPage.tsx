@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ApiClient } from '../api/client';
 import { usd } from '../lib/format';
+import { navigate, costPath } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
 
 interface Point {
@@ -87,14 +88,36 @@ function CostChart({ title, points, compare = false }: { title: string; points: 
   );
 }
 
-/** Spend by day, model, agent and task, and what the same calls would have cost on Opus alone. */
-export function CostPage({ api }: { api: ApiClient }) {
+/**
+ * Spend by day, model, agent and task, and what the same calls would have cost on Opus alone: of a day (today unless
+ * one is picked), or of one run (`run`, all its days unless a day is picked). The run is in the address (/cost/RUN),
+ * so a run's page links here and the back button works.
+ */
+export function CostPage({ api, run = '' }: { api: ApiClient; run?: string }) {
   const [day, setDay] = useState('');
-  const { data, error } = useLoad(`cost:${day}`, () => api.cost(day ? { day } : {}));
+  const { data, error } = useLoad(`cost:${day}:${run}`, () => api.cost({ ...(day ? { day } : {}), ...(run ? { run } : {}) }));
+  const runs = useLoad('cost-runs', () => api.runs());
+  const runIds = (runs.data ?? []).map((r) => r.id);
   return (
     <>
-      <h1 className="text-xl font-bold">Cost</h1>
+      <h1 className="text-xl font-bold">Cost{run ? ` of run ${run}` : ''}</h1>
       <form className="flex flex-wrap items-center gap-2" onSubmit={(e) => e.preventDefault()}>
+        <label htmlFor="cost-run" className="text-sm font-medium">
+          Run
+        </label>
+        <select
+          id="cost-run"
+          value={run}
+          onChange={(e) => navigate(costPath(e.target.value))}
+          className="max-w-full rounded border border-slate-500 bg-white p-1 font-mono text-slate-900 dark:bg-slate-900 dark:text-slate-100"
+        >
+          <option value="">All runs</option>
+          {(runIds.includes(run) || !run ? runIds : [run, ...runIds]).map((id) => (
+            <option key={id} value={id}>
+              {id}
+            </option>
+          ))}
+        </select>
         <label htmlFor="cost-day" className="text-sm font-medium">
           Day
         </label>
@@ -107,7 +130,7 @@ export function CostPage({ api }: { api: ApiClient }) {
         />
         {day ? (
           <button type="button" onClick={() => setDay('')} className="rounded border border-slate-500 px-2 py-1 text-sm">
-            Today
+            {run ? 'Every day' : 'Today'}
           </button>
         ) : null}
       </form>
@@ -116,7 +139,8 @@ export function CostPage({ api }: { api: ApiClient }) {
         <>
           <p>
             {usd(data.totalUsd)} in {data.calls} calls
-            {data.day ? ` on ${data.day}` : ''}. The same calls on Opus alone: {usd(data.allOpusUsd)}
+            {data.day ? ` on ${data.day}` : ''}
+            {run ? ` by run ${run}` : ''}. The same calls on Opus alone: {usd(data.allOpusUsd)}
             {data.allOpusUsd > 0 ? ` (saved ${Math.round((1 - data.totalUsd / data.allOpusUsd) * 100)}%)` : ''}.
           </p>
           <CostChart

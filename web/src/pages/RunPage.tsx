@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/client';
 import type { RunEventMessage, RunStatus } from '../api/types';
+import { DecisionList } from '../components/DecisionList';
 import { EventList } from '../components/EventList';
 import { SpendBar } from '../components/SpendBar';
 import { StateBadge } from '../components/StateBadge';
 import { TaskGraph } from '../components/TaskGraph';
 import type { EventSourceFactory } from '../lib/eventStream';
 import { age, usd } from '../lib/format';
-import { Link, taskPath } from '../lib/router';
+import { Link, costPath, taskPath } from '../lib/router';
 import { applyEvent, needsPerson } from '../lib/runState';
 import { useLoad } from '../lib/useLoad';
 import { useRunEvents } from '../lib/useRunEvents';
@@ -88,6 +89,12 @@ export function RunPage({ api, run, events: factory }: Props) {
         </section>
       ) : null}
       <SpendBar budget={status.budget} />
+      <p className="text-sm">
+        <Link href={costPath(status.run)} className="text-blue-800 underline dark:text-blue-300">
+          Cost of this run
+        </Link>{' '}
+        by day, model, agent and task
+      </p>
       <section aria-labelledby="graph-heading">
         <h2 id="graph-heading" className="mb-1 text-sm font-semibold">
           Tasks ({status.tasks.length})
@@ -115,6 +122,7 @@ export function RunPage({ api, run, events: factory }: Props) {
         )}
       </section>
       <EventList events={events} />
+      <DecisionList decisions={status.decisions ?? []} />
     </>
   );
 }

@@ -263,6 +263,12 @@ public final class CommandSandbox {
      * environment is the command environment overlaid with {@code env}, nothing else of Kleiber's. The caller
      * starts the command on a platform thread (bwrap's {@code --die-with-parent}, see {@link #run}) and closes
      * the result when the program has ended.
+     *
+     * <p>Unlike a command, such a program also gets the folder each other write glob lies in ({@code src/} for
+     * {@code src/**}{@code /*.test.js}, the worktree for {@code openapi.yaml} or {@code **}{@code /*.md}): its own
+     * guard judges each write by the glob, and the session's real diff is checked against the globs afterwards, so a
+     * role that names files rather than folders can work through it. {@code .git}, {@code .kleiber}, the protocol
+     * folders and the append-only logs inside such a folder stay read-only.
      */
     public Confinement confine(List<String> program, Map<String, String> env, List<Path> readOnly, List<Path> writable) {
         if (settings.mode() == Mode.NONE) {
@@ -275,10 +281,26 @@ public final class CommandSandbox {
         }
         List<Path> roleFolders = new ArrayList<>();
         for (String dir : writableGlobDirs(guard.permissions())) {
-            switch (prepareWritable(dir)) {
+            switch (prepareWritable(guard, dir)) {
                 case PathGuard.Decision.Allowed allowed -> roleFolders.add(allowed.path());
                 case PathGuard.Decision.Refused refused -> {
                     return new Confinement.Refused("the role's writable folder " + dir + "/ cannot be bound: "
+                            + refused.reason());
+                }
+            }
+        }
+        // the folders other globs lie in, judged as any write but by where they are, not by the role's globs
+        PathGuard anyWrite = new PathGuard(guard.root(), RolePermissions.of(guard.permissions().role(),
+                guard.permissions().tools(), List.of("**"), List.of(), List.of()));
+        for (String dir : enclosingFolders(guard.permissions())) {
+            if (dir.isEmpty()) {
+                roleFolders.add(guard.root());
+                continue;
+            }
+            switch (prepareWritable(anyWrite, dir)) {
+                case PathGuard.Decision.Allowed allowed -> roleFolders.add(allowed.path());
+                case PathGuard.Decision.Refused refused -> {
+                    return new Confinement.Refused("the folder " + dir + "/ of the role's write globs cannot be bound: "
                             + refused.reason());
                 }
             }
@@ -296,6 +318,9 @@ public final class CommandSandbox {
             launch.add("--");
         });
         launch.addAll(mounts(probed.bwrap().orElseThrow(), roleFolders));
+        for (Path path : protectedInside(roleFolders)) {
+            launch.addAll(List.of("--ro-bind", path.toString(), path.toString()));
+        }
         for (Path path : writable) {
             launch.addAll(List.of("--bind", path.toString(), path.toString()));
         }
@@ -330,7 +355,7 @@ public final class CommandSandbox {
         }
         List<Path> writable = new ArrayList<>();
         for (String dir : writableGlobDirs(guard.permissions())) {
-            switch (prepareWritable(dir)) {
+            switch (prepareWritable(guard, dir)) {
                 case PathGuard.Decision.Allowed allowed -> writable.add(allowed.path());
                 case PathGuard.Decision.Refused refused -> {
                     return new Outcome.Refused("the role's writable folder " + dir + "/ cannot be bound: "
@@ -375,8 +400,49 @@ public final class CommandSandbox {
                 .toList();
     }
 
+    /**
+     * The folders the write globs that name no folder lie in: the glob's leading components up to the first wildcard
+     * (a glob without one names a file: its folder); {@code ""} is the worktree itself.
+     */
+    static List<String> enclosingFolders(RolePermissions permissions) {
+        List<String> folders = new ArrayList<>();
+        for (Glob glob : permissions.writeGlobs()) {
+            if (glob.exactDirectory().isPresent()) {
+                continue;
+            }
+            List<String> literal = new ArrayList<>();
+            String[] parts = glob.text().split("/");
+            for (String part : parts) {
+                if (part.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
+                    break;
+                }
+                literal.add(part);
+            }
+            if (literal.size() == parts.length) {
+                literal.removeLast(); // a file: its folder
+            }
+            folders.add(String.join("/", literal));
+        }
+        return folders.stream().distinct().toList();
+    }
+
+    /**
+     * What stays read-only inside the writable folders: {@code .git}, {@code .kleiber}, the protocol folders and the
+     * append-only logs that exist there (never through a symlink: one is bound only where it really is).
+     */
+    private List<Path> protectedInside(List<Path> writableFolders) {
+        List<String> names = new ArrayList<>(List.of(".git", ".kleiber"));
+        names.addAll(PathGuard.PROTOCOL_FOLDERS.stream().sorted().toList());
+        names.addAll(PathNames.APPEND_ONLY_LOGS);
+        return names.stream().map(guard.root()::resolve)
+                .filter(path -> writableFolders.stream().anyMatch(path::startsWith))
+                .filter(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                        || Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
+                .toList();
+    }
+
     /** Checks a writable folder like any write and creates it when missing, so bwrap has something to bind. */
-    private PathGuard.Decision prepareWritable(String dir) {
+    private static PathGuard.Decision prepareWritable(PathGuard guard, String dir) {
         PathGuard.Decision decision = guard.checkWrite(dir);
         if (decision instanceof PathGuard.Decision.Allowed allowed) {
             try {

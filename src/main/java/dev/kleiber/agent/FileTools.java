@@ -1,5 +1,6 @@
 package dev.kleiber.agent;
 
+import dev.kleiber.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -12,13 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -243,7 +240,7 @@ final class FileTools {
                 return new Step.Refused("'" + allowed.relative() + "': its folder changed while being written");
             }
             byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-            replaceAtomically(allowed.path(), bytes);
+            AtomicFiles.write(allowed.path(), bytes);
             return new Step.Done((existed ? "Replaced " : "Created ") + allowed.relative() + " (" + bytes.length
                     + " bytes, " + lineCount(content) + " lines)",
                     (existed ? "replaced " : "created ") + allowed.relative() + ", " + bytes.length + " bytes");
@@ -288,28 +285,13 @@ final class FileTools {
                         + "'; include more surrounding lines so that it matches exactly once");
             }
             String edited = content.substring(0, first) + newText + content.substring(first + oldText.length());
-            replaceAtomically(allowed.path(), edited.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(allowed.path(), edited.getBytes(StandardCharsets.UTF_8));
             return new Step.Done("Edited " + allowed.relative() + ": replaced " + lineCount(oldText) + " lines with "
                     + lineCount(newText) + " lines", "edited " + allowed.relative());
         } catch (CharacterCodingException e) {
             return new Step.Failed("'" + allowed.relative() + "' is not UTF-8 text; edit_file changes text files only");
         } catch (IOException e) {
             return new Step.Failed("'" + allowed.relative() + "' cannot be edited: " + e.getMessage());
-        }
-    }
-
-    /** Writes a temp file beside {@code target} and renames it over, so readers never see half a file. */
-    private static void replaceAtomically(Path target, byte[] bytes) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".kleiber-" + UUID.randomUUID() + ".tmp");
-        try {
-            Files.write(temp, bytes);
-            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(target);
-                Files.setPosixFilePermissions(temp, permissions);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 

@@ -54,7 +54,6 @@ public final class TaskRunner {
     static final int MAX_REFUSED_PATHS = 20;
     private static final Pattern TEST_FILE = Pattern.compile("(^|/)(tests?|__tests__|e2e)/|\\.(test|spec)\\.[a-z]+$");
 
-    private final LlmClient client;
     private final SessionLimits limits;
     private final CommandSandbox.Settings sandbox;
     private final Map<String, String> parentEnv;
@@ -77,7 +76,6 @@ public final class TaskRunner {
     public TaskRunner(LlmClient client, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits, String mainBranch) {
         this.mainBranch = mainBranch;
-        this.client = client;
         this.limits = limits;
         this.sandbox = sandbox;
         this.parentEnv = Map.copyOf(parentEnv);
@@ -96,9 +94,6 @@ public final class TaskRunner {
     public TaskRunner(SessionEngine engine, SessionLimits limits, CommandSandbox.Settings sandbox,
                       Map<String, String> parentEnv, Clock clock, ChangeLimits changeLimits, String mainBranch) {
         this.mainBranch = mainBranch;
-        this.client = (context, request, stream) -> {
-            throw new IllegalStateException("an outside agent's session makes no call through Kleiber's client");
-        };
         this.limits = limits;
         this.sandbox = sandbox;
         this.parentEnv = Map.copyOf(parentEnv);

@@ -6,6 +6,7 @@ import dev.kleiber.conductor.RunEvent;
 import dev.kleiber.conductor.RunEventJson;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.plan.TaskIds;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
@@ -74,7 +75,7 @@ public final class Decisions {
         if (task.state() != TaskState.BLOCKED || question == null) {
             throw new ConflictException(taskId + " is " + task.state().id() + " and the conductor asks no question about it");
         }
-        String relative = "blocked/" + task.agent() + "/" + taskId + "-conflict.md";
+        String relative = FileLocation.blockedFile(task.agent(), taskId);
         Path file = project.layout().root().resolve(relative);
         BlockType type = BlockType.UNCLEAR_REQUIREMENTS;
         try {
@@ -90,7 +91,7 @@ public final class Decisions {
         } catch (IOException e) {
             throw KleiberException.failed("cannot write " + relative + ": " + e.getMessage(), e);
         }
-        store.events().append(runId, taskId, "person.answered", "by " + by);
+        store.events().append(runId, taskId, BlockedDesk.PERSON_ANSWERED_EVENT, "by " + by);
         published(new RunEvent.PersonAnswered(runId, taskId, by, relative));
         commitRecords(runId, taskId, "answer", by);
         return relative;
@@ -98,7 +99,7 @@ public final class Decisions {
 
     /**
      * The run a decision about {@code taskId} means: {@code named} when given; else the latest run, unless the task
-     * waits for review only in one earlier run. Two earlier runs waiting on the same id must be named.
+     * waits for a person (review or an answer) only in one earlier run. Two earlier runs waiting on the same id must be named.
      */
     public String runFor(Optional<String> named, String taskId) {
         return runFor(store, named, taskId);
@@ -111,8 +112,9 @@ public final class Decisions {
             return named.get();
         }
         String latest = ReviewDesk.runId(store, Optional.empty());
+        // awaiting review or blocked on a question: approve, reject and answer find the one run where it waits
         List<String> runs = store.tasks().waitingForPerson().stream()
-                .filter(t -> t.id().equals(taskId) && t.state() == TaskState.AWAITING_REVIEW)
+                .filter(t -> t.id().equals(taskId))
                 .map(TaskRecord::runId).distinct().toList();
         if (runs.isEmpty() || runs.contains(latest)) {
             return latest;
@@ -120,7 +122,7 @@ public final class Decisions {
         if (runs.size() == 1) {
             return runs.getFirst();
         }
-        throw KleiberException.badInput(taskId + " waits for review in runs " + String.join(", ", runs)
+        throw KleiberException.badInput(taskId + " waits for a person in runs " + String.join(", ", runs)
                 + "; say which with --run ID");
     }
 
@@ -145,6 +147,7 @@ public final class Decisions {
             throw new ConflictException(e.getMessage());
         }
         published(new RunEvent.Merged(runId, taskId, merged));
+        store.events().append(runId, taskId, RunDocuments.APPROVED_EVENT, "by " + by + "; merged as " + merged);
         commitRecords(runId, taskId, "approve", by);
         return merged;
     }
@@ -154,6 +157,7 @@ public final class Decisions {
         awaitingReview(runId, taskId);
         reviewDesk.reject(runId, taskId, feedback, by);
         published(new RunEvent.TaskQueued(runId, taskId, "rejected by " + by));
+        store.events().append(runId, taskId, RunDocuments.REJECTED_EVENT, "by " + by);
         commitRecords(runId, taskId, "reject", by);
     }
 

@@ -18,8 +18,8 @@ public final class LedgerDocuments {
     private LedgerDocuments() {
     }
 
-    /** The {@code cost --json} document. */
-    public static ObjectNode cost(CostReport report) {
+    /** The cost document of one report, without {@code byDay}. */
+    static ObjectNode cost(CostReport report) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         if (report.day().isPresent()) {
             root.put("day", report.day().get().toString());
@@ -47,8 +47,8 @@ public final class LedgerDocuments {
     static final int DAYS_CHARTED = 30;
 
     /**
-     * The API's cost document: {@link #cost(CostReport)} of {@code day} and/or {@code run} (today when neither is
-     * given), plus {@code byDay}: every day the run spent on, or the {@value #DAYS_CHARTED} days up to the day shown,
+     * The {@code cost --json} and {@code GET /api/v1/cost} document: {@link #cost(CostReport)} of {@code day} and/or
+     * {@code run} (today when neither is given), plus {@code byDay}: every day the run spent on, or the {@value #DAYS_CHARTED} days up to the day shown,
      * each with its all-Opus price.
      */
     public static ObjectNode cost(Ledger ledger, Optional<LocalDate> day, Optional<String> run) {

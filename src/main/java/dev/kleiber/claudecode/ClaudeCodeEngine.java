@@ -80,16 +80,16 @@ public final class ClaudeCodeEngine implements SessionEngine {
     public SessionReport run(AgentSession.Setup setup, Path worktree, RolePermissions permissions,
                              AgentSession.Listener listener) {
         Path session = createSessionFolder();
+        // what the hook denies is recorded here, from the model's answers, never from anything the sandbox can write
+        DenialRecord denials = new DenialRecord(new ToolGuard(new PathGuard(worktree, permissions)));
         try (MeteringProxy proxy = MeteringProxy.start(settings.upstream(), settings.apiKey(), budget, setup.context(),
-                setup.modelId());
+                setup.modelId(), denials);
              ProxySocket socket = ProxySocket.open(Files.createDirectories(session.resolve("bridge")).resolve("proxy.sock"),
                      new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()))) {
-            // what the session may write: its home and the hook's log; what it reads: its settings, the JDK, the CLI
+            // what the session may write: its home; what it reads: its settings, the JDK, the CLI
             Path home = Files.createDirectories(session.resolve("home"));
-            Path log = Files.createDirectories(session.resolve("log"));
             Path config = Files.createDirectories(session.resolve("config"));
-            Path denials = log.resolve("denials.jsonl");
-            Path settingsFile = Files.writeString(config.resolve("settings.json"), settingsJson(worktree, permissions, denials));
+            Path settingsFile = Files.writeString(config.resolve("settings.json"), settingsJson(worktree, permissions));
             // the user settings Claude Code reads are empty and stay so: a Bash command cannot add hooks or permissions
             Path userSettings = Files.writeString(Files.createDirectories(home.resolve(".claude")).resolve("settings.json"), "{}");
             Path claude = settings.claude().toRealPath();
@@ -105,7 +105,7 @@ public final class ClaudeCodeEngine implements SessionEngine {
             CommandSandbox sandbox = new CommandSandbox(new PathGuard(worktree, permissions), parentEnv,
                     settings.sandbox(), probe);
             StreamResult result;
-            switch (sandbox.confine(program, env, readOnly, List.of(home, log))) {
+            switch (sandbox.confine(program, env, readOnly, List.of(home))) {
                 case CommandSandbox.Confinement.Refused refused -> {
                     return new SessionReport(new SessionOutcome.Failed("Claude Code is not started: " + refused.reason(),
                             new SessionOutcome.EnvironmentFault("make the command sandbox work here (`kleiber doctor` "
@@ -117,11 +117,11 @@ public final class ClaudeCodeEngine implements SessionEngine {
                     }
                 }
             }
+            proxy.close(); // every call settled in the ledger before the session is told
             List<MeteredCall> calls = proxy.calls();
             TokenUsage usage = calls.stream().map(MeteredCall::usage).reduce(TokenUsage.NONE, TokenUsage::plus);
-            List<String> denied = denials(denials);
             SessionOutcome outcome = outcome(result, proxy.refusals(), session);
-            runs.accept(new ClaudeCodeRun(setup.context(), setup.modelId(), calls, proxy.refusals(), denied,
+            runs.accept(new ClaudeCodeRun(setup.context(), setup.modelId(), calls, proxy.refusals(), denials.denials(),
                     result.totalCostUsd(), result.subtype(), result.turns()));
             return new SessionReport(outcome, calls.isEmpty() ? Optional.empty()
                     : Optional.of(calls.getLast().answeredModel()), usage, result.turns(), result.approach(), false);
@@ -184,14 +184,16 @@ public final class ClaudeCodeEngine implements SessionEngine {
     }
 
     /** The settings Claude Code loads: the guard as PreToolUse hook for every tool, network tools denied. */
-    private String settingsJson(Path worktree, RolePermissions permissions, Path denials) {
+    private String settingsJson(Path worktree, RolePermissions permissions) {
         List<String> guard = new ArrayList<>(settings.jvm().guard());
-        guard.addAll(List.of("--worktree", worktree.toString(), "--role", permissions.role(), "--log", denials.toString()));
+        guard.addAll(List.of("--worktree", worktree.toString(), "--role", permissions.role()));
         permissions.writeGlobs().stream().map(Glob::text).forEach(glob -> guard.addAll(List.of("--write", glob)));
         ObjectNode root = JSON.createObjectNode();
         ObjectNode hook = root.putObject("hooks").putArray("PreToolUse").addObject();
         hook.put("matcher", "*");
-        hook.putArray("hooks").addObject().put("type", "command").put("command", shellLine(guard)).put("timeout", 60);
+        // exit 2 blocks the call: a guard that cannot answer (its JVM failed) must not let the call through
+        hook.putArray("hooks").addObject().put("type", "command").put("command", shellLine(guard) + " || exit 2")
+                .put("timeout", 60);
         ArrayNode deny = root.putObject("permissions").putArray("deny");
         deny.add("WebFetch").add("WebSearch");
         return root.toPrettyString();
@@ -281,7 +283,7 @@ public final class ClaudeCodeEngine implements SessionEngine {
     }
 
     /** Kleiber's outcome: the proxy's refusals first, then the CLI's result event, then how the process ended. */
-    private static SessionOutcome outcome(StreamResult result, List<ProxyRefusal> refusals, Path session) {
+    static SessionOutcome outcome(StreamResult result, List<ProxyRefusal> refusals, Path session) {
         for (ProxyRefusal refusal : refusals) {
             switch (refusal) {
                 case ProxyRefusal.Budget budget -> {
@@ -333,18 +335,6 @@ public final class ClaudeCodeEngine implements SessionEngine {
                     problem.isEmpty() ? "not stated" : problem);
         }
         return new SessionOutcome.Completed(text.isBlank() ? "done" : text.strip(), List.of());
-    }
-
-    private static List<String> denials(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        List<String> denied = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            JsonNode json = JSON.readTree(line);
-            denied.add(json.path("tool").asText() + ": " + json.path("reason").asText());
-        }
-        return List.copyOf(denied);
     }
 
     private static String tail(Path file) {

@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * The only way an outside agent CLI reaches the Messages API: a loopback HTTP server given to it as
@@ -45,7 +46,8 @@ import java.util.concurrent.Executors;
  * is the routed one, reserves the call's worst case with the budget guard (refusing, with an API error the CLI
  * understands, a call that would pass a limit), forwards it upstream with the real key, reads the usage from the
  * answer as it streams through (server-sent events or JSON), and settles the reservation, which writes the ledger
- * row. The real key never leaves this process.
+ * row. The real key never leaves this process. The tool calls in each answer are handed to a listener as they pass
+ * ({@link ModelToolCalls}): Kleiber's own record of what the model asked the CLI to do.
  */
 public final class MeteringProxy implements AutoCloseable {
     /** Headers passed upstream as the CLI sent them; everything else (its token above all) stays here. */
@@ -57,6 +59,8 @@ public final class MeteringProxy implements AutoCloseable {
     private static final long API_OVERHEAD_TOKENS = 1024;
     private static final long CACHE_WRITE_PRICE_FACTOR = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long closing waits for the exchanges still running (the last answer's tail) to end and settle. */
+    private static final Duration SETTLE_WAIT = Duration.ofSeconds(10);
 
     private final URI upstream;
     private final String apiKey;
@@ -64,34 +68,44 @@ public final class MeteringProxy implements AutoCloseable {
     private final CallContext context;
     private final String routedModel;
     private final String token;
+    private final Consumer<ModelToolCalls.Call> toolCalls;
     private final HttpServer server;
+    /** Runs the exchanges with the CLI. */
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** The upstream client's own, so that it keeps working while the exchanges finish at {@link #close()}. */
+    private final ExecutorService upstreamExecutor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<MeteredCall> calls = new ArrayList<>();
     private final List<ProxyRefusal> refusals = new ArrayList<>();
 
-    private MeteringProxy(URI upstream, String apiKey, CallBudget budget, CallContext context, String routedModel)
-            throws IOException {
+    private MeteringProxy(URI upstream, String apiKey, CallBudget budget, CallContext context, String routedModel,
+                          Consumer<ModelToolCalls.Call> toolCalls) throws IOException {
         this.upstream = upstream;
         this.apiKey = apiKey;
         this.budget = budget;
         this.context = context;
         this.routedModel = routedModel;
+        this.toolCalls = toolCalls;
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         this.token = "kleiber-proxy-" + HexFormat.of().formatHex(secret);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).executor(executor).build();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).executor(upstreamExecutor).build();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    /** Starts a proxy on a free loopback port for one session of {@code context}, allowing {@code routedModel} only. */
-    public static MeteringProxy start(URI upstream, String apiKey, CallBudget budget, CallContext context,
-                                      String routedModel) {
+    /**
+     * Starts a proxy on a free loopback port for one session of {@code context}, allowing {@code routedModel} only;
+     * {@code toolCalls} hears each tool call of the model's answers, on the thread relaying the answer, before the CLI
+     * has it whole.
+     */
+    static MeteringProxy start(URI upstream, String apiKey, CallBudget budget, CallContext context,
+                               String routedModel, Consumer<ModelToolCalls.Call> toolCalls) {
         try {
-            return new MeteringProxy(upstream, apiKey, budget, context, routedModel);
+            return new MeteringProxy(upstream, apiKey, budget, context, routedModel, toolCalls);
         } catch (IOException e) {
             throw KleiberException.failed("cannot start the metering proxy on loopback: " + e.getMessage(), e);
         }
@@ -119,10 +133,29 @@ public final class MeteringProxy implements AutoCloseable {
         return List.copyOf(refusals);
     }
 
+    /**
+     * Stops taking calls and waits (up to {@link #SETTLE_WAIT}) for the exchanges still running to end, so that every
+     * call is settled in the ledger before the session is reported; the CLI may exit before the last answer's stream
+     * has closed. Idempotent.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
-        executor.shutdownNow();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(SETTLE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow(); // an exchange interrupted still settles what it reserved
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            http.shutdownNow();
+            upstreamExecutor.shutdownNow();
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -220,11 +253,14 @@ public final class MeteringProxy implements AutoCloseable {
             try (InputStream in = response.body()) {
                 if (streamed) {
                     exchange.sendResponseHeaders(status, 0);
-                    relayEvents(in, exchange.getResponseBody(), usage, answered);
+                    relayEvents(in, exchange.getResponseBody(), usage, answered, new ModelToolCalls(toolCalls));
                 } else {
                     byte[] answer = in.readAllBytes();
                     JsonNode json = parse(answer);
                     usage.take(json.path("usage"));
+                    if (status == 200) {
+                        new ModelToolCalls(toolCalls).takeMessage(json);
+                    }
                     answered[0] = json.path("model").asText(model);
                     exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
                     exchange.getResponseBody().write(answer);
@@ -244,17 +280,18 @@ public final class MeteringProxy implements AutoCloseable {
         }
     }
 
-    /** Copies the event stream line by line as it arrives, reading usage from message_start and message_delta. */
-    private static void relayEvents(InputStream in, OutputStream out, WireUsage usage, String[] answered)
-            throws IOException {
+    /**
+     * Copies the event stream line by line as it arrives, reading usage from message_start and message_delta and the
+     * tool calls from the content blocks; each event is read before it is handed on.
+     */
+    private static void relayEvents(InputStream in, OutputStream out, WireUsage usage, String[] answered,
+                                    ModelToolCalls tools) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         while ((line = reader.readLine()) != null) {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            if (line.isEmpty()) {
-                out.flush(); // an event ends with a blank line: hand it on now
-            } else if (line.startsWith("data:")) {
+            if (line.startsWith("data:")) {
                 JsonNode data = parse(line.substring(5).strip().getBytes(StandardCharsets.UTF_8));
+                tools.takeEvent(data);
                 switch (data.path("type").asText("")) {
                     case "message_start" -> {
                         usage.take(data.path("message").path("usage"));
@@ -264,6 +301,10 @@ public final class MeteringProxy implements AutoCloseable {
                     default -> {
                     }
                 }
+            }
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            if (line.isEmpty()) {
+                out.flush(); // an event ends with a blank line: hand it on now
             }
         }
         out.flush();

@@ -35,7 +35,7 @@ final class ApproveCommand implements Runnable {
             String runId = decisions.runFor(run, task);
             String commit = decisions.approve(runId, task, Optional.empty(), decider.recorded());
             spec.commandLine().getOut().println(task + " approved and merged into main (" + commit.substring(0, 12)
-                    + "); `" + WaitingWork.resume(setup.store, runId) + "` starts what waited for it");
+                    + "), approved by " + decider.recorded() + "; `" + WaitingWork.resume(setup.store, runId) + "` starts what waited for it");
         }
     }
 }

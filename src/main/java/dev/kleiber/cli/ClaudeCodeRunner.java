@@ -20,7 +20,16 @@ import dev.kleiber.store.Store;
 import dev.kleiber.config.RunnerSettings;
 import dev.kleiber.llm.AnthropicSettings;
 
+import dev.kleiber.claudecode.ProxyRefusal;
+import dev.kleiber.conductor.RunEvent;
+import dev.kleiber.conductor.RunEventJson;
+import dev.kleiber.ledger.CallContext;
+import dev.kleiber.ledger.Ledger;
+
 import java.io.File;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,8 +37,10 @@ import java.util.function.Supplier;
 
 /**
  * The session engine of every run and every worker ({@link RoleRunners}: the plan's or the role's {@code runner:}),
- * with Claude Code set up as it is needed. Each Claude Code session is recorded in the run's events with the ledger's
- * cost and Claude Code's own {@code total_cost_usd} side by side.
+ * with Claude Code set up as it is needed. Each Claude Code session is told as a typed run event
+ * ({@link RunEvent.ClaudeCodeSession}, in {@code run_events}: the API's stream and the dashboard show it) with the
+ * ledger's cost and Claude Code's own {@code total_cost_usd} side by side. It is a thing to tell, not state the run
+ * decides on, so it is not in the {@code events} table (ADR 0123).
  */
 final class ClaudeCodeRunner {
     private ClaudeCodeRunner() {
@@ -40,21 +51,21 @@ final class ClaudeCodeRunner {
      * role on Claude Code, it is set up at once, so a missing key or CLI stops before any task starts (exit 2).
      */
     static SessionEngine engine(AgentRuntime runtime, CliContext context) {
-        return engine(runtime.project, runtime.store, runtime.budget, runtime.client, context, true);
+        return engine(runtime.project, runtime.store, runtime.budget, runtime.ledger, runtime.client, context, true);
     }
 
     /**
      * For {@code kleiber worker}, per claim: Claude Code is set up at its first session, and a worker that cannot run
      * it fails that session as an environment fault (the run stops and says why) instead of dropping the claim.
      */
-    static SessionEngine engine(ProjectConfig project, Store store, CallBudget budget, LlmClient client,
+    static SessionEngine engine(ProjectConfig project, Store store, CallBudget budget, Ledger ledger, LlmClient client,
                                 CliContext context) {
-        return engine(project, store, budget, client, context, false);
+        return engine(project, store, budget, ledger, client, context, false);
     }
 
     /** The one construction of every process's session engine; a plan's task naming Claude Code sets it up lazily. */
-    private static SessionEngine engine(ProjectConfig project, Store store, CallBudget budget, LlmClient client,
-                                        CliContext context, boolean setUpNow) {
+    private static SessionEngine engine(ProjectConfig project, Store store, CallBudget budget, Ledger ledger,
+                                        LlmClient client, CliContext context, boolean setUpNow) {
         KleiberConfig settings = project.settings();
         RunnerSettings runners = settings.runners();
         Supplier<SessionEngine> claudeCode = new Supplier<>() {
@@ -63,7 +74,7 @@ final class ClaudeCodeRunner {
             @Override
             public synchronized SessionEngine get() {
                 if (made == null) {
-                    made = claudeCode(settings, store, budget, context);
+                    made = claudeCode(settings, store, budget, ledger, context);
                 }
                 return made;
             }
@@ -78,7 +89,8 @@ final class ClaudeCodeRunner {
                 .flatMap(plan -> plan.task(taskId)).flatMap(PlannedTask::runner), kleiber, claudeCode);
     }
 
-    private static SessionEngine claudeCode(KleiberConfig settings, Store store, CallBudget budget, CliContext context) {
+    private static SessionEngine claudeCode(KleiberConfig settings, Store store, CallBudget budget, Ledger ledger,
+                                            CliContext context) {
         RunnerSettings runners = settings.runners();
         String key = context.env(AnthropicSettings.API_KEY_VARIABLE).orElseThrow(() -> KleiberException.badInput(
                 "runner: claude-code needs ANTHROPIC_API_KEY: Kleiber's metering proxy forwards Claude Code's calls with it"));
@@ -88,20 +100,22 @@ final class ClaudeCodeRunner {
         ClaudeCodeSettings claudeSettings = new ClaudeCodeSettings(claude, AnthropicSettings.fromEnv(context.env()).baseUrl(),
                 key, runners.claudeMaxTurns(), runners.claudeTimeout(), KleiberJvm.current(),
                 CommandSandbox.Settings.of(settings));
-        return new ClaudeCodeEngine(claudeSettings, budget, context.env(), run -> record(store, run));
+        return new ClaudeCodeEngine(claudeSettings, budget, context.env(),
+                run -> record(store, ledger, context.clock(), run));
     }
 
-    private static void record(Store store, ClaudeCodeRun run) {
+    /** Told once the session's proxy has closed, so the ledger holds every call it settled. */
+    private static void record(Store store, Ledger ledger, Clock clock, ClaudeCodeRun run) {
+        CallContext call = run.context();
         long input = run.calls().stream().mapToLong(c -> c.usage().totalInput()).sum();
         long output = run.calls().stream().mapToLong(c -> c.usage().output()).sum();
-        store.events().append(run.context().runId(), run.context().taskId(), "claude-code.session",
-                "attempt " + run.context().attempt() + " on " + run.routedModel() + ": " + run.calls().size()
-                        + " calls metered (" + input + " input, " + output + " output tokens; the ledger bills them); "
-                        + "Claude Code reported $" + run.reportedCostUsd().map(Object::toString).orElse("?")
-                        + "; result " + run.resultSubtype().orElse("none") + " after " + run.turns() + " turns"
-                        + (run.denials().isEmpty() ? "" : "; the guard denied: " + String.join("; ", run.denials()))
-                        + (run.refusals().isEmpty() ? "" : "; the proxy refused: " + String.join("; ",
-                        run.refusals().stream().map(r -> r.message()).toList())));
+        BigDecimal billed = ledger.session(call.runId(), call.taskId(), call.attempt()).map(dev.kleiber.ledger.Session::costUsd)
+                .orElse(BigDecimal.ZERO);
+        RunEvent event = new RunEvent.ClaudeCodeSession(call.runId(), call.taskId(), call.attempt(), run.routedModel(),
+                run.calls().size(), input, output, billed, run.reportedCostUsd(), run.resultSubtype().orElse("none"),
+                run.turns(), run.denials(), run.refusals().stream().map(ProxyRefusal::message).toList());
+        Instant at = clock.instant();
+        store.runEvents().append(call.runId(), call.taskId(), at, RunEventJson.kind(event), RunEventJson.write(event, at));
     }
 
     private static Optional<Path> executable(String command, CliContext context) {

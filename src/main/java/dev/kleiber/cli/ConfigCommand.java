@@ -37,16 +37,8 @@ final class ConfigCommand implements Runnable {
     @Override
     public void run() {
         ProjectLayout layout = ProjectLayout.require(CliContext.of(spec).workingDir());
-        ProjectConfig project = ProjectConfig.load(layout);
-        // the routing policy is configuration too: a broken .kleiber/policy.yaml is reported here, not at the first run
-        RoutingPolicies.load(Optional.of(layout));
+        ProjectConfig project = checked(layout);
         KleiberConfig s = project.settings();
-        for (String role : s.requires().roles().keySet()) {
-            if (!project.knownRoles().contains(role)) {
-                throw KleiberException.badInput(layout.display(layout.configFile()) + ": 'requires.roles' names '" + role
-                        + "', which is no role; expected one of " + String.join(", ", new java.util.TreeSet<>(project.knownRoles())));
-            }
-        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(ConfigJson.of(project, storeText(project.settings().store()), Baseline.read(layout.root()))
@@ -91,6 +83,23 @@ final class ConfigCommand implements Runnable {
             out.printf("  %-18s %-7s writes %s%n", agent.name(), agent.model().map(Tier::id).orElse("router"),
                     agent.write().isEmpty() ? "nothing" : String.join(" ", agent.write()));
         }
+    }
+
+    /**
+     * The project's settings after every check a run makes before it starts: kleiber.yaml, the agent files, the
+     * routing policy (a broken .kleiber/policy.yaml is reported here, not at the first run) and the roles
+     * {@code requires.roles} names. Throws the first problem, naming its file and line.
+     */
+    static ProjectConfig checked(ProjectLayout layout) {
+        ProjectConfig project = ProjectConfig.load(layout);
+        RoutingPolicies.load(Optional.of(layout));
+        for (String role : project.settings().requires().roles().keySet()) {
+            if (!project.knownRoles().contains(role)) {
+                throw KleiberException.badInput(layout.display(layout.configFile()) + ": 'requires.roles' names '" + role
+                        + "', which is no role; expected one of " + String.join(", ", new java.util.TreeSet<>(project.knownRoles())));
+            }
+        }
+        return project;
     }
 
     /** Where the code lives and what lint judges (kleiber.yaml's layout: and lint:, as `kleiber init` proposed them). */

@@ -1,8 +1,6 @@
 package dev.kleiber.cli;
 
 import dev.kleiber.Counted;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.KleiberException;
 import dev.kleiber.app.LedgerDocuments;
 import dev.kleiber.ledger.CostReport;
@@ -37,7 +35,7 @@ public final class CostCommand implements Runnable {
     @Option(names = "--run", paramLabel = "ID", description = "Only this run (all its days unless --day is given).")
     String run;
 
-    @Option(names = "--json", description = "Print one JSON document.")
+    @Option(names = "--json", description = "Print one JSON document (as GET /api/v1/cost): totals, byModel, byAgent, byTask, allOpusUsd, byDay.")
     boolean json;
 
     @Option(names = "--summary", description = "Append the day's Daily Summary to orchestration_log.md and print it.")
@@ -70,7 +68,8 @@ public final class CostCommand implements Runnable {
                 // as `status` does: a misspelt run id must not read as a run that cost nothing
                 throw KleiberException.badInput("no run '" + run + "' in the store; `kleiber status` shows the latest run");
             }
-            out.print(json ? Json.write(toJson(report)) + "\n" : text(report));
+            // the same document as GET /api/v1/cost, byDay included: one service for both
+            out.print(json ? Json.write(LedgerDocuments.cost(ledger, wantedDay, Optional.ofNullable(run))) + "\n" : text(report));
         }
     }
 
@@ -80,10 +79,6 @@ public final class CostCommand implements Runnable {
         } catch (DateTimeParseException e) {
             throw KleiberException.badInput("--day must be a date as YYYY-MM-DD, e.g. 2025-01-09; found '" + text + "'");
         }
-    }
-
-    static ObjectNode toJson(CostReport report) {
-        return LedgerDocuments.cost(report);
     }
 
     static String text(CostReport report) {

@@ -78,9 +78,8 @@ final class DoctorCommand implements Callable<Integer> {
         Optional<KleiberConfig> config = Optional.empty();
         if (layout.isPresent()) {
             try {
-                config = Optional.of(ProjectConfig.load(layout.get()).settings());
-                checks.add(Check.ok("settings", java.nio.file.Files.exists(layout.get().configFile())
-                        ? layout.get().display(layout.get().configFile()) + " is valid" : "Kleiber's defaults (no .kleiber/kleiber.yaml)"));
+                config = Optional.of(ConfigCommand.checked(layout.get()).settings());
+                checks.add(Check.ok("settings", settingsChecked(layout.get())));
             } catch (KleiberException e) {
                 checks.add(Check.fail("settings", e.getMessage(), "fix the file as the message says; `kleiber config` checks it"));
             }
@@ -129,6 +128,20 @@ final class DoctorCommand implements Callable<Integer> {
                     + " or git branch " + main);
         }
         return Check.ok("repository", layout.root() + ", branch " + main);
+    }
+
+    /** Which of the files `kleiber config` checks were there to check. */
+    private static String settingsChecked(ProjectLayout layout) {
+        List<String> files = new ArrayList<>();
+        for (Path file : List.of(layout.configFile(), layout.policyFile())) {
+            if (java.nio.file.Files.isRegularFile(file)) {
+                files.add(layout.display(file));
+            }
+        }
+        if (java.nio.file.Files.isDirectory(layout.agentsDir())) {
+            files.add(layout.display(layout.agentsDir()) + "/*.md");
+        }
+        return files.isEmpty() ? "Kleiber's defaults (no .kleiber/kleiber.yaml)" : String.join(", ", files) + " valid";
     }
 
     /** layout.main_branch of kleiber.yaml; the default when the file is broken (the settings check reports that). */

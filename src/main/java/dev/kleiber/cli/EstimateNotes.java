@@ -3,7 +3,6 @@ package dev.kleiber.cli;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.CostEstimator;
 import dev.kleiber.ledger.Ledger;
-import dev.kleiber.ledger.Tokenizer;
 import dev.kleiber.ledger.Usd;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
@@ -22,10 +21,24 @@ final class EstimateNotes {
     private EstimateNotes() {
     }
 
-    /** "Token counts assume the Claude 4.7-and-later tokenizer (~30% more tokens for the same text)." */
+    /**
+     * "Token counts assume the Claude 4.7-and-later tokenizer (~30% more tokens for the same text), the tokenizer of
+     * the configured models."; when the models differ in generation, which model counts with which.
+     */
     static String tokenizer(CostEstimator estimator) {
-        return "Token counts assume " + estimator.tokenizers().stream().map(Tokenizer::description)
-                .collect(Collectors.joining(" and ")) + ", the tokenizer of the configured models.";
+        var used = estimator.tokenizers();
+        if (used.size() == 1) {
+            return "Token counts assume " + used.keySet().iterator().next().description()
+                    + ", the tokenizer of the configured models.";
+        }
+        return "Token counts assume " + used.entrySet().stream()
+                .map(e -> e.getKey().description() + " for " + and(e.getValue()))
+                .collect(Collectors.joining(", and ")) + ".";
+    }
+
+    private static String and(java.util.List<String> items) {
+        return items.size() == 1 ? items.getFirst()
+                : String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.getLast();
     }
 
     /** What is left of today's budget; the whole daily limit when no call was ever recorded (no store yet). */

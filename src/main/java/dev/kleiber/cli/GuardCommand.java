@@ -15,20 +15,17 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * {@code kleiber guard}: Claude Code's {@code PreToolUse} hook in a Kleiber task. Reads the hook's JSON on stdin and
  * answers with a deny decision (and the reason, for the model) when the call would write outside the role's globs,
- * into {@code .git}, {@code .kleiber}, the protocol folders or the append-only logs, or reach the network. Each denial
- * is also appended to {@code --log} for Kleiber's report of the session.
+ * into {@code .git}, {@code .kleiber}, the protocol folders or the append-only logs, or reach the network. It runs
+ * inside the session's sandbox and writes nothing: Kleiber records the denials in its own process, from the model's
+ * tool calls as they pass the metering proxy (a file the hook could write, the agent's Bash could forge or erase).
  */
 @Command(name = "guard", mixinStandardHelpOptions = true, hidden = true,
         description = {"Claude Code PreToolUse hook: judge one tool call (hook JSON on stdin) against a role's write "
@@ -47,9 +44,6 @@ final class GuardCommand implements Callable<Integer> {
 
     @Option(names = "--write", paramLabel = "GLOB", description = "A glob the role may write (repeatable).")
     List<String> write = List.of();
-
-    @Option(names = "--log", paramLabel = "FILE", description = "Append each denial to this file as JSON Lines.")
-    Optional<Path> log = Optional.empty();
 
     /** Where the hook input comes from; a field so that tests can hand it in. */
     InputStream in = System.in;
@@ -75,13 +69,6 @@ final class GuardCommand implements Callable<Integer> {
             answer.putObject("hookSpecificOutput").put("hookEventName", "PreToolUse")
                     .put("permissionDecision", "deny").put("permissionDecisionReason", "Kleiber: " + deny.reason());
             spec.commandLine().getOut().println(answer);
-            if (log.isPresent()) {
-                ObjectNode line = json.createObjectNode().put("tool", input.path("tool_name").asText(""))
-                        .put("reason", deny.reason());
-                line.set("input", input.path("tool_input"));
-                Files.writeString(log.get(), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-            }
         }
         return 0;
     }

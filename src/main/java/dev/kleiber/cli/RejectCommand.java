@@ -37,7 +37,7 @@ final class RejectCommand implements Runnable {
             Decisions decisions = setup.decisions();
             String runId = decisions.runFor(run, task);
             decisions.reject(runId, task, feedback, decider.recorded());
-            spec.commandLine().getOut().println(task + " sent back to its agent with your feedback; `" + WaitingWork.resume(setup.store, runId) + "` runs it");
+            spec.commandLine().getOut().println(task + " sent back to its agent with the feedback of " + decider.recorded() + "; `" + WaitingWork.resume(setup.store, runId) + "` runs it");
         }
     }
 }

@@ -28,6 +28,7 @@ final class ReviewCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             List<ReviewDesk.Pending> pending = setup.reviewDesk().pending(runId);
             pending.forEach(p -> out.println(line(p)));
+            List<String> blocked = new java.util.ArrayList<>(WaitingWork.blocked(setup.store, runId, false));
             int earlier = 0;
             if (run.isEmpty()) {
                 // what earlier runs left waiting is still waiting: list it, each with its run
@@ -37,10 +38,15 @@ final class ReviewCommand implements Runnable {
                                 + other + "`)");
                         earlier++;
                     }
+                    blocked.addAll(WaitingWork.blocked(setup.store, other, true));
                 }
             }
-            if (pending.isEmpty() && earlier == 0) {
-                out.println("nothing waits for review " + (run.isPresent() ? "in run " + runId : "in any run"));
+            // a question the conductor asks a person waits for them as much as a review does, and so does a budget pause
+            blocked.forEach(out::println);
+            List<String> budget = WaitingWork.budget(setup.ledger.status());
+            budget.forEach(out::println);
+            if (pending.isEmpty() && earlier == 0 && blocked.isEmpty() && budget.isEmpty()) {
+                out.println("nothing waits for a person " + (run.isPresent() ? "in run " + runId : "in any run"));
             }
         }
     }

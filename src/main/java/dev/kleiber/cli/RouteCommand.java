@@ -1,15 +1,12 @@
 package dev.kleiber.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.kleiber.KleiberException;
 import dev.kleiber.routing.Explanation;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.routing.Reason;
+import dev.kleiber.routing.RouteLines;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.RoutingDecision;
 import dev.kleiber.routing.RoutingPolicy;
@@ -27,7 +24,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.Writer;
-import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,10 +31,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /** {@code kleiber route}: which model a task goes to, and why. */
@@ -57,10 +50,6 @@ import java.util.concurrent.Callable;
                 "  kleiber route --json --input tasks.jsonl     (lines of {\"id\",\"description\",\"agent\"?})",
                 "  kleiber route stats [--json]                 (how routed tasks fared; what routing learned)"})
 public final class RouteCommand implements Callable<Integer> {
-    private static final int MAX_DESCRIPTION = 100_000;
-    private static final Set<String> INPUT_KEYS = Set.of("id", "description", "agent", "files", "services",
-            "minutes", "reversible");
-
     @Spec
     CommandSpec spec;
 
@@ -159,63 +148,18 @@ public final class RouteCommand implements Callable<Integer> {
     }
 
     private void printJson(Explanation explanation, PrintWriter out) throws IOException {
-        JsonGenerator generator = new JsonFactory().createGenerator(nonClosing(out));
-        writeDecision(generator, Optional.empty(), explanation, explain);
+        JsonGenerator generator = new RouteLines().writer(nonClosing(out));
+        RouteLines.write(generator, Optional.empty(), explanation, explain);
         generator.flush();
         out.println();
         out.flush();
     }
 
-    private static void writeDecision(JsonGenerator g, Optional<Object> id, Explanation explanation,
-                                      boolean withConsidered) throws IOException {
-        RoutingDecision decision = explanation.decision();
-        g.writeStartObject();
-        if (id.isPresent()) {
-            g.writeFieldName("id");
-            writeScalar(g, id.get());
-        }
-        g.writeStringField("model", decision.tier().id());
-        g.writeBooleanField("humanReview", decision.humanReview());
-        g.writeArrayFieldStart("reasons");
-        for (Reason reason : decision.reasons()) {
-            g.writeStartObject();
-            g.writeStringField("rule", reason.ruleId());
-            g.writeStringField("evidence", reason.evidence());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        if (withConsidered) {
-            g.writeStringField("floor", decision.floor().id());
-            g.writeArrayFieldStart("considered");
-            for (Explanation.Considered c : explanation.considered()) {
-                g.writeStartObject();
-                g.writeStringField("rule", c.ruleId());
-                g.writeStringField("effect", c.effect());
-                g.writeStringField("outcome", c.outcome().name().toLowerCase(Locale.ROOT));
-                g.writeStringField("evidence", c.evidence());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        g.writeEndObject();
-    }
-
-    private static void writeScalar(JsonGenerator g, Object id) throws IOException {
-        if (id instanceof BigInteger number) {
-            g.writeNumber(number);
-        } else {
-            g.writeString(id.toString());
-        }
-    }
-
     private void routeLines(CliContext context, Router router, String file, PrintWriter out) throws IOException {
         String name = file.equals("-") ? "standard input" : file;
-        JsonFactory factory = new JsonFactory();
-        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        factory.setRootValueSeparator(null);
-        factory.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+        RouteLines lines = new RouteLines();
         try (BufferedReader in = open(context, file, name);
-             JsonGenerator generator = factory.createGenerator(nonClosing(out))) {
+             JsonGenerator generator = lines.writer(nonClosing(out))) {
             int number = 0;
             try {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -223,7 +167,7 @@ public final class RouteCommand implements Callable<Integer> {
                     if (line.isBlank()) {
                         continue;
                     }
-                    Line parsed = parse(factory, line, name, number);
+                    RouteLines.Line parsed = lines.read(line, name + " line " + number);
                     Explanation explanation;
                     try {
                         explanation = explain ? router.explain(parsed.request())
@@ -231,7 +175,7 @@ public final class RouteCommand implements Callable<Integer> {
                     } catch (KleiberException e) {
                         throw KleiberException.badInput(name + " line " + number + ": " + e.getMessage());
                     }
-                    writeDecision(generator, Optional.of(parsed.id()), explanation, explain);
+                    RouteLines.write(generator, Optional.of(parsed.id()), explanation, explain);
                     generator.writeRaw('\n');
                 }
             } catch (CharacterCodingException e) {
@@ -241,119 +185,6 @@ public final class RouteCommand implements Callable<Integer> {
                 out.flush();
             }
         }
-    }
-
-    /** An input line's id is echoed as given: a string, or a whole number. */
-    private record Line(Object id, RoutingRequest request) {
-    }
-
-    /**
-     * One input line, read with the streaming parser: a line is small and fixed in shape, and the object
-     * mapper would cost more to load than the whole file costs to route.
-     */
-    private static Line parse(JsonFactory factory, String line, String name, int number) {
-        String where = name + " line " + number + ": ";
-        try (JsonParser p = factory.createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw KleiberException.badInput(where + "expected a JSON object like "
-                        + "{\"id\": \"t1\", \"description\": \"...\"}");
-            }
-            Object id = null;
-            Optional<String> description = Optional.empty();
-            Optional<String> role = Optional.empty();
-            List<String> files = List.of();
-            List<String> services = List.of();
-            Optional<Integer> minutes = Optional.empty();
-            Optional<Boolean> reversible = Optional.empty();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (key) {
-                    case "id" -> {
-                        if (value == JsonToken.VALUE_STRING && !p.getText().isBlank()) {
-                            id = p.getText();
-                        } else if (value == JsonToken.VALUE_NUMBER_INT) {
-                            id = p.getBigIntegerValue();
-                        } else {
-                            throw KleiberException.badInput(where + "'id' must be a non-empty string or a whole number");
-                        }
-                    }
-                    case "description" -> description = text(p, value, key, where);
-                    case "agent" -> role = text(p, value, key, where);
-                    case "files" -> files = strings(p, value, key, where);
-                    case "services" -> services = strings(p, value, key, where);
-                    case "minutes" -> {
-                        if (value == JsonToken.VALUE_NULL) {
-                            minutes = Optional.empty();
-                        } else if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
-                                && p.getIntValue() >= 0) {
-                            minutes = Optional.of(p.getIntValue());
-                        } else {
-                            throw KleiberException.badInput(where + "'minutes' must be a whole number of 0 or more; found "
-                                    + p.getText());
-                        }
-                    }
-                    case "reversible" -> {
-                        if (value == JsonToken.VALUE_NULL) {
-                            reversible = Optional.empty();
-                        } else if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
-                            reversible = Optional.of(value == JsonToken.VALUE_TRUE);
-                        } else {
-                            throw KleiberException.badInput(where + "'reversible' must be true or false; found "
-                                    + p.getText());
-                        }
-                    }
-                    default -> throw KleiberException.badInput(where + "unknown key '" + key + "'; expected "
-                            + String.join(", ", new TreeSet<>(INPUT_KEYS)));
-                }
-            }
-            if (p.nextToken() != null) {
-                throw KleiberException.badInput(where + "more than one JSON value on the line; expected one object");
-            }
-            if (id == null) {
-                throw KleiberException.badInput(where + "'id' is required");
-            }
-            String text = description.orElseThrow(() -> KleiberException.badInput(where + "'description' is required"));
-            if (text.isBlank()) {
-                throw KleiberException.badInput(where + "'description' is empty; say what the task does");
-            }
-            if (text.length() > MAX_DESCRIPTION) {
-                throw KleiberException.badInput(where + "'description' is longer than " + MAX_DESCRIPTION + " characters");
-            }
-            return new Line(id, new RoutingRequest(text, role, new Hints(files, services, minutes, reversible)));
-        } catch (JsonProcessingException e) {
-            throw KleiberException.badInput(where + "not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw KleiberException.badInput(where + "cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static Optional<String> text(JsonParser p, JsonToken value, String key, String where) throws IOException {
-        if (value == JsonToken.VALUE_NULL) {
-            return Optional.empty();
-        }
-        if (value != JsonToken.VALUE_STRING) {
-            p.skipChildren();
-            throw KleiberException.badInput(where + "'" + key + "' must be a string");
-        }
-        return Optional.of(p.getText());
-    }
-
-    private static List<String> strings(JsonParser p, JsonToken value, String key, String where) throws IOException {
-        if (value == JsonToken.VALUE_NULL) {
-            return List.of();
-        }
-        if (value != JsonToken.START_ARRAY) {
-            throw KleiberException.badInput(where + "'" + key + "' must be a list of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
-            if (item != JsonToken.VALUE_STRING) {
-                throw KleiberException.badInput(where + "'" + key + "' must be a list of strings");
-            }
-            out.add(p.getText());
-        }
-        return out;
     }
 
     private static BufferedReader open(CliContext context, String file, String name) throws IOException {

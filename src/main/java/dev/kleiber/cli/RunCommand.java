@@ -14,6 +14,7 @@ import dev.kleiber.plan.InvalidPlanException;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileParser;
 import dev.kleiber.plan.PlanProblem;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.yaml.SafeYaml;
 import picocli.CommandLine.Command;
@@ -159,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
                         + " Its branch keeps the work.");
                 continue;
             }
-            String file = "blocked/" + agents.get(id) + "/" + id + "-conflict.md";
+            String file = FileLocation.blockedFile(agents.get(id), id);
             out.println(questions.containsKey(id)
                     ? "  " + id + " is blocked, the conductor asks a person: " + questions.get(id) + " (answer in " + file + ")"
                     : "  " + id + " is blocked, waits for the conductor or a person: see " + file);

@@ -3,9 +3,12 @@ package dev.kleiber.cli;
 import dev.kleiber.config.ServerSettings;
 import dev.kleiber.metrics.KleiberMetrics;
 import dev.kleiber.server.ApiServer;
+import dev.kleiber.server.StartedRequests;
+import dev.kleiber.store.LeaseHolder;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,6 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * started through the API. Public so that tests start the real server in-process on a free port.
  */
 public final class ServerProcess implements AutoCloseable {
+    /**
+     * The longest a graceful stop takes: requests under way drain ({@link ApiServer#DRAIN}), then the runs started here
+     * stop ({@link ServerRuns#STOP_WAIT}). deploy/ gives the server more than this before SIGKILL
+     * (terminationGracePeriodSeconds, compose's stop_grace_period); a test holds the two together.
+     */
+    public static final Duration STOP_BUDGET = ApiServer.DRAIN.plus(ServerRuns.STOP_WAIT);
+
     private final RunSetup setup;
     private final ServerRuns runs;
     private final ApiServer server;
@@ -47,6 +57,9 @@ public final class ServerProcess implements AutoCloseable {
             // metrics (contract C): the store's figures, the events of runs started here, the API's traffic
             metrics = new KleiberMetrics(setup.store, setup.ledger,
                     setup.settings.opusPrice(), context.clock());
+            // a request being planned when its server was killed never becomes a run: say so instead of "planning"
+            new StartedRequests(setup.store, context.clock(), LeaseHolder.local()).abandonOrphans().forEach(id -> err.println(
+                    "kleiber serve: the request of run " + id + " was being planned when its server stopped; recorded as never started"));
             ServerRuns runs = new ServerRuns(context, setup.project.layout(), script, err, metrics.listener());
             ApiServer server = ApiServer.start(new ApiServer.Services(setup.store, setup.ledger, setup.documents(),
                     setup.decisions(), runs, settings, context.clock(), Optional.of(metrics::scrape), metrics.api()),

@@ -9,6 +9,8 @@ import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileParser;
 import dev.kleiber.plan.PlanFileWriter;
 import dev.kleiber.server.RunLauncher;
+import dev.kleiber.server.StartedRequests;
+import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.yaml.SafeYaml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerRuns implements RunLauncher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRuns.class);
-    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    /** How long a stop waits, in all, for the attempts under way: part of {@link ServerProcess#STOP_BUDGET}. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(25);
 
     private final CliContext context;
     private final ProjectLayout layout;
@@ -43,6 +46,7 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
     /** Requests being planned, by run id: the planning thread, so that a cancel or a shutdown stops it. */
     private final Map<String, Thread> planning = new ConcurrentHashMap<>();
     private AgentRuntime runtime;
+    private StartedRequests requests;
     private boolean closed;
 
     ServerRuns(CliContext context, ProjectLayout layout, Optional<Path> script, PrintWriter err, RunListener listener) {
@@ -61,18 +65,16 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
             if (closed) {
                 throw KleiberException.failed("the server is shutting down");
             }
-            if (runtime == null) {
-                try {
-                    runtime = AgentRuntime.open(context, layout, script, err);
-                } catch (KleiberException e) {
-                    // the server's own set-up (no API key, say), not the caller's request
-                    throw new Unavailable(e.getMessage());
-                }
+            try {
+                agents = runtime();
+            } catch (KleiberException e) {
+                // the server's own set-up (no API key, say), not the caller's request
+                throw new Unavailable(e.getMessage());
             }
-            agents = runtime;
             String base = RunCommand.RUN_ID.format(context.clock().instant());
             String id = agents.freshRunId(base);
-            for (int n = 2; reserved.contains(id); n++) {
+            // an id that never became a run keeps its record (another replica's too): no new run takes it
+            for (int n = 2; reserved.contains(id) || !agents.store.events().ofRun(id).isEmpty(); n++) {
                 id = agents.freshRunId(base + "-" + n);
             }
             runId = id;
@@ -90,7 +92,7 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 }
             }
             case Start.Request request -> {
-                agents.store.events().append(runId, "", STARTED_EVENT, "by " + by + ": planning the request");
+                requests.planning(runId, by, agents.lease.lease());
                 synchronized (this) {
                     planning.put(runId, Thread.ofVirtual().name("kleiber-plan-" + runId)
                             .start(() -> planAndLaunch(agents, runId, request.text(), workers)));
@@ -109,8 +111,10 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
             PrintWriter quiet = new PrintWriter(java.io.OutputStream.nullOutputStream());
             Plan parsed = RequestPlanning.plan(agents, runId, request, quiet).plan();
             synchronized (this) {
-                // the lock orders this against cancel(): a cancelled request is never launched
-                if (!planning.containsKey(runId)) {
+                // the lock orders this against cancel(): a cancelled request is never launched; nor one another
+                // replica recorded as never started while this process had lost its lease
+                if (!planning.containsKey(runId) || requests.recordedNotStarted(runId)) {
+                    planning.remove(runId);
                     return;
                 }
                 launch(agents, runId, request, parsed, new PlanFileWriter().write(parsed), workers);
@@ -121,7 +125,7 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
         } catch (RuntimeException e) {
             if (stillPlanning(runId)) {
                 LOG.error("planning run {} failed: {}", runId, e.getMessage());
-                agents.store.events().append(runId, "", NOT_STARTED_EVENT, "planning the request failed: " + e.getMessage());
+                requests.notStarted(runId, "planning the request failed: " + e.getMessage());
             }
         }
     }
@@ -149,20 +153,23 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
         boolean remote = context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank()).isPresent();
         AgentRuntime agents;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             RunHandle live = running.get(runId);
-            if (closed || (live != null && !live.completion().isDone())) {
-                return; // this server's conductor claims what the decision made ready
+            if (live != null && !live.completion().isDone()) {
+                // this server's conductor is still on the run, but it may be ending it as waiting (a person is asked
+                // for as soon as a task blocks, before the run ends): look again once it has ended
+                live.completion().whenComplete((outcome, failure) -> proceed(runId, by));
+                return;
             }
-            if (runtime == null) {
-                try {
-                    runtime = AgentRuntime.open(context, layout, script, err);
-                } catch (KleiberException e) {
-                    LOG.info("run {} waits for `kleiber resume` after the decision by {}: this server cannot run agents ({})",
-                            runId, by, e.getMessage());
-                    return;
-                }
+            try {
+                agents = runtime();
+            } catch (KleiberException e) {
+                LOG.info("run {} waits for `kleiber resume` after the decision by {}: this server cannot run agents ({})",
+                        runId, by, e.getMessage());
+                return;
             }
-            agents = runtime;
             // an active run is another process's to continue; a finished one has nothing left
             String state = agents.store.runs().find(runId).map(r -> r.state()).orElse("finished");
             if (!state.equals("waiting") && !state.equals("paused")) {
@@ -178,6 +185,15 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 LOG.warn("run {} could not continue after the decision by {}: {}", runId, by, e.getMessage());
             }
         }
+    }
+
+    /** The agent runtime, opened at its first use: a server that only shows and decides needs no API key. */
+    private synchronized AgentRuntime runtime() {
+        if (runtime == null) {
+            runtime = AgentRuntime.open(context, layout, script, err);
+            requests = new StartedRequests(runtime.store, context.clock(), LeaseHolder.local());
+        }
+        return runtime;
     }
 
     private void track(String runId, RunHandle handle) {
@@ -223,11 +239,11 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
     }
 
     private void stopped(String runId, String why) {
-        AgentRuntime agents;
+        StartedRequests recorded;
         synchronized (this) {
-            agents = runtime;
+            recorded = requests;
         }
-        agents.store.events().append(runId, "", NOT_STARTED_EVENT, why);
+        recorded.notStarted(runId, why);
     }
 
     /** Stops every run (no new attempt starts), waits for the attempts under way, and closes the runtime. */
@@ -242,9 +258,11 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
         }
         unplanned.forEach(runId -> stopped(runId, "the server stopped before its plan was ready"));
         running.values().forEach(RunHandle::stop);
+        // one deadline for every run, not one each: the whole stop must fit the deployment's grace period
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         for (RunHandle handle : running.values()) {
             try {
-                handle.completion().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+                handle.completion().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -9,6 +9,7 @@ import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.CostReport;
 import dev.kleiber.ledger.Usd;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.store.Event;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
@@ -70,6 +71,7 @@ final class StatusCommand implements Runnable {
             heldBy.forEach((task, holder) -> out.println(task + " is held by " + holder));
             out.println("budget " + budget.day() + ": spent " + Usd.fine(budget.spentUsd()) + " of " + Usd.cents(budget.limitUsd())
                     + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
+            WaitingWork.budget(budget).forEach(line -> out.println("waits for a person: " + line));
             printWaiting(out, tasks, "", questions);
             elsewhere.forEach((other, waitingThere) -> printWaiting(out, waitingThere, " --run " + other,
                     questionsElsewhere.get(other)));
@@ -83,7 +85,7 @@ final class StatusCommand implements Runnable {
         tasks.stream().filter(t -> t.state() == TaskState.AWAITING_REVIEW).forEach(t ->
                 out.println("waits for a person: " + t.id() + where + " (`kleiber review show " + t.id() + runOption + "`)"));
         tasks.stream().filter(t -> t.state() == TaskState.BLOCKED).forEach(t ->
-                out.println("blocked: " + t.id() + where + " (blocked/" + t.agent() + "/" + t.id() + "-conflict.md)"
+                out.println("blocked: " + t.id() + where + " (" + FileLocation.blockedFile(t.agent(), t.id()) + ")"
                         + (questions.containsKey(t.id()) ? "; the conductor asks a person: " + questions.get(t.id()) : "")));
     }
 }

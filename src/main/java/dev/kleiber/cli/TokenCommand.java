@@ -19,7 +19,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** {@code kleiber token}: the API's tokens — create (the secret is printed once), list, revoke. */
+/**
+ * {@code kleiber token}: the API's tokens — create (the secret is printed once), list, revoke. Creating and revoking are
+ * recorded with who did it ({@code --by}, else {@code $USER}...), as the API records the token that did it.
+ */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = {"Manage the tokens of `kleiber serve`'s API. The store keeps only a hash of each secret."},
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
@@ -36,7 +39,7 @@ final class TokenCommand implements Runnable {
     static <T> T withTokens(CliContext context, Function<ApiTokens, T> work) {
         LedgerSettings settings = LedgerSettings.of(context, Optional.empty());
         try (Store store = Store.open(settings.store(), context.clock())) {
-            return work.apply(new ApiTokens(store.database(), context.clock()));
+            return work.apply(new ApiTokens(store, context.clock()));
         }
     }
 
@@ -59,12 +62,16 @@ final class TokenCommand implements Runnable {
         @Option(names = "--json", description = "Print {name, scope, createdAt, expiresAt, secret}.")
         boolean json;
 
+        @Option(names = "--by", paramLabel = "NAME", description = "Who creates it, for the audit trail (default: $USER, else $LOGNAME, else the OS account).")
+        Optional<String> by = Optional.empty();
+
         @Override
         public void run() {
             CliContext context = CliContext.of(spec);
             Scope parsed = Scope.parse(scope);
             Optional<Duration> lasts = expires.map(ApiTokens::expiry);
-            ApiTokens.Created created = withTokens(context, tokens -> tokens.create(name, parsed, lasts));
+            String who = Decider.of(by, context).recorded();
+            ApiTokens.Created created = withTokens(context, tokens -> tokens.create(name, parsed, lasts, who));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.write(TokenJson.of(created.token()).put("secret", created.secret())));
@@ -120,14 +127,18 @@ final class TokenCommand implements Runnable {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Option(names = "--by", paramLabel = "NAME", description = "Who revokes it, for the audit trail (default: $USER, else $LOGNAME, else the OS account).")
+        Optional<String> by = Optional.empty();
+
         @Override
         public void run() {
             CliContext context = CliContext.of(spec);
+            String who = Decider.of(by, context).recorded();
             withTokens(context, tokens -> {
-                tokens.revoke(name);
+                tokens.revoke(name, who);
                 return null;
             });
-            spec.commandLine().getOut().println("token " + name + " revoked");
+            spec.commandLine().getOut().println("token " + name + " revoked by " + who);
         }
     }
 }

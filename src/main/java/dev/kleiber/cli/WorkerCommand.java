@@ -223,7 +223,7 @@ final class WorkerCommand implements Runnable {
         try (AnthropicClient client = AnthropicClient.create(AnthropicSettings.fromEnv(context.env()), budget, context.clock())) {
             Conductor.Builder conductor = Conductor.builder(store, ledger, project)
                     .client(client)
-                    .sessions(ClaudeCodeRunner.engine(project, store, budget, client, context))
+                    .sessions(ClaudeCodeRunner.engine(project, store, budget, ledger, client, context))
                     .env(context.env())
                     .clock(context.clock())
                     .workspace(RemoteWorkspace.forClaim(git, root.resolve("worktrees"), store, claim, project.knownRoles(),

@@ -97,6 +97,26 @@ public final class BlockedDesk {
         this.tool = new AnswerBlockedTool(project.knownRoles());
     }
 
+    /** What {@code kleiber answer} (and the API's answer) records: a person answered the conductor's question. */
+    public static final String PERSON_ANSWERED_EVENT = "person.answered";
+
+    /**
+     * Who answered the conductor's open question, per blocked task of {@code runId} a person answered since it was
+     * asked: {@code kleiber review} then says to resume rather than to answer again.
+     */
+    public static Map<String, String> answeredBy(Store store, String runId) {
+        Map<String, String> answered = new LinkedHashMap<>();
+        for (var event : store.events().ofRun(runId)) {
+            if (event.kind().equals(Triage.ANSWER_EVENT)) {
+                answered.remove(event.taskId());
+            } else if (event.kind().equals(PERSON_ANSWERED_EVENT)) {
+                answered.put(event.taskId(), event.detail().replaceFirst("^by ", ""));
+            }
+        }
+        answered.keySet().retainAll(questions(store, runId).keySet());
+        return answered;
+    }
+
     /** The question the conductor left for a person, per blocked task of {@code runId}. */
     public static Map<String, String> questions(Store store, String runId) {
         var events = store.events().ofRun(runId);

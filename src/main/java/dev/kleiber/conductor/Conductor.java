@@ -1,5 +1,6 @@
 package dev.kleiber.conductor;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.KleiberException;
 import dev.kleiber.agent.CommandSandbox;
 import dev.kleiber.agent.SessionLimits;
@@ -18,7 +19,6 @@ import dev.kleiber.plan.TaskGraph;
 import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.Kind;
-import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.routing.Reason;
 import dev.kleiber.routing.Router;
 import dev.kleiber.routing.Tier;
@@ -934,7 +934,7 @@ public final class Conductor {
         workspace.recover();
         Path root = project.layout().root();
         try {
-            ProtocolFiles.removeAbandonedTemps(Arrays.stream(Kind.values()).map(k -> root.resolve(k.folder())).toList());
+            AtomicFiles.removeAbandonedTemps(Arrays.stream(Kind.values()).map(k -> root.resolve(k.folder())).toList());
         } catch (IOException e) {
             listener.on(new RunEvent.HousekeepingFailed(plan.runId(), "clear abandoned temp files", e.getMessage()));
         }

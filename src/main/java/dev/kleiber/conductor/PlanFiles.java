@@ -1,8 +1,8 @@
 package dev.kleiber.conductor;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.KleiberException;
 import dev.kleiber.config.ProjectLayout;
-import dev.kleiber.protocol.ProtocolFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ public final class PlanFiles {
     public Path write(String planId, Instant at, String origin, String text) {
         Path target = fileOf(planId);
         try {
-            ProtocolFiles.writeAtomically(target, header(planId, at, origin) + text);
+            AtomicFiles.write(target, header(planId, at, origin) + text);
         } catch (IOException e) {
             throw KleiberException.failed("cannot write the plan " + target + ": " + e.getMessage(), e);
         }

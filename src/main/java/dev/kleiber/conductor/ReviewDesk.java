@@ -3,13 +3,13 @@ package dev.kleiber.conductor;
 import dev.kleiber.KleiberException;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.git.GitRepository;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.routing.Router;
 import dev.kleiber.store.Event;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +21,8 @@ import java.util.Optional;
  * bound to the commit that was validated and shown: if the branch moved since, it is refused.
  */
 public final class ReviewDesk {
+    private static final int MAX_REPORT_BYTES = 256 * 1024;
+
     /** One task waiting for a person: the commit validated and the routing reasons that demand review. */
     public record Pending(String taskId, String agent, String title, String branch, String commit, String reasons) {
     }
@@ -64,13 +66,11 @@ public final class ReviewDesk {
         // the task's work alone: from the commit its first attempt started on (not an older task's of the same id)
         List<String> own = git.commitsWithTrailer(merger.mainBranch() + ".." + pending.commit(), Merger.TASK_TRAILER, taskId);
         String from = own.isEmpty() ? pending.commit() : own.getLast() + "^";
-        Path report = project.layout().root().resolve("reports").resolve(taskId + "-validation.md");
-        String text;
-        try {
-            text = Files.isRegularFile(report) ? Files.readString(report) : "(no validation report at reports/" + taskId + "-validation.md)";
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot read " + report + ": " + e.getMessage(), e);
-        }
+        // read as the protocol files are: shown to people and served to read tokens, so no link is followed
+        String name = taskId + "-validation.md";
+        String text = new TaskProtocolTexts(project.layout().root()).readOne("reports", name, MAX_REPORT_BYTES)
+                .map(report -> report.text() + (report.truncated() ? "\n(cut at " + MAX_REPORT_BYTES / 1024 + " KiB)" : ""))
+                .orElse("(no validation report at reports/" + name + ")");
         return new Details(pending, git.diff(from, pending.commit()), text);
     }
 
@@ -105,8 +105,7 @@ public final class ReviewDesk {
                 store.tasks().transition(runId, taskId, TaskState.BLOCKED, "merge conflict in "
                         + String.join(", ", conflicted.files()));
                 throw KleiberException.failed("approved, but merging " + pending.branch() + " into main conflicts in "
-                        + String.join(", ", conflicted.files()) + "; the task is blocked (blocked/" + task.agent() + "/"
-                        + taskId + "-conflict.md)");
+                        + String.join(", ", conflicted.files()) + "; the task is blocked (" + FileLocation.blockedFile(task.agent(), taskId) + ")");
             }
         };
     }

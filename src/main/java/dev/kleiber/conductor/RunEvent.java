@@ -72,6 +72,23 @@ public sealed interface RunEvent {
             implements RunEvent {
     }
 
+    /**
+     * An attempt ran on Claude Code ({@code runner: claude-code}): the {@code calls} its metering proxy let through
+     * and the tokens and dollars the ledger bills for them, beside Claude Code's own {@code total_cost_usd}
+     * ({@code reportedCostUsd}, never billed); its result ({@code success}, {@code error_max_turns}, ... or
+     * {@code none}) after {@code turns} turns; the tool calls its guard denied and the calls the proxy refused, as
+     * Kleiber recorded them in its own process.
+     */
+    record ClaudeCodeSession(String runId, String taskId, int attempt, String model, long calls, long inputTokens,
+                             long outputTokens, BigDecimal ledgerCostUsd, Optional<BigDecimal> reportedCostUsd,
+                             String result, int turns, List<String> denied, List<String> refused) implements RunEvent {
+        public ClaudeCodeSession {
+            Objects.requireNonNull(reportedCostUsd, "reportedCostUsd");
+            denied = List.copyOf(denied);
+            refused = List.copyOf(refused);
+        }
+    }
+
     /** The task's branch passed validation at {@code commit}. */
     record Validated(String runId, String taskId, String commit) implements RunEvent {
     }

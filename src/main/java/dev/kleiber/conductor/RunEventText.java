@@ -33,6 +33,7 @@ import dev.kleiber.conductor.RunEvent.TransientFailure;
 import dev.kleiber.conductor.RunEvent.Validated;
 import dev.kleiber.conductor.RunEvent.WorkerStopped;
 
+import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
@@ -58,6 +59,12 @@ public final class RunEventText {
             case RunEvent.SessionCompacted e -> new dev.kleiber.agent.SessionCompaction(e.turn(), e.tokensBefore(),
                     e.tokensAfter(), e.messagesReplaced()).describe();
             case SessionBilled e -> null;
+            case RunEvent.ClaudeCodeSession e -> "Claude Code, attempt " + e.attempt() + ": " + e.result() + " after "
+                    + e.turns() + " turns, " + e.calls() + " calls billed $" + e.ledgerCostUsd().toPlainString()
+                    + " (it reported $" + e.reportedCostUsd().map(BigDecimal::toPlainString).orElse("?") + ")"
+                    + (e.denied().isEmpty() ? "" : "; its guard denied " + e.denied().size() + ": "
+                    + firstLine(e.denied().getFirst()))
+                    + (e.refused().isEmpty() ? "" : "; the proxy refused: " + firstLine(e.refused().getFirst()));
             case Validated e -> "validated at " + shortCommit(e.commit());
             case RunEvent.DiffNeedsReview e -> "the diff needs review: " + e.reasons().getFirst().evidence();
             case AwaitingReview e -> "awaiting review: `kleiber review show " + e.taskId() + "`";

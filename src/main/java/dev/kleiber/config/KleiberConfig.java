@@ -1,12 +1,12 @@
 package dev.kleiber.config;
 
+import dev.kleiber.ledger.TierModels;
 import dev.kleiber.routing.Tier;
 
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,11 +100,7 @@ public record KleiberConfig(
     public static final Duration DEFAULT_MAIN_EVERY = Duration.ofMinutes(30);
 
     public static KleiberConfig defaults() {
-        Map<Tier, String> models = new EnumMap<>(Tier.class);
-        models.put(Tier.OPUS, "claude-opus-5-5");
-        models.put(Tier.SONNET, "claude-sonnet-5-5");
-        models.put(Tier.HAIKU, "claude-haiku-5-5");
-        return new KleiberConfig(models, Map.of(),
+        return new KleiberConfig(TierModels.DEFAULTS.models(), Map.of(),
                 new Budget(new BigDecimal("50"), ZoneId.of("UTC"), Optional.empty(), Optional.empty(), Optional.empty()),
                 3, new Store.Sqlite(), Sandbox.BWRAP, new AgentLimits(40, 8192, AgentLimits.DEFAULT_COMPACT_AT_TOKENS),
                 new Validate(List.of(), 80, Optional.of(DEFAULT_MAIN_EVERY)),

@@ -1,12 +1,11 @@
 package dev.kleiber.ledger;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.KleiberException;
+import dev.kleiber.protocol.FileLocation;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -23,7 +22,7 @@ public final class BlockedBudgetFile implements BudgetAlert {
 
     /** Where the alert of a pause on {@code pause.day()} goes, relative to the repository root. */
     public static Path relativePath(BudgetPause pause) {
-        return Path.of("blocked", "conductor", "budget-" + pause.day() + "-conflict.md");
+        return Path.of(FileLocation.blockedFile("conductor", "budget-" + pause.day()));
     }
 
     /** Writes (or, on a later pause the same day, replaces with the current figures) the alert file. */
@@ -31,10 +30,7 @@ public final class BlockedBudgetFile implements BudgetAlert {
     public void paused(BudgetPause pause) {
         Path file = repositoryRoot.resolve(relativePath(pause));
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), ".budget-", ".tmp");
-            Files.writeString(temp, render(pause), StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, render(pause));
         } catch (IOException e) {
             throw KleiberException.failed(file + ": cannot write the budget alert: " + e.getMessage(), e);
         }

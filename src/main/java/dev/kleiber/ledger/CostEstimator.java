@@ -98,13 +98,21 @@ public final class CostEstimator {
                 Tokenizer.of(models.modelFor(tier)));
     }
 
-    /** The tokenizer generations the configured models count with, for saying what an estimate assumes. */
-    public java.util.Set<Tokenizer> tokenizers() {
-        java.util.EnumSet<Tokenizer> used = java.util.EnumSet.noneOf(Tokenizer.class);
-        for (Tier tier : Tier.values()) {
-            used.add(Tokenizer.of(models.modelFor(tier)));
+    /**
+     * The tokenizer generations the configured models count with, each with its models (Opus, Sonnet, Haiku order),
+     * for saying what an estimate assumes.
+     */
+    public Map<Tokenizer, java.util.List<String>> tokenizers() {
+        Map<Tokenizer, java.util.List<String>> used = new java.util.EnumMap<>(Tokenizer.class);
+        for (Tier tier : new Tier[] {Tier.OPUS, Tier.SONNET, Tier.HAIKU}) {
+            String model = models.modelFor(tier);
+            java.util.List<String> of = used.computeIfAbsent(Tokenizer.of(model), t -> new java.util.ArrayList<>());
+            if (!of.contains(model)) {
+                of.add(model);
+            }
         }
-        return used;
+        used.replaceAll((tokenizer, ids) -> java.util.List.copyOf(ids));
+        return java.util.Collections.unmodifiableMap(used);
     }
 
     private Range cost(TokenRange work, Tier tier) {

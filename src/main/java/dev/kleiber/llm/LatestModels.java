@@ -1,5 +1,6 @@
 package dev.kleiber.llm;
 
+import dev.kleiber.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -131,10 +131,7 @@ public final class LatestModels {
         ObjectNode models = root.putObject("models");
         resolved.forEach((tier, id) -> models.put(tier.id(), id));
         try {
-            Files.createDirectories(cacheFile.getParent());
-            Path temp = Files.createTempFile(cacheFile.getParent(), CACHE_FILE, ".tmp");
-            Files.writeString(temp, root.toPrettyString() + "\n", StandardCharsets.UTF_8);
-            Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(cacheFile, root.toPrettyString() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + cacheFile + ": " + e.getMessage(), e);
         }

@@ -1,12 +1,12 @@
 package dev.kleiber.mcp;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.KleiberException;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.protocol.FileText;
 import dev.kleiber.protocol.Kind;
 import dev.kleiber.protocol.ParseResult;
-import dev.kleiber.protocol.ProtocolFiles;
 import dev.kleiber.protocol.ProtocolParser;
 
 import java.io.IOException;
@@ -61,7 +61,7 @@ final class ProtocolFileDesk {
                     .collect(Collectors.joining("\n")) + "\n" + relative + " is not a valid protocol file; nothing written");
             case ParseResult.Parsed parsed -> {
                 try {
-                    ProtocolFiles.writeAtomically(file, text);
+                    AtomicFiles.write(file, text);
                 } catch (IOException e) {
                     throw KleiberException.failed("cannot write " + relative + ": " + e.getMessage());
                 }

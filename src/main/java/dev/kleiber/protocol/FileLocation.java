@@ -34,6 +34,14 @@ public record FileLocation(Kind kind, String agent, String id) {
         return kind.get().idFromFileName(file).filter(Text::isSafeName).map(id -> new FileLocation(kind.get(), agent, id));
     }
 
+    /**
+     * Where the blocked file of {@code agent}'s task {@code taskId} is, relative to the repository root, e.g.
+     * {@code blocked/engineer-backend/feat-001-conflict.md}: the one place that path is spelt.
+     */
+    public static String blockedFile(String agent, String taskId) {
+        return new FileLocation(Kind.BLOCKED, agent, taskId).relativePath().toString();
+    }
+
     /** The file name, e.g. {@code feat-001-done.md}. */
     public String fileName() {
         return kind.fileName(id);

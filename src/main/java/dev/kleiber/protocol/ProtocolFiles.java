@@ -1,31 +1,20 @@
 package dev.kleiber.protocol;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.KleiberException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * The file edge of the protocol: bounded, link-refusing reads and atomic writes (temp file in the same
- * folder, fsync, rename, fsync of the folder), so that a reader never sees half a file Kleiber wrote.
+ * The file edge of the protocol: bounded, link-refusing reads, and writes that refuse a document whose text would
+ * not read back unchanged and replace the file atomically ({@link AtomicFiles}).
  */
 public final class ProtocolFiles {
-    private static final Pattern TEMP_NAME = Pattern.compile("^\\..+\\.(\\d{1,18})-\\d+\\.tmp$");
-
     private ProtocolFiles() {
     }
 
@@ -65,64 +54,7 @@ public final class ProtocolFiles {
                     + "read back unchanged (a '## ' heading line or an unclosed ``` fence inside a section, or a list "
                     + "item that is itself markdown?)");
         }
-        writeAtomically(file, text);
+        AtomicFiles.write(file, text);
         return file;
-    }
-
-    /** Replaces {@code file} with {@code text} (UTF-8) in one step: readers see the old or the new file, never a mix. */
-    public static void writeAtomically(Path file, String text) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
-        // the writer's pid in the name lets a later run remove what a killed writer left (removeAbandonedTemps)
-        Path temp = Files.createTempFile(folder, "." + file.getFileName() + "." + ProcessHandle.current().pid() + "-", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + file + " atomically on this file system", e);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        syncFolder(folder);
-    }
-
-    /**
-     * Deletes the temp files of {@link #writeAtomically} that a process killed mid-write left under {@code folders}
-     * (a writer whose pid is no longer alive on this host); returns what it deleted.
-     */
-    public static List<Path> removeAbandonedTemps(List<Path> folders) throws IOException {
-        List<Path> removed = new ArrayList<>();
-        for (Path folder : folders) {
-            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.walk(folder)) {
-                for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                    Matcher temp = TEMP_NAME.matcher(file.getFileName().toString());
-                    if (temp.matches() && ProcessHandle.of(Long.parseLong(temp.group(1))).filter(ProcessHandle::isAlive).isEmpty()) {
-                        Files.deleteIfExists(file);
-                        removed.add(file);
-                    }
-                }
-            }
-        }
-        return removed;
-    }
-
-    /** Makes the rename itself durable; some platforms cannot open a folder for syncing, which only costs durability. */
-    private static void syncFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Not every platform supports fsync on a directory; the rename is still atomic.
-        }
     }
 }

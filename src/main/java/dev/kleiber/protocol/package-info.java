@@ -1,2 +1,2 @@
-/** The blueprint's four markdown protocol files (task, started, complete, blocked): records, parsing, rendering, validation, atomic file access and watching. */
+/** The blueprint's four markdown protocol files (task, started, complete, blocked): records, parsing, rendering, validation and bounded file access. */
 package dev.kleiber.protocol;

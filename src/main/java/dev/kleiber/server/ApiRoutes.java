@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
 /** The API v1's routes: each parses its input, calls the application services the CLI calls, and answers JSON. */
 final class ApiRoutes {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
-    static final String TOKEN_CREATED_EVENT = "api.token.created";
-    static final String TOKEN_REVOKED_EVENT = "api.token.revoked";
 
     private final ApiServer server;
     private final ApiServer.Services services;
@@ -37,6 +35,7 @@ final class ApiRoutes {
     private final Authenticator auth;
     private final EventFeed feed;
     private final String openApi;
+    private final StartedRequests started;
 
     ApiRoutes(ApiServer server, ApiServer.Services services, ApiTokens tokens, Sessions sessions, SignInCodes codes,
               Authenticator auth, EventFeed feed) {
@@ -48,6 +47,7 @@ final class ApiRoutes {
         this.auth = auth;
         this.feed = feed;
         this.openApi = OpenApiDocument.text();
+        this.started = new StartedRequests(services.store(), services.clock(), dev.kleiber.store.LeaseHolder.local());
     }
 
     void register(JavalinDefaultRoutingApi r) {
@@ -96,6 +96,7 @@ final class ApiRoutes {
         server.route(r, HandlerType.POST, api + "/budget/raise", Needs.APPROVE, ctx -> budget(ctx, "to"));
         server.route(r, HandlerType.POST, api + "/budget/approve", Needs.APPROVE, ctx -> budget(ctx, "extra"));
         server.route(r, HandlerType.GET, api + "/cost", Needs.READ, this::cost);
+        server.route(r, HandlerType.GET, api + "/audit", Needs.READ, ctx -> ApiServer.json(ctx, 200, services.documents().audit()));
 
         server.route(r, HandlerType.GET, api + "/tokens", Needs.ADMIN, ctx -> {
             ArrayNode list = ApiServer.JSON.createArrayNode();
@@ -105,8 +106,7 @@ final class ApiRoutes {
         server.route(r, HandlerType.POST, api + "/tokens", Needs.ADMIN, this::createToken);
         server.route(r, HandlerType.DELETE, api + "/tokens/{name}", Needs.ADMIN, ctx -> {
             String name = ctx.pathParam("name");
-            tokens.revoke(name);
-            audit(TOKEN_REVOKED_EVENT, name + " by " + Authenticator.caller(ctx).recorded());
+            tokens.revoke(name, Authenticator.caller(ctx).recorded());
             ctx.status(204);
         });
     }
@@ -304,16 +304,10 @@ final class ApiRoutes {
             throw ApiProblem.badRequest("'scope' must be read, approve or admin");
         }
         Optional<Duration> expires = body.text("expires").map(ApiTokens::expiry);
-        ApiTokens.Created created = tokens.create(body.requireText("name"), scope, expires);
-        audit(TOKEN_CREATED_EVENT, created.token().name() + " (" + scope.id() + ") by " + Authenticator.caller(ctx).recorded());
+        ApiTokens.Created created = tokens.create(body.requireText("name"), scope, expires, Authenticator.caller(ctx).recorded());
         ObjectNode out = TokenJson.of(created.token());
         out.put("secret", created.secret());
         ApiServer.json(ctx, 201, out);
-    }
-
-    /** Token changes belong to no run: recorded under the empty run id, the server's own audit trail. */
-    private void audit(String kind, String detail) {
-        services.store().events().append("", "", kind, detail);
     }
 
     private String run(Context ctx) {
@@ -326,22 +320,18 @@ final class ApiRoutes {
 
     /**
      * Why the store holds no run {@code runId}: a request started through the API is still being planned (409, try
-     * again), never became a run (410, with why: its plan failed, it was cancelled, the server stopped), or the id is
-     * unknown (404). Read from the store, so every replica answers alike.
+     * again), never became a run (410, with why: its plan failed, it was cancelled, the server planning it stopped), or
+     * the id is unknown (404). Read from the store, so every replica answers alike.
      */
     private RuntimeException notARun(String runId) {
-        Optional<dev.kleiber.store.Event> last = services.store().events().ofRun(runId).stream()
-                .filter(e -> e.kind().equals(RunLauncher.STARTED_EVENT) || e.kind().equals(RunLauncher.NOT_STARTED_EVENT))
-                .reduce((first, second) -> second);
-        if (last.isEmpty()) {
-            return new NotFoundException("no run '" + runId + "' in the store");
-        }
-        if (last.get().kind().equals(RunLauncher.NOT_STARTED_EVENT)) {
-            return new ApiProblem(410, "Never started", "run '" + runId + "' was never started: " + last.get().detail());
-        }
-        return new ApiProblem(409, "Still planning", "run '" + runId + "' is being planned from its request (started "
-                + last.get().detail().replaceFirst(":.*", "") + "); its document and events appear once the plan is ready",
-                Optional.of(Duration.ofSeconds(2)));
+        return switch (started.standing(runId)) {
+            case StartedRequests.Standing.Unknown unknown -> new NotFoundException("no run '" + runId + "' in the store");
+            case StartedRequests.Standing.NeverStarted never ->
+                    new ApiProblem(410, "Never started", "run '" + runId + "' was never started: " + never.why());
+            case StartedRequests.Standing.Planning planning -> new ApiProblem(409, "Still planning", "run '" + runId
+                    + "' is being planned from its request (started " + planning.startedBy()
+                    + "); its document and events appear once the plan is ready", Optional.of(Duration.ofSeconds(2)));
+        };
     }
 
     private String taskRun(Context ctx, String task) {

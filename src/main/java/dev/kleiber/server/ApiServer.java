@@ -38,8 +38,8 @@ import java.util.function.Supplier;
 public final class ApiServer implements AutoCloseable {
     static final String API = "/api/v1";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    /** How long requests under way may take to finish once a stop began (Kubernetes waits 30 s before SIGKILL). */
-    private static final Duration DRAIN = Duration.ofSeconds(25);
+    /** How long requests under way may take to finish once a stop began: part of {@code kleiber serve}'s stop budget. */
+    public static final Duration DRAIN = Duration.ofSeconds(25);
     /**
      * How long a stop waits, at least, after closing the listening socket: a request whose headers were read just
      * before may not have reached the handlers yet, and must be answered, not cut off.
@@ -104,7 +104,7 @@ public final class ApiServer implements AutoCloseable {
     private ApiServer(Services services, Duration keepAlive) {
         this.services = services;
         ServerSettings settings = services.settings();
-        this.tokens = new ApiTokens(services.store().database(), services.clock());
+        this.tokens = new ApiTokens(services.store(), services.clock());
         this.sessions = new Sessions(services.store().database(), services.clock(), settings.sessionTtl());
         this.codes = new SignInCodes(services.clock());
         this.auth = new Authenticator(tokens, sessions,

@@ -2,6 +2,7 @@ package dev.kleiber.server;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.store.Database;
+import dev.kleiber.store.Store;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,10 +22,14 @@ import java.util.regex.Pattern;
 /**
  * The API's tokens. A secret ({@code kl_} and 43 characters of 256 random bits) is shown once when created; the
  * store keeps its SHA-256 only. A slow password hash is not needed: the secret is random, not chosen by a person,
- * so its hash cannot be guessed backwards, and a lookup by hash stays one indexed read per request.
+ * so its hash cannot be guessed backwards, and a lookup by hash stays one indexed read per request. Creating and revoking
+ * one is recorded, with who did it, in the same transaction — the server's audit trail (events of no run), alike
+ * whether {@code kleiber token} or the API did it.
  */
 public final class ApiTokens {
     public static final String PREFIX = "kl_";
+    public static final String CREATED_EVENT = "api.token.created";
+    public static final String REVOKED_EVENT = "api.token.revoked";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern SECRET = Pattern.compile("kl_[A-Za-z0-9_-]{43}");
     private static final Pattern EXPIRES = Pattern.compile("(\\d{1,4})([hd])");
@@ -33,16 +38,19 @@ public final class ApiTokens {
     public record Created(ApiToken token, String secret) {
     }
 
+    private final Store store;
     private final Database database;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public ApiTokens(Database database, Clock clock) {
-        this.database = database;
+    public ApiTokens(Store store, Clock clock) {
+        this.store = store;
+        this.database = store.database();
         this.clock = clock;
     }
 
-    public Created create(String name, Scope scope, Optional<Duration> expiresIn) {
+    /** Makes a token; {@code by} (who asked: a token's name, or a person at a terminal) is recorded with it. */
+    public Created create(String name, Scope scope, Optional<Duration> expiresIn, String by) {
         if (!NAME.matcher(name).matches()) {
             throw KleiberException.badInput("a token name must be 1-64 of a-z, 0-9, '.', '_' and '-', starting with a "
                     + "letter or digit; found '" + name + "'");
@@ -58,6 +66,7 @@ public final class ApiTokens {
             }
             tx.update("INSERT INTO api_tokens (name, secret_hash, scope, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?)",
                     name, hash(secret), scope.id(), now.toEpochMilli(), expires.map(Instant::toEpochMilli).orElse(null));
+            store.events().append(tx, "", "", CREATED_EVENT, name + " (" + scope.id() + ") by " + by);
             return null;
         });
         return new Created(new ApiToken(name, scope, now, expires, Optional.empty()), secret);
@@ -68,8 +77,11 @@ public final class ApiTokens {
                 + "FROM api_tokens ORDER BY name", ApiTokens::token));
     }
 
-    /** Revokes the token: it stops working at once, on every server on the store, and its sessions end. */
-    public void revoke(String name) {
+    /**
+     * Revokes the token: it stops working at once, on every server on the store, and its sessions end. {@code by} is
+     * recorded with it.
+     */
+    public void revoke(String name, String by) {
         database.write(tx -> {
             int changed = tx.update("UPDATE api_tokens SET revoked_ms = ? WHERE name = ? AND revoked_ms IS NULL",
                     clock.millis(), name);
@@ -79,6 +91,7 @@ public final class ApiTokens {
                         : KleiberException.badInput("no token named '" + name + "'; `kleiber token list` shows them");
             }
             tx.update("DELETE FROM api_sessions WHERE token_name = ?", name);
+            store.events().append(tx, "", "", REVOKED_EVENT, name + " by " + by);
             return null;
         });
     }

@@ -1,5 +1,6 @@
 package dev.kleiber.store;
 
+import dev.kleiber.Counted;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -33,6 +35,12 @@ public final class Database implements AutoCloseable {
     }
 
     static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+    /**
+     * How long a caller waits for a connection of this process's pool (and, on SQLite, for the process's writer
+     * turn) before it fails saying so. Transactions last milliseconds; one that holds a connection for minutes is
+     * a defect, and its victims should say so rather than hang.
+     */
+    static final Duration CONNECTION_WAIT = Duration.ofMinutes(2);
 
     private final StoreUrl url;
     /**
@@ -43,10 +51,12 @@ public final class Database implements AutoCloseable {
     private final ConcurrentLinkedDeque<Connection> idle;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final ReentrantLock writer = new ReentrantLock(true);
+    private final Duration connectionWait;
     private volatile boolean closed;
 
-    private Database(StoreUrl url, List<Connection> connections) {
+    private Database(StoreUrl url, List<Connection> connections, Duration connectionWait) {
         this.url = url;
+        this.connectionWait = connectionWait;
         this.permits = new Semaphore(connections.size(), true);
         this.idle = new ConcurrentLinkedDeque<>(connections);
         this.open.addAll(connections);
@@ -54,6 +64,11 @@ public final class Database implements AutoCloseable {
 
     /** Opens the store, creating the SQLite file's folder when needed, and brings its schema up to date. */
     public static Database open(StoreUrl url) {
+        return open(url, CONNECTION_WAIT);
+    }
+
+    /** {@link #open(StoreUrl)} with its own bound on the wait for a connection. */
+    static Database open(StoreUrl url, Duration connectionWait) {
         try {
             if (url instanceof StoreUrl.Sqlite sqlite && sqlite.file().getParent() != null) {
                 Files.createDirectories(sqlite.file().getParent());
@@ -71,7 +86,7 @@ public final class Database implements AutoCloseable {
             connections.forEach(Database::closeQuietly);
             throw new StoreException("store " + url + ": cannot connect: " + e.getMessage(), e);
         }
-        return new Database(url, connections);
+        return new Database(url, connections, connectionWait);
     }
 
     private static void migrate(StoreUrl url) {
@@ -170,7 +185,7 @@ public final class Database implements AutoCloseable {
     public <T> T write(Work<T> work) {
         boolean single = dialect().singleWriter();
         if (single) {
-            writer.lock();
+            awaitWriterTurn();
         }
         try {
             return inTransaction(work);
@@ -226,11 +241,32 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private Connection take() {
+    /** This process's turn to write (SQLite has one writer), waited for no longer than the pool's bound. */
+    private void awaitWriterTurn() {
         try {
+            if (!writer.tryLock(connectionWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StoreException("store " + url + ": no write could start for " + describe(connectionWait)
+                        + ": another write of this process has not ended (" + writer.getQueueLength()
+                        + " more waiting)", new IllegalStateException("writer turn not free"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("store " + url + ": interrupted while waiting to write", e);
+        }
+    }
+
+    private Connection take() {
+        long deadline = System.nanoTime() + connectionWait.toNanos();
+        try {
+            // short polls so that a close() wakes a waiter at once
             while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                 if (closed) {
                     throw new StoreException("store " + url + " is closed", new IllegalStateException("closed"));
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new StoreException("store " + url + ": no connection free for " + describe(connectionWait)
+                            + ": all " + dialect().connections() + " of this process's connections are held by "
+                            + "transactions that have not ended", new IllegalStateException("pool exhausted"));
                 }
             }
         } catch (InterruptedException e) {
@@ -265,6 +301,11 @@ public final class Database implements AutoCloseable {
             closeQuietly(connection);
         }
         permits.release();
+    }
+
+    private static String describe(Duration wait) {
+        return wait.toSeconds() >= 60 && wait.toSecondsPart() == 0 ? Counted.of(wait.toMinutes(), "minute")
+                : wait.toMillis() % 1000 == 0 ? Counted.of(wait.toSeconds(), "second") : wait.toMillis() + " ms";
     }
 
     private static boolean rollback(Connection connection) {

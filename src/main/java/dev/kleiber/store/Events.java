@@ -34,6 +34,13 @@ public final class Events {
                 Events::event, runId));
     }
 
+    /** Every event of one kind, of every run, in order: what a server reads at its start to find what it left. */
+    public List<Event> ofKind(String kind) {
+        return database.read(tx -> tx.query(
+                "SELECT seq, at_ms, run_id, task_id, kind, detail FROM events WHERE kind = ? ORDER BY seq",
+                Events::event, kind));
+    }
+
     /** One task's events, in order: what a worker reads on each attempt, without the whole run's log. */
     public List<Event> ofTask(String runId, String taskId) {
         return database.read(tx -> tx.query(

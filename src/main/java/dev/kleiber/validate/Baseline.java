@@ -1,5 +1,6 @@
 package dev.kleiber.validate;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.KleiberException;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,14 +66,7 @@ public final class Baseline {
         StringBuilder text = new StringBuilder(HEADER);
         findings.stream().map(Baseline::key).sorted().forEach(key -> text.append(key).append('\n'));
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), ".lint-baseline", ".tmp");
-            try {
-                Files.writeString(temp, text, StandardCharsets.UTF_8);
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.write(file, text.toString());
             return file;
         } catch (IOException e) {
             throw KleiberException.failed("cannot write " + FILE + ": " + e.getMessage(), e);

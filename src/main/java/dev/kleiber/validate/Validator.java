@@ -1,12 +1,11 @@
 package dev.kleiber.validate;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.KleiberException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,14 +71,7 @@ public final class Validator {
     public static Path write(Path root, ValidationReport report) {
         Path file = root.resolve(report.fileName());
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), "." + report.taskId(), ".tmp");
-            try {
-                Files.writeString(temp, report.toMarkdown(), StandardCharsets.UTF_8);
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.write(file, report.toMarkdown());
             return file;
         } catch (IOException e) {
             throw KleiberException.failed("cannot write " + report.fileName() + ": " + e.getMessage(), e);

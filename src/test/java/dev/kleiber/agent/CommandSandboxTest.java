@@ -129,6 +129,46 @@ class CommandSandboxTest {
                         none -> assertThat(none.command()).containsExactly("/bin/true"));
     }
 
+    /**
+     * A role whose write globs name files rather than folders: a confined program (whose own hook judges each file,
+     * the real diff checked afterwards) gets the folders they lie in, with Kleiber's own files in them kept read-only.
+     */
+    @Test
+    void aConfinedProgramMayWriteTheFoldersOfGlobsThatNameNoFolder() throws Exception {
+        Bwrap.assumeInstalled();
+        RolePermissions role = RolePermissions.of("engineer-backend", java.util.EnumSet.allOf(ToolName.class),
+                List.of("src/backend/**", "src/**/*.test.js", "openapi.yaml", "docs/api/*.md"), List.of(), List.of());
+        assertThat(CommandSandbox.enclosingFolders(role)).containsExactly("src", "", "docs/api");
+        Files.createDirectories(wt.worktree().resolve("tasks/engineer-backend"));
+        Files.createDirectories(wt.worktree().resolve(".kleiber"));
+        String script = String.join("; ",
+                "(echo x > src/frontend.test.js) && echo TEST-WRITTEN",
+                "(echo x > openapi.yaml) && echo ROOT-FILE-WRITTEN",
+                "(echo x > docs/api/a.md) && echo DOCS-WRITTEN",
+                "if [ -d .git ]; then (touch .git/probe) 2>/dev/null && echo GIT-WRITTEN || echo GIT-DENIED; "
+                        + "else (echo x >> .git) 2>/dev/null && echo GIT-WRITTEN || echo GIT-DENIED; fi",
+                "(echo x > tasks/engineer-backend/t.md) 2>/dev/null && echo TASKS-WRITTEN || echo TASKS-DENIED",
+                "(echo x > .kleiber/kleiber.yaml) 2>/dev/null && echo KLEIBER-WRITTEN || echo KLEIBER-DENIED");
+        CommandSandbox sandbox = new CommandSandbox(new PathGuard(wt.worktree(), role), parentEnv,
+                CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20)));
+        String out;
+        try (CommandSandbox.Confinement.Confined confined = (CommandSandbox.Confinement.Confined) sandbox.confine(
+                List.of("/bin/sh", "-c", script), Map.of(), List.of(), List.of())) {
+            ProcessBuilder builder = new ProcessBuilder(confined.command()).redirectErrorStream(true);
+            builder.environment().clear();
+            Process process = builder.start();
+            out = new String(process.getInputStream().readAllBytes());
+            assertThat(process.waitFor()).as(out).isZero();
+        }
+        assertThat(out).contains("TEST-WRITTEN", "ROOT-FILE-WRITTEN", "DOCS-WRITTEN", "GIT-DENIED", "TASKS-DENIED",
+                "KLEIBER-DENIED").doesNotContain("GIT-WRITTEN", "TASKS-WRITTEN", "KLEIBER-WRITTEN");
+        assertThat(wt.worktree().resolve("openapi.yaml")).exists();
+        assertThat(wt.worktree().resolve("tasks/engineer-backend/t.md")).doesNotExist();
+        // commands keep to whole folders: their writes are judged by nothing else
+        assertThat(finished(sandbox.run("(echo x > openapi.yaml) 2>/dev/null && echo W || echo D")).output().text())
+                .contains("D").doesNotContain("W");
+    }
+
     @Test
     void theApiKeyAndOtherSecretsNeverReachTheCommand() {
         Bwrap.assumeInstalled();

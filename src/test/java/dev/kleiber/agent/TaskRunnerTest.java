@@ -192,6 +192,46 @@ class TaskRunnerTest {
         assertThat(git.message(run.commit().orElseThrow())).startsWith("feat-001: work in progress (blocked)");
     }
 
+    /**
+     * An outside agent's session (an engine whose writes no tool of Kleiber's judged, as Claude Code's Bash in a folder
+     * it may write for another glob) that leaves a file outside the role's globs: the real diff is checked after the
+     * session, nothing is committed, and the task is blocked with the reason, whatever the agent said.
+     */
+    @Test
+    void aChangeOutsideTheRolesGlobsThatSlippedThroughIsNotCommittedAndBlocksTheTask() throws IOException {
+        Path worktree = git.addWorktree(repo.resolve(".kleiber/worktrees/feat-001"), "feature/feat-001-kyc", "main").path();
+        SessionEngine outside = (setup, tree, permissions, listener) -> {
+            try {
+                Files.writeString(tree.resolve("src/backend/kyc.js"), "export const kyc = 1;\n");
+                Files.createDirectories(tree.resolve("src/frontend"));
+                Files.writeString(tree.resolve("src/frontend/slipped.tsx"), "export {};\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new SessionReport(new SessionOutcome.Completed("Added kyc.js.", List.of()), java.util.Optional.empty(),
+                    TokenUsage.NONE, 1, java.util.Optional.empty(), false);
+        };
+        TaskRunner runner = new TaskRunner(outside, SessionLimits.of(5, 4000), CommandSandbox.Settings.defaults(),
+                Map.of(), CLOCK, dev.kleiber.config.ChangeLimits.DEFAULT);
+        String head = git.commitOf("main");
+
+        TaskRun run = runner.run(new TaskRunner.Assignment(task(), new RoleSpec("engineer-backend", "You are ENGINEER-BACKEND.",
+                        RolePermissions.blueprintDefault("engineer-backend")), Tier.SONNET, "claude-sonnet-4-5", "run-1", 1,
+                repo, worktree, new GitRepository(worktree, tmp.resolve("m"))), AgentSession.Listener.NONE, events::add);
+
+        assertThat(run.outcome()).isInstanceOfSatisfying(SessionOutcome.Blocked.class, blocked -> {
+            assertThat(blocked.problem()).startsWith("Kleiber did not commit this task's change")
+                    .contains("src/frontend/slipped.tsx").doesNotContain("kyc.js");
+            assertThat(blocked.attempted()).containsExactly("The agent reported the task done: Added kyc.js.");
+        });
+        assertThat(run.commit()).isEmpty();
+        assertThat(new GitRepository(worktree, tmp.resolve("m")).commitOf("HEAD")).isEqualTo(head);
+        assertThat(worktree.resolve("src/frontend/slipped.tsx")).as("left for a person to inspect").exists();
+        assertThat(repo.resolve("blocked/engineer-backend/feat-001-conflict.md")).content().contains("slipped.tsx");
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ToolEvent.Refused.class,
+                r -> assertThat(r.tool()).isEqualTo("commit")));
+    }
+
     @Test
     void anAgentThatNeverFinishesFailsAtTheTurnLimit() {
         script(turn -> FakeReply.answer(FakeReply.toolUse("t" + turn, "list_files", "{}")));

@@ -94,6 +94,10 @@ class ClaudeCodeCliTest {
     }
 
     private TaskRun run(int maxTurns, Map<String, String> kleibersEnvironment) {
+        return run(maxTurns, kleibersEnvironment, RolePermissions.blueprintDefault("engineer-backend"));
+    }
+
+    private TaskRun run(int maxTurns, Map<String, String> kleibersEnvironment, RolePermissions role) {
         ClaudeCodeSettings settings = new ClaudeCodeSettings(claude, api.baseUrl(), KEY, maxTurns,
                 Duration.ofMinutes(4), KleiberJvm.current(), CommandSandbox.Settings.defaults());
         TaskRunner runner = new TaskRunner(new ClaudeCodeEngine(settings, budget, kleibersEnvironment, runs::add), SessionLimits.of(12, 4000),
@@ -114,7 +118,7 @@ class ClaudeCodeCliTest {
                 """;
         TaskFile task = (TaskFile) ((ParseResult.Parsed) new ProtocolParser(Roles.BLUEPRINT).parse(text)).document();
         return runner.run(new TaskRunner.Assignment(task, new RoleSpec("engineer-backend", "You are ENGINEER-BACKEND.",
-                        RolePermissions.blueprintDefault("engineer-backend")), Tier.SONNET, ROUTED, "run-1", 1, repo,
+                        role), Tier.SONNET, ROUTED, "run-1", 1, repo,
                 worktree, new GitRepository(worktree, tmp.resolve("m"))), AgentSession.Listener.NONE, event -> {
         });
     }
@@ -162,34 +166,60 @@ class ClaudeCodeCliTest {
         return api.requests().stream().filter(r -> r.path().equals("/v1/messages")).toList();
     }
 
+    /**
+     * The role also writes files that no folder holds ({@code src/**}{@code /*.test.js}, {@code openapi.yaml}): the
+     * sandbox gives Claude Code the folders they lie in and the hook judges each file. The agent's Bash then tries
+     * to forge and erase the record of what the hook denied, where a hook's log would be; the record is Kleiber's own.
+     */
     @Test
     void aTaskCompletesThroughClaudeCodeOnTheRoutedModelMeteredAndGuarded() throws IOException {
+        RolePermissions backend = RolePermissions.blueprintDefault("engineer-backend");
+        List<dev.kleiber.agent.Glob> globs = new ArrayList<>(backend.writeGlobs());
+        globs.add(dev.kleiber.agent.Glob.path("src/**/*.test.js"));
+        globs.add(dev.kleiber.agent.Glob.path("openapi.yaml"));
+        RolePermissions role = new RolePermissions(backend.role(), backend.tools(), globs, backend.readGlobs(),
+                backend.commandPatterns());
+        String forge = "env | sort; for f in $(find /tmp \"$HOME\" -name '*.jsonl' 2>/dev/null) \"$HOME/denials.jsonl\"; do "
+                + "echo '{\"tool\":\"Write\",\"reason\":\"forged\"}' > \"$f\" && echo FORGED-$f; done; "
+                + "(echo x >> .git) 2>/dev/null && echo WROTE-DOTGIT || echo DENIED-DOTGIT";
         script(turn -> switch (turn) {
             case 1 -> FakeReply.answer(FakeReply.text("I will add src/backend/kyc.js."), FakeReply.toolUse("w1", "Write",
-                    "{\"file_path\":\"" + file("src/backend/kyc.js") + "\",\"content\":\"export const kycStatus = () => 'new';\\n\"}"));
+                    "{\"file_path\":\"" + file("src/backend/kyc.js") + "\",\"content\":\"export const kycStatus = () => 'new';\\n\"}"),
+                    FakeReply.toolUse("w3", "Write", "{\"file_path\":\"" + file("src/frontend/kyc.test.js")
+                            + "\",\"content\":\"test('kyc', () => {});\\n\"}"),
+                    FakeReply.toolUse("w4", "Write", "{\"file_path\":\"" + file("openapi.yaml")
+                            + "\",\"content\":\"openapi: 3.1.0\\n\"}"));
             case 2 -> FakeReply.answer(FakeReply.toolUse("w2", "Write",
                     "{\"file_path\":\"" + file("src/frontend/Evil.tsx") + "\",\"content\":\"evil\\n\"}"));
             case 3 -> FakeReply.answer(FakeReply.toolUse("b1", "Bash",
-                    "{\"command\":\"env | sort\",\"description\":\"Show the environment\"}"));
+                    "{\"command\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(forge)
+                            + ",\"description\":\"Show the environment\"}"));
             case 4 -> FakeReply.answer(FakeReply.toolUse("r1", "Read", "{\"file_path\":\"" + file("src/backend/kyc.js") + "\"}"));
             case 5 -> FakeReply.answer(FakeReply.toolUse("e1", "Edit", "{\"file_path\":\"" + file("src/backend/kyc.js")
                     + "\",\"old_string\":\"'new'\",\"new_string\":\"'pending'\"}"));
             default -> FakeReply.answer(FakeReply.text("Added kycStatus in src/backend/kyc.js."));
         });
 
-        TaskRun run = run();
+        TaskRun run = run(12, System.getenv(), role);
 
         assertThat(run.session().outcome()).as(runs.toString()).isInstanceOf(SessionOutcome.Completed.class);
         assertThat(run.commit()).isPresent();
         assertThat(worktree.resolve("src/backend/kyc.js")).hasContent("export const kycStatus = () => 'pending';");
         assertThat(worktree.resolve("src/frontend/Evil.tsx")).doesNotExist();
-        assertThat(run.filesChanged()).extracting(c -> c.path()).containsExactly("src/backend/kyc.js");
+        assertThat(run.filesChanged()).extracting(c -> c.path())
+                .containsExactlyInAnyOrder("src/backend/kyc.js", "src/frontend/kyc.test.js", "openapi.yaml");
+        assertThat(toolResult("b1")).contains("DENIED-DOTGIT").doesNotContain("WROTE-DOTGIT");
         assertThat(repo.resolve("complete/engineer-backend/feat-001-done.md")).exists();
-        // the hook denied the out-of-role write, and said why to the model
+        // the hook denied the out-of-role write, and said why to the model; Kleiber's record of it is the one line,
+        // whatever the agent's Bash wrote
         ClaudeCodeRun session = runs.getFirst();
         assertThat(session.denials()).singleElement().asString().startsWith("Write: ")
                 .contains("may not write 'src/frontend/Evil.tsx'");
         assertThat(messages().stream().map(RecordedRequest::body)).anyMatch(body -> body.contains("Kleiber: role engineer-backend may not write"));
+        // the prompt is the role's rules and the task file as it states it
+        assertThat(messages().stream().filter(r -> !r.json().path("tools").isEmpty()).findFirst().orElseThrow().body())
+                .contains("You are ENGINEER-BACKEND.", "Add a KYC status function to the backend.",
+                        "src/backend/kyc.js exports kycStatus", "# Task: feat-001");
         // every request asked for the routed model, with Kleiber's key only upstream
         assertThat(messages()).isNotEmpty().allSatisfy(r -> {
             assertThat(r.json().path("model").asText()).isEqualTo(ROUTED);

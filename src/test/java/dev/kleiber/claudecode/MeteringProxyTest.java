@@ -19,6 +19,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,13 +34,14 @@ class MeteringProxyTest {
     private FakeMessagesApi api;
     private RecordingBudget budget;
     private MeteringProxy proxy;
+    private final List<ModelToolCalls.Call> toolCalls = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
         api = FakeMessagesApi.start(KEY);
         budget = new RecordingBudget();
         proxy = MeteringProxy.start(api.baseUrl(), KEY, budget, new CallContext("run-1", "feat-001", 1,
-                "engineer-backend", Tier.HAIKU), MODEL);
+                "engineer-backend", Tier.HAIKU), MODEL, toolCalls::add);
     }
 
     @AfterEach
@@ -89,6 +92,26 @@ class MeteringProxyTest {
         assertThat(budget.settled()).singleElement().satisfies(s ->
                 assertThat(s.result().usage()).isEqualTo(new TokenUsage(90, 12, 0, 0, 0)));
         assertThat(proxy.calls()).singleElement().satisfies(c -> assertThat(c.streamed()).isTrue());
+    }
+
+    /** Kleiber's record of the model's tool calls comes from the answers themselves, streamed in pieces or whole. */
+    @Test
+    void theModelsToolCallsAreReadFromStreamedAndWholeAnswers() throws Exception {
+        api.enqueue(FakeReply.answer(FakeReply.text("writing"), FakeReply.toolUse("toolu_1", "Write",
+                "{\"file_path\":\"/w/src/a.js\",\"content\":\"x = 1;\\n\"}"), FakeReply.toolUse("toolu_2", "Bash",
+                "{\"command\":\"ls\"}")));
+        api.enqueue(FakeReply.answer(FakeReply.toolUse("toolu_3", "Edit", "{\"file_path\":\"/w/b.js\"}")));
+
+        post("/v1/messages", proxy.token(), request(MODEL, true));
+        post("/v1/messages", proxy.token(), request(MODEL, false));
+
+        assertThat(toolCalls).extracting(ModelToolCalls.Call::id, ModelToolCalls.Call::name).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("toolu_1", "Write"), org.assertj.core.groups.Tuple.tuple("toolu_2", "Bash"),
+                org.assertj.core.groups.Tuple.tuple("toolu_3", "Edit"));
+        assertThat(toolCalls.getFirst().input().path("file_path").asText()).isEqualTo("/w/src/a.js");
+        assertThat(toolCalls.getFirst().input().path("content").asText()).isEqualTo("x = 1;\n");
+        assertThat(toolCalls.get(1).input().path("command").asText()).isEqualTo("ls");
+        assertThat(toolCalls.get(2).input().path("file_path").asText()).isEqualTo("/w/b.js");
     }
 
     @Test

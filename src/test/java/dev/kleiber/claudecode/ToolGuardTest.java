@@ -69,4 +69,25 @@ class ToolGuardTest {
         assertThat(denied(judge("WebSearch", "query", "x"))).contains("network");
         assertThat(denied(judge("mcp__github__create_issue", "title", "x"))).contains("network");
     }
+
+    /** What the run reports is the guard's judgement of the model's own calls, kept in Kleiber's process and bounded. */
+    @Test
+    void theDenialRecordJudgesTheModelsCallsAndKeepsAHundred() {
+        DenialRecord record = new DenialRecord(guard);
+        record.accept(new ModelToolCalls.Call("toolu_1", "Write", JSON.createObjectNode()
+                .put("file_path", worktree.resolve("src/backend/kyc.js").toString())));
+        record.accept(new ModelToolCalls.Call("toolu_2", "Write", JSON.createObjectNode()
+                .put("file_path", worktree.resolve("src/frontend/Evil.tsx").toString())));
+        record.accept(new ModelToolCalls.Call("toolu_3", "Bash", JSON.createObjectNode().put("command", "ls")));
+        record.accept(new ModelToolCalls.Call("toolu_4", "WebFetch", JSON.createObjectNode().put("url", "https://x")));
+
+        assertThat(record.denials()).hasSize(2);
+        assertThat(record.denials().getFirst()).startsWith("Write: ").contains("may not write 'src/frontend/Evil.tsx'");
+        assertThat(record.denials().getLast()).startsWith("WebFetch: ");
+
+        for (int i = 0; i < DenialRecord.MAX_KEPT + 5; i++) {
+            record.accept(new ModelToolCalls.Call("toolu_x" + i, "Write", JSON.createObjectNode().put("file_path", "/etc/x")));
+        }
+        assertThat(record.denials()).hasSize(DenialRecord.MAX_KEPT + 1).last().isEqualTo("and 7 more denied tool calls");
+    }
 }

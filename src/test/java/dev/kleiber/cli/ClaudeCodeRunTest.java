@@ -165,10 +165,23 @@ class ClaudeCodeRunTest {
                 assertThat(input).as(task.getKey()).isEqualTo(task.getValue().stream().mapToLong(FakeUsage::input).sum());
                 assertThat(output).as(task.getKey()).isEqualTo(task.getValue().stream().mapToLong(FakeUsage::output).sum());
             }
-            // the rest of the run cannot tell the two apart: the same kinds of events, in the same order
+            // the rest of the run cannot tell the two apart: the same kinds of events, in the same order, and one more
+            // for the session on Claude Code: the ledger's figures beside Claude Code's own cost
             List<StoredRunEvent> events = store.runEvents().after(runId, 0, 1000);
-            assertThat(kinds(events, "sum-001")).isEqualTo(kinds(events, "doc-001"))
+            List<String> claudeKinds = kinds(events, "sum-001");
+            assertThat(claudeKinds.stream().filter(k -> !k.equals("ClaudeCodeSession")).toList())
+                    .isEqualTo(kinds(events, "doc-001"))
                     .containsSubsequence("TaskPlanned", "TaskStarted", "SessionBilled", "Validated", "Merged");
+            assertThat(claudeKinds).containsSubsequence("TaskStarted", "ClaudeCodeSession", "Validated");
+            JsonNode session = JSON.readTree(events.stream().filter(e -> e.kind().equals("ClaudeCodeSession"))
+                    .findFirst().orElseThrow().json());
+            assertThat(session.path("calls").asLong()).isEqualTo(servedToClaude.size());
+            assertThat(session.path("inputTokens").asLong()).isEqualTo(servedToClaude.stream().mapToLong(FakeUsage::input).sum());
+            assertThat(session.path("ledgerCostUsd").decimalValue()).isEqualByComparingTo(java.math.BigDecimal.valueOf(store.database().read(tx ->
+                    tx.number("SELECT SUM(cost_pusd) FROM ledger WHERE run_id = ? AND task_id = 'sum-001'", runId)), 12));
+            assertThat(session.path("reportedCostUsd").isNumber()).as("Claude Code's own figure, kept beside").isTrue();
+            assertThat(session.path("result").asText()).isEqualTo("success");
+            assertThat(store.events().ofRun(runId)).noneMatch(e -> e.kind().equals("claude-code.session"));
         }
         assertThat(GitRepos.git(repo, "status", "--porcelain", "--untracked-files=all")).as("left uncommitted").isEmpty();
     }

@@ -55,6 +55,8 @@ class ClaudeCodeRunnerTest {
             store.runs().create("run-1", "a request");
             store.events().append("run-1", "", RunPlan.PLAN_EVENT, PLAN);
             SessionEngine engine = ClaudeCodeRunner.engine(project, store, new RecordingBudget(),
+                    new dev.kleiber.ledger.Ledger(store, dev.kleiber.ledger.PriceTable.shipped(),
+                            dev.kleiber.ledger.TierModels.DEFAULTS, dev.kleiber.ledger.BudgetLimits.DEFAULTS, Clock.systemUTC()),
                     (callContext, request, stream) -> {
                         throw new AssertionError("no Kleiber session is run here");
                     }, context);

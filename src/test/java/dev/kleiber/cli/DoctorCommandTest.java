@@ -180,6 +180,36 @@ class DoctorCommandTest {
     }
 
     @Test
+    void aBrokenRoutingPolicyOrAgentFile() throws IOException {
+        // the routing policy and the agent files are settings too: a run stops on either before it starts
+        Files.writeString(repo.resolve(".kleiber/policy.yaml"), "rules:\n  - {id: boilerplate.logging, enabeld: false}\n");
+        Cli.Result policy = doctor();
+        assertThat(policy.exitCode()).isEqualTo(1);
+        assertThat(policy.out()).containsPattern("FAIL +settings +\\.kleiber/policy\\.yaml line 2: .*enabeld")
+                .contains("`kleiber config` checks it");
+
+        Files.delete(repo.resolve(".kleiber/policy.yaml"));
+        Files.writeString(repo.resolve(".kleiber/agents/stray.md"), "---\nrole: engineer-backend\n");
+        Cli.Result agent = doctor();
+        assertThat(agent.exitCode()).isEqualTo(1);
+        assertThat(agent.out()).containsPattern("FAIL +settings +\\.kleiber/agents/stray\\.md");
+    }
+
+    @Test
+    void bubblewrapMissingWhereTheSandboxNeedsIt() throws IOException {
+        edit("sandbox: none", "sandbox: bwrap");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("git"), Path.of(GitRepos.git(repo, "--exec-path").strip()).resolve("git"));
+        env.put("PATH", bin.toString());
+        Cli.Result result = doctor("--json");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(check(result, "sandbox").path("status").asText()).isEqualTo("fail");
+        assertThat(check(result, "sandbox").path("detail").asText()).contains("bubblewrap (bwrap) is not installed");
+        assertThat(check(result, "sandbox").path("fix").asText()).contains("apt-get install bubblewrap")
+                .contains("sandbox: none");
+    }
+
+    @Test
     void aStoreThatDoesNotOpen() throws IOException {
         // a folder where the SQLite file belongs: the store cannot open
         Files.createDirectories(repo.resolve(".kleiber/state.db"));

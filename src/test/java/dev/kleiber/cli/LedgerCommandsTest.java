@@ -64,7 +64,7 @@ class LedgerCommandsTest {
         for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
             keys.add(it.next());
         }
-        assertThat(keys).containsExactly("day", "totalUsd", "calls", "byModel", "byAgent", "byTask", "allOpusUsd");
+        assertThat(keys).containsExactly("day", "totalUsd", "calls", "byModel", "byAgent", "byTask", "allOpusUsd", "byDay");
         assertThat(json.get("day").asText()).isEqualTo("2025-01-09");
         // 0.165 + (100000 x 15 + 10000 x 75) / 1M = 0.165 + 2.25
         assertThat(json.get("totalUsd").decimalValue()).isEqualByComparingTo("2.415");
@@ -76,6 +76,17 @@ class LedgerCommandsTest {
         // plus 100000 x 4 + 10000 x 20 = 0.60
         assertThat(json.get("allOpusUsd").decimalValue()).isEqualByComparingTo("0.82");
         assertThat(result.out()).doesNotContain("E+");
+        // byDay as GET /api/v1/cost gives it: the days with calls among the 30 up to the day shown
+        assertThat(json.get("byDay")).singleElement().satisfies(d -> {
+            assertThat(d.get("day").asText()).isEqualTo("2025-01-09");
+            assertThat(d.get("calls").asLong()).isEqualTo(2);
+            assertThat(d.get("costUsd").decimalValue()).isEqualByComparingTo("2.415");
+            assertThat(d.get("allOpusUsd").decimalValue()).isEqualByComparingTo("0.82");
+        });
+
+        JsonNode ofRun = new ObjectMapper().readTree(cli.run("cost", "--json", "--run", "r1").out());
+        assertThat(ofRun.get("day").isNull()).isTrue();
+        assertThat(ofRun.get("byDay")).singleElement().satisfies(d -> assertThat(d.get("day").asText()).isEqualTo("2025-01-09"));
     }
 
     @Test

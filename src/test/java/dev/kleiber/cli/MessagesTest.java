@@ -94,7 +94,12 @@ class MessagesTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("unknown command 'stauts'").contains("status").contains("review")
-                .contains("budget").doesNotContain("Unmatched argument");
+                .contains("budget").doesNotContain("Unmatched argument").doesNotContain("guard");
+
+        Cli.Result none = cli.run();
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("say which command to run; the commands are: help, init, ").contains("doctor")
+                .contains("`kleiber demo` shows a whole run and needs no key").doesNotContain("guard");
     }
 
     @Test
@@ -107,8 +112,12 @@ class MessagesTest {
         assertThat(result.exitCode()).as(result.out()).isEqualTo(2);
         assertThat(result.err()).contains(".kleiber/policy.yaml line 2").contains("enabeld");
 
-        // the README's override example, under rules:, is accepted
-        Files.writeString(repo.resolve(".kleiber/policy.yaml"), "rules:\n  - {id: boilerplate.logging, enabled: false}\n");
+        // the README's override example, under rules:, is accepted as the README shows it
+        Matcher block = Pattern.compile("```yaml\n# \\.kleiber/policy\\.yaml\n(.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("README.md")));
+        assertThat(block.find()).as("the README's policy.yaml example").isTrue();
+        assertThat(block.group(1)).startsWith("rules:\n");
+        Files.writeString(repo.resolve(".kleiber/policy.yaml"), block.group(1));
         Cli.Result example = cli.run("config");
         assertThat(example.exitCode()).as(example.err()).isZero();
     }

@@ -163,6 +163,30 @@ class PlanCommandTest {
     }
 
     @Test
+    void aDryRunPricesTheConfiguredModelsAndNamesEachOnesTokenizer() throws IOException {
+        Files.writeString(repo.resolve("plan.yaml"), PLAN);
+        Files.createDirectories(repo.resolve(".kleiber"));
+        // Opus 4.1: $15/$75 a million and the older tokenizer (no x1.3); a house model priced in the file for haiku
+        Files.writeString(repo.resolve(".kleiber/kleiber.yaml"), """
+                models:
+                  opus: claude-opus-4-1
+                  haiku: house-haiku-1
+                prices:
+                  house-haiku-1: {input: 0.2, output: 1}
+                """);
+
+        Cli.Result result = cli.run("plan", "--from", "plan.yaml", "--dry-run");
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        // opus 4.1: 30k-1M in at $15, 10k-80k out at $75; house-haiku-1 (an id naming no newer generation, so
+        // counted unscaled): 5k-100k in at $0.2, 2k-10k out at $1
+        assertThat(result.out()).contains("model opus (claude-opus-4-1), HUMAN REVIEW REQUIRED (forced)   est. $1.20–$21.00")
+                .contains("model haiku (house-haiku-1), no human review   est. $0.003–$0.03")
+                .contains("Token counts assume the Claude 4.6-and-earlier tokenizer for claude-opus-4-1 and house-haiku-1,"
+                        + " and the Claude 4.7-and-later tokenizer (~30% more tokens for the same text) for claude-sonnet-5-5.");
+    }
+
+    @Test
     void aDryRunAsJsonIsOneDocumentWithTheForcedTaskOnOpusAndReview() throws IOException {
         Files.writeString(repo.resolve("plan.yaml"), PLAN);
 

@@ -91,6 +91,21 @@ class DiffReviewRunTest {
         Cli.Result show = cli.run("review", "show", "last-seen");
         assertThat(show.exitCode()).as(show.err()).isZero();
         assertThat(show.out()).contains("diff.sensitive-path: the change touches src/auth/lastSeen.js (auth: src/auth/**)");
+        Path report = repo.resolve("reports/last-seen-validation.md");
+        assertThat(show.out()).contains(Files.readString(report).lines().findFirst().orElseThrow());
+        // the report shown to the reviewer (and served to read tokens) is never read through a link
+        Path secret = Files.writeString(tmp.resolve("home-secret.md"), "ANTHROPIC_API_KEY=sk-ant-api03-never-shown\n");
+        Files.delete(report);
+        Files.createSymbolicLink(report, secret);
+        assertThat(cli.run("review", "show", "last-seen").out()).doesNotContain("never-shown")
+                .contains("(no validation report at reports/last-seen-validation.md)");
+        Path reports = repo.resolve("reports");
+        Path moved = Files.move(reports, tmp.resolve("reports-elsewhere"));
+        Files.delete(moved.resolve("last-seen-validation.md"));
+        Files.copy(secret, moved.resolve("last-seen-validation.md"));
+        Files.createSymbolicLink(reports, moved);
+        assertThat(cli.run("review", "show", "last-seen").out()).doesNotContain("never-shown")
+                .contains("(no validation report at reports/last-seen-validation.md)");
         assertThat(GitRepos.git(repo, "ls-tree", "-r", "--name-only", "main")).contains("src/services/cents.js")
                 .doesNotContain("src/auth/lastSeen.js");
 

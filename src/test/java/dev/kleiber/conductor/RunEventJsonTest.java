@@ -37,6 +37,11 @@ class RunEventJsonTest {
             new RunEvent.SessionCompacted(RUN, "t1", 2, 31, 152_000, 18_400, 58),
             new RunEvent.NothingToChange(RUN, "t1", "blocked/engineer-backend/t1-conflict.md"),
             new RunEvent.SessionBilled(RUN, "t1", 2, Tier.SONNET, 7, new BigDecimal("0.012345678901")),
+            new RunEvent.ClaudeCodeSession(RUN, "t1", 1, "claude-sonnet-4-5", 6, 6150, 315, new BigDecimal("0.023175"),
+                    Optional.of(new BigDecimal("0.0412")), "success", 6, List.of("Write: role engineer-backend may not "
+                    + "write 'src/frontend/Evil.tsx'"), List.of()),
+            new RunEvent.ClaudeCodeSession(RUN, "t2", 2, "claude-haiku-4-5", 0, 0, 0, BigDecimal.ZERO, Optional.empty(),
+                    "none", 0, List.of(), List.of("daily limit $5.00 reached")),
             new RunEvent.Validated(RUN, "t1", "3f2a9c1d0e4b5a6978877665544332211000ffee"),
             new RunEvent.DiffNeedsReview(RUN, "t1", List.of(new Reason("diff.auth", "src/auth/Login.java"))),
             new RunEvent.AwaitingReview(RUN, "t1", "abc123"),
@@ -84,6 +89,7 @@ class RunEventJsonTest {
             case RunEvent.SessionCompacted e -> "SessionCompacted";
             case RunEvent.NothingToChange e -> "NothingToChange";
             case RunEvent.SessionBilled e -> "SessionBilled";
+            case RunEvent.ClaudeCodeSession e -> "ClaudeCodeSession";
             case RunEvent.Validated e -> "Validated";
             case RunEvent.DiffNeedsReview e -> "DiffNeedsReview";
             case RunEvent.AwaitingReview e -> "AwaitingReview";

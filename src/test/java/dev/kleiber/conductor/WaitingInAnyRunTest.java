@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.kleiber.conductor.BlockedWorkTest.decision;
 import static dev.kleiber.conductor.Turns.JSON;
+import static dev.kleiber.conductor.Turns.answer;
+import static dev.kleiber.conductor.Turns.blocked;
 import static dev.kleiber.conductor.Turns.complete;
 import static dev.kleiber.conductor.Turns.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,9 +98,11 @@ class WaitingInAnyRunTest {
         // decided without --run: the one run where the task waits is meant
         Cli.Result approve = cli.run("approve", "card-refunds");
         assertThat(approve.exitCode()).as(approve.out() + approve.err()).isZero();
+        assertThat(approve.out()).contains("approved by " + System.getProperty("user.name") + " (from the OS account)");
         Cli.Result reject = cli.run("reject", "card-voids", "--feedback", "Voids need an audit entry.", "--by", "Bo Reviewer");
         assertThat(reject.exitCode()).as(reject.out() + reject.err()).isZero();
-        assertThat(cli.run("review").out()).contains("nothing waits for review");
+        assertThat(reject.out()).contains("with the feedback of Bo Reviewer (from --by)");
+        assertThat(cli.run("review").out()).contains("nothing waits for a person");
 
         try (Store store = Store.open(StoreUrl.defaultFor(repo), Clock.systemUTC())) {
             List<Event> events = store.events().ofRun(earlier);
@@ -108,5 +113,56 @@ class WaitingInAnyRunTest {
                     .last().extracting(Event::detail).asString()
                     .contains("rejected in review by Bo Reviewer (from --by)");
         }
+    }
+
+    @Test
+    void aQuestionAnEarlierRunLeftIsListedByReviewAndAnsweredWithoutNamingTheRun() throws Exception {
+        Path repo = ResumeWhilePausedTest.initializedProject(tmp.resolve("repo"));
+        Cli cli = BlockedWorkTest.cli(repo);
+        Files.writeString(repo.resolve("ship.yaml"), """
+                tasks:
+                  - id: ship-policy
+                    title: Shipping policy
+                    agent: engineer-backend
+                    description: Add src/services/shipping.js listing the countries we ship to.
+                    acceptance: [lists the countries]
+                """);
+        Files.writeString(repo.resolve("footer.yaml"), """
+                tasks:
+                  - id: footer-note
+                    title: Footer note
+                    agent: engineer-frontend
+                    description: Add src/frontend/footerNote.js exporting footerNote().
+                    acceptance: [returns the note]
+                    model: haiku
+                """);
+        Files.writeString(repo.resolve("script.jsonl"), new Turns()
+                .turn("ship-policy", "", blocked("unclear_requirements", "Which countries do we ship to?", "The list"))
+                .turn("conductor/ship-policy", "", answer(decision("ask_human", "Only the business can say.")
+                        .put("question", "Which countries do we ship to?")))
+                .turn("footer-note", "", write("src/frontend/footerNote.js", "export function footerNote() {\n  return 'Thanks';\n}\n"))
+                .turn("footer-note", "", complete("Added the footer note.")).text());
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "project");
+        assertThat(cli.run("run", "--plan", "ship.yaml", "--script", "script.jsonl").out())
+                .contains("ship-policy is blocked, the conductor asks a person");
+        String earlier = JSON.readTree(cli.run("status", "--json").out()).path("run").asText();
+        Cli.Result footer = cli.run("run", "--plan", "footer.yaml", "--script", "script.jsonl");
+        assertThat(footer.exitCode()).as(footer.out() + footer.err()).isZero();
+
+        Cli.Result review = cli.run("review");
+
+        assertThat(review.exitCode()).as(review.err()).isZero();
+        assertThat(review.out()).doesNotContain("nothing waits")
+                .contains("ship-policy  blocked in run " + earlier + ": the conductor asks a person: Which countries do we ship to?")
+                .contains("`kleiber answer ship-policy \"TEXT\"`");
+        assertThat(cli.run("status").out()).contains("blocked: ship-policy in run " + earlier);
+
+        Cli.Result answered = cli.run("answer", "ship-policy", "US and Canada only.");
+
+        assertThat(answered.exitCode()).as("the one run where it waits is meant: " + answered.err()).isZero();
+        assertThat(answered.out()).contains("`kleiber resume --run " + earlier + "` hands it to the conductor");
+        assertThat(cli.run("review").out()).contains("ship-policy  blocked in run " + earlier + ": answered by ")
+                .contains("`kleiber resume --run " + earlier + "` hands the answer to the conductor");
     }
 }

@@ -147,6 +147,23 @@ class DeploymentManifestsTest {
         }
     }
 
+    @Test
+    void theServerIsGivenMoreThanItsGracefulStopBeforeSigkill() throws IOException {
+        long budget = dev.kleiber.cli.ServerProcess.STOP_BUDGET.toSeconds();
+        for (String overlay : List.of("overlays/try-it", "overlays/production")) {
+            for (JsonNode deployment : ofKind(objects(render(overlay)), "Deployment")) {
+                if (deployment.at("/metadata/name").asText().startsWith("kleiber-server")) {
+                    assertThat(deployment.at("/spec/template/spec/terminationGracePeriodSeconds").asLong())
+                            .as("%s %s: terminationGracePeriodSeconds", overlay, deployment.at("/metadata/name").asText())
+                            .isGreaterThan(budget);
+                }
+            }
+        }
+        JsonNode server = YAML.readTree(ROOT.resolve("deploy/compose/docker-compose.yml").toFile()).at("/services/server");
+        assertThat(server.at("/stop_grace_period").asText()).as("compose server stop_grace_period").matches("\\d+s")
+                .satisfies(grace -> assertThat(Long.parseLong(grace.replace("s", ""))).isGreaterThan(budget));
+    }
+
     private static String render(String overlay) {
         KUBECTL.requireInstalled();
         Tool.Result result = KUBECTL.run(K8S, List.of("kubectl", "kustomize", overlay));

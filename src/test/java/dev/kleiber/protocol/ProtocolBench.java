@@ -1,5 +1,6 @@
 package dev.kleiber.protocol;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.routing.Roles;
 import dev.kleiber.routing.Tier;
 
@@ -58,7 +59,7 @@ public final class ProtocolBench {
 
         Path disk = work.resolve("throughput");
         for (Sample sample : samples) {
-            ProtocolFiles.writeAtomically(disk.resolve(sample.location().relativePath()), sample.text());
+            AtomicFiles.write(disk.resolve(sample.location().relativePath()), sample.text());
         }
         throughputFromDisk(disk, samples, 2);
         System.out.println("read+parse+validate (from disk):   " + throughputFromDisk(disk, samples, seconds));

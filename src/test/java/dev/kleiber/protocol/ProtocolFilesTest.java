@@ -109,22 +109,4 @@ class ProtocolFilesTest {
         assertThat(FileLocation.of(Path.of("complete/scribe/-done.md"))).isEmpty();
         assertThat(FileLocation.of(Path.of("reports/scribe/feat-001.md"))).isEmpty();
     }
-
-    @Test
-    void tempFilesOfAWriterThatDiedAreRemovedAndALiveWritersAreKept() throws Exception {
-        Process dead = new ProcessBuilder("true").start();
-        dead.waitFor();
-        Path tasks = root.resolve("tasks/engineer-backend");
-        Files.createDirectories(tasks);
-        Path abandoned = Files.writeString(tasks.resolve(".add-mean.md." + dead.pid() + "-123456789.tmp"), "half a fi");
-        Path inFlight = Files.writeString(tasks.resolve(".add-sum.md." + ProcessHandle.current().pid() + "-42.tmp"), "in");
-        Path task = Files.writeString(tasks.resolve("add-sum.md"), "# Task: add-sum\n");
-
-        List<Path> removed = ProtocolFiles.removeAbandonedTemps(List.of(root.resolve("tasks"), root.resolve("progress")));
-
-        assertThat(removed).containsExactly(abandoned);
-        assertThat(abandoned).doesNotExist();
-        assertThat(inFlight).exists();
-        assertThat(task).exists();
-    }
 }

@@ -3,6 +3,7 @@ package dev.kleiber.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kleiber.cli.ServerProcess;
 import dev.kleiber.plan.TaskIds;
+import dev.kleiber.cli.Cli;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.testutil.GitRepos;
@@ -154,6 +155,10 @@ abstract class ApiServerContract {
         JsonNode task = get(server, "/api/v1/tasks/refund-cap", reader).json();
         assertThat(task.path("state").asText()).isEqualTo("merged");
         assertThat(task.path("events").toString()).contains("approved by phone (token)").contains("api.approve");
+        // the run's audit trail: who approved it, as `status --json` and the dashboard show it
+        JsonNode decisions = get(server, "/api/v1/runs/" + fixture.runId, reader).json().path("decisions");
+        assertThat(decisions.findValuesAsText("kind")).contains("person.approved", "api.approve");
+        assertThat(decisions.toString()).contains("\"task\":\"refund-cap\"").contains("by phone (token); merged as ");
     }
 
     @Test
@@ -300,12 +305,19 @@ abstract class ApiServerContract {
         assertThat(get(server, "/api/v1/runs", secret).status()).isEqualTo(200);
         assertThat(get(server, "/api/v1/tokens", admin).body()).contains("\"ci\"").doesNotContain(secret)
                 .doesNotContain(ApiTokens.hash(secret));
+        Cli.Result revoked = fixture.cli.run("token", "revoke", "ci", "--by", "ana");
+        assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+        assertThat(revoked.out()).contains("token ci revoked by ana (from --by)");
+        get(server, "/api/v1/runs", secret).problem(401, "unknown, revoked or expired");
+        // the audit trail: who made and revoked tokens, through the API or at a terminal alike
         try (Store store = Store.open(fixture.storeUrl(), Clock.systemUTC())) {
             assertThat(store.events().ofRun("").stream().map(e -> e.kind() + " " + e.detail()))
-                    .contains("api.token.created ci (read) by ops (token, dashboard)");
+                    .contains("api.token.created ci (read) by ops (token, dashboard)", "api.token.revoked ci by ana (from --by)")
+                    .anyMatch(e -> e.matches("api\\.token\\.created ops \\(admin\\) by .+ \\(from .+\\)"));
         }
-        assertThat(fixture.cli.run("token", "revoke", "ci").exitCode()).isZero();
-        get(server, "/api/v1/runs", secret).problem(401, "unknown, revoked or expired");
+        JsonNode audit = get(green, "/api/v1/audit", admin).json().path("audit");
+        assertThat(audit.get(0).path("detail").asText()).isEqualTo("ci by ana (from --by)");
+        assertThat(audit.findValuesAsText("detail")).contains("ci (read) by ops (token, dashboard)");
 
         ApiFixture.Response out = ApiFixture.send(server, HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/session"))
                 .header("Cookie", cookie).DELETE(), "");

@@ -1,6 +1,8 @@
 package dev.kleiber.server;
 
 import dev.kleiber.cli.Cli;
+import dev.kleiber.llm.fake.FakeMessagesApi;
+import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.testutil.GitRepos;
@@ -26,6 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,11 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code kleiber serve} as a real process: keep-alive comments on a quiet event stream at the interval kleiber.yaml
  * sets, CORS only for the configured origin (preflight included), and a graceful stop on SIGTERM: new connections are
- * refused, a request under way finishes, the event stream is closed, and the process exits 0.
+ * refused, a request under way finishes, the event stream is closed, and the process exits 0. Before it, a server killed
+ * while planning a request: the next one records that request as never started (410 with why).
  */
 class ServeProcessTest {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final String ORIGIN = "https://dash.example.com";
+    private static final String KEY = "sk-ant-serve-process-key";
 
     @TempDir
     Path tmp;
@@ -77,15 +83,45 @@ class ServeProcessTest {
 
         String admin = ApiFixture.JSON.readTree(cli.run("token", "create", "--name", "ops", "--scope", "admin", "--json")
                 .out()).path("secret").asText();
+        // a request being planned when its server is killed (SIGKILL: nothing more is recorded) never becomes a run;
+        // the next server to start records why, instead of answering "being planned" for ever
+        String orphan;
+        CountDownLatch planning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakeMessagesApi api = FakeMessagesApi.start(KEY)) {
+            api.respondWith(request -> {
+                planning.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return FakeReply.error(500, "api_error", "the test's server is gone");
+            });
+            Path firstLog = tmp.resolve("first.log");
+            process = serve(repo, firstLog, Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", api.baseUrl().toString()));
+            String first = "http://127.0.0.1:" + awaitPort(firstLog);
+            ApiFixture.Response started = send(HttpRequest.newBuilder(URI.create(first + "/api/v1/runs"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"request\": \"Add a returns page\"}")));
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            orphan = started.json().path("run").asText();
+            assertThat(planning.await(60, TimeUnit.SECONDS)).as("the planner called the Messages API").isTrue();
+            send(HttpRequest.newBuilder(URI.create(first + "/api/v1/runs/" + orphan)).header("Authorization", "Bearer " + token))
+                    .problem(409, "is being planned");
+            process.destroyForcibly();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            release.countDown();
+        }
+
         Path log = tmp.resolve("serve.log");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "dev.kleiber.cli.Main", "serve", "--port", "0")
-                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().remove("ANTHROPIC_API_KEY");
-        process = builder.start();
+        process = serve(repo, log, Map.of());
         int port = awaitPort(log);
         String base = "http://127.0.0.1:" + port;
+        assertThat(Files.readString(log)).contains("the request of run " + orphan
+                + " was being planned when its server stopped; recorded as never started");
+        send(HttpRequest.newBuilder(URI.create(base + "/api/v1/runs/" + orphan)).header("Authorization", "Bearer " + token))
+                .problem(410, "was never started: the server planning it stopped before its plan was ready");
 
         // CORS: the listed origin's preflight and calls carry the headers; another origin's get none
         ApiFixture.Response preflight = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/budget/raise"))
@@ -174,6 +210,18 @@ class ServeProcessTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the process exits").isTrue();
         assertThat(process.exitValue()).as(Files.readString(log)).isZero();
         assertThat(Files.readString(log)).contains("kleiber serve: stopped").doesNotContain("Exception");
+    }
+
+    /** {@code kleiber serve --port 0} as a process of its own, without an API key unless {@code env} gives one. */
+    private static Process serve(Path repo, Path log, Map<String, String> env) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "dev.kleiber.cli.Main", "serve", "--port", "0")
+                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("ANTHROPIC_API_KEY");
+        builder.environment().remove("ANTHROPIC_BASE_URL");
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     private static Socket open(int port, String head) throws IOException {

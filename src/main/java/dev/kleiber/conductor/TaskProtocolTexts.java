@@ -1,4 +1,4 @@
-package dev.kleiber.app;
+package dev.kleiber.conductor;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.config.ProjectLayout;
@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * ({@code .env}), every path is checked component by component after resolving it, and each text is cut at
  * {@link #MAX_FILE_BYTES}, the whole set at {@link #MAX_FILES} files and {@link #MAX_TOTAL_BYTES}.
  */
-final class TaskProtocolTexts {
+public final class TaskProtocolTexts {
     static final int MAX_FILE_BYTES = 64 * 1024;
     static final int MAX_TOTAL_BYTES = 256 * 1024;
     static final int MAX_FILES = 16;
@@ -32,17 +32,17 @@ final class TaskProtocolTexts {
     private static final Pattern API_KEY = Pattern.compile("sk-ant-[A-Za-z0-9_\\-]+");
 
     /** One protocol file: its path relative to the repository, its folder, its text and whether the text was cut. */
-    record File(String path, String folder, String text, long sizeBytes, boolean truncated) {
+    public record File(String path, String folder, String text, long sizeBytes, boolean truncated) {
     }
 
     private final Path root;
 
-    TaskProtocolTexts(Path root) {
+    public TaskProtocolTexts(Path root) {
         this.root = root;
     }
 
     /** {@code taskId}'s protocol files with their text, sorted by path, within the bounds above. */
-    List<File> read(String taskId) {
+    public List<File> read(String taskId) {
         Path realRoot = realRoot();
         List<File> files = new ArrayList<>();
         int budget = MAX_TOTAL_BYTES;
@@ -61,7 +61,7 @@ final class TaskProtocolTexts {
      * {@code folder/name} in the repository, read under the same rules (no link followed, resolved inside
      * {@code folder}, nothing hidden), cut at {@code limit} bytes; empty when it is not a plain file there.
      */
-    Optional<File> readOne(String folder, String name, int limit) {
+    public Optional<File> readOne(String folder, String name, int limit) {
         Path realRoot = realRoot();
         Path dir = realRoot.resolve(folder);
         Path file = dir.resolve(name);

@@ -1,4 +1,4 @@
-package dev.kleiber.app;
+package dev.kleiber.conductor;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
