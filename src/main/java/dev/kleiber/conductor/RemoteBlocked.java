@@ -1,5 +1,6 @@
 package dev.kleiber.conductor;
 
+import dev.kleiber.AtomicFiles;
 import dev.kleiber.KleiberException;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.FileLocation;
@@ -100,7 +101,7 @@ public final class RemoteBlocked {
                 continue;
             }
             try {
-                ProtocolFiles.writeAtomically(file, sent.get().detail());
+                AtomicFiles.write(file, sent.get().detail());
             } catch (IOException e) {
                 throw KleiberException.failed("cannot write the blocked file of " + task.id() + " into "
                         + root.relativize(file) + ": " + e.getMessage(), e);
