@@ -3,6 +3,7 @@ import type { ApiClient } from './api/client';
 import type { Session } from './api/types';
 import type { EventSourceFactory } from './lib/eventStream';
 import { Link, navigate, parseRoute, useLocation } from './lib/router';
+import { AuditPage } from './pages/AuditPage';
 import { BudgetPage } from './pages/BudgetPage';
 import { CostPage } from './pages/CostPage';
 import { RunPage } from './pages/RunPage';
@@ -102,6 +103,9 @@ export function App({ api, events }: Props) {
           <Link href="/budget" className="underline-offset-2 hover:underline">
             Budget
           </Link>
+          <Link href="/audit" className="underline-offset-2 hover:underline">
+            Audit
+          </Link>
         </nav>
         <div className="flex items-center gap-2 text-sm">
           <span>
@@ -118,6 +122,7 @@ export function App({ api, events }: Props) {
         {route.page === 'task' ? <TaskPage api={api} session={session} run={route.run} task={route.task} events={events} /> : null}
         {route.page === 'cost' ? <CostPage key={route.run ?? ''} api={api} run={route.run ?? ''} /> : null}
         {route.page === 'budget' ? <BudgetPage api={api} session={session} /> : null}
+        {route.page === 'audit' ? <AuditPage api={api} /> : null}
         {route.page === 'missing' ? (
           <p>
             Nothing at {route.path}. <Link href="/">All runs</Link>

@@ -1,6 +1,7 @@
 import type {
   Budget,
   CostReport,
+  Decision,
   RunStatus,
   RunSummary,
   Session,
@@ -84,6 +85,11 @@ export class ApiClient {
   /** Writes the answer into the task's blocked file; the server names the file. */
   answer(runId: string, taskId: string, answer: string): Promise<{ run: string; task: string; file: string }> {
     return this.send('POST', `/tasks/${encodeURIComponent(taskId)}/answer`, { run: runId, answer });
+  }
+
+  /** The server's own audit trail (tokens, the day's budget), newest first. */
+  audit(): Promise<Decision[]> {
+    return this.get<{ audit: Decision[] }>('/audit').then((body) => body.audit);
   }
 
   cost(query: { day?: string; run?: string } = {}): Promise<CostReport> {

@@ -84,6 +84,18 @@ export interface RunStatus {
   tasks: RunTask[];
   budget: RunBudget;
   waitingForPerson: WaitingItem[];
+  /** The run's audit trail, oldest first: who approved, rejected, answered, raised, started or cancelled. */
+  decisions?: Decision[];
+}
+
+/** One entry of an audit trail (a run's `decisions`, GET /api/v1/audit): what a person or a token did, and who. */
+export interface Decision {
+  at: string;
+  run: string;
+  task: string;
+  kind: string;
+  /** "by NAME (token)" through the API, "by NAME (from $USER)" at a terminal, with what was done. */
+  detail: string;
 }
 
 /** One line of GET /api/v1/runs ({runs: [...]}), newest first. */

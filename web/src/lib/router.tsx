@@ -6,6 +6,7 @@ export type Route =
   | { page: 'task'; run: string; task: string }
   | { page: 'cost'; run?: string }
   | { page: 'budget' }
+  | { page: 'audit' }
   | { page: 'signin' }
   | { page: 'missing'; path: string };
 
@@ -20,6 +21,7 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 1 && parts[0] === 'cost') return { page: 'cost' };
   if (parts.length === 2 && parts[0] === 'cost') return { page: 'cost', run: parts[1] };
   if (parts.length === 1 && parts[0] === 'budget') return { page: 'budget' };
+  if (parts.length === 1 && parts[0] === 'audit') return { page: 'audit' };
   if (parts.length === 1 && parts[0] === 'signin') return { page: 'signin' };
   return { page: 'missing', path: pathname };
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/client';
 import type { RunEventMessage, RunStatus } from '../api/types';
+import { DecisionList } from '../components/DecisionList';
 import { EventList } from '../components/EventList';
 import { SpendBar } from '../components/SpendBar';
 import { StateBadge } from '../components/StateBadge';
@@ -121,6 +122,7 @@ export function RunPage({ api, run, events: factory }: Props) {
         )}
       </section>
       <EventList events={events} />
+      <DecisionList decisions={status.decisions ?? []} />
     </>
   );
 }

@@ -147,6 +147,7 @@ public final class Decisions {
             throw new ConflictException(e.getMessage());
         }
         published(new RunEvent.Merged(runId, taskId, merged));
+        store.events().append(runId, taskId, RunDocuments.APPROVED_EVENT, "by " + by + "; merged as " + merged);
         commitRecords(runId, taskId, "approve", by);
         return merged;
     }
@@ -156,6 +157,7 @@ public final class Decisions {
         awaitingReview(runId, taskId);
         reviewDesk.reject(runId, taskId, feedback, by);
         published(new RunEvent.TaskQueued(runId, taskId, "rejected by " + by));
+        store.events().append(runId, taskId, RunDocuments.REJECTED_EVENT, "by " + by);
         commitRecords(runId, taskId, "reject", by);
     }
 

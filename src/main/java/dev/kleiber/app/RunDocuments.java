@@ -36,6 +36,12 @@ import java.util.Optional;
  */
 public final class RunDocuments {
     static final String RUNNING_EVENT = "task.running";
+    /** A person approved a task in review ({@code kleiber approve} or the API): "by NAME; merged as SHA". */
+    static final String APPROVED_EVENT = "person.approved";
+    /** A person sent a task in review back: "by NAME". */
+    static final String REJECTED_EVENT = "person.rejected";
+    /** How many entries of the server's own audit trail one document carries, newest first. */
+    static final int MAX_AUDIT = 200;
     private static final int MAX_REPORT_BYTES = 256 * 1024;
     /** The calls listed one by one in a task's document; a task looping for hours lists its first ones. */
     static final int MAX_CALLS = 500;
@@ -73,7 +79,8 @@ public final class RunDocuments {
 
     /**
      * The {@code status --json} document of {@code runId}: {run, state, tasks:[{id, title, agent, tier, model, state,
-     * attempt, dependsOn, costUsd, forcedReview, reasons, startedAt}], budget, waitingForPerson, main?}.
+     * attempt, dependsOn, costUsd, forcedReview, reasons, startedAt}], budget, waitingForPerson, main?, decisions:[{at,
+     * run, task, kind, detail}]} — decisions being the run's audit trail (who approved, rejected, answered, raised, started).
      */
     public ObjectNode status(String runId) {
         Runs.RunRecord run = store.runs().find(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "' in the store"));
@@ -138,7 +145,36 @@ public final class RunDocuments {
         events.stream().filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second)
                 .ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString())
                         .put("result", e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
+        ArrayNode decisions = root.putArray("decisions");
+        events.stream().filter(e -> isDecision(e.kind())).forEach(e -> decision(decisions.addObject(), e));
         return root;
+    }
+
+    /**
+     * The server's own audit trail, the decisions of no run: tokens created and revoked, the day's budget raised or
+     * extra spend approved — {audit:[{at, run, task, kind, detail}]}, newest first, at most {@value #MAX_AUDIT}.
+     */
+    public ObjectNode audit() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ArrayNode array = root.putArray("audit");
+        List<Event> events = new ArrayList<>(store.events().ofRun("").stream().filter(e -> isDecision(e.kind())).toList());
+        java.util.Collections.reverse(events);
+        events.stream().limit(MAX_AUDIT).forEach(e -> decision(array.addObject(), e));
+        return root;
+    }
+
+    /**
+     * Whether an event records what a person or an API caller did, with their name (the audit trail): a decision
+     * ({@code person.*}: approved, rejected, answered), an API action ({@code api.*}: a run started, cancelled or
+     * continued, a review decided, a token made or revoked), a budget raise or extra spend ({@code budget.approved}).
+     */
+    static boolean isDecision(String kind) {
+        return kind.startsWith("person.") || kind.startsWith("api.") || kind.equals("budget.approved");
+    }
+
+    private static void decision(ObjectNode node, Event e) {
+        node.put("at", e.at().toString()).put("run", e.runId()).put("task", e.taskId()).put("kind", e.kind())
+                .put("detail", e.detail());
     }
 
     /**

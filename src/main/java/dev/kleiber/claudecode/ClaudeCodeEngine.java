@@ -283,7 +283,7 @@ public final class ClaudeCodeEngine implements SessionEngine {
     }
 
     /** Kleiber's outcome: the proxy's refusals first, then the CLI's result event, then how the process ended. */
-    private static SessionOutcome outcome(StreamResult result, List<ProxyRefusal> refusals, Path session) {
+    static SessionOutcome outcome(StreamResult result, List<ProxyRefusal> refusals, Path session) {
         for (ProxyRefusal refusal : refusals) {
             switch (refusal) {
                 case ProxyRefusal.Budget budget -> {

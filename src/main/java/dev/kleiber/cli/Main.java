@@ -50,6 +50,9 @@ import java.util.Optional;
 public final class Main implements Runnable {
     private final CliContext context;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public Main(CliContext context) {
         this.context = context;
     }
@@ -60,7 +63,9 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: see 'kleiber --help'.");
+        CommandLine here = spec.commandLine();
+        throw new CommandLine.ParameterException(here, "say which command to run; the commands are: "
+                + String.join(", ", commands(here)) + "\nNew here? `kleiber demo` shows a whole run and needs no key.");
     }
 
     public static void main(String[] args) {
@@ -115,7 +120,13 @@ public final class Main implements Runnable {
         return Optional.of("unknown command '" + unmatched.getUnmatched().getFirst() + "' for '"
                 + where.getCommandSpec().qualifiedName() + "'"
                 + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?")
-                + "\nThe commands are: " + String.join(", ", where.getSubcommands().keySet()));
+                + "\nThe commands are: " + String.join(", ", commands(where)));
+    }
+
+    /** The subcommands a person may type (the hidden ones are for Kleiber's own use). */
+    private static List<String> commands(CommandLine where) {
+        return where.getSubcommands().entrySet().stream()
+                .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(java.util.Map.Entry::getKey).toList();
     }
 
     private static Optional<KleiberException> findKleiberException(Throwable ex) {

@@ -41,9 +41,11 @@ final class ReviewCommand implements Runnable {
                     blocked.addAll(WaitingWork.blocked(setup.store, other, true));
                 }
             }
-            // a question the conductor asks a person waits for them as much as a review does
+            // a question the conductor asks a person waits for them as much as a review does, and so does a budget pause
             blocked.forEach(out::println);
-            if (pending.isEmpty() && earlier == 0 && blocked.isEmpty()) {
+            List<String> budget = WaitingWork.budget(setup.ledger.status());
+            budget.forEach(out::println);
+            if (pending.isEmpty() && earlier == 0 && blocked.isEmpty() && budget.isEmpty()) {
                 out.println("nothing waits for a person " + (run.isPresent() ? "in run " + runId : "in any run"));
             }
         }

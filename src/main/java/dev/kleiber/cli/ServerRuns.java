@@ -153,9 +153,15 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
         }
         AgentRuntime agents;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             RunHandle live = running.get(runId);
-            if (closed || (live != null && !live.completion().isDone())) {
-                return; // this server's conductor claims what the decision made ready
+            if (live != null && !live.completion().isDone()) {
+                // this server's conductor is still on the run, but it may be ending it as waiting (a person is asked
+                // for as soon as a task blocks, before the run ends): look again once it has ended
+                live.completion().whenComplete((outcome, failure) -> proceed(runId, by));
+                return;
             }
             try {
                 agents = runtime();

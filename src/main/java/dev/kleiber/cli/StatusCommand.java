@@ -71,6 +71,7 @@ final class StatusCommand implements Runnable {
             heldBy.forEach((task, holder) -> out.println(task + " is held by " + holder));
             out.println("budget " + budget.day() + ": spent " + Usd.fine(budget.spentUsd()) + " of " + Usd.cents(budget.limitUsd())
                     + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
+            WaitingWork.budget(budget).forEach(line -> out.println("waits for a person: " + line));
             printWaiting(out, tasks, "", questions);
             elsewhere.forEach((other, waitingThere) -> printWaiting(out, waitingThere, " --run " + other,
                     questionsElsewhere.get(other)));

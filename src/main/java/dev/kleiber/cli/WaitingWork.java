@@ -2,6 +2,9 @@ package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.BlockedDesk;
+import dev.kleiber.ledger.BudgetStatus;
+import dev.kleiber.ledger.Usd;
+import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
@@ -54,10 +57,17 @@ final class WaitingWork {
                 lines.add(head + "the conductor asks a person: " + questions.get(task.id()) + " (answer with `kleiber answer "
                         + task.id() + " \"TEXT\"`)");
             } else {
-                lines.add(head + "see blocked/" + task.agent() + "/" + task.id() + "-conflict.md");
+                lines.add(head + "see " + FileLocation.blockedFile(task.agent(), task.id()));
             }
         }
         return List.copyOf(lines);
+    }
+
+    /** One line per open budget pause: the work it holds waits for a person's decision as well. */
+    static List<String> budget(BudgetStatus status) {
+        return status.pauses().stream().map(p -> "budget  paused for task " + p.taskId() + ": " + p.describeLimit() + " ("
+                + Usd.cents(p.limitUsd()) + ") would be passed by a call of " + Usd.fine(p.requestedUsd()) + "; `kleiber budget`"
+                + " shows it, '" + p.continueCommands() + "' lets work go on").toList();
     }
 
     /** The tasks waiting for a person in runs other than {@code shownRun}, by run, oldest run first. */

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class StartedRequests {
     /** Names the lease of the process planning a request: recorded just before {@link RunLauncher#STARTED_EVENT}. */
-    static final String PLANNER_EVENT = "api.planner";
+    static final String PLANNER_EVENT = "server.planner";
     static final String ABANDONED = "the server planning it stopped before its plan was ready; send the request again";
 
     /** What the store says of a run id that names no run. */

@@ -216,6 +216,10 @@ class ClaudeCodeCliTest {
         assertThat(session.denials()).singleElement().asString().startsWith("Write: ")
                 .contains("may not write 'src/frontend/Evil.tsx'");
         assertThat(messages().stream().map(RecordedRequest::body)).anyMatch(body -> body.contains("Kleiber: role engineer-backend may not write"));
+        // the prompt is the role's rules and the task file as it states it
+        assertThat(messages().stream().filter(r -> !r.json().path("tools").isEmpty()).findFirst().orElseThrow().body())
+                .contains("You are ENGINEER-BACKEND.", "Add a KYC status function to the backend.",
+                        "src/backend/kyc.js exports kycStatus", "# Task: feat-001");
         // every request asked for the routed model, with Kleiber's key only upstream
         assertThat(messages()).isNotEmpty().allSatisfy(r -> {
             assertThat(r.json().path("model").asText()).isEqualTo(ROUTED);

@@ -68,5 +68,10 @@ class DecisionIdentityTest {
         }
         assertThat(GitRepos.git(repo, "log", "main", "--merges", "--format=%(trailers:key=Kleiber-Task,valueonly)"))
                 .contains("card-refunds");
+        // the run's audit trail in `status --json`: who approved at this terminal, and the budget raise
+        String decisions = new com.fasterxml.jackson.databind.ObjectMapper().readTree(inRepo.run("status", "--json").out())
+                .path("decisions").toString();
+        assertThat(decisions).contains("\"kind\":\"person.approved\"").contains("\"task\":\"card-refunds\"")
+                .containsPattern("by \\S+ \\(from the OS account\\); merged as [0-9a-f]{40}");
     }
 }

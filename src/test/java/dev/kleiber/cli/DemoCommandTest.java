@@ -59,7 +59,10 @@ class DemoCommandTest {
                 .contains("card-refunds  engineer-backend  opus + review")
                 .contains("forced.payments (").contains("boilerplate.docstrings (")
                 .containsPattern("Estimated cost \\(as `kleiber plan --dry-run` estimates it\\): \\$[0-9.]+–\\$[0-9.]+ as routed; "
-                        + "\\$[0-9.]+–\\$[0-9.]+ all on Opus");
+                        + "\\$[0-9.]+–\\$[0-9.]+ all on Opus")
+                // the configured models' tokenizer, and the small demo budget the high estimate passes, before the run
+                .contains("Token counts assume the Claude 4.7-and-later tokenizer (~30% more tokens for the same text)")
+                .containsPattern("Note: the high estimate \\$[0-9.]+ passes the \\$[0-9.]+ left of today's budget");
         // three agents at once: all three started before any finished
         int firstValidated = out.indexOf(": validated at ");
         for (String task : List.of("search-books", "stock-badge", "catalog-docs")) {

@@ -63,6 +63,6 @@ class MainTest {
         Cli.Result result = new Cli(dir).run();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("Missing command");
+        assertThat(result.err()).contains("say which command to run");
     }
 }

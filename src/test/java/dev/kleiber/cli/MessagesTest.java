@@ -94,7 +94,12 @@ class MessagesTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("unknown command 'stauts'").contains("status").contains("review")
-                .contains("budget").doesNotContain("Unmatched argument");
+                .contains("budget").doesNotContain("Unmatched argument").doesNotContain("guard");
+
+        Cli.Result none = cli.run();
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("say which command to run; the commands are: help, init, ").contains("doctor")
+                .contains("`kleiber demo` shows a whole run and needs no key").doesNotContain("guard");
     }
 
     @Test

@@ -54,6 +54,11 @@ class ResumeWhilePausedTest {
                     .contains("returns-note: running: engineer-frontend on haiku, attempt 1");
             assertThat(attempts(cli)).as("a budget pause spends no attempt").isZero();
         }
+        // the paused work waits for a person: review and status say so, with what to type
+        assertThat(cli.run("review").out()).contains("budget  paused for task returns-note: the daily budget")
+                .contains("'kleiber budget raise --to USD' or 'kleiber budget approve --extra USD' lets work go on")
+                .doesNotContain("nothing waits");
+        assertThat(cli.run("status").out()).contains("waits for a person: budget  paused for task returns-note");
         assertThat(cli.run("budget", "raise", "--to", "50", "--by", "test").exitCode()).isZero();
 
         Cli.Result noKey = cli.run("resume");

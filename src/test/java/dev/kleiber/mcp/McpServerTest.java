@@ -230,6 +230,44 @@ class McpServerTest {
         assertThat(text(showMissing)).isEqualTo(cli.run("review", "show", "feat-404").err().strip());
     }
 
+    /** A scripted turn of the agent of {@code task}: the tool call {@code tool} with {@code input}. */
+    private static String scripted(String task, int turn, String tool, Map<String, Object> input) throws Exception {
+        Map<String, Object> response = Map.of("id", "msg_" + turn, "type", "message", "role", "assistant",
+                "model", "claude-sonnet-4-5", "stop_reason", "tool_use",
+                "content", List.of(Map.of("type", "tool_use", "id", "toolu_" + turn, "name", tool, "input", input)),
+                "usage", Map.of("input_tokens", 1000, "output_tokens", 100));
+        return JSON.writeValueAsString(Map.of("key", task, "response", response));
+    }
+
+    /**
+     * A run whose payment task waits for a person (a scripted agent, no API): the run's status and the task's review
+     * through MCP are what the CLI prints for them.
+     */
+    @Test
+    void showsARunsStatusAndATaskAwaitingReviewAsTheCliDoes() throws Exception {
+        Files.writeString(repo.resolve("review-plan.yaml"), PLAN.substring(0, PLAN.indexOf("  - id: doc-refund")));
+        Files.writeString(repo.resolve("review-script.jsonl"), String.join("\n",
+                scripted("pay-refund", 1, "write_file", Map.of("path", "src/services/payments.ts",
+                        "content", "export const refund = (paid: number, asked: number) => Math.min(paid, asked);\n")),
+                scripted("pay-refund", 2, "complete_task", Map.of("summary", "Added partial refunds."))) + "\n");
+        Cli.Result run = cli.run("run", "--plan", "review-plan.yaml", "--script", "review-script.jsonl", "--no-board");
+        assertThat(run.out()).as(run.out() + run.err()).contains("pay-refund waits for a person");
+        String runId = JSON.readTree(cli.run("status", "--json").out()).path("run").asText();
+
+        McpSchema.CallToolResult status = call("run_status", Map.of("run", runId));
+        McpSchema.CallToolResult review = call("review_show", Map.of("task", "pay-refund"));
+
+        assertThat(status.isError()).as(text(status)).isFalse();
+        assertThat(JSON.valueToTree(status.structuredContent()).path("tasks"))
+                .isEqualTo(JSON.readTree(cli.run("status", "--json", "--run", runId).out()).path("tasks"));
+        assertThat(JSON.valueToTree(status.structuredContent()).path("tasks").get(0).path("state").asText())
+                .isEqualTo("awaiting_review");
+        Cli.Result reviewCli = cli.run("review", "show", "pay-refund");
+        assertThat(reviewCli.exitCode()).as(reviewCli.err()).isZero();
+        assertThat(review.isError()).as(text(review)).isFalse();
+        assertThat(text(review).strip()).isEqualTo(reviewCli.out().strip()).contains("src/services/payments.ts");
+    }
+
     @Test
     void writesATaskFileThroughTheProtocolsValidationAndShowsIt() throws Exception {
         McpSchema.CallToolResult written = call("write_protocol_file",

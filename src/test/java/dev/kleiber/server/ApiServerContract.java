@@ -155,6 +155,10 @@ abstract class ApiServerContract {
         JsonNode task = get(server, "/api/v1/tasks/refund-cap", reader).json();
         assertThat(task.path("state").asText()).isEqualTo("merged");
         assertThat(task.path("events").toString()).contains("approved by phone (token)").contains("api.approve");
+        // the run's audit trail: who approved it, as `status --json` and the dashboard show it
+        JsonNode decisions = get(server, "/api/v1/runs/" + fixture.runId, reader).json().path("decisions");
+        assertThat(decisions.findValuesAsText("kind")).contains("person.approved", "api.approve");
+        assertThat(decisions.toString()).contains("\"task\":\"refund-cap\"").contains("by phone (token); merged as ");
     }
 
     @Test
@@ -311,6 +315,9 @@ abstract class ApiServerContract {
                     .contains("api.token.created ci (read) by ops (token, dashboard)", "api.token.revoked ci by ana (from --by)")
                     .anyMatch(e -> e.matches("api\\.token\\.created ops \\(admin\\) by .+ \\(from .+\\)"));
         }
+        JsonNode audit = get(green, "/api/v1/audit", admin).json().path("audit");
+        assertThat(audit.get(0).path("detail").asText()).isEqualTo("ci by ana (from --by)");
+        assertThat(audit.findValuesAsText("detail")).contains("ci (read) by ops (token, dashboard)");
 
         ApiFixture.Response out = ApiFixture.send(server, HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/session"))
                 .header("Cookie", cookie).DELETE(), "");
