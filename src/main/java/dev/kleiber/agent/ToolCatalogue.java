@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * the role's own limits so the model knows them before it is refused; they depend only on the role,
  * so the list is stable across a session and caches well.
  */
-public final class ToolCatalogue {
+final class ToolCatalogue {
     /** One tool as the Messages API takes it: {@code name}, {@code description}, {@code input_schema}. */
     public record ToolSpec(String name, String description, ObjectNode inputSchema) {
         public ToolSpec {

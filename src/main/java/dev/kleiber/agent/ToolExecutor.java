@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * {@link ToolEvent}. Protocol tools ({@link ToolName#isProtocol()}) belong to the agent runtime and
  * are not carried out here.
  */
-public final class ToolExecutor {
+final class ToolExecutor {
     private static final int SUMMARY_CHARS = 200;
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
 

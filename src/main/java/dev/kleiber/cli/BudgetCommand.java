@@ -22,7 +22,7 @@ import java.util.function.Function;
 @Command(name = "budget", mixinStandardHelpOptions = true,
         description = {"Show today's budget: limit, spent, reserved, remaining, and whether work is paused for it."},
         subcommands = {BudgetCommand.Raise.class, BudgetCommand.Approve.class})
-public final class BudgetCommand implements Runnable {
+final class BudgetCommand implements Runnable {
     @Spec
     CommandSpec spec;
 

@@ -25,7 +25,7 @@ import java.util.Optional;
 @Command(name = "cost", mixinStandardHelpOptions = true,
         description = {"Show spend of a day (default today) or a run, by model, agent and task, with what the same "
                 + "tokens would have cost all on the Opus tier's model."})
-public final class CostCommand implements Runnable {
+final class CostCommand implements Runnable {
     @Spec
     CommandSpec spec;
 

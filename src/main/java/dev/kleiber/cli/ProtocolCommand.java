@@ -41,7 +41,7 @@ import java.util.stream.Stream;
 @Command(name = "protocol", mixinStandardHelpOptions = true,
         description = "Check and show the markdown protocol files (tasks/, progress/, complete/, blocked/).",
         subcommands = {ProtocolCommand.Check.class, ProtocolCommand.Show.class, CommandLine.HelpCommand.class})
-public final class ProtocolCommand implements Runnable {
+final class ProtocolCommand implements Runnable {
     /** Loaded only when JSON is printed: picocli builds every command for --help, and start-up stays light. */
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();

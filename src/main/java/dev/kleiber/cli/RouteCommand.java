@@ -49,7 +49,7 @@ import java.util.concurrent.Callable;
                 "  kleiber route --agent scribe --explain Update the CHANGELOG",
                 "  kleiber route --json --input tasks.jsonl     (lines of {\"id\",\"description\",\"agent\"?})",
                 "  kleiber route stats [--json]                 (how routed tasks fared; what routing learned)"})
-public final class RouteCommand implements Callable<Integer> {
+final class RouteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

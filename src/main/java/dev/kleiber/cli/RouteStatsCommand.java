@@ -28,7 +28,7 @@ import java.util.Optional;
                 + "rejected the work or its diff touched sensitive code). Also lists the classes routing now raises a tier "
                 + "because their tasks escalated or failed validation (routing.learning in kleiber.yaml)."},
         footer = {"", "Examples:", "  kleiber route stats", "  kleiber route stats --json"})
-public final class RouteStatsCommand implements Runnable {
+final class RouteStatsCommand implements Runnable {
     @Spec
     CommandSpec spec;
 

@@ -140,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
         return TIME.format(clock.instant()) + " " + (task.isEmpty() ? "" : task + ": ") + message;
     }
 
-    /** Prints where the run stands and what waits for whom; the exit code (1 when a task failed). */
+    /** Prints where the run stands and what waits for whom; the exit code (1 when a task failed or its environment stopped it). */
     static int report(PrintWriter out, RunOutcome outcome, List<TaskRecord> tasks, Map<String, String> questions,
                       Map<String, String> environmentStops) {
         Map<String, String> agents = tasks.stream().collect(Collectors.toMap(TaskRecord::id, TaskRecord::agent));
@@ -175,13 +175,17 @@ final class RunCommand implements Callable<Integer> {
         for (String id : outcome.queued()) {
             out.println("  " + id + " is queued: `kleiber resume` continues it");
         }
+        boolean stopped = outcome.blocked().stream().anyMatch(environmentStops::containsKey);
         if (outcome.finished()) {
             out.println("every task is merged.");
+        } else if (stopped) {
+            out.println("fix what the stopped tasks name, then continue with `kleiber resume`.");
         } else if (outcome.failed().isEmpty()) {
             out.println("continue with `kleiber resume` once these are answered.");
         }
         out.flush();
-        return outcome.anyFailed() ? KleiberException.FAILED : 0;
+        // a task stopped by its environment did not get done either: the run needs a fix before it can
+        return outcome.anyFailed() || stopped ? KleiberException.FAILED : 0;
     }
 
     static String read(Path file) {

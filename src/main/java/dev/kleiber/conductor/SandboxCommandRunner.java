@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * rights plus the build outputs: the source read-only, the validator's own paths and the folders where builds,
  * test runners and coverage tools write ({@link #BUILD_OUTPUTS}) writable, no network.
  */
-public final class SandboxCommandRunner implements CommandRunner {
+final class SandboxCommandRunner implements CommandRunner {
     /** Where Maven, Gradle, npm scripts, bundlers and coverage tools write by default. */
     static final List<String> BUILD_OUTPUTS = List.of("target/**", "build/**", "out/**", "dist/**", "coverage/**",
             ".nyc_output/**", "node_modules/.cache/**", ".gradle/**", "__pycache__/**", ".pytest_cache/**");

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Parses an agent definition file: YAML front matter between {@code ---} lines, then the prompt. Pure. */
-public final class AgentDefinitionParser {
+final class AgentDefinitionParser {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
     /** Claude Code's tool names, so that a team's existing subagent files work unchanged. */
     private static final Map<String, String> CLAUDE_CODE_TOOLS = Map.of(

@@ -29,7 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Turns the text of {@code kleiber.yaml} into a {@link KleiberConfig}; every error names the line. Pure. */
-public final class ConfigParser {
+final class ConfigParser {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h)?");
     private static final Duration MAX_MAIN_EVERY = Duration.ofHours(24);
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}");

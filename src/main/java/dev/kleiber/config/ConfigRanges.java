@@ -10,7 +10,7 @@ import java.time.Duration;
  * but makes no sense ({@code daily_usd: 1e400}, a price of a billion dollars, a timeout of a century) is refused
  * there, naming the line and the field, instead of breaking a sum, a conversion or a loop hours later. Pure.
  */
-public final class ConfigRanges {
+final class ConfigRanges {
     /**
      * The largest budget limit, in USD. The ledger keeps amounts as picodollars in 64-bit integers (at most about
      * $9.2 million in one sum), so a limit must stay well below that.

@@ -4,7 +4,7 @@ package dev.kleiber.config;
  * The kind of code a repository holds, as far as the roles' prompts care: the blueprint's own stack (Express and
  * React in TypeScript) or another one, whose prompts must say which of the blueprint's rules do not apply.
  */
-public enum Stack {
+enum Stack {
     BLUEPRINT("Express + React (TypeScript)", ""),
     NODE("Node.js", "The blueprint names Drizzle, Zod, React Query and Storybook: use what this repository already "
             + "uses instead, and follow its existing patterns."),

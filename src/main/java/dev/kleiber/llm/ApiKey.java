@@ -6,7 +6,7 @@ import java.util.Objects;
  * An Anthropic API key. Deliberately not a record: its {@link #toString()} never shows the key, so
  * it cannot leak through a log line, an exception message or the printout of a settings record.
  */
-public final class ApiKey {
+final class ApiKey {
     private final String value;
 
     public ApiKey(String value) {

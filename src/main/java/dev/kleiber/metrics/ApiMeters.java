@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * template ({@code /api/v1/runs/{run}}), never the path a client sent: past {@value #MAX_ROUTES} distinct routes
  * the rest count as {@code other}, so a scanner cannot grow the series without end.
  */
-public final class ApiMeters implements ApiServer.Traffic {
+final class ApiMeters implements ApiServer.Traffic {
     static final int MAX_ROUTES = 64;
     private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5)};

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * other key-value pair the caller added, and the error's type and message (never its stack, which may quote
  * anything). Anything shaped like an Anthropic API key is replaced by {@code [redacted]} wherever it appears.
  */
-public final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
+final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
     private static final Pattern API_KEY = Pattern.compile("sk-ant-[A-Za-z0-9_\\-]+");
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] NONE = new byte[0];

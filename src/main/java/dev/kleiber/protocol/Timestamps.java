@@ -8,7 +8,7 @@ import java.time.temporal.ChronoField;
 import java.util.Optional;
 
 /** ISO-8601 timestamps with an offset, written with seconds always present so that a file reads back equal. */
-public final class Timestamps {
+final class Timestamps {
     private static final DateTimeFormatter FORMAT = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
             .appendLiteral('T')

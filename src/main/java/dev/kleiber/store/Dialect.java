@@ -4,7 +4,7 @@ package dev.kleiber.store;
  * The few things SQLite and PostgreSQL do differently, named in one place. Everything else — every query —
  * is the same SQL on both.
  */
-public enum Dialect {
+enum Dialect {
     /**
      * One writer at a time: in this process writes queue on a lock, across processes {@code BEGIN IMMEDIATE}
      * takes the database's write lock before the first read, and the busy timeout waits for it.

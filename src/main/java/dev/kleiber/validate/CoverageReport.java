@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /** The line coverage one report file states: {@code file} relative to the repository root. */
-public record CoverageReport(String file, Format format, long coveredLines, long totalLines) {
+record CoverageReport(String file, Format format, long coveredLines, long totalLines) {
     public enum Format { LCOV, COBERTURA, JACOCO }
 
     public CoverageReport {

@@ -24,7 +24,7 @@ import java.util.Set;
  * entities, so a report cannot make Kleiber read other files or the network; a report that needs
  * them is refused as unreadable.
  */
-public final class CoverageReports {
+final class CoverageReports {
     /** Where Jest, Vitest, c8, nyc, coverage.py, Maven and Gradle put their reports by default. */
     public static final List<String> USUAL_PLACES = List.of(
             "coverage/lcov.info", "lcov.info",

@@ -1,5 +1,5 @@
 package dev.kleiber.validate;
 
 /** An HTTP route declared in backend code: {@code GET /users/:id} at {@code src/backend/users.ts} line 12. */
-public record Endpoint(String method, String path, String file, int line) {
+record Endpoint(String method, String path, String file, int line) {
 }

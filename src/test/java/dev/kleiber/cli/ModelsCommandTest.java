@@ -160,6 +160,35 @@ class ModelsCommandTest {
                 .as("no retry, no escalation").isEqualTo(1);
     }
 
+    @Test
+    void aRetiredModelStopsTheTaskOfARunForItsEnvironmentWithoutClimbingTheLadder() throws IOException {
+        setModels("  opus: claude-opus-5-5\n  sonnet: claude-sonnet-5-5\n  haiku: claude-haiku-4-5\n");
+        api.retire("claude-haiku-4-5");
+        Files.writeString(repo.resolve("plan.yaml"), """
+                tasks:
+                  - id: footer-note
+                    title: Footer note
+                    agent: engineer-frontend
+                    description: Add src/frontend/footerNote.js exporting footerNote().
+                    acceptance: [returns the note]
+                    model: haiku
+                """);
+        GitRepos.git(repo, "add", "-A");
+        GitRepos.git(repo, "commit", "-q", "-m", "haiku 4.5 retired since");
+
+        Cli.Result run = cli().run("run", "--plan", "plan.yaml", "--no-board");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("footer-note stopped, not the agent's fault")
+                .contains("Model claude-haiku-4-5 (tier haiku, chosen by .kleiber/kleiber.yaml line ")
+                .contains("kleiber models")
+                .contains("fix what the stopped tasks name, then continue with `kleiber resume`.")
+                .doesNotContain("once these are answered").doesNotContain("retrying").doesNotContain("on sonnet").doesNotContain("on opus");
+        assertThat(api.requests()).filteredOn(r -> r.path().equals("/v1/messages"))
+                .as("one call, no retry, no stronger model").singleElement()
+                .satisfies(r -> assertThat(r.json().path("model").asText()).isEqualTo("claude-haiku-4-5"));
+    }
+
     private void writeTask(String model) throws IOException {
         Files.createDirectories(repo.resolve("tasks/engineer-backend"));
         Files.writeString(repo.resolve("tasks/engineer-backend/feat-001.md"), """
