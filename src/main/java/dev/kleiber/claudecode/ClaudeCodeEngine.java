@@ -191,12 +191,19 @@ public final class ClaudeCodeEngine implements SessionEngine {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode hook = root.putObject("hooks").putArray("PreToolUse").addObject();
         hook.put("matcher", "*");
-        // exit 2 blocks the call: a guard that cannot answer (its JVM failed) must not let the call through
-        hook.putArray("hooks").addObject().put("type", "command").put("command", shellLine(guard) + " || exit 2")
-                .put("timeout", 60);
+        hook.putArray("hooks").addObject().put("type", "command").put("command", hookCommand(guard)).put("timeout", 60);
         ArrayNode deny = root.putObject("permissions").putArray("deny");
         deny.add("WebFetch").add("WebSearch");
         return root.toPrettyString();
+    }
+
+    /**
+     * The hook's command line for {@code sh -c}, which is how Claude Code runs it. Exit 2 blocks the call: a guard that
+     * cannot answer (its JVM failed, its input was not the hook's) must not let the call through, and any other
+     * non-zero exit would.
+     */
+    static String hookCommand(List<String> guard) {
+        return shellLine(guard) + " || exit 2";
     }
 
     /** The words quoted for {@code sh -c}, which is how Claude Code runs a hook's command. */

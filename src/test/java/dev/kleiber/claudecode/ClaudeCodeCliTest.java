@@ -209,7 +209,18 @@ class ClaudeCodeCliTest {
         assertThat(run.filesChanged()).extracting(c -> c.path())
                 .containsExactlyInAnyOrder("src/backend/kyc.js", "src/frontend/kyc.test.js", "openapi.yaml");
         assertThat(toolResult("b1")).contains("DENIED-DOTGIT").doesNotContain("WROTE-DOTGIT");
-        assertThat(repo.resolve("complete/engineer-backend/feat-001-done.md")).exists();
+        // the protocol as for Kleiber's own agents: the started file with the approach, the commit's trailers, the
+        // done file with the files from the real diff and the tokens the ledger billed
+        assertThat(repo.resolve("progress/engineer-backend/feat-001-started.md")).content()
+                .contains("# Started: feat-001").contains("I will add src/backend/kyc.js.").contains("- src/backend/kyc.js");
+        assertThat(GitRepos.git(worktree, "log", "-1", "--format=%B")).contains("Kleiber-Task: feat-001")
+                .contains("Kleiber-Attempt: 1").contains("Kleiber-Model: " + ROUTED);
+        dev.kleiber.protocol.CompleteFile done = (dev.kleiber.protocol.CompleteFile) ((ParseResult.Parsed) new ProtocolParser(
+                Roles.BLUEPRINT).parse(Files.readString(repo.resolve("complete/engineer-backend/feat-001-done.md")))).document();
+        assertThat(done.filesChanged()).extracting(c -> c.path())
+                .containsExactlyInAnyOrder("src/backend/kyc.js", "src/frontend/kyc.test.js", "openapi.yaml");
+        assertThat(done.tokens().input()).isEqualTo(served.stream().mapToLong(FakeUsage::input).sum());
+        assertThat(done.tokens().output()).isEqualTo(served.stream().mapToLong(FakeUsage::output).sum());
         // the hook denied the out-of-role write, and said why to the model; Kleiber's record of it is the one line,
         // whatever the agent's Bash wrote
         ClaudeCodeRun session = runs.getFirst();
