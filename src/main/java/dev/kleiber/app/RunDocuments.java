@@ -21,6 +21,7 @@ import dev.kleiber.store.Runs;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
+import dev.kleiber.store.Workers;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -79,8 +80,9 @@ public final class RunDocuments {
 
     /**
      * The {@code status --json} document of {@code runId}: {run, state, tasks:[{id, title, agent, tier, model, state,
-     * attempt, dependsOn, costUsd, forcedReview, reasons, startedAt}], budget, waitingForPerson, main?, decisions:[{at,
-     * run, task, kind, detail}]} — decisions being the run's audit trail (who approved, rejected, answered, raised, started).
+     * attempt, dependsOn, costUsd, forcedReview, reasons, startedAt, heldBy:{holder, host?, pid?}|null}], budget,
+     * waitingForPerson, main?, decisions:[{at, run, task, kind, detail}]} — decisions being the run's audit trail (who
+     * approved, rejected, answered, raised, started).
      */
     public ObjectNode status(String runId) {
         Runs.RunRecord run = store.runs().find(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "' in the store"));
@@ -92,6 +94,9 @@ public final class RunDocuments {
         Map<String, java.time.Instant> started = new HashMap<>();
         events.stream().filter(e -> e.kind().equals(RUNNING_EVENT)).forEach(e -> started.putIfAbsent(e.taskId(), e.at()));
         Optional<RunPlan> plan = plan(runId);
+        Map<String, String> holders = store.workers().holders(runId);
+        Map<String, Workers.WorkerRecord> workers = new HashMap<>();
+        store.workers().live().forEach(w -> workers.put(w.holder(), w));
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("run", runId);
         root.put("state", run.state());
@@ -118,6 +123,14 @@ public final class RunDocuments {
                 node.put("startedAt", started.get(task.id()).toString());
             } else {
                 node.putNull("startedAt");
+            }
+            // who works on it now: a `kleiber worker` by its machine and process, else the lease's holder
+            if (holders.containsKey(task.id())) {
+                ObjectNode held = node.putObject("heldBy").put("holder", holders.get(task.id()));
+                Optional.ofNullable(workers.get(holders.get(task.id())))
+                        .ifPresent(w -> held.put("host", w.host()).put("pid", w.pid()));
+            } else {
+                node.putNull("heldBy");
             }
         }
         BudgetStatus budget = ledger.status();

@@ -40,6 +40,13 @@ final class ResumeCommand implements Callable<Integer> {
             String runId = ReviewDesk.runId(runtime.store, run);
             PrintWriter out = spec.commandLine().getOut();
             out.println("resuming run " + runId);
+            Optional<String> remote = runtime.store.runs().remoteOf(runId);
+            if (remote.isPresent()) {
+                // its tasks run on the remote's workers: this process conducts (answers blocked work), runs none
+                int code = RemoteRun.resume(runtime, context, out, runId, remote.get());
+                runtime.requireApiWasReachable();
+                return code;
+            }
             int n = options.workers(runtime.project.settings().workers());
             RunOutcome outcome;
             try (RunProgress progress = RunProgress.open(options.board, out, context, runtime, runId, n)) {

@@ -141,6 +141,8 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
             // a server of workers on many machines: they run the tasks and merge into the remote's main, not this
             // server's checkout (as `kleiber run --remote`)
             conductor.enqueue(runId, request, plan, text, remote.get());
+            // and the server conducts it: the blocked work the workers send is answered here
+            track(runId, RemoteRun.background(agents, conductor, runId));
             return;
         }
         track(runId, conductor.start(runId, request, plan, text, workers));
@@ -148,9 +150,7 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     @Override
     public void proceed(String runId, String by) {
-        if (context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank()).isPresent()) {
-            return; // the workers of the remote claim what the decision made ready
-        }
+        boolean remote = context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank()).isPresent();
         AgentRuntime agents;
         synchronized (this) {
             if (closed) {
@@ -176,7 +176,9 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 return;
             }
             try {
-                RunHandle handle = RunSetup.conductor(agents, context, listener).resume(runId, agents.project.settings().workers());
+                // on a remote the workers claim what the decision made ready; the server answers the blocked work again
+                RunHandle handle = remote ? RemoteRun.background(agents, RunSetup.conductor(agents, context, listener), runId)
+                        : RunSetup.conductor(agents, context, listener).resume(runId, agents.project.settings().workers());
                 agents.store.events().append(runId, "", "api.resume", "after a decision by " + by);
                 track(runId, handle);
             } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RemoteBlocked;
 import dev.kleiber.conductor.RemoteWorkspace;
 import dev.kleiber.conductor.WorkerProcess;
 import dev.kleiber.config.ProjectConfig;
@@ -231,8 +232,11 @@ final class WorkerCommand implements Runnable {
                     .leaseTtl(ttl)
                     .role("worker");
             metrics.ifPresent(m -> conductor.listener(m.listener()));
+            // a blocked file is written into this cache's checkout, where nobody answers it: it goes to the conductor
+            RemoteBlocked.clear(layout.root(), claim);
             conductor.build()
                     .execute(claim);
+            RemoteBlocked.publish(store, layout.root(), claim, project.knownRoles());
         }
     }
 

@@ -405,6 +405,41 @@ public final class Conductor {
         attempt(claim, new RunState(plan, 1));
     }
 
+    /**
+     * The conductor's part of a run that a remote's workers run ({@link #enqueue}): answers its unanswered blocked
+     * files (those the workers sent, {@link RemoteBlocked#receive}d into this checkout, and those a person rewrote),
+     * one after another on this thread, as {@link #start} does: a re-plan or an escalation queues the task for the
+     * workers again, a question waits for a person. {@code unanswerable} holds the tasks whose answer failed earlier
+     * (not tried again) and gains those failing now. Returns why the budget stopped answering, when it did.
+     */
+    public Optional<String> answerBlocked(String runId, Set<String> unanswerable) {
+        RunPlan before = RunPlan.load(store, runId, project.knownRoles(), router);
+        RunState state = new RunState(before, 1);
+        state.unanswerable.addAll(unanswerable);
+        List<BlockedDesk.Pending> pending;
+        synchronized (lock) {
+            pending = desk.collect(runId, state.unanswerable);
+        }
+        for (BlockedDesk.Pending blocked : pending) {
+            if (state.pause.isPresent()) {
+                break;
+            }
+            synchronized (lock) {
+                state.active++;
+            }
+            answer(blocked, state);
+        }
+        // a task an answer added needs the tags kleiber.yaml gives it, as the tasks enqueued with the run do
+        for (RoutedTask task : state.plan.tasks().values()) {
+            Set<String> tags = project.settings().requires().of(task.id(), task.agent());
+            if (!before.tasks().containsKey(task.id()) && !tags.isEmpty()) {
+                store.tasks().require(runId, task.id(), tags);
+            }
+        }
+        unanswerable.addAll(state.unanswerable);
+        return state.pause;
+    }
+
     private static void requireWorkers(int workers) {
         if (workers < 1) {
             throw KleiberException.badInput("workers must be at least 1; found " + workers);

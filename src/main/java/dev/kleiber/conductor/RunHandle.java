@@ -14,7 +14,7 @@ public final class RunHandle {
     private final CompletableFuture<RunOutcome> completion;
     private final Runnable stop;
 
-    RunHandle(String runId, CompletableFuture<RunOutcome> completion, Runnable stop) {
+    public RunHandle(String runId, CompletableFuture<RunOutcome> completion, Runnable stop) {
         this.runId = runId;
         this.completion = completion;
         this.stop = stop;

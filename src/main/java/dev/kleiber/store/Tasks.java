@@ -223,27 +223,77 @@ public final class Tasks implements TaskQueue {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL a claim first locks its run's row, skipping a run another claimer is serving at this moment
+     * ({@code FOR UPDATE SKIP LOCKED}): claimers arriving together spread over the runs instead of all taking from the
+     * least recently served one. Only when every run with work for it is being served does a claimer wait, for the
+     * least recently served, and only while it holds no other run (so no two claimers wait on each other).
+     */
     @Override
     public Optional<Claim> claimAny(String holder, String remote, Set<String> tags, Duration ttl) {
         return database.write(tx -> {
-            // the ready tasks of the remote's active runs, the least recently served run first, each run's in
-            // scheduling order
-            List<String[]> candidates = tx.query("SELECT t.run_id, t.id, t.requires FROM tasks t JOIN runs r ON r.id = t.run_id "
-                    + "WHERE r.state = 'active' AND r.remote = ? AND t.state IN ('planned', 'queued') AND "
-                    + NO_UNMERGED_DEPENDENCY + " ORDER BY r.last_claim_ms, r.created_ms, r.id, t.priority, t.id LIMIT "
-                    + CANDIDATES, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, remote);
-            for (String[] candidate : candidates) {
-                if (!tags.containsAll(tagsOf(candidate[2]))) {
+            List<String> runs = tx.query("SELECT r.id FROM runs r WHERE r.state = 'active' AND r.remote = ? AND EXISTS "
+                    + "(SELECT 1 FROM tasks t WHERE t.run_id = r.id AND t.state IN ('planned', 'queued') AND "
+                    + NO_UNMERGED_DEPENDENCY + ") ORDER BY r.last_claim_ms, r.created_ms, r.id", rs -> rs.getString(1), remote);
+            Optional<String> waitFor = Optional.empty();
+            boolean holdsARun = false;
+            for (String runId : runs) {
+                List<String> fitting = fitting(tx, runId, tags);
+                if (fitting.isEmpty()) {
                     continue;
                 }
-                Optional<TaskRecord> ready = lockIfReady(tx, candidate[0], candidate[1], tags);
-                if (ready.isPresent()) {
-                    tx.update("UPDATE runs SET last_claim_ms = ? WHERE id = ?", clock.millis(), candidate[0]);
-                    return Optional.of(claim(tx, ready.get(), holder, ttl));
+                if (waitFor.isEmpty()) {
+                    waitFor = Optional.of(runId);
+                }
+                if (!lockRun(tx, runId, true)) {
+                    continue;
+                }
+                holdsARun = true;
+                Optional<Claim> claim = claimIn(tx, runId, fitting, holder, tags, ttl);
+                if (claim.isPresent()) {
+                    return claim;
                 }
             }
-            return Optional.<Claim>empty();
+            if (holdsARun || waitFor.isEmpty()) {
+                return Optional.<Claim>empty();
+            }
+            lockRun(tx, waitFor.get(), false);
+            return claimIn(tx, waitFor.get(), fitting(tx, waitFor.get(), tags), holder, tags, ttl);
         });
+    }
+
+    /** The ready tasks of {@code runId} whose needs {@code tags} meet, in scheduling order (a bounded look). */
+    private static List<String> fitting(Tx tx, String runId, Set<String> tags) throws SQLException {
+        List<String[]> ready = tx.query("SELECT t.id, t.requires FROM tasks t WHERE t.run_id = ? AND t.state IN "
+                + "('planned', 'queued') AND " + NO_UNMERGED_DEPENDENCY + " ORDER BY t.priority, t.id LIMIT " + CANDIDATES,
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, runId);
+        return ready.stream().filter(task -> tags.containsAll(tagsOf(task[1]))).map(task -> task[0]).toList();
+    }
+
+    /**
+     * Locks the run's row for this claim; with {@code skipServed}, false when another claimer holds it now. SQLite's
+     * write transaction already holds the whole database.
+     */
+    private static boolean lockRun(Tx tx, String runId, boolean skipServed) throws SQLException {
+        if (tx.dialect() != Dialect.POSTGRESQL) {
+            return true;
+        }
+        return tx.one("SELECT id FROM runs WHERE id = ? FOR UPDATE" + (skipServed ? " SKIP LOCKED" : ""),
+                rs -> rs.getString(1), runId).isPresent();
+    }
+
+    private Optional<Claim> claimIn(Tx tx, String runId, List<String> fitting, String holder, Set<String> tags,
+                                    Duration ttl) throws SQLException {
+        for (String id : fitting) {
+            Optional<TaskRecord> ready = lockIfReady(tx, runId, id, tags);
+            if (ready.isPresent()) {
+                tx.update("UPDATE runs SET last_claim_ms = ? WHERE id = ?", clock.millis(), runId);
+                return Optional.of(claim(tx, ready.get(), holder, ttl));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -1,11 +1,15 @@
 package dev.kleiber.cli;
 
+import dev.kleiber.conductor.BlockedDesk;
+import dev.kleiber.conductor.RemoteBlocked;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.server.RunLauncher;
+import dev.kleiber.store.Claim;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code kleiber serve} with {@code $KLEIBER_REMOTE} set (as beside its workers in a deployment): a run started through
  * the API is enqueued for the workers of that remote, which push and merge there, instead of being run and merged in
- * the server's own checkout.
+ * the server's own checkout; {@code kleiber resume} of such a run conducts it (answers its blocked work) and runs no
+ * task here.
  */
 class ServerRunsRemoteTest {
     private static final String REMOTE = "ssh://git@git.example/shop.git";
@@ -69,13 +76,70 @@ class ServerRunsRemoteTest {
                     .as("nothing ran in the server").containsOnly(TaskState.PLANNED);
             assertThat(store.queue().claimAny("worker-elsewhere", Set.of(), Duration.ofMinutes(1)))
                     .as("not a task for workers of no remote").isEmpty();
-            assertThat(store.queue().claimAny("worker-1", REMOTE, Set.of(), Duration.ofMinutes(1)))
-                    .hasValueSatisfying(claim -> assertThat(claim.task().id()).isEqualTo("price-api"));
+            Claim claim = store.queue().claimAny("worker-1", REMOTE, Set.of(), Duration.ofMinutes(1)).orElseThrow();
+            assertThat(claim.task().id()).isEqualTo("price-api");
+            // a person cancels it there: nothing is left for the workers
+            store.tasks().transition(claim, TaskState.CANCELLED, "cancelled by a person");
         }
-        // resumed here, it would merge into this checkout beside the remote's workers
+        // resumed here, it is conducted, not run: no task would merge into this checkout beside the remote's workers
+        String mainBefore = GitRepos.git(repo, "rev-parse", "HEAD").strip();
         Cli.Result resumed = new Cli(new CliContext(repo, Map.of("PATH", System.getenv("PATH")), Clock.systemUTC()))
                 .run("resume", "--run", runId, "--script", script.toString());
-        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isEqualTo(2);
-        assertThat(resumed.err()).contains("runs on the workers of " + REMOTE).contains("it is not resumed here");
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.out()).contains("runs on the workers of " + REMOTE + ": following it and answering its blocked work")
+                .contains("price-label waits for price-api (cancelled)");
+        assertThat(GitRepos.git(repo, "rev-parse", "HEAD").strip()).isEqualTo(mainBefore);
+    }
+
+    @Test
+    void theServerConductsItsRemoteRunsAndAsksAPersonWhatAWorkersBlockedFileNeeds() throws Exception {
+        Path repo = GitRepos.init(tmp.resolve("shop"));
+        assertThat(new Cli(repo).run("init").exitCode()).isZero();
+        // the server's conductor answers the blocked file: it asks a person
+        Path script = Files.writeString(tmp.resolve("script.jsonl"), """
+                {"key":"conductor","response":{"id":"msg_1","type":"message","role":"assistant","model":"claude-opus-4-1",\
+                "content":[{"type":"tool_use","id":"toolu_1","name":"answer_blocked","input":{"decision":"ask_human",\
+                "reason":"Only the business knows.","question":"Which currency do prices show in?"}}],\
+                "stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":5}}}
+                """);
+        // the server and the workers share PostgreSQL, as in a deployment
+        StoreUrl url = TestStores.fresh(TestStores.Kind.POSTGRESQL, tmp);
+        CliContext context = new CliContext(repo, Map.of("PATH", System.getenv("PATH"), "KLEIBER_REMOTE", REMOTE,
+                "KLEIBER_STORE", url.toString()), Clock.systemUTC());
+        Path file = repo.resolve("blocked/engineer-backend/price-api-conflict.md");
+        try (ServerRuns runs = new ServerRuns(context, new ProjectLayout(repo), Optional.of(script),
+                new PrintWriter(new StringWriter()), event -> { });
+             Store store = Store.open(url, Clock.systemUTC())) {
+            String runId = runs.start(new RunLauncher.Start.PlanText(PLAN), "alice");
+            // a worker elsewhere: its agent blocked, and it sent the blocked file through the store
+            Claim claim = store.queue().claimAny("worker-1", REMOTE, Set.of(), Duration.ofMinutes(1)).orElseThrow();
+            store.tasks().transition(claim, TaskState.BLOCKED, "unclear_requirements: the currency is not given");
+            store.events().append(runId, "price-api", RemoteBlocked.EVENT, """
+                    # Blocked: price-api
+                    Agent: engineer-backend
+                    Blocked Since: %s
+                    Type: unclear_requirements
+
+                    ## Problem
+                    The currency of prices is not given.
+
+                    ## Attempted Solutions
+                    - Read the catalogue
+
+                    ## Need From Conductor
+                    The currency prices show in
+                    """.formatted(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!(BlockedDesk.questions(store, runId).containsKey("price-api") && Files.isRegularFile(file)
+                    && Files.readString(file).contains("Asked a person")) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(BlockedDesk.questions(store, runId)).as(store.events().ofRun(runId).stream()
+                            .map(e -> e.taskId() + " " + e.kind() + " " + e.detail()).toList().toString())
+                    .containsEntry("price-api", "Which currency do prices show in?");
+            assertThat(Files.readString(file)).contains("The currency of prices is not given")
+                    .contains("Asked a person: Which currency do prices show in?");
+        }
     }
 }

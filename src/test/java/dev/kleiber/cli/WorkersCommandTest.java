@@ -4,6 +4,7 @@ import dev.kleiber.routing.Tier;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.Tasks;
+import dev.kleiber.testutil.GitRepos;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,11 +13,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code kleiber workers} lists live workers with their claims; {@code kleiber worker} refuses bad options with exit 2. */
+/**
+ * {@code kleiber workers} lists live workers with their claims; {@code kleiber status} names the worker (host, pid)
+ * holding each task; {@code kleiber worker} refuses bad options with exit 2.
+ */
 class WorkersCommandTest {
     @TempDir
     Path tmp;
@@ -45,6 +50,35 @@ class WorkersCommandTest {
         assertThat(worker.get("host").asText()).isEqualTo("build-2");
         assertThat(worker.get("slots").asInt()).isEqualTo(2);
         assertThat(worker.get("claims").get(0).asText()).isEqualTo("r1/search-api");
+    }
+
+    @Test
+    void statusTellsWhichWorkerHostAndPidHoldsEachTaskAsTextAndJson() throws Exception {
+        Path project = GitRepos.init(tmp.resolve("project"));
+        assertThat(new Cli(project).run("init").exitCode()).isZero();
+        StoreUrl url = TestStores.fresh(TestStores.Kind.SQLITE, tmp);
+        try (Store store = Store.open(url, Clock.systemUTC())) {
+            store.runs().create("r1", "a request");
+            store.tasks().add("r1", List.of(new Tasks.NewTask("search-api", "engineer-backend", Tier.SONNET, List.of()),
+                    new Tasks.NewTask("stock-badge", "engineer-backend", Tier.SONNET, List.of("search-api"))));
+            store.workers().register("worker-41312", "build-2", 41312, 2, Set.of(), Duration.ofMinutes(1));
+            store.queue().claimAny("worker-41312", Set.of(), Duration.ofMinutes(1)).orElseThrow();
+        }
+        Cli cli = new Cli(new CliContext(project, Map.of("PATH", System.getenv("PATH"), "HOME", tmp.toString(),
+                "KLEIBER_STORE", url.toString()), Clock.systemUTC()));
+
+        Cli.Result text = cli.run("status", "--run", "r1");
+        Cli.Result json = cli.run("status", "--run", "r1", "--json");
+
+        assertThat(text.exitCode()).as(text.out() + text.err()).isZero();
+        assertThat(text.out()).contains("search-api is held by worker on build-2 pid 41312");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode tasks = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.out()).get("tasks");
+        assertThat(tasks.get(0).get("heldBy").get("holder").asText()).isEqualTo("worker-41312");
+        assertThat(tasks.get(0).get("heldBy").get("host").asText()).isEqualTo("build-2");
+        assertThat(tasks.get(0).get("heldBy").get("pid").asLong()).isEqualTo(41312);
+        assertThat(tasks.get(1).get("heldBy").isNull()).as("nobody holds a task waiting for its dependency").isTrue();
     }
 
     @Test

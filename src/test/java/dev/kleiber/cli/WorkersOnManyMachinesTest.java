@@ -19,10 +19,7 @@ import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,7 +89,7 @@ class WorkersOnManyMachinesTest {
         StoreUrl url = TestStores.fresh(TestStores.Kind.POSTGRESQL, tmp);
         Plan plan = plan();
         String heldBranch = plan.tasks().stream().filter(t -> t.id().equals(HELD)).findFirst().orElseThrow().featureBranch();
-        List<Worker> workers = new ArrayList<>();
+        List<WorkerJvm> workers = new ArrayList<>();
         CountDownLatch heldCall = new CountDownLatch(1);
         CountDownLatch killed = new CountDownLatch(1);
         AtomicBoolean sawDraft = new AtomicBoolean();
@@ -142,7 +139,7 @@ class WorkersOnManyMachinesTest {
             // the workers start first: their JVMs come up while the conductor plans
             long t0 = System.nanoTime();
             for (String name : List.of("one", "two", "three")) {
-                workers.add(Worker.start(tmp, name, url, bare, api));
+                workers.add(WorkerJvm.start(tmp, name, url, bare, api, KEY));
             }
             Thread conducting = Thread.ofVirtual().start(() -> conducted.set(conductor.run("run", "--plan",
                     planFile.toString(), "--remote", bare.toString())));
@@ -154,14 +151,14 @@ class WorkersOnManyMachinesTest {
             // kill -9 the worker whose agent waits in that call
             String holder = store.workers().holders(RUN).get(HELD);
             long pid = store.workers().live().stream().filter(w -> w.holder().equals(holder)).findFirst().orElseThrow().pid();
-            Worker victim = workers.stream().filter(w -> w.pid() == pid).findFirst().orElseThrow();
+            WorkerJvm victim = workers.stream().filter(w -> w.pid() == pid).findFirst().orElseThrow();
             String deadToken = GitRepos.git(bare, "rev-parse", "refs/kleiber/fences/" + RUN + "/" + HELD).strip();
             String pushedDraft = GitRepos.git(bare, "rev-parse", "refs/heads/" + heldBranch).strip();
             System.out.printf("workers up and delta held after %d s%n", (System.nanoTime() - t0) / 1_000_000_000);
             victim.kill9();
             killed.countDown();
             // the killed machine's worker is started again on its cache: it clears what the dead process left there
-            Worker again = Worker.start(tmp, victim.name(), url, bare, api);
+            WorkerJvm again = WorkerJvm.start(tmp, victim.name(), url, bare, api, KEY);
             workers.add(again);
 
             await(() -> store.tasks().ofRun(RUN).stream().allMatch(t -> t.state() == TaskState.MERGED), Duration.ofSeconds(90));
@@ -234,9 +231,9 @@ class WorkersOnManyMachinesTest {
             // what the dead worker held lapses and is swept by the living; then they stop on SIGTERM
             await(() -> count(store, "SELECT COUNT(*) FROM leases WHERE holder = '" + holder + "'") == 0
                     && count(store, "SELECT COUNT(*) FROM reservations") == 0, Duration.ofSeconds(30));
-            List<Worker> living = workers.stream().filter(w -> w != victim).toList();
-            living.forEach(Worker::terminate);
-            for (Worker worker : living) {
+            List<WorkerJvm> living = workers.stream().filter(w -> w != victim).toList();
+            living.forEach(WorkerJvm::terminate);
+            for (WorkerJvm worker : living) {
                 assertThat(worker.exitCode()).as(worker.output()).isEqualTo(SIGTERM_EXIT);
             }
             assertThat(again.output()).contains("removed 1 worktree(s) a stopped worker left");
@@ -245,12 +242,12 @@ class WorkersOnManyMachinesTest {
             assertThat(leases).as("no lease left").isEmpty();
             assertThat(count(store, "SELECT COUNT(*) FROM reservations")).as("no reservation left").isZero();
             assertThat(store.workers().live()).as("no live worker left").isEmpty();
-            for (Worker worker : workers) {
+            for (WorkerJvm worker : workers) {
                 assertThat(worktrees(worker.cache())).as("no worktree left in the cache of " + worker.name()).isEmpty();
             }
             assertThat(output(workers)).doesNotContain(KEY);
         } finally {
-            workers.forEach(Worker::kill9);
+            workers.forEach(WorkerJvm::kill9);
         }
     }
 
@@ -295,7 +292,7 @@ class WorkersOnManyMachinesTest {
         }
     }
 
-    private static String output(List<Worker> workers) {
+    private static String output(List<WorkerJvm> workers) {
         StringBuilder text = new StringBuilder();
         workers.forEach(w -> text.append("--- worker ").append(w.name()).append('\n').append(w.output()).append('\n'));
         return text.toString();
@@ -347,89 +344,5 @@ class WorkersOnManyMachinesTest {
         ObjectNode input = JSON.createObjectNode().put("summary", "Added src/services/" + task + ".js.");
         input.putArray("decisions");
         return call("complete_task", input);
-    }
-
-    /** {@code kleiber worker} in a JVM of its own, as the CLI starts it, with its own cache: one "machine". */
-    private static final class Worker {
-        private final String name;
-        private final Path cache;
-        private final Process process;
-        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-
-        private Worker(String name, Path cache, Process process) {
-            this.name = name;
-            this.cache = cache;
-            this.process = process;
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process was killed mid-line
-                }
-            });
-        }
-
-        static Worker start(Path tmp, String name, StoreUrl url, Path remote, FakeMessagesApi api) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Path cache = tmp.resolve("machine-" + name);
-            Path home = tmp.resolve("home-" + name);
-            Files.createDirectories(home);
-            List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), "dev.kleiber.cli.Main", "worker",
-                    "--remote", remote.toString(), "--cache", cache.toString(), "--slots", "1", "--lease-seconds", "5",
-                    "--grace-seconds", "5"));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true);
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(k -> k.startsWith("ANTHROPIC") || k.startsWith("KLEIBER") || k.startsWith("GIT_"));
-            env.put("HOME", home.toString());
-            env.put("KLEIBER_STORE", url.toString());
-            env.put("ANTHROPIC_API_KEY", KEY);
-            env.put("ANTHROPIC_BASE_URL", api.baseUrl().toString());
-            return new Worker(name, cache, builder.start());
-        }
-
-        String name() {
-            return name;
-        }
-
-        Path cache() {
-            return cache;
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        String output() {
-            synchronized (lines) {
-                return String.join("\n", lines);
-            }
-        }
-
-        /** SIGKILL: no shutdown hook runs, nothing is handed back. */
-        void kill9() {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** SIGTERM: running tasks finish or are handed back, then the process ends. */
-        void terminate() {
-            process.destroy();
-        }
-
-        int exitCode() throws InterruptedException {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                kill9();
-                throw new AssertionError("worker " + name + " did not stop on SIGTERM:\n" + output());
-            }
-            return process.exitValue();
-        }
     }
 }
