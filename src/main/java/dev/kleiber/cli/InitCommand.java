@@ -55,6 +55,8 @@ final class InitCommand implements Runnable {
         }
         long created = steps.stream().filter(s -> s.action() == ProjectInitializer.Action.CREATED).count();
         out.println(created == 0 ? "Nothing to do: the repository was already set up."
-                : "Next: review .kleiber/kleiber.yaml (validator commands, budget), then run 'kleiber config'.");
+                : "Next: review .kleiber/kleiber.yaml (validator commands, budget), then run 'kleiber config' to check it and"
+                        + " 'kleiber doctor' to check what a first run needs (git identity, a first commit, bubblewrap,"
+                        + " the API key and models).");
     }
 }

@@ -41,6 +41,15 @@ class InitCommandTest {
 
         ProjectConfig loaded = ProjectConfig.load(new ProjectLayout(repo));
         assertThat(loaded.knownRoles()).containsExactlyInAnyOrderElementsOf(Roles.BLUEPRINT);
+        // the current generation: every tier's model has a shipped price and is on no retired list
+        for (dev.kleiber.routing.Tier tier : new dev.kleiber.routing.Tier[] {dev.kleiber.routing.Tier.OPUS,
+                dev.kleiber.routing.Tier.SONNET, dev.kleiber.routing.Tier.HAIKU}) {
+            String model = loaded.settings().modelFor(tier);
+            assertThat(dev.kleiber.ledger.PriceTable.shipped().find(model)).as(model).isPresent();
+            assertThat(dev.kleiber.ledger.PriceTable.shipped().retirement(model)).as(model).isEmpty();
+        }
+        assertThat(result.out()).contains("then run 'kleiber config' to check it and 'kleiber doctor' to check what a"
+                + " first run needs");
     }
 
     @Test
