@@ -317,8 +317,15 @@ public final class CommandSandbox {
             launch.addAll(group.procsFiles());
             launch.add("--");
         });
+        List<Path> kept;
+        try {
+            kept = protectedInside(roleFolders);
+        } catch (IOException e) {
+            cgroup.ifPresent(CommandCgroup::close);
+            return new Confinement.Refused("the worktree's .kleiber folder cannot be made: " + e.getMessage());
+        }
         launch.addAll(mounts(probed.bwrap().orElseThrow(), roleFolders));
-        for (Path path : protectedInside(roleFolders)) {
+        for (Path path : kept) {
             launch.addAll(List.of("--ro-bind", path.toString(), path.toString()));
         }
         for (Path path : writable) {
@@ -430,7 +437,13 @@ public final class CommandSandbox {
      * What stays read-only inside the writable folders: {@code .git}, {@code .kleiber}, the protocol folders and the
      * append-only logs that exist there (never through a symlink: one is bound only where it really is).
      */
-    private List<Path> protectedInside(List<Path> writableFolders) {
+    private List<Path> protectedInside(List<Path> writableFolders) throws IOException {
+        Path kleiber = guard.root().resolve(".kleiber");
+        if (writableFolders.contains(guard.root()) && !Files.exists(kleiber, LinkOption.NOFOLLOW_LINKS)) {
+            // git ignores it, so the diff check would not see it, and the validator reads the worktree's
+            // .kleiber/lint-baseline.txt: an empty folder bound read-only, so nothing can be planted there
+            Files.createDirectory(kleiber);
+        }
         List<String> names = new ArrayList<>(List.of(".git", ".kleiber"));
         names.addAll(PathGuard.PROTOCOL_FOLDERS.stream().sorted().toList());
         names.addAll(PathNames.APPEND_ONLY_LOGS);

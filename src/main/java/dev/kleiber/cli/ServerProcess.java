@@ -53,7 +53,7 @@ public final class ServerProcess implements AutoCloseable {
             ServerSettings settings = new ServerSettings(bind.orElse(configured.bind()), port.orElse(configured.port()),
                     configured.publicUrl(), configured.readsPerMinute(), configured.writesPerMinute(),
                     configured.lockoutFailures(), configured.lockout(), configured.corsOrigins(), configured.metricsAuth(),
-                    configured.sessionTtl(), configured.notifications(), configured.keepAlive());
+                    configured.sessionTtl(), configured.notifications(), configured.keepAlive(), configured.trustedProxies());
             // metrics (contract C): the store's figures, the events of runs started here, the API's traffic
             metrics = new KleiberMetrics(setup.store, setup.ledger,
                     setup.settings.opusPrice(), context.clock());

@@ -17,16 +17,28 @@ import java.util.Optional;
  * @param metricsAuth     whether {@code /metrics} needs a read token
  * @param sessionTtl      how long a dashboard session lasts
  * @param keepAlive       how long a quiet event stream waits before a keep-alive comment (proxies close idle ones)
+ * @param trustedProxies  peers whose {@code X-Forwarded-For} names the client for the lockout (none: the header is
+ *                        ignored, every request is counted against the address it comes from)
  */
 public record ServerSettings(String bind, int port, Optional<String> publicUrl, int readsPerMinute, int writesPerMinute,
                              int lockoutFailures, Duration lockout, List<String> corsOrigins, boolean metricsAuth,
-                             Duration sessionTtl, Notify notifications, Duration keepAlive) {
+                             Duration sessionTtl, Notify notifications, Duration keepAlive,
+                             List<AddressRange> trustedProxies) {
     public static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     public static final ServerSettings DEFAULTS = new ServerSettings("127.0.0.1", 8420, Optional.empty(), 600, 60, 10,
             Duration.ofMinutes(15), List.of(), false, Duration.ofHours(12), Notify.NONE);
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** Settings that trust no proxy. */
+    public ServerSettings(String bind, int port, Optional<String> publicUrl, int readsPerMinute, int writesPerMinute,
+                          int lockoutFailures, Duration lockout, List<String> corsOrigins, boolean metricsAuth,
+                          Duration sessionTtl, Notify notifications, Duration keepAlive) {
+        this(bind, port, publicUrl, readsPerMinute, writesPerMinute, lockoutFailures, lockout, corsOrigins, metricsAuth,
+                sessionTtl, notifications, keepAlive, List.of());
     }
 
     /** Settings with the default keep-alive interval. */

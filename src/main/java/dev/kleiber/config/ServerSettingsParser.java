@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *   metrics_auth: false
  *   session_hours: 12
  *   keep_alive_seconds: 15
+ *   trusted_proxies: [10.0.0.0/8]
  *   notify:
  *     webhook: https://hooks.example.com/kleiber
  *     webhook_secret_env: KLEIBER_WEBHOOK_SECRET
@@ -46,7 +47,7 @@ final class ServerSettingsParser {
             return d;
         }
         Mapping server = found.get().allowOnly(Set.of("bind", "port", "public_url", "rate_limits", "lockout",
-                "cors_origins", "metrics_auth", "session_hours", "notify", "keep_alive_seconds"));
+                "cors_origins", "metrics_auth", "session_hours", "notify", "keep_alive_seconds", "trusted_proxies"));
         String bind = server.get("bind").map(n -> host(n)).orElse(d.bind());
         int port = server.get("port").map(n -> range(n, "port", 0, 65535)).orElse(d.port());
         Optional<String> publicUrl = server.get("public_url").map(n -> url(n, "public_url"));
@@ -69,8 +70,10 @@ final class ServerSettingsParser {
         ServerSettings.Notify notify = server.mapping("notify").map(ServerSettingsParser::notify).orElse(d.notifications());
         Duration keepAlive = server.get("keep_alive_seconds").map(n -> Duration.ofSeconds(range(n, "keep_alive_seconds", 1, 300)))
                 .orElse(d.keepAlive());
+        List<AddressRange> proxies = server.get("trusted_proxies").map(n -> n.asSequence("trusted_proxies").items().stream()
+                .map(ServerSettingsParser::proxy).toList()).orElse(d.trustedProxies());
         return new ServerSettings(bind, port, publicUrl, reads, writes, failures, lockFor, origins, metricsAuth, session, notify,
-                keepAlive);
+                keepAlive, proxies);
     }
 
     private static ServerSettings.Notify notify(Mapping m) {
@@ -118,6 +121,12 @@ final class ServerSettingsParser {
             // said below
         }
         throw node.error("'" + what + "' must be an http:// or https:// URL; found '" + text + "'");
+    }
+
+    private static AddressRange proxy(YamlNode node) {
+        String text = node.asText("trusted_proxies item").strip();
+        return AddressRange.parse(text).orElseThrow(() -> node.error("'trusted_proxies' items must be IP addresses or "
+                + "CIDR blocks such as 10.0.0.0/8 or fd00::/8 (no host names); found '" + text + "'"));
     }
 
     private static String origin(YamlNode node) {

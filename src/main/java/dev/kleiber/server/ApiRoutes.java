@@ -132,7 +132,7 @@ final class ApiRoutes {
     }
 
     private void signIn(Context ctx) {
-        String address = ctx.ip();
+        String address = auth.clientAddress(ctx);
         auth.checkNotLockedOut(address);
         JsonBody body = JsonBody.read(ctx, ApiServer.JSON, Set.of("token", "code"));
         Optional<String> secret = body.text("token");

@@ -53,9 +53,14 @@ final class Authenticator {
         ctx.attribute(Caller.ATTRIBUTE, caller);
     }
 
+    /** Where the request comes from, as the lockout counts it: the peer, or the client a trusted proxy names. */
+    String clientAddress(Context ctx) {
+        return ClientAddress.of(ctx.ip(), Optional.ofNullable(ctx.header("X-Forwarded-For")), settings.trustedProxies());
+    }
+
     /** The caller, or a 401 (counted against the address) or 429 (the address is locked out). */
     Caller authenticate(Context ctx) {
-        String address = ctx.ip();
+        String address = clientAddress(ctx);
         lockout.lockedFor(address).ifPresent(this::lockedOut);
         String header = ctx.header("Authorization");
         if (header != null) {

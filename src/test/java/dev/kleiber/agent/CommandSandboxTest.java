@@ -140,7 +140,6 @@ class CommandSandboxTest {
                 List.of("src/backend/**", "src/**/*.test.js", "openapi.yaml", "docs/api/*.md"), List.of(), List.of());
         assertThat(CommandSandbox.enclosingFolders(role)).containsExactly("src", "", "docs/api");
         Files.createDirectories(wt.worktree().resolve("tasks/engineer-backend"));
-        Files.createDirectories(wt.worktree().resolve(".kleiber"));
         String script = String.join("; ",
                 "(echo x > src/frontend.test.js) && echo TEST-WRITTEN",
                 "(echo x > openapi.yaml) && echo ROOT-FILE-WRITTEN",
@@ -148,7 +147,8 @@ class CommandSandboxTest {
                 "if [ -d .git ]; then (touch .git/probe) 2>/dev/null && echo GIT-WRITTEN || echo GIT-DENIED; "
                         + "else (echo x >> .git) 2>/dev/null && echo GIT-WRITTEN || echo GIT-DENIED; fi",
                 "(echo x > tasks/engineer-backend/t.md) 2>/dev/null && echo TASKS-WRITTEN || echo TASKS-DENIED",
-                "(echo x > .kleiber/kleiber.yaml) 2>/dev/null && echo KLEIBER-WRITTEN || echo KLEIBER-DENIED");
+                "(mkdir -p .kleiber && echo x > .kleiber/lint-baseline.txt) 2>/dev/null && echo KLEIBER-WRITTEN "
+                        + "|| echo KLEIBER-DENIED");
         CommandSandbox sandbox = new CommandSandbox(new PathGuard(wt.worktree(), role), parentEnv,
                 CommandSandbox.Settings.defaults().withTimeout(Duration.ofSeconds(20)));
         String out;
@@ -164,6 +164,8 @@ class CommandSandboxTest {
                 "KLEIBER-DENIED").doesNotContain("GIT-WRITTEN", "TASKS-WRITTEN", "KLEIBER-WRITTEN");
         assertThat(wt.worktree().resolve("openapi.yaml")).exists();
         assertThat(wt.worktree().resolve("tasks/engineer-backend/t.md")).doesNotExist();
+        assertThat(wt.worktree().resolve(".kleiber/lint-baseline.txt")).as("no .kleiber in the worktree to plant into")
+                .doesNotExist();
         // commands keep to whole folders: their writes are judged by nothing else
         assertThat(finished(sandbox.run("(echo x > openapi.yaml) 2>/dev/null && echo W || echo D")).output().text())
                 .contains("D").doesNotContain("W");

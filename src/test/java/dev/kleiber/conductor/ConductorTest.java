@@ -273,6 +273,40 @@ class ConductorTest {
     }
 
     @Test
+    void aMergeHoldsNoDispatchLockSoOtherTasksAreClaimedAndMergedWhileItWaits() {
+        CountDownLatch cStarted = new CountDownLatch(1);
+        // a's merge (git, in the real workspace) waits until c has started; c can only start on b's freed worker,
+        // which needs the dispatcher: were the merge under the conductor's lock, nothing could be claimed meanwhile
+        workspace.merges.put("a", id -> {
+            try {
+                if (!cStarted.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no task was dispatched while a's merge was in progress");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return new Workspace.MergeResult.Merged("m-a");
+        });
+        ScriptedWorker worker = new ScriptedWorker(a -> {
+            if (a.task().id().equals("c")) {
+                cStarted.countDown();
+            }
+            return done(a);
+        });
+
+        RunOutcome outcome = run(conductor(worker, CountingValidator.passing()).build(), 2, plain("a"), plain("b"), plain("c"));
+
+        assertThat(outcome.merged()).containsExactlyInAnyOrder("a", "b", "c");
+        List<RunEvent> all = events.events;
+        int cStart = all.indexOf(all.stream().filter(e -> e instanceof RunEvent.TaskStarted t && t.taskId().equals("c"))
+                .findFirst().orElseThrow());
+        int aMerged = all.indexOf(all.stream().filter(e -> e instanceof RunEvent.Merged m && m.taskId().equals("a"))
+                .findFirst().orElseThrow());
+        assertThat(cStart).as("c started before a's merge ended").isLessThan(aMerged);
+    }
+
+    @Test
     void anEnvironmentFailureStopsTheTaskWithoutClimbingTheLadderAndAResumeRunsItAgain() {
         AtomicBoolean fixed = new AtomicBoolean();
         ScriptedWorker worker = new ScriptedWorker(a -> fixed.get() ? done(a) : new WorkOutcome.EnvironmentFailed(

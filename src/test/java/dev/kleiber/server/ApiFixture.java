@@ -146,13 +146,18 @@ final class ApiFixture {
 
     /** One HTTP/1.1 GET from {@code localAddress} (another loopback address), the whole answer as text. */
     static String raw(ServerProcess server, String localAddress, String path, String token) throws IOException {
+        return raw(server, localAddress, path, token, "");
+    }
+
+    /** As {@link #raw(ServerProcess, String, String, String)}, with extra header lines (each ending in CRLF). */
+    static String raw(ServerProcess server, String localAddress, String path, String token, String headers) throws IOException {
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.bind(new java.net.InetSocketAddress(localAddress, 0));
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
             socket.setSoTimeout(10_000);
             java.io.OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    + "\r\n" + headers + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
             return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }

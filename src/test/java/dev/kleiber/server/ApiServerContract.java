@@ -64,6 +64,7 @@ abstract class ApiServerContract {
                 server:
                   rate_limits: {reads_per_minute: 1000, writes_per_minute: 10}
                   lockout: {failures: 3, minutes: 1}
+                  trusted_proxies: [127.0.0.4]
                 """);
         server = fixture.start();
         green = fixture.start();
@@ -337,6 +338,18 @@ abstract class ApiServerContract {
         assertThat(locked).startsWith("HTTP/1.1 429").contains("Retry-After: ").contains("locked out");
         assertThat(ApiFixture.raw(green, "127.0.0.2", "/api/v1/runs", reader)).startsWith("HTTP/1.1 429");
         assertThat(ApiFixture.raw(server, "127.0.0.3", "/api/v1/runs", reader)).startsWith("HTTP/1.1 200");
+
+        // behind a trusted proxy (127.0.0.4) the client it names is locked out, not the proxy and everyone behind it
+        String client = "X-Forwarded-For: 198.51.100.7\r\n";
+        assertThat(ApiFixture.raw(server, "127.0.0.4", "/api/v1/runs", "kl_" + "z".repeat(43), client)).startsWith("HTTP/1.1 401");
+        assertThat(ApiFixture.raw(green, "127.0.0.4", "/api/v1/runs", "kl_" + "z".repeat(43), client)).startsWith("HTTP/1.1 401");
+        assertThat(ApiFixture.raw(server, "127.0.0.4", "/api/v1/runs", "kl_" + "z".repeat(43), client)).startsWith("HTTP/1.1 429");
+        assertThat(ApiFixture.raw(green, "127.0.0.4", "/api/v1/runs", reader, client)).startsWith("HTTP/1.1 429");
+        assertThat(ApiFixture.raw(server, "127.0.0.4", "/api/v1/runs", reader, "X-Forwarded-For: 198.51.100.8\r\n"))
+                .startsWith("HTTP/1.1 200");
+        assertThat(ApiFixture.raw(server, "127.0.0.4", "/api/v1/runs", reader)).startsWith("HTTP/1.1 200");
+        // from a peer that is not a trusted proxy the header is ignored: a client cannot pick whom its failures count against
+        assertThat(ApiFixture.raw(server, "127.0.0.5", "/api/v1/runs", reader, client)).startsWith("HTTP/1.1 200");
     }
 
     @Test
