@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,7 +248,7 @@ public final class Database implements AutoCloseable {
             if (!writer.tryLock(connectionWait.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new StoreException("store " + url + ": no write could start for " + describe(connectionWait)
                         + ": another write of this process has not ended (" + writer.getQueueLength()
-                        + " more waiting)", new IllegalStateException("writer turn not free"));
+                        + " more waiting)", busy("writer turn not free"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -266,7 +267,7 @@ public final class Database implements AutoCloseable {
                 if (System.nanoTime() - deadline > 0) {
                     throw new StoreException("store " + url + ": no connection free for " + describe(connectionWait)
                             + ": all " + dialect().connections() + " of this process's connections are held by "
-                            + "transactions that have not ended", new IllegalStateException("pool exhausted"));
+                            + "transactions that have not ended", busy("no pooled connection free"));
                 }
             }
         } catch (InterruptedException e) {
@@ -301,6 +302,14 @@ public final class Database implements AutoCloseable {
             closeQuietly(connection);
         }
         permits.release();
+    }
+
+    /**
+     * The cause of a wait that ran out: a transient connection exception (SQLState class 08), so that the conductor
+     * retries the step with backoff instead of failing the task for good.
+     */
+    private static SQLTransientException busy(String what) {
+        return new SQLTransientException(what, "08001");
     }
 
     private static String describe(Duration wait) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
@@ -81,7 +82,8 @@ class ConnectionPoolTest {
                 assertThatThrownBy(() -> database.read(tx -> tx.number("SELECT COUNT(*) FROM runs")))
                         .isInstanceOf(StoreException.class)
                         .hasMessage("store " + url + ": no connection free for 300 ms: all 1 of this process's "
-                                + "connections are held by transactions that have not ended");
+                                + "connections are held by transactions that have not ended")
+                        .hasCauseInstanceOf(SQLTransientException.class);
             });
 
             release.countDown();
@@ -110,7 +112,8 @@ class ConnectionPoolTest {
                 assertThatThrownBy(() -> database.write(tx -> tx.update("INSERT INTO locks (name, taken) VALUES (?, 0)", "fast")))
                         .isInstanceOf(StoreException.class)
                         .hasMessageStartingWith("store " + url + ": no write could start for 300 ms: another write of "
-                                + "this process has not ended");
+                                + "this process has not ended")
+                        .hasCauseInstanceOf(SQLTransientException.class);
             });
 
             release.countDown();
