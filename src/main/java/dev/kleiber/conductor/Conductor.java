@@ -855,6 +855,7 @@ public final class Conductor {
             nothingToChange(claim, task);
             return;
         }
+        workspace.clean(task, worktree);
         ValidationReport report = validator.validate(task, worktree, commit, changed);
         if (!report.passed()) {
             failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n" + feedbackOf(report));
