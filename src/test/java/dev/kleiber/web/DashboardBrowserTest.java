@@ -317,6 +317,9 @@ class DashboardBrowserTest {
         page.navigate(server.url() + "/runs/" + runId);
         assertThat(page.locator("[data-task='card-refunds']")).hasAttribute("data-state", "merged");
         assertThat(page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")).isEqualTo(true);
+        // the run's audit trail: the approval made on the phone, with the approver's name
+        assertThat(page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Decisions")))
+                .containsText("approved card-refunds by ana (token");
         assertNoSeriousViolations(page, "run page in dark mode");
         screenshot(page, "run-dark-1280.png");
         // each page with what shows that its data has arrived, so that axe scans the page people see
@@ -324,7 +327,8 @@ class DashboardBrowserTest {
         loaded.put("/", "main li a[href='/runs/" + runId + "']");
         loaded.put("/runs/" + runId + "/tasks/card-refunds", "main [aria-label='Calls of this task'] tbody tr");
         loaded.put("/runs/" + runId + "/tasks/shipping-rates", "main #section-the-conductor-asks");
-        loaded.put("/cost", "main [data-chart='By model'] .recharts-bar-rectangle");
+        loaded.put("/cost/" + runId, "main [data-chart='By model'] .recharts-bar-rectangle");
+        loaded.put("/audit", "main [aria-label='Audit trail'] li");
         loaded.put("/budget", "main dl dd");
         for (Map.Entry<String, String> entry : loaded.entrySet()) {
             page.navigate(server.url() + entry.getKey());
