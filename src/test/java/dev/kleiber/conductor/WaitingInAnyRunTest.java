@@ -158,11 +158,12 @@ class WaitingInAnyRunTest {
                 .contains("`kleiber answer ship-policy \"TEXT\"`");
         assertThat(cli.run("status").out()).contains("blocked: ship-policy in run " + earlier);
 
-        Cli.Result answered = cli.run("answer", "ship-policy", "US and Canada only.");
+        Cli.Result answered = cli.run("answer", "ship-policy", "US and Canada only.", "--by", "Cy Ops");
 
         assertThat(answered.exitCode()).as("the one run where it waits is meant: " + answered.err()).isZero();
-        assertThat(answered.out()).contains("`kleiber resume --run " + earlier + "` hands it to the conductor");
-        assertThat(cli.run("review").out()).contains("ship-policy  blocked in run " + earlier + ": answered by ")
+        assertThat(answered.out()).contains("answered by Cy Ops (from --by)")
+                .contains("`kleiber resume --run " + earlier + "` hands it to the conductor");
+        assertThat(cli.run("review").out()).contains("ship-policy  blocked in run " + earlier + ": answered by Cy Ops (from --by)")
                 .contains("`kleiber resume --run " + earlier + "` hands the answer to the conductor");
     }
 }
