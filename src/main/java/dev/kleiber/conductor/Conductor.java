@@ -857,6 +857,7 @@ public final class Conductor {
             nothingToChange(claim, task);
             return;
         }
+        workspace.clean(task, worktree);
         ValidationReport report = validator.validate(task, worktree, commit, changed);
         if (!report.passed()) {
             failure(claim, task, tier, VALIDATION_FAILED + " (reports/" + task.id() + "-validation.md):\n" + feedbackOf(report));

@@ -60,6 +60,11 @@ final class GitWorkspace implements Workspace {
     }
 
     @Override
+    public void clean(RoutedTask task, Path worktree) {
+        git.cleanWorktree(worktree);
+    }
+
+    @Override
     public void tidy(Collection<RoutedTask> finished) {
         Set<String> ids = new LinkedHashSet<>();
         finished.forEach(t -> ids.add(t.id()));

@@ -200,6 +200,11 @@ public final class RemoteWorkspace implements Workspace {
     }
 
     @Override
+    public void clean(RoutedTask task, Path worktree) {
+        local.clean(task, worktree);
+    }
+
+    @Override
     public void tidy(Collection<RoutedTask> finished) {
         local.tidy(finished);
     }

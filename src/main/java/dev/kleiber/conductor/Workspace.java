@@ -27,6 +27,13 @@ public interface Workspace {
     /** Before a run continues and nothing merges: removes the scratch work a crash left. */
     void recover();
 
+    /**
+     * Makes the attempt's worktree hold exactly its commit before validation: files git ignores or never tracked that
+     * the agent's commands left (a planted {@code node_modules}, a coverage report) are removed, so validation judges
+     * the commit and nothing else.
+     */
+    void clean(RoutedTask task, Path worktree);
+
     /** The commit at the tip of the task's branch. */
     String tip(RoutedTask task);
 

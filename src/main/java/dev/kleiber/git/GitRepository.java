@@ -156,6 +156,23 @@ public final class GitRepository {
         }
     }
 
+    /**
+     * Removes from a linked worktree everything its checked-out commit does not hold: untracked and ignored files and
+     * folders alike ({@code git clean -ffdx}; a symbolic link is removed, never followed). Refused for the
+     * repository's own checkout, whose ignored files are the person's (and Kleiber's store).
+     */
+    public void cleanWorktree(Path worktree) {
+        Path target = worktree.toAbsolutePath().normalize();
+        try {
+            if (target.toRealPath().equals(root.toRealPath()) || !Files.isRegularFile(target.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+                throw KleiberException.failed("refusing to clean " + target + ": it is not a linked worktree of " + root);
+            }
+        } catch (IOException e) {
+            throw KleiberException.failed("cannot clean " + target + ": " + e.getMessage(), e);
+        }
+        ok(target, "clean", "-ffdxq");
+    }
+
     /** Forgets worktrees whose folders are gone: once per run, not per task. */
     public void pruneWorktrees() {
         synchronized (worktreeLock) {

@@ -61,6 +61,8 @@ final class FakePorts {
         final Map<String, List<ChangedFile>> diffs = new ConcurrentHashMap<>();
         /** Tasks whose branch has no change of its own (the agent changed nothing). */
         final java.util.Set<String> unchanged = ConcurrentHashMap.newKeySet();
+        /** The worktrees cleaned to their commit before validation, in order. */
+        final List<Path> cleaned = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         MemoryWorkspace(Path root) {
             this.root = root;
@@ -85,6 +87,11 @@ final class FakePorts {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        public void clean(RoutedTask task, Path worktree) {
+            cleaned.add(worktree);
         }
 
         @Override
