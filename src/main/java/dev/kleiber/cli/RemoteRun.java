@@ -129,7 +129,7 @@ final class RemoteRun {
             RunOutcome outcome = Conductor.outcome(runtime.store, runId, paused);
             boolean settled = tasks.stream().noneMatch(t -> t.state().isLeased()) && outcome.queued().isEmpty();
             // a worker sends a blocked file just after its task moved to blocked; one that died in between never will
-            if (paused.isPresent() || settled && (RemoteBlocked.onTheirWay(runtime.store, runId).isEmpty()
+            if (paused.isPresent() || settled && (RemoteBlocked.notReceived(runtime.store, runId).isEmpty()
                     || ++waitedForFiles > FILE_WAIT_POLLS)) {
                 runtime.store.runs().setState(runId, outcome.finished() ? "finished"
                         : paused.isPresent() ? "paused" : "waiting");

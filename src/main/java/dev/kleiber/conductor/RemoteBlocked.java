@@ -113,11 +113,11 @@ public final class RemoteBlocked {
     }
 
     /**
-     * The blocked tasks of {@code runId} whose blocked file a worker has not sent yet: it sends the file just after the
-     * task's move to blocked, so a conductor that looks in between waits for it. A stop for the environment writes no
-     * file.
+     * The blocked tasks of {@code runId} whose blocked file has not reached the conductor's checkout: not sent yet (a
+     * worker sends it just after its task moved to blocked, so a conductor that looks in between waits for it), or
+     * sent but not {@link #receive}d. A stop for the environment writes no file.
      */
-    public static Set<String> onTheirWay(Store store, String runId) {
+    public static Set<String> notReceived(Store store, String runId) {
         Set<String> environment = Conductor.environmentStops(store, runId).keySet();
         Set<String> waiting = new java.util.TreeSet<>();
         for (TaskRecord task : store.tasks().ofRun(runId)) {
@@ -125,15 +125,16 @@ public final class RemoteBlocked {
                 continue;
             }
             long blocked = -1;
-            long sent = -1;
+            long received = -1;
             for (Event event : store.events().ofTask(runId, task.id())) {
                 if (event.kind().equals("task." + TaskState.BLOCKED.id())) {
                     blocked = event.seq();
-                } else if (event.kind().equals(EVENT)) {
-                    sent = event.seq();
+                } else if (event.kind().equals(RECEIVED_EVENT)) {
+                    received = Long.parseLong(event.detail());
                 }
             }
-            if (blocked > sent) {
+            // the file received was sent after the task's last move to blocked: it is this block's
+            if (blocked > received) {
                 waiting.add(task.id());
             }
         }

@@ -140,10 +140,13 @@ public final class RemoteWorkspace implements Workspace {
         syncMain();
         // the task's branch as the remote has it: an earlier attempt's pushed work, wherever it ran
         Optional<String> branch = remote.commitOf(RemoteGit.BRANCHES + task.branch());
-        local.tidy(List.of(task));
-        remote.setRef("refs/heads/" + task.branch(), branch);
-        branchTips.put(task.id(), branch);
-        return local.open(task, attempt);
+        // worktrees are added and removed holding the clone's monitor: never while another slot fetches
+        synchronized (remote) {
+            local.tidy(List.of(task));
+            remote.setRef("refs/heads/" + task.branch(), branch);
+            branchTips.put(task.id(), branch);
+            return local.open(task, attempt);
+        }
     }
 
     private long fenceOf(String token) {
@@ -195,7 +198,9 @@ public final class RemoteWorkspace implements Workspace {
                 pushBranch(task);
             }
         } finally {
-            local.close(task, attempt);
+            synchronized (remote) {
+                local.close(task, attempt);
+            }
         }
     }
 
@@ -206,12 +211,16 @@ public final class RemoteWorkspace implements Workspace {
 
     @Override
     public void tidy(Collection<RoutedTask> finished) {
-        local.tidy(finished);
+        synchronized (remote) {
+            local.tidy(finished);
+        }
     }
 
     @Override
     public void recover() {
-        local.recover();
+        synchronized (remote) {
+            local.recover();
+        }
     }
 
     @Override
@@ -249,40 +258,52 @@ public final class RemoteWorkspace implements Workspace {
         // losing the merge lease mid-merge needs no action: the push below is fenced by main's commit all the same
         try (LeaseKeeper ignored = new LeaseKeeper(store.leases(), lease, MERGE_LEASE, lost -> { })) {
             for (int i = 0; i < PUSH_TRIES; i++) {
-                remote.fetch();
-                String before = syncMain();
-                Map<String, String> trailers = new LinkedHashMap<>();
-                trailers.put(Merger.TASK_TRAILER, task.id());
-                trailers.put("Kleiber-Attempt", String.valueOf(attempt));
-                trailers.put(Merger.RUN_TRAILER, runId);
-                store.merges().intend(runId, task.id(), attempt, before);
-                switch (git.merge(task.branch(), main, before, CommitMessage.of("Merge " + task.id() + ": "
-                        + task.task().title(), trailers))) {
-                    case dev.kleiber.git.MergeResult.Conflicted conflicted -> {
-                        store.merges().abandon(runId, task.id());
-                        return new MergeResult.Conflicted(conflicted.files());
-                    }
-                    case dev.kleiber.git.MergeResult.Merged merged -> {
-                        String landing = withRecords(task, merged.commit());
-                        RemoteGit.Push pushed = remote.push(List.of(
-                                new RemoteGit.Update(landing, "refs/heads/" + main, Optional.of(before)),
-                                new RemoteGit.Update(tokens.get(task.id()), fenceRef(task), Optional.of(tokens.get(task.id())))));
-                        if (pushed instanceof RemoteGit.Push.Pushed) {
-                            store.merges().done(runId, task.id(), landing);
-                            return new MergeResult.Merged(landing);
-                        }
-                        store.merges().abandon(runId, task.id());
-                        remote.fetch();
-                        if (!remote.commitOf(RemoteGit.FENCES + "fences/" + runId + "/" + task.id())
-                                .equals(Optional.of(tokens.get(task.id())))) {
-                            throw new LeaseLostException("task " + task.id() + ": a newer holder took it; the push of main "
-                                    + "by fence " + fence() + " was refused");
-                        }
+                synchronized (remote) {
+                    // the merge and the records use scratch worktrees of the clone: no other slot fetches meanwhile
+                    Optional<MergeResult> result = mergeOnce(runId, task, attempt);
+                    if (result.isPresent()) {
+                        return result.get();
                     }
                 }
             }
             throw KleiberException.failed("main on " + remote.url() + " kept moving: " + PUSH_TRIES + " merges of "
                     + task.id() + " were refused");
+        }
+    }
+
+    /** One merge of the task into main as fetched now, pushed; empty when main moved before the push landed. */
+    private Optional<MergeResult> mergeOnce(String runId, RoutedTask task, int attempt) {
+        remote.fetch();
+        String before = syncMain();
+        Map<String, String> trailers = new LinkedHashMap<>();
+        trailers.put(Merger.TASK_TRAILER, task.id());
+        trailers.put("Kleiber-Attempt", String.valueOf(attempt));
+        trailers.put(Merger.RUN_TRAILER, runId);
+        store.merges().intend(runId, task.id(), attempt, before);
+        switch (git.merge(task.branch(), main, before, CommitMessage.of("Merge " + task.id() + ": "
+                + task.task().title(), trailers))) {
+            case dev.kleiber.git.MergeResult.Conflicted conflicted -> {
+                store.merges().abandon(runId, task.id());
+                return Optional.of(new MergeResult.Conflicted(conflicted.files()));
+            }
+            case dev.kleiber.git.MergeResult.Merged merged -> {
+                String landing = withRecords(task, merged.commit());
+                RemoteGit.Push pushed = remote.push(List.of(
+                        new RemoteGit.Update(landing, "refs/heads/" + main, Optional.of(before)),
+                        new RemoteGit.Update(tokens.get(task.id()), fenceRef(task), Optional.of(tokens.get(task.id())))));
+                if (pushed instanceof RemoteGit.Push.Pushed) {
+                    store.merges().done(runId, task.id(), landing);
+                    return Optional.of(new MergeResult.Merged(landing));
+                }
+                store.merges().abandon(runId, task.id());
+                remote.fetch();
+                if (!remote.commitOf(RemoteGit.FENCES + "fences/" + runId + "/" + task.id())
+                        .equals(Optional.of(tokens.get(task.id())))) {
+                    throw new LeaseLostException("task " + task.id() + ": a newer holder took it; the push of main "
+                            + "by fence " + fence() + " was refused");
+                }
+                return Optional.empty();
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.git.CheckoutInTheWayException;
+import dev.kleiber.git.RemoteGit;
 import dev.kleiber.ledger.BudgetExceededException;
 import dev.kleiber.ledger.UnknownPriceException;
 import dev.kleiber.llm.ApiSettingsException;
@@ -57,6 +58,7 @@ sealed interface StepFailure {
             case LlmCallException e when e.failure() instanceof LlmFailure.ModelProblem -> new Environment(problem,
                     "run `kleiber models` and point the tier at a model it lists (or add the model's price); then "
                             + "`kleiber resume`");
+            case RemoteGit.FetchFailed e -> new Transient(problem);
             case CheckoutInTheWayException e -> new Environment(problem, "commit or stash the changes in " + e.checkout()
                     + ", then `kleiber resume`");
             default -> transientCause(error) ? new Transient(problem) : new Permanent(problem);

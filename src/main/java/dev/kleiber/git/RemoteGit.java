@@ -118,10 +118,30 @@ public final class RemoteGit {
         return clone;
     }
 
-    /** Brings every branch and fence ref of the remote into the cache (deleted ones are dropped). */
+    /**
+     * A fetch from the remote that failed: the network, the remote's host, a ref or worktree of the cache another
+     * git process was changing. It usually passes when tried again, so a task's step that meets it is retried.
+     */
+    public static final class FetchFailed extends KleiberException {
+        FetchFailed(String message) {
+            super(message, FAILED);
+        }
+    }
+
+    /**
+     * Brings every branch and fence ref of the remote into the cache (deleted ones are dropped). Callers that add or
+     * remove worktrees of the cache hold this object's monitor meanwhile: git checks every worktree's HEAD after a
+     * fetch, and a worktree half added has none yet.
+     *
+     * @throws FetchFailed when git fails
+     */
     public synchronized void fetch() {
-        check(List.of("fetch", "--quiet", "--prune", "--no-tags", "--", url, "+refs/heads/*:" + BRANCHES + "*",
-                "+refs/kleiber/*:" + FENCES + "*"));
+        List<String> args = List.of("fetch", "--quiet", "--prune", "--no-tags", "--", url, "+refs/heads/*:" + BRANCHES + "*",
+                "+refs/kleiber/*:" + FENCES + "*");
+        GitProcess.Result result = run(args);
+        if (result.exitCode() != 0) {
+            throw new FetchFailed("git fetch in " + clone + " failed (exit " + result.exitCode() + "): " + result.err().strip());
+        }
     }
 
     /** The commit a fetched remote ref ({@code BRANCHES + "main"}, a fence ref) points to, if it exists. */

@@ -214,4 +214,56 @@ class RemoteWorkersTest {
             assertThat(staleTree).as("its worktree goes all the same").doesNotExist();
         }
     }
+
+    /**
+     * Two slots of one worker share its cache: a worktree must never be added or removed while the other slot fetches
+     * (git's connectivity check after a fetch reads every worktree's HEAD, and a worktree half added has none: CI saw
+     * "bad object worktrees/t1@1/HEAD"). A slot holding the clone (as a fetch does) keeps the other's worktree
+     * removal waiting; and a fetch that fails anyway is a step tried again, not a failed task.
+     */
+    @Test
+    void aWorktreeOfTheCacheIsNeverAddedOrRemovedWhileAnotherSlotFetchesAndAFailedFetchIsTriedAgain() throws Exception {
+        Path bare = remote();
+        try (Store store = Store.open(TestStores.fresh(TestStores.Kind.SQLITE, tmp), Clock.systemUTC())) {
+            record(store, new Plan(List.of(task("t1"))));
+            RoutedTask task = RunPlan.load(store, RUN, Set.of("engineer-backend"),
+                    new Router(RoutingPolicies.load(Optional.empty()))).task("t1");
+            RemoteGit git = RemoteGit.open(bare.toString(), tmp.resolve("cache/repo"), Duration.ofSeconds(60));
+            Claim claim = store.queue().claimAny("worker-1", Set.of(), TTL).orElseThrow();
+            RemoteWorkspace space = RemoteWorkspace.forClaim(git, tmp.resolve("cache/worktrees"), store, claim,
+                    Set.of("engineer-backend"), Clock.systemUTC(), Duration.ofSeconds(5), "main");
+            Path worktree = space.open(task, claim.attempt());
+
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread fetching = Thread.ofVirtual().start(() -> {
+                synchronized (git) {
+                    holding.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            holding.await();
+            Thread closing = Thread.ofVirtual().start(() -> space.close(task, claim.attempt()));
+            closing.join(Duration.ofMillis(500));
+            assertThat(closing.isAlive()).as("the worktree's removal waits for the fetch").isTrue();
+            assertThat(worktree).exists();
+            release.countDown();
+            closing.join(Duration.ofSeconds(30));
+            fetching.join(Duration.ofSeconds(5));
+            assertThat(worktree).doesNotExist();
+
+            // the remote is gone for a moment: the step is transient, tried again after a pause
+            Path moved = tmp.resolve("remote-away.git");
+            Files.move(bare, moved);
+            Throwable failed = org.assertj.core.api.Assertions.catchThrowable(git::fetch);
+            assertThat(failed).isInstanceOf(RemoteGit.FetchFailed.class);
+            assertThat(StepFailure.of(failed)).isInstanceOf(StepFailure.Transient.class);
+            Files.move(moved, bare);
+            git.fetch();
+        }
+    }
 }
