@@ -76,6 +76,8 @@ public final class Conductor {
     /** History of the agent's failed attempts (route stats read it); the retry ladder counts in task_failures. */
     static final String FAILURE_EVENT = "conductor.failure";
     static final String FEEDBACK_EVENT = "conductor.feedback";
+    /** How a failure event of a failed validation begins; route stats count those by it. */
+    static final String VALIDATION_FAILED = "Validation failed";
     static final String VALIDATED_EVENT = "review.validated";
     static final String SUMMARIZED_EVENT = "session.summarized";
     static final String ENVIRONMENT_EVENT = "conductor.environment";
@@ -858,7 +860,7 @@ public final class Conductor {
         workspace.clean(task, worktree);
         ValidationReport report = validator.validate(task, worktree, commit, changed);
         if (!report.passed()) {
-            failure(claim, task, tier, "Validation failed (reports/" + task.id() + "-validation.md):\n" + feedbackOf(report));
+            failure(claim, task, tier, VALIDATION_FAILED + " (reports/" + task.id() + "-validation.md):\n" + feedbackOf(report));
             return;
         }
         listener.on(new RunEvent.Validated(runId, task.id(), commit));

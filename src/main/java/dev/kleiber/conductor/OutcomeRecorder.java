@@ -19,7 +19,6 @@ import java.util.Optional;
  */
 final class OutcomeRecorder {
     private static final String TIER_CHANGED = "task.tier";
-    private static final String REJECTED = "A human reviewer rejected";
 
     private final Store store;
     private final RouteOutcomes outcomes;
@@ -46,12 +45,12 @@ final class OutcomeRecorder {
     private RouteOutcome outcome(String runId, RoutedTask task, TaskRecord record) {
         List<Event> events = store.events().ofTask(runId, task.id());
         int failures = count(events, Conductor.FAILURE_EVENT, "");
-        int validationFailures = count(events, Conductor.FAILURE_EVENT, "Validation failed");
+        int validationFailures = count(events, Conductor.FAILURE_EVENT, Conductor.VALIDATION_FAILED);
         boolean escalated = count(events, TIER_CHANGED, "") > 0;
         boolean reached = record.state() == TaskState.MERGED || record.state() == TaskState.AWAITING_REVIEW;
         return new RouteOutcome(runId, task.id(), task.tier(), task.decision().reasons().stream().map(Reason::ruleId).toList(),
                 task.needsReview(), record.attempts(), reached && failures == 0 && !escalated, validationFailures, escalated,
-                count(events, Conductor.FEEDBACK_EVENT, REJECTED), count(events, DiffReview.EVENT, "") > 0,
+                count(events, ReviewDesk.REJECTED_EVENT, ""), count(events, DiffReview.EVENT, "") > 0,
                 outcomes.costPusd(runId, task.id()), record.state().id(), clock.instant());
     }
 

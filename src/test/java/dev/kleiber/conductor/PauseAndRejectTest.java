@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.plan.TaskIds;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.StoreUrl;
 import dev.kleiber.testutil.GitRepos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +150,15 @@ class PauseAndRejectTest {
         assertThat(resume.exitCode()).as(resume.out() + resume.err()).isZero();
         assertThat(resume.out()).contains("refund-cap: running: engineer-backend on opus, attempt 2")
                 .contains("refund-cap waits for a person");
+        // route stats learn from the rejection (counted by the review's own event, not by the feedback's words)
+        try (Store store = Store.open(new StoreUrl.Sqlite(repo.resolve(".kleiber/state.db")), java.time.Clock.systemUTC())) {
+            long rejections = store.database().read(tx -> tx.number(
+                    "SELECT review_rejections FROM route_outcomes WHERE task_id = 'refund-cap'"));
+            long validationFailures = store.database().read(tx -> tx.number(
+                    "SELECT validation_failures FROM route_outcomes WHERE task_id = 'refund-cap'"));
+            assertThat(rejections).isOne();
+            assertThat(validationFailures).isZero();
+        }
 
         // the agent got the reviewer's words; its new commit is what the review now covers
         assertThat(repo.resolve("tasks/engineer-backend/refund-cap.md")).content()
