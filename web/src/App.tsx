@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient } from './api/client';
-import type { Session } from './api/types';
+import { isAdmin, type Session } from './api/types';
 import type { EventSourceFactory } from './lib/eventStream';
 import { Link, navigate, parseRoute, useLocation } from './lib/router';
 import { AuditPage } from './pages/AuditPage';
@@ -103,9 +103,11 @@ export function App({ api, events }: Props) {
           <Link href="/budget" className="underline-offset-2 hover:underline">
             Budget
           </Link>
-          <Link href="/audit" className="underline-offset-2 hover:underline">
-            Audit
-          </Link>
+          {isAdmin(session.scope) ? (
+            <Link href="/audit" className="underline-offset-2 hover:underline">
+              Audit
+            </Link>
+          ) : null}
         </nav>
         <div className="flex items-center gap-2 text-sm">
           <span>

@@ -96,7 +96,8 @@ final class ApiRoutes {
         server.route(r, HandlerType.POST, api + "/budget/raise", Needs.APPROVE, ctx -> budget(ctx, "to"));
         server.route(r, HandlerType.POST, api + "/budget/approve", Needs.APPROVE, ctx -> budget(ctx, "extra"));
         server.route(r, HandlerType.GET, api + "/cost", Needs.READ, this::cost);
-        server.route(r, HandlerType.GET, api + "/audit", Needs.READ, ctx -> ApiServer.json(ctx, 200, services.documents().audit()));
+        // admin, as the token list: the trail names every token and its scope
+        server.route(r, HandlerType.GET, api + "/audit", Needs.ADMIN, ctx -> ApiServer.json(ctx, 200, services.documents().audit()));
 
         server.route(r, HandlerType.GET, api + "/tokens", Needs.ADMIN, ctx -> {
             ArrayNode list = ApiServer.JSON.createArrayNode();

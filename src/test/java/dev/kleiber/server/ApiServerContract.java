@@ -316,6 +316,7 @@ abstract class ApiServerContract {
                     .contains("api.token.created ci (read) by ops (token, dashboard)", "api.token.revoked ci by ana (from --by)")
                     .anyMatch(e -> e.matches("api\\.token\\.created ops \\(admin\\) by .+ \\(from .+\\)"));
         }
+        get(green, "/api/v1/audit", reader).problem(403, "this needs admin");
         JsonNode audit = get(green, "/api/v1/audit", admin).json().path("audit");
         assertThat(audit.get(0).path("detail").asText()).isEqualTo("ci by ana (from --by)");
         assertThat(audit.findValuesAsText("detail")).contains("ci (read) by ops (token, dashboard)");

@@ -328,7 +328,6 @@ class DashboardBrowserTest {
         loaded.put("/runs/" + runId + "/tasks/card-refunds", "main [aria-label='Calls of this task'] tbody tr");
         loaded.put("/runs/" + runId + "/tasks/shipping-rates", "main #section-the-conductor-asks");
         loaded.put("/cost/" + runId, "main [data-chart='By model'] .recharts-bar-rectangle");
-        loaded.put("/audit", "main [aria-label='Audit trail'] li");
         loaded.put("/budget", "main dl dd");
         for (Map.Entry<String, String> entry : loaded.entrySet()) {
             page.navigate(server.url() + entry.getKey());
