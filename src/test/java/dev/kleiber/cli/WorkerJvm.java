@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** {@code kleiber worker} in a JVM of its own, as the CLI starts it, with its own cache: one "machine". */
@@ -21,12 +22,13 @@ final class WorkerJvm {
     private final Path cache;
     private final Process process;
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final Thread reader;
 
     private WorkerJvm(String name, Path cache, Process process) {
         this.name = name;
         this.cache = cache;
         this.process = process;
-        Thread.ofVirtual().start(() -> {
+        this.reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
@@ -96,6 +98,8 @@ final class WorkerJvm {
             kill9();
             throw new AssertionError("worker " + name + " did not stop on SIGTERM:\n" + output());
         }
+        // what the process printed last is read once its output ends
+        reader.join(Duration.ofSeconds(10));
         return process.exitValue();
     }
 }
