@@ -18,8 +18,6 @@ import dev.kleiber.store.TaskState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,15 +49,14 @@ public final class RemoteBlocked {
 
     /**
      * After {@code claim}'s attempt: when this claim left its task blocked with a blocked file in {@code root}, the
-     * file's text goes to the store for the conductor, and the file leaves this worker's checkout. Returns whether
-     * it published one. A file that is not a blocked file of this task (too big, not text, not parseable) is not sent:
+     * file's text goes to the store for the conductor, and the file leaves this worker's checkout. A file that is not a blocked file of this task (too big, not text, not parseable) is not sent:
      * the conductor would ignore it, and the task stays blocked for a person, as {@code kleiber status} shows.
      */
-    public static boolean publish(Store store, Path root, Claim claim, Set<String> roles) {
+    public static void publish(Store store, Path root, Claim claim, Set<String> roles) {
         TaskRecord task = store.tasks().find(claim.task().runId(), claim.task().id()).orElseThrow();
         Path file = fileOf(root, task);
         if (task.state() != TaskState.BLOCKED || task.fence() != claim.lease().fence() || !Files.isRegularFile(file)) {
-            return false;
+            return;
         }
         try {
             Optional<String> text = blockedText(file, task, roles);
@@ -67,7 +64,6 @@ public final class RemoteBlocked {
                 store.events().append(task.runId(), task.id(), EVENT, text.get());
             }
             Files.delete(file);
-            return text.isPresent();
         } catch (IOException e) {
             throw KleiberException.failed("cannot send the blocked file of " + task.id() + " to the conductor: "
                     + e.getMessage(), e);
@@ -78,10 +74,9 @@ public final class RemoteBlocked {
      * Writes into the conductor's checkout ({@code root}) the newest blocked file a worker published for each blocked
      * task of {@code runId}, once: a file the conductor has answered, or a person rewrote, is not replaced by the same
      * file again, only by a newer one (the task blocked again). Which one was received is kept in the store, so no
-     * clock of any machine decides it. Returns the tasks whose file it wrote.
+     * clock of any machine decides it.
      */
-    public static List<String> receive(Store store, Path root, String runId, Set<String> roles) {
-        List<String> written = new ArrayList<>();
+    public static void receive(Store store, Path root, String runId, Set<String> roles) {
         for (TaskRecord task : store.tasks().ofRun(runId)) {
             if (task.state() != TaskState.BLOCKED) {
                 continue;
@@ -107,9 +102,7 @@ public final class RemoteBlocked {
                         + root.relativize(file) + ": " + e.getMessage(), e);
             }
             store.events().append(runId, task.id(), RECEIVED_EVENT, Long.toString(sent.get().seq()));
-            written.add(task.id());
         }
-        return written;
     }
 
     /**
