@@ -70,7 +70,9 @@ export interface RunBudget {
 export interface WaitingItem {
   task: string;
   run: string;
-  for: 'review' | 'blocked';
+  for: 'review' | 'blocked' | 'budget';
+  /** For a budget pause: the limit the refused call would have passed. */
+  limit?: string;
   how?: string;
   file?: string;
   question?: string;

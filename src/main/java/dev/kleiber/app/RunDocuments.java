@@ -26,7 +26,6 @@ import dev.kleiber.store.Workers;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,10 +150,14 @@ public final class RunDocuments {
         ArrayNode waiting = root.putArray("waitingForPerson");
         Map<String, String> questions = BlockedDesk.questions(store, runId);
         tasks.forEach(task -> waiting(waiting, task, "", questions));
-        elsewhere(runId).forEach((other, waitingThere) -> {
+        store.tasks().waitingForPersonElsewhere(runId).forEach((other, waitingThere) -> {
             Map<String, String> there = BlockedDesk.questions(store, other);
             waitingThere.forEach(task -> waiting(waiting, task, " --run " + other, there));
         });
+        // a budget pause holds its work until a person raises the limit or approves extra spend, in any run
+        budget.pauses().forEach(pause -> waiting.addObject().put("task", pause.taskId()).put("run", pause.runId())
+                .put("for", "budget").put("limit", pause.describeLimit())
+                .put("how", String.join(" or ", pause.continueCommandList())));
         events.stream().filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second)
                 .ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString())
                         .put("result", e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
@@ -253,18 +256,6 @@ public final class RunDocuments {
         store.runs().find(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "' in the store"));
         return store.tasks().find(runId, taskId)
                 .orElseThrow(() -> new NotFoundException("no task '" + taskId + "' in run '" + runId + "'"));
-    }
-
-    /** The tasks waiting for a person in runs other than {@code shownRun}, by run, oldest run first. */
-    public Map<String, List<TaskRecord>> elsewhere(String shownRun) {
-        Map<String, List<TaskRecord>> byRun = new LinkedHashMap<>();
-        for (TaskRecord task : store.tasks().waitingForPerson()) {
-            if (!task.runId().equals(shownRun)) {
-                byRun.computeIfAbsent(task.runId(), run -> new ArrayList<>()).add(task);
-            }
-        }
-        byRun.replaceAll((run, tasks) -> List.copyOf(tasks));
-        return byRun;
     }
 
     private Optional<RunPlan> plan(String runId) {

@@ -32,7 +32,7 @@ final class ReviewCommand implements Runnable {
             int earlier = 0;
             if (run.isEmpty()) {
                 // what earlier runs left waiting is still waiting: list it, each with its run
-                for (String other : WaitingWork.elsewhere(setup.store, runId).keySet()) {
+                for (String other : setup.store.tasks().waitingForPersonElsewhere(runId).keySet()) {
                     for (ReviewDesk.Pending p : setup.reviewDesk().pending(other)) {
                         out.println(line(p) + "  run " + other + " (`kleiber review show " + p.taskId() + " --run "
                                 + other + "`)");

@@ -37,7 +37,7 @@ final class StatusCommand implements Runnable {
     Optional<String> run = Optional.empty();
 
     @Option(names = "--json", description = "Print one JSON document: {run, tasks:[{id,state,agent,model,attempt,costUsd}], budget, "
-            + "waitingForPerson:[{task,for,how|file,question?}], main?}.")
+            + "waitingForPerson:[{task,run,for:review|blocked|budget,how|file,question?,limit?}], main?}.")
     boolean json;
 
     @Override
@@ -55,7 +55,7 @@ final class StatusCommand implements Runnable {
                     .filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second);
             Map<String, String> questions = BlockedDesk.questions(setup.store, runId);
             Map<String, String> heldBy = WorkersCommand.heldBy(setup.store, runId);
-            Map<String, List<TaskRecord>> elsewhere = WaitingWork.elsewhere(setup.store, runId);
+            Map<String, List<TaskRecord>> elsewhere = setup.store.tasks().waitingForPersonElsewhere(runId);
             Map<String, Map<String, String>> questionsElsewhere = new HashMap<>();
             elsewhere.keySet().forEach(other -> questionsElsewhere.put(other, BlockedDesk.questions(setup.store, other)));
             if (json) {

@@ -1,6 +1,5 @@
 package dev.kleiber.cli;
 
-import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.BlockedDesk;
 import dev.kleiber.ledger.BudgetStatus;
 import dev.kleiber.ledger.Usd;
@@ -10,7 +9,6 @@ import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,17 +66,5 @@ final class WaitingWork {
         return status.pauses().stream().map(p -> "budget  paused for task " + p.taskId() + ": " + p.describeLimit() + " ("
                 + Usd.cents(p.limitUsd()) + ") would be passed by a call of " + Usd.fine(p.requestedUsd()) + "; `kleiber budget`"
                 + " shows it, '" + p.continueCommands() + "' lets work go on").toList();
-    }
-
-    /** The tasks waiting for a person in runs other than {@code shownRun}, by run, oldest run first. */
-    static Map<String, List<TaskRecord>> elsewhere(Store store, String shownRun) {
-        Map<String, List<TaskRecord>> byRun = new LinkedHashMap<>();
-        for (TaskRecord task : store.tasks().waitingForPerson()) {
-            if (!task.runId().equals(shownRun)) {
-                byRun.computeIfAbsent(task.runId(), run -> new java.util.ArrayList<>()).add(task);
-            }
-        }
-        byRun.replaceAll((run, tasks) -> List.copyOf(tasks));
-        return byRun;
     }
 }

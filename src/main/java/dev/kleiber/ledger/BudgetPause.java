@@ -24,11 +24,16 @@ public record BudgetPause(String scope, String limitName, LocalDate day, Instant
 
     /** The options that continue the work, as commands. */
     public String continueCommands() {
+        return String.join("' or '", continueCommandList());
+    }
+
+    /** The commands that continue the work: raise the limit, or approve extra spend for its scope. */
+    public java.util.List<String> continueCommandList() {
         String target = switch (limitName) {
             case "daily" -> "";
             case "per-run" -> " --run " + runId;
             default -> " --run " + runId + " --task " + taskId;
         };
-        return "kleiber budget raise --to USD" + target + "' or 'kleiber budget approve --extra USD" + target;
+        return java.util.List.of("kleiber budget raise --to USD" + target, "kleiber budget approve --extra USD" + target);
     }
 }

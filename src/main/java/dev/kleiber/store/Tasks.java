@@ -119,6 +119,18 @@ public final class Tasks implements TaskQueue {
                 rs -> map(rs, List.of())));
     }
 
+    /** The tasks waiting for a person in runs other than {@code shownRun}, by run, oldest run first. */
+    public Map<String, List<TaskRecord>> waitingForPersonElsewhere(String shownRun) {
+        Map<String, List<TaskRecord>> byRun = new java.util.LinkedHashMap<>();
+        for (TaskRecord task : waitingForPerson()) {
+            if (!task.runId().equals(shownRun)) {
+                byRun.computeIfAbsent(task.runId(), run -> new ArrayList<>()).add(task);
+            }
+        }
+        byRun.replaceAll((run, tasks) -> List.copyOf(tasks));
+        return byRun;
+    }
+
     /** Where every task of the run stands, by id: one narrow query, for a scheduler polling at every dispatch. */
     public Map<String, TaskState> states(String runId) {
         return database.read(tx -> {

@@ -59,6 +59,11 @@ class ResumeWhilePausedTest {
                 .contains("'kleiber budget raise --to USD' or 'kleiber budget approve --extra USD' lets work go on")
                 .doesNotContain("nothing waits");
         assertThat(cli.run("status").out()).contains("waits for a person: budget  paused for task returns-note");
+        com.fasterxml.jackson.databind.JsonNode waiting = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cli.run("status", "--json").out()).path("waitingForPerson");
+        assertThat(waiting.findValuesAsText("for")).contains("budget");
+        assertThat(waiting.toString()).contains("\"task\":\"returns-note\"")
+                .contains("the daily budget for").contains("kleiber budget raise --to USD or kleiber budget approve --extra USD");
         assertThat(cli.run("budget", "raise", "--to", "50", "--by", "test").exitCode()).isZero();
 
         Cli.Result noKey = cli.run("resume");
