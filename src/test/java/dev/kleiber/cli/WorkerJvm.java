@@ -90,7 +90,9 @@ final class WorkerJvm {
 
     /** SIGTERM: running tasks finish or are handed back, then the process ends. */
     void terminate() {
-        process.destroy();
+        // the handle's destroy sends SIGTERM alone; Process.destroy also closes our end of its output, and what the
+        // worker prints while it stops would be lost
+        process.toHandle().destroy();
     }
 
     int exitCode() throws InterruptedException {

@@ -88,7 +88,8 @@ class WorkerSigtermTest {
                 assertThat(store.database().<Long>read(tx -> tx.number("SELECT COUNT(*) FROM reservations"))).isZero();
                 assertThat(store.workers().live()).isEmpty();
             }
-            assertThat(worker.output()).doesNotContain(KEY);
+            assertThat(worker.output()).contains("stopping: running tasks get 5 s, then are handed back")
+                    .containsPattern("handed back run-\\S+/alpha").doesNotContain(KEY);
         } finally {
             if (worker != null) {
                 worker.kill9();
