@@ -2,6 +2,7 @@ package dev.kleiber.conductor;
 
 import dev.kleiber.cli.Cli;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SamplePlans;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,16 +30,7 @@ class ResumeWhilePausedTest {
         Cli cli = cli(repo);
         Files.writeString(repo.resolve(".kleiber/kleiber.yaml"), Files.readString(repo.resolve(".kleiber/kleiber.yaml"))
                 .replace("daily_usd: 50", "daily_usd: 0.001"));
-        Files.writeString(repo.resolve("plan.yaml"), """
-                tasks:
-                  - id: returns-note
-                    title: Returns note
-                    agent: engineer-frontend
-                    description: Add src/frontend/returnsNote.js exporting returnsNote().
-                    acceptance: [returns the note]
-                    priority: p1
-                    model: haiku
-                """);
+        Files.writeString(repo.resolve("plan.yaml"), SamplePlans.RETURNS_NOTE);
         Files.writeString(repo.resolve("script.jsonl"), new Turns()
                 .turn("returns-note", "", write("src/frontend/returnsNote.js",
                         "export function returnsNote() {\n  return 'Free returns';\n}\n"))

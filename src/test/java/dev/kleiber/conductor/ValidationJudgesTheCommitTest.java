@@ -3,6 +3,7 @@ package dev.kleiber.conductor;
 import dev.kleiber.cli.Cli;
 import dev.kleiber.git.GitRepository;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SamplePlans;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,16 +34,7 @@ class ValidationJudgesTheCommitTest {
         // the check fails when the ignored file the agent wrote is still there
         Files.writeString(config, Files.readString(config).replace("commands: []",
                 "commands: [{name: no-leftovers, run: \"test ! -e src/frontend/debug.log\", timeout: 30}]"));
-        Files.writeString(repo.resolve("plan.yaml"), """
-                tasks:
-                  - id: returns-note
-                    title: Returns note
-                    agent: engineer-frontend
-                    description: Add src/frontend/returnsNote.js exporting returnsNote().
-                    acceptance: [returns the note]
-                    priority: p1
-                    model: haiku
-                """);
+        Files.writeString(repo.resolve("plan.yaml"), SamplePlans.RETURNS_NOTE);
         Files.writeString(repo.resolve("script.jsonl"), new Turns()
                 .turn("returns-note", "", write("src/frontend/returnsNote.js",
                         "export function returnsNote() {\n  return 'Free returns';\n}\n"))

@@ -7,6 +7,7 @@ import dev.kleiber.cli.Cli;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SamplePlans;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -356,16 +357,7 @@ abstract class ApiServerContract {
     @Test
     @Order(11)
     void anAdminStartsARunFromAPlanThatTheServersConductorRunsToMain() throws Exception {
-        String plan = """
-                tasks:
-                  - id: returns-note
-                    title: Returns note
-                    agent: engineer-frontend
-                    description: Add src/frontend/returnsNote.js exporting returnsNote().
-                    acceptance: [returns the note]
-                    priority: p1
-                    model: haiku
-                """;
+        String plan = SamplePlans.RETURNS_NOTE;
         String body = ApiFixture.JSON.createObjectNode().put("plan", plan).toString();
         post(server, "/api/v1/runs", approver, body).problem(403, "needs admin");
         post(server, "/api/v1/runs", admin, "{\"plan\": \"tasks: 7\"}").problem(400, "plan");
