@@ -84,6 +84,8 @@ public final class Conductor {
     private static final int FEEDBACK_OUTPUT_CHARS = 3000;
     /** Workers that fail outside any task this many times in one run stop it: something is broken, not busy. */
     private static final int WORKER_CRASH_LIMIT = 3;
+    /** How many more looks a conductor with nothing to do takes at a ready task another process may be claiming. */
+    private static final int SETTLE_LOOKS = 3;
 
     private final Store store;
     private final Ledger ledger;
@@ -516,6 +518,7 @@ public final class Conductor {
         ExecutorService pool = executor.orElseGet(Executors::newVirtualThreadPerTaskExecutor);
         try {
             synchronized (lock) {
+                int settleLooks = 0;
                 while (true) {
                     store.leases().expireDeadHolders(holders);
                     store.tasks().requeueExpired(runId);
@@ -531,7 +534,11 @@ public final class Conductor {
                             if (state.mayStart()) {
                                 dispatch(state, pool);
                             }
-                            if (state.active == 0) {
+                            // ...unless a task is ready but was not ours: on PostgreSQL another process's claim,
+                            // not yet committed, hides its row (SKIP LOCKED). Look again a few times, so that this
+                            // conductor waits for that task instead of ending beside it (bounded: a task this
+                            // process can never claim must not keep it here)
+                            if (state.active == 0 && (!state.mayStart() || settleLooks++ >= SETTLE_LOOKS || !readyLeft(runId))) {
                                 break;
                             }
                         }
@@ -556,6 +563,15 @@ public final class Conductor {
             throw KleiberException.failed(state.halted.get());
         }
         return outcome;
+    }
+
+    /** Whether a task of the run waits to be claimed: planned or queued with every dependency merged. */
+    private boolean readyLeft(String runId) {
+        List<TaskRecord> tasks = store.tasks().ofRun(runId);
+        Set<String> merged = new HashSet<>();
+        tasks.stream().filter(t -> t.state() == TaskState.MERGED).forEach(t -> merged.add(t.id()));
+        return tasks.stream().anyMatch(t -> (t.state() == TaskState.PLANNED || t.state() == TaskState.QUEUED)
+                && merged.containsAll(t.dependsOn()));
     }
 
     /** Hands each unanswered blocked file to the conductor, one task at a time. Called holding the lock. */

@@ -207,8 +207,10 @@ public final class RemoteGit {
             return new Push.Pushed();
         }
         String detail = (pushed.out() + "\n" + pushed.err()).strip();
+        // "cannot lock ref ... but expected": the remote's ref moved between git's lease check and its update (another
+        // push landed in between), the same refusal as a stale lease
         if (detail.contains("stale info") || detail.contains("[rejected]") || detail.contains("atomic push failed")
-                || detail.contains("fetch first")) {
+                || detail.contains("fetch first") || detail.contains("cannot lock ref")) {
             return new Push.Refused(detail.lines().filter(l -> l.startsWith("!") || l.contains("rejected"))
                     .findFirst().orElse(detail.lines().findFirst().orElse("refused")).strip());
         }
