@@ -74,12 +74,7 @@ class ClaudeCodeWorkerTest {
             Assumptions.assumeTrue(List.of(System.getenv("PATH").split(":")).stream()
                     .anyMatch(dir -> Files.isExecutable(Path.of(dir, "claude"))), "claude is not installed (.ci/run installs it)");
         }
-        Path seed = GitRepos.init(tmp.resolve("seed"));
-        assertThat(new Cli(seed).run("init").exitCode()).isZero();
-        GitRepos.git(seed, "add", "-A");
-        GitRepos.git(seed, "commit", "-q", "-m", "kleiber init");
-        Path bare = tmp.resolve("remote.git");
-        GitRepos.git(tmp, "clone", "-q", "--bare", seed.toString(), bare.toString());
+        Path bare = WorkerJvm.initializedRemote(tmp);
         Path checkout = tmp.resolve("conductor");
         GitRepos.git(tmp, "clone", "-q", bare.toString(), checkout.toString());
         Files.writeString(checkout.resolve("plan.yaml"), PLAN);

@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -56,7 +55,7 @@ class RemoteBlockedWorkTest {
 
     @Test
     void aWorkersBlockedTaskReachesAPersonThroughTheRunsConductorAndContinuesOnTheWorkerOnceAnswered() throws Exception {
-        Path bare = remote();
+        Path bare = WorkerJvm.initializedRemote(tmp);
         StoreUrl url = TestStores.fresh(TestStores.Kind.SQLITE, tmp);
         List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean feedbackReachedAgent = new AtomicBoolean();
@@ -94,7 +93,8 @@ class RemoteBlockedWorkTest {
             worker = WorkerJvm.start(tmp, "one", url, bare, api, KEY);
             Path planFile = tmp.resolve("plan.yaml");
             Files.writeString(planFile, new PlanFileWriter().write(new Plan(List.of(task("alpha"), task("bravo")))));
-            Cli conductor = conductor(url, api);
+            // the machines' clocks agree: the conductor's leases are judged by the workers' clocks
+            Cli conductor = WorkerJvm.conductor(tmp, url, api, KEY, Clock.systemUTC());
 
             Cli.Result run = conductor.run("run", "--plan", planFile.toString(), "--remote", bare.toString());
             Matcher started = Pattern.compile("run (run-\\S+): 2 tasks").matcher(run.out());
@@ -144,28 +144,5 @@ class RemoteBlockedWorkTest {
     private static FakeReply say(ObjectNode call) {
         return FakeReply.answer(FakeReply.toolUse("toolu_" + Integer.toHexString(call.hashCode()), call.path("name").asText(),
                 call.path("input").toString()));
-    }
-
-    /** A bare remote whose main holds a repository `kleiber init` set up. */
-    private Path remote() {
-        Path seed = GitRepos.init(tmp.resolve("seed"));
-        Cli.Result init = new Cli(seed).run("init");
-        assertThat(init.exitCode()).as(init.out() + init.err()).isZero();
-        GitRepos.git(seed, "add", "-A");
-        GitRepos.git(seed, "commit", "-q", "-m", "kleiber init");
-        Path bare = tmp.resolve("remote.git");
-        GitRepos.git(tmp, "clone", "-q", "--bare", seed.toString(), bare.toString());
-        return bare;
-    }
-
-    /** The conductor's machine: a clone of the remote, the shared store from the environment. */
-    private Cli conductor(StoreUrl url, FakeMessagesApi api) throws Exception {
-        Path checkout = tmp.resolve("conductor");
-        GitRepos.git(tmp, "clone", "-q", tmp.resolve("remote.git").toString(), checkout.toString());
-        Path home = Files.createDirectories(tmp.resolve("home-conductor"));
-        return new Cli(new CliContext(checkout, Map.of("PATH", System.getenv("PATH"), "HOME", home.toString(),
-                "KLEIBER_STORE", url.toString(), "ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", api.baseUrl().toString()),
-                // the machines' clocks agree: the conductor's leases are judged by the workers' clocks
-                Clock.systemUTC()));
     }
 }

@@ -2,6 +2,7 @@ package dev.kleiber.cli;
 
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.store.StoreUrl;
+import dev.kleiber.testutil.GitRepos;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,12 +10,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code kleiber worker} in a JVM of its own, as the CLI starts it, with its own cache: one "machine". */
 final class WorkerJvm {
@@ -38,6 +42,31 @@ final class WorkerJvm {
                 // the process was killed mid-line
             }
         });
+    }
+
+    /** {@code tmp/remote.git}: a bare remote whose main holds a repository `kleiber init` set up (from {@code tmp/seed}). */
+    static Path initializedRemote(Path tmp) {
+        Path seed = GitRepos.init(tmp.resolve("seed"));
+        Cli.Result init = new Cli(seed).run("init");
+        assertThat(init.exitCode()).as(init.out() + init.err()).isZero();
+        GitRepos.git(seed, "add", "-A");
+        GitRepos.git(seed, "commit", "-q", "-m", "kleiber init");
+        Path bare = tmp.resolve("remote.git");
+        GitRepos.git(tmp, "clone", "-q", "--bare", seed.toString(), bare.toString());
+        return bare;
+    }
+
+    /**
+     * The conductor's machine: {@code tmp/conductor}, a clone of {@code tmp/remote.git}, with the shared store, the key
+     * and the fake API from the environment.
+     */
+    static Cli conductor(Path tmp, StoreUrl url, FakeMessagesApi api, String key, Clock clock) throws IOException {
+        Path checkout = tmp.resolve("conductor");
+        GitRepos.git(tmp, "clone", "-q", tmp.resolve("remote.git").toString(), checkout.toString());
+        Path home = Files.createDirectories(tmp.resolve("home-conductor"));
+        return new Cli(new CliContext(checkout, Map.of("PATH", System.getenv("PATH"), "HOME", home.toString(),
+                "KLEIBER_STORE", url.toString(), "ANTHROPIC_API_KEY", key, "ANTHROPIC_BASE_URL", api.baseUrl().toString()),
+                clock));
     }
 
     static WorkerJvm start(Path tmp, String name, StoreUrl url, Path remote, FakeMessagesApi api, String key)

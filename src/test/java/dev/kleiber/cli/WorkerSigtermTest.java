@@ -38,12 +38,7 @@ class WorkerSigtermTest {
 
     @Test
     void aWorkerStoppedMidTaskHandsItBackAndLeavesNothingInTheStore() throws Exception {
-        Path seed = GitRepos.init(tmp.resolve("seed"));
-        assertThat(new Cli(seed).run("init").exitCode()).isZero();
-        GitRepos.git(seed, "add", "-A");
-        GitRepos.git(seed, "commit", "-q", "-m", "kleiber init");
-        Path bare = tmp.resolve("remote.git");
-        GitRepos.git(tmp, "clone", "-q", "--bare", seed.toString(), bare.toString());
+        Path bare = WorkerJvm.initializedRemote(tmp);
         Path checkout = tmp.resolve("conductor");
         GitRepos.git(tmp, "clone", "-q", bare.toString(), checkout.toString());
         StoreUrl url = TestStores.fresh(TestStores.Kind.SQLITE, tmp);

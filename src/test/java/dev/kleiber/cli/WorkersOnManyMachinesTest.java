@@ -30,9 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -85,7 +83,7 @@ class WorkersOnManyMachinesTest {
 
     @Test
     void threeWorkerJvmsRunATwelveTaskPlanThroughAKill9() throws Exception {
-        Path bare = remote();
+        Path bare = WorkerJvm.initializedRemote(tmp);
         StoreUrl url = TestStores.fresh(TestStores.Kind.POSTGRESQL, tmp);
         Plan plan = plan();
         String heldBranch = plan.tasks().stream().filter(t -> t.id().equals(HELD)).findFirst().orElseThrow().featureBranch();
@@ -134,7 +132,7 @@ class WorkersOnManyMachinesTest {
             // the run's conductor: `kleiber run --plan FILE --remote URL` plans here and follows the workers' run
             Path planFile = tmp.resolve("plan.yaml");
             Files.writeString(planFile, new PlanFileWriter().write(plan));
-            Cli conductor = conductor(url, api);
+            Cli conductor = WorkerJvm.conductor(tmp, url, api, KEY, Clock.fixed(CONDUCTOR_TIME, ZoneOffset.UTC));
             AtomicReference<Cli.Result> conducted = new AtomicReference<>();
             // the workers start first: their JVMs come up while the conductor plans
             long t0 = System.nanoTime();
@@ -249,28 +247,6 @@ class WorkersOnManyMachinesTest {
         } finally {
             workers.forEach(WorkerJvm::kill9);
         }
-    }
-
-    /** A bare remote whose main holds a repository `kleiber init` set up. */
-    private Path remote() {
-        Path seed = GitRepos.init(tmp.resolve("seed"));
-        Cli.Result init = new Cli(seed).run("init");
-        assertThat(init.exitCode()).as(init.out() + init.err()).isZero();
-        GitRepos.git(seed, "add", "-A");
-        GitRepos.git(seed, "commit", "-q", "-m", "kleiber init");
-        Path bare = tmp.resolve("remote.git");
-        GitRepos.git(tmp, "clone", "-q", "--bare", seed.toString(), bare.toString());
-        return bare;
-    }
-
-    /** The conductor's machine: a clone of the remote, the shared store from the environment. */
-    private Cli conductor(StoreUrl url, FakeMessagesApi api) throws IOException {
-        Path checkout = tmp.resolve("conductor");
-        GitRepos.git(tmp, "clone", "-q", tmp.resolve("remote.git").toString(), checkout.toString());
-        Path home = Files.createDirectories(tmp.resolve("home-conductor"));
-        return new Cli(new CliContext(checkout, Map.of("PATH", System.getenv("PATH"), "HOME", home.toString(),
-                "KLEIBER_STORE", url.toString(), "ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", api.baseUrl().toString()),
-                Clock.fixed(CONDUCTOR_TIME, ZoneOffset.UTC)));
     }
 
     private static String events(Store store) {
