@@ -136,7 +136,7 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     private void launch(AgentRuntime agents, String runId, String request, Plan plan, String text, int workers) {
         Conductor conductor = RunSetup.conductor(agents, context, listener);
-        Optional<String> remote = context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank());
+        Optional<String> remote = remote();
         if (remote.isPresent()) {
             // a server of workers on many machines: they run the tasks and merge into the remote's main, not this
             // server's checkout (as `kleiber run --remote`)
@@ -150,7 +150,7 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     @Override
     public void proceed(String runId, String by) {
-        boolean remote = context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank()).isPresent();
+        boolean remote = remote().isPresent();
         AgentRuntime agents;
         synchronized (this) {
             if (closed) {
@@ -185,6 +185,11 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 LOG.warn("run {} could not continue after the decision by {}: {}", runId, by, e.getMessage());
             }
         }
+    }
+
+    /** The remote whose workers run this server's runs ({@code $KLEIBER_REMOTE}), if it has one. */
+    private Optional<String> remote() {
+        return context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank());
     }
 
     /** The agent runtime, opened at its first use: a server that only shows and decides needs no API key. */
