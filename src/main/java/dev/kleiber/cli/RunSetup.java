@@ -81,7 +81,10 @@ final class RunSetup implements AutoCloseable {
     }
 
     ReviewDesk reviewDesk() {
-        return new ReviewDesk(store, git, project, router, context.clock());
+        // a remote run's task is reviewed in this machine's clone of its remote, beside a worker's (ADR 0134)
+        return new ReviewDesk(store, git, project, router, context.clock(), new dev.kleiber.conductor.RemoteCache(
+                WorkerCommand.cacheFolder(context), RemoteCredentials.read(context, Optional.empty()),
+                java.time.Duration.ofMinutes(5)));
     }
 
     /** The decisions a person makes, shared with the API (dev.kleiber.server). */

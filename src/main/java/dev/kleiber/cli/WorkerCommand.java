@@ -3,6 +3,8 @@ package dev.kleiber.cli;
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.RemoteBlocked;
+import dev.kleiber.conductor.RemoteCache;
+import dev.kleiber.conductor.RemoteReview;
 import dev.kleiber.conductor.RemoteWorkspace;
 import dev.kleiber.conductor.WorkerProcess;
 import dev.kleiber.config.ProjectConfig;
@@ -30,13 +32,9 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -237,6 +235,8 @@ final class WorkerCommand implements Runnable {
             conductor.build()
                     .execute(claim);
             RemoteBlocked.publish(store, layout.root(), claim, project.knownRoles());
+            // and what a person reviewing it needs that is not on the pushed branch (ADR 0134)
+            RemoteReview.publish(store, layout.root(), claim, project.knownRoles());
         }
     }
 
@@ -253,20 +253,20 @@ final class WorkerCommand implements Runnable {
     }
 
     private static Path defaultCache(CliContext context) {
+        return cacheFolder(context).orElseThrow(() -> KleiberException.badInput(
+                "neither XDG_CACHE_HOME nor HOME is set; give --cache DIR"));
+    }
+
+    /** This machine's cache of remotes: $XDG_CACHE_HOME/kleiber, else ~/.cache/kleiber (a reviewer's too). */
+    static Optional<Path> cacheFolder(CliContext context) {
         return context.env("XDG_CACHE_HOME").filter(s -> !s.isBlank()).map(Path::of)
                 .or(() -> context.env("HOME").map(home -> Path.of(home, ".cache")))
-                .orElseThrow(() -> KleiberException.badInput("neither XDG_CACHE_HOME nor HOME is set; give --cache DIR"))
-                .resolve("kleiber");
+                .map(folder -> folder.resolve("kleiber"));
     }
 
     /** One cache folder per remote, named by a hash of its URL (credentials never reach a folder name). */
     private static String folderOf(String remote) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(remote.getBytes(StandardCharsets.UTF_8));
-            return "remote-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return RemoteCache.folderOf(remote);
     }
 
     private static String host() {

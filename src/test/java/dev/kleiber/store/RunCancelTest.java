@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Cancelling a run on a remote's workers in the store (ADR 0137): every task not done is cancelled in one
  * transaction, none is claimed again, a worker holding one loses its lease (its heartbeat, fenced writes and pushes
- * are refused), and the run stays cancelled whatever a follower records after. Also what a run's follower asks of
+ * are refused) and so does a person's approval under way, and the run stays cancelled whatever a follower records after. Also what a run's follower asks of
  * the store to tell whether a live worker can take its ready tasks.
  */
 class RunCancelTest {
@@ -54,19 +54,24 @@ class RunCancelTest {
     @EnumSource(TestStores.Kind.class)
     void aCancelledRunsTasksAreCancelledNoneIsClaimedAgainAndAHoldersLeaseEnds(TestStores.Kind kind) {
         try (Store store = open(kind)) {
-            remoteRun(store, "r1", List.of(task("a"), task("b"), task("c"), task("d", "a")));
-            store.queue().prioritize("r1", List.of("a", "b", "c", "d"));
+            remoteRun(store, "r1", List.of(task("a"), task("b"), task("c"), task("d", "a"), task("e")));
+            store.queue().prioritize("r1", List.of("a", "b", "c", "e", "d"));
             Claim a = claim(store, "worker-1");
             Claim b = claim(store, "worker-2");
             store.tasks().transition(b, TaskState.VALIDATING, "validating");
             store.tasks().transition(b, TaskState.MERGED, "merged");
             Claim c = claim(store, "worker-2");
             store.tasks().transition(c, TaskState.BLOCKED, "unclear");
+            Claim reviewed = claim(store, "worker-2");
+            store.tasks().transition(reviewed, TaskState.VALIDATING, "validating");
+            store.tasks().transition(reviewed, TaskState.AWAITING_REVIEW, "a person must review it");
+            Claim approval = ((Tasks.ReviewLease.Taken) store.tasks().leaseForReview("r1", "e", "approve-1", TTL)).review();
             assertThat(store.tasks().holds(a)).isTrue();
+            assertThat(store.tasks().holds(approval)).isTrue();
 
             List<TaskRecord> cancelled = store.tasks().cancelRun("r1", "cancelled by ops (token) through the API").orElseThrow();
 
-            assertThat(cancelled).extracting(TaskRecord::id).containsExactly("a", "c", "d");
+            assertThat(cancelled).extracting(TaskRecord::id).containsExactly("a", "c", "d", "e");
             assertThat(store.tasks().states("r1")).containsEntry("a", TaskState.CANCELLED).containsEntry("b", TaskState.MERGED)
                     .containsEntry("c", TaskState.CANCELLED).containsEntry("d", TaskState.CANCELLED);
             assertThat(store.runs().find("r1").orElseThrow().state()).isEqualTo(Runs.CANCELLED);
@@ -74,6 +79,7 @@ class RunCancelTest {
                     && e.detail().equals("cancelled by ops (token) through the API"));
             // the worker that held a: its lease is gone, so its keeper stops the attempt and nothing of it lands
             assertThat(store.tasks().holds(a)).isFalse();
+            assertThat(store.tasks().holds(approval)).as("an approval under way merges nothing either").isFalse();
             assertThatThrownBy(() -> store.leases().heartbeat(a.lease(), TTL)).isInstanceOf(LeaseLostException.class);
             assertThatThrownBy(() -> store.tasks().transition(a, TaskState.VALIDATING, "the agent completed it"))
                     .isInstanceOf(LeaseLostException.class);
