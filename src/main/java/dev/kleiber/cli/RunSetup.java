@@ -83,7 +83,7 @@ final class RunSetup implements AutoCloseable {
     ReviewDesk reviewDesk() {
         // a remote run's task is reviewed in this machine's clone of its remote, beside a worker's (ADR 0134)
         return new ReviewDesk(store, git, project, router, context.clock(), new dev.kleiber.conductor.RemoteCache(
-                WorkerCommand.cacheFolder(context), RemoteCredentials.read(context, Optional.empty()),
+                WorkerCommand.cacheFolder(context), () -> RemoteCredentials.read(context, Optional.empty()),
                 java.time.Duration.ofMinutes(5)));
     }
 
