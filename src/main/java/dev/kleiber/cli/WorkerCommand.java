@@ -126,7 +126,7 @@ final class WorkerCommand implements Runnable {
         RemoteGit.requireNoSecretIn(remote);
         Optional<RemoteGit.Credentials> credentials = RemoteCredentials.read(context, credentialsFile);
         StoreUrl url = StoreUrl.parse(store, context.workingDir(), "--store");
-        Path root = cache.map(p -> context.resolve(p.toString())).orElseGet(() -> defaultCache(context)).resolve(folderOf(remote));
+        Path root = cache.map(p -> context.resolve(p.toString())).orElseGet(() -> defaultCache(context)).resolve(RemoteCache.folderOf(remote));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration ttl = Duration.ofSeconds(leaseSeconds);
@@ -262,11 +262,6 @@ final class WorkerCommand implements Runnable {
         return context.env("XDG_CACHE_HOME").filter(s -> !s.isBlank()).map(Path::of)
                 .or(() -> context.env("HOME").map(home -> Path.of(home, ".cache")))
                 .map(folder -> folder.resolve("kleiber"));
-    }
-
-    /** One cache folder per remote, named by a hash of its URL (credentials never reach a folder name). */
-    private static String folderOf(String remote) {
-        return RemoteCache.folderOf(remote);
     }
 
     private static String host() {
