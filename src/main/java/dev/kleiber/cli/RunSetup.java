@@ -11,10 +11,13 @@ import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.git.GitRepository;
+import dev.kleiber.git.RemoteGit;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.routing.Router;
 import dev.kleiber.store.Store;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -44,6 +47,18 @@ final class RunSetup implements AutoCloseable {
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, RunListener listener) {
         return builder(runtime, context, listener).build();
+    }
+
+    /**
+     * The conductor of a run on the workers of {@code remote}: its resolution branches and session summaries go to the
+     * remote's main, through its own clone of the remote in the checkout's {@code .kleiber/worktrees/_remote/}.
+     * Credentials for an https remote come from the environment, as a worker's do.
+     */
+    static Conductor remoteConductor(AgentRuntime runtime, CliContext context, RunListener listener, String remote) {
+        RemoteGit.requireNoSecretIn(remote);
+        Path cache = runtime.project.layout().worktreesDir().resolve("_remote").resolve(RemoteGit.cacheFolder(remote));
+        return builder(runtime, context, listener).followsRemote(cache, () -> RemoteGit.open(remote, cache.resolve("repo"),
+                Duration.ofMinutes(10), RemoteCredentials.read(context, Optional.empty()))).build();
     }
 
     /** What {@link #conductor} builds, for a caller that adds to it. */

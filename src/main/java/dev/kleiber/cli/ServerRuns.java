@@ -135,8 +135,9 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
     }
 
     private void launch(AgentRuntime agents, String runId, String request, Plan plan, String text, int workers) {
-        Conductor conductor = RunSetup.conductor(agents, context, listener);
         Optional<String> remote = remote();
+        Conductor conductor = remote.isPresent() ? RunSetup.remoteConductor(agents, context, listener, remote.get())
+                : RunSetup.conductor(agents, context, listener);
         if (remote.isPresent()) {
             // a server of workers on many machines: they run the tasks and merge into the remote's main, not this
             // server's checkout (as `kleiber run --remote`)
@@ -150,7 +151,7 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     @Override
     public void proceed(String runId, String by) {
-        boolean remote = remote().isPresent();
+        Optional<String> remote = remote();
         AgentRuntime agents;
         synchronized (this) {
             if (closed) {
@@ -177,7 +178,8 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
             }
             try {
                 // on a remote the workers claim what the decision made ready; the server answers the blocked work again
-                RunHandle handle = remote ? RemoteRun.background(agents, RunSetup.conductor(agents, context, listener), runId)
+                RunHandle handle = remote.isPresent()
+                        ? RemoteRun.background(agents, RunSetup.remoteConductor(agents, context, listener, remote.get()), runId)
                         : RunSetup.conductor(agents, context, listener).resume(runId, agents.project.settings().workers());
                 agents.store.events().append(runId, "", "api.resume", "after a decision by " + by);
                 track(runId, handle);

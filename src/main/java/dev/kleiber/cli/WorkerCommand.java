@@ -30,13 +30,9 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -128,7 +124,7 @@ final class WorkerCommand implements Runnable {
         RemoteGit.requireNoSecretIn(remote);
         Optional<RemoteGit.Credentials> credentials = RemoteCredentials.read(context, credentialsFile);
         StoreUrl url = StoreUrl.parse(store, context.workingDir(), "--store");
-        Path root = cache.map(p -> context.resolve(p.toString())).orElseGet(() -> defaultCache(context)).resolve(folderOf(remote));
+        Path root = cache.map(p -> context.resolve(p.toString())).orElseGet(() -> defaultCache(context)).resolve(RemoteGit.cacheFolder(remote));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration ttl = Duration.ofSeconds(leaseSeconds);
@@ -257,16 +253,6 @@ final class WorkerCommand implements Runnable {
                 .or(() -> context.env("HOME").map(home -> Path.of(home, ".cache")))
                 .orElseThrow(() -> KleiberException.badInput("neither XDG_CACHE_HOME nor HOME is set; give --cache DIR"))
                 .resolve("kleiber");
-    }
-
-    /** One cache folder per remote, named by a hash of its URL (credentials never reach a folder name). */
-    private static String folderOf(String remote) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(remote.getBytes(StandardCharsets.UTF_8));
-            return "remote-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     private static String host() {
