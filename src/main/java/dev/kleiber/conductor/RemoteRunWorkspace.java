@@ -114,7 +114,9 @@ final class RemoteRunWorkspace implements Workspace {
 
     @Override
     public void dropBranch(RoutedTask task) {
-        checkout.dropBranch(task);
+        if (checkout.hasBranch(task)) {
+            checkout.dropBranch(task);
+        }
         inCache((remote, git, worktrees) -> {
             Optional<String> tip = remote.commitOf(RemoteGit.BRANCHES + task.branch());
             if (tip.isPresent() && remote.push(List.of(new RemoteGit.Update("", "refs/heads/" + task.branch(), tip)))
