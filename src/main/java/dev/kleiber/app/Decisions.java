@@ -143,22 +143,32 @@ public final class Decisions {
         String merged;
         try {
             merged = reviewDesk.approve(runId, taskId, by);
-        } catch (ReviewDesk.BranchMovedException e) {
+        } catch (ReviewDesk.BranchMovedException | ReviewDesk.ApprovalUnderWayException e) {
             throw new ConflictException(e.getMessage());
         }
         published(new RunEvent.Merged(runId, taskId, merged));
         store.events().append(runId, taskId, RunDocuments.APPROVED_EVENT, "by " + by + "; merged as " + merged);
-        commitRecords(runId, taskId, "approve", by);
+        // a remote run's records went to the remote's main with the merge: this checkout is not the run's
+        if (!reviewDesk.isRemote(runId)) {
+            commitRecords(runId, taskId, "approve", by);
+        }
         return merged;
     }
 
     /** Sends a task waiting for review back to its agent with {@code feedback}. */
     public void reject(String runId, String taskId, String feedback, String by) {
         awaitingReview(runId, taskId);
-        reviewDesk.reject(runId, taskId, feedback, by);
+        try {
+            reviewDesk.reject(runId, taskId, feedback, by);
+        } catch (dev.kleiber.store.LeaseLostException e) {
+            // a remote run's task whose approval is under way
+            throw new ConflictException(e.getMessage());
+        }
         published(new RunEvent.TaskQueued(runId, taskId, "rejected by " + by));
         store.events().append(runId, taskId, RunDocuments.REJECTED_EVENT, "by " + by);
-        commitRecords(runId, taskId, "reject", by);
+        if (!reviewDesk.isRemote(runId)) {
+            commitRecords(runId, taskId, "reject", by);
+        }
     }
 
     /**

@@ -34,7 +34,9 @@ final class ApproveCommand implements Runnable {
             Decisions decisions = setup.decisions();
             String runId = decisions.runFor(run, task);
             String commit = decisions.approve(runId, task, Optional.empty(), decider.recorded());
-            spec.commandLine().getOut().println(task + " approved and merged into main (" + commit.substring(0, 12)
+            // a remote run's task merges into the remote's main, not this checkout's
+            String into = setup.store.runs().remoteOf(runId).map(remote -> "the main of " + remote).orElse("main");
+            spec.commandLine().getOut().println(task + " approved and merged into " + into + " (" + commit.substring(0, 12)
                     + "), approved by " + decider.recorded() + "; `" + WaitingWork.resume(setup.store, runId) + "` starts what waited for it");
         }
     }

@@ -3,6 +3,7 @@ package dev.kleiber.cli;
 import dev.kleiber.app.Decisions;
 import dev.kleiber.app.RunDocuments;
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RemoteCache;
 import dev.kleiber.conductor.MainValidation;
 import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.RunListener;
@@ -16,7 +17,6 @@ import dev.kleiber.ledger.Ledger;
 import dev.kleiber.routing.Router;
 import dev.kleiber.store.Store;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -51,14 +51,17 @@ final class RunSetup implements AutoCloseable {
 
     /**
      * The conductor of a run on the workers of {@code remote}: its resolution branches and session summaries go to the
-     * remote's main, through its own clone of the remote in the checkout's {@code .kleiber/worktrees/_remote/}.
-     * Credentials for an https remote come from the environment, as a worker's do.
+     * remote's main, through this machine's clone of the remote, which reviews use too (ADR 0139).
      */
     static Conductor remoteConductor(AgentRuntime runtime, CliContext context, RunListener listener, String remote) {
         RemoteGit.requireNoSecretIn(remote);
-        Path cache = runtime.project.layout().worktreesDir().resolve("_remote").resolve(RemoteGit.cacheFolder(remote));
-        return builder(runtime, context, listener).followsRemote(cache, () -> RemoteGit.open(remote, cache.resolve("repo"),
-                Duration.ofMinutes(10), RemoteCredentials.read(context, Optional.empty()))).build();
+        return builder(runtime, context, listener).followsRemote(remoteCache(context), remote).build();
+    }
+
+    /** This machine's clones of shared remotes for reviews and conductors; https credentials from the environment. */
+    static RemoteCache remoteCache(CliContext context) {
+        return new RemoteCache(WorkerCommand.cacheFolder(context), RemoteCredentials.read(context, Optional.empty()),
+                Duration.ofMinutes(5));
     }
 
     /** What {@link #conductor} builds, for a caller that adds to it. */
@@ -96,7 +99,8 @@ final class RunSetup implements AutoCloseable {
     }
 
     ReviewDesk reviewDesk() {
-        return new ReviewDesk(store, git, project, router, context.clock());
+        // a remote run's task is reviewed in this machine's clone of its remote, beside a worker's (ADR 0134)
+        return new ReviewDesk(store, git, project, router, context.clock(), remoteCache(context));
     }
 
     /** The decisions a person makes, shared with the API (dev.kleiber.server). */

@@ -3,6 +3,8 @@ package dev.kleiber.cli;
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.Conductor;
 import dev.kleiber.conductor.RemoteBlocked;
+import dev.kleiber.conductor.RemoteCache;
+import dev.kleiber.conductor.RemoteReview;
 import dev.kleiber.conductor.RemoteWorkspace;
 import dev.kleiber.conductor.WorkerProcess;
 import dev.kleiber.config.ProjectConfig;
@@ -124,7 +126,7 @@ final class WorkerCommand implements Runnable {
         RemoteGit.requireNoSecretIn(remote);
         Optional<RemoteGit.Credentials> credentials = RemoteCredentials.read(context, credentialsFile);
         StoreUrl url = StoreUrl.parse(store, context.workingDir(), "--store");
-        Path root = cache.map(p -> context.resolve(p.toString())).orElseGet(() -> defaultCache(context)).resolve(RemoteGit.cacheFolder(remote));
+        Path root = cache.map(p -> context.resolve(p.toString())).orElseGet(() -> defaultCache(context)).resolve(RemoteCache.folderOf(remote));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration ttl = Duration.ofSeconds(leaseSeconds);
@@ -233,6 +235,8 @@ final class WorkerCommand implements Runnable {
             conductor.build()
                     .execute(claim);
             RemoteBlocked.publish(store, layout.root(), claim, project.knownRoles());
+            // and what a person reviewing it needs that is not on the pushed branch (ADR 0134)
+            RemoteReview.publish(store, layout.root(), claim, project.knownRoles());
         }
     }
 
@@ -249,10 +253,15 @@ final class WorkerCommand implements Runnable {
     }
 
     private static Path defaultCache(CliContext context) {
+        return cacheFolder(context).orElseThrow(() -> KleiberException.badInput(
+                "neither XDG_CACHE_HOME nor HOME is set; give --cache DIR"));
+    }
+
+    /** This machine's cache of remotes: $XDG_CACHE_HOME/kleiber, else ~/.cache/kleiber (a reviewer's too). */
+    static Optional<Path> cacheFolder(CliContext context) {
         return context.env("XDG_CACHE_HOME").filter(s -> !s.isBlank()).map(Path::of)
                 .or(() -> context.env("HOME").map(home -> Path.of(home, ".cache")))
-                .orElseThrow(() -> KleiberException.badInput("neither XDG_CACHE_HOME nor HOME is set; give --cache DIR"))
-                .resolve("kleiber");
+                .map(folder -> folder.resolve("kleiber"));
     }
 
     private static String host() {

@@ -10,7 +10,6 @@ import dev.kleiber.config.Requirements;
 import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.git.GitRepository;
-import dev.kleiber.git.RemoteGit;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.ledger.OrchestrationLog;
 import dev.kleiber.llm.LlmClient;
@@ -212,11 +211,10 @@ public final class Conductor {
         /**
          * The conductor of a run on many machines, following the workers of the shared remote {@code url}: what it
          * does to the run's branches and main (a conflict's resolution branch, a restarted task's branch, the session's
-         * summary) goes to the remote, through a clone of it under {@code cache} that {@code opener} opens (clones on
-         * first use) when first needed (ADR 0139).
+         * summary) goes to the remote, through this machine's clone of it in {@code cache} (ADR 0139).
          */
-        public Builder followsRemote(Path cache, Supplier<RemoteGit> opener) {
-            this.followed = Optional.of(own -> new RemoteRunWorkspace(own, cache, opener, store, project.knownRoles(),
+        public Builder followsRemote(RemoteCache cache, String url) {
+            this.followed = Optional.of(own -> new RemoteRunWorkspace(own, cache, url, store, project.knownRoles(),
                     clock, project.settings().layout().mainBranch(), Duration.ofMinutes(2)));
             return this;
         }
@@ -372,7 +370,11 @@ public final class Conductor {
         List<Tasks.NewTask> tasks = new ArrayList<>();
         for (PlannedTask task : plan.tasks()) {
             RoutedTask r = routed.task(task.id());
-            AgentWorker.writeTaskFile(project, store, clock, runId, r, r.tier(), Optional.empty());
+            if (remote.isEmpty()) {
+                // a remote run's task files are written by the worker of each attempt and land with its merge: a copy
+                // here would be an untracked file that stops this checkout's next `git pull` of that main
+                AgentWorker.writeTaskFile(project, store, clock, runId, r, r.tier(), Optional.empty());
+            }
             tasks.add(new Tasks.NewTask(task.id(), task.agent(), r.tier(), task.dependsOn()));
             listener.on(planned(runId, r, Optional.empty()));
         }

@@ -12,12 +12,7 @@ import dev.kleiber.store.LeaseHolder;
 import dev.kleiber.store.LeaseKeeper;
 import dev.kleiber.store.Store;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -26,13 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The {@link Workspace} of the conductor of a run on many machines ({@code kleiber run --remote}, its {@code resume},
  * {@code kleiber serve} with a remote). The workers hold the run's branches and its main on the shared remote, not in
- * the conductor's checkout; so what the conductor does to them goes to the remote, through a cache clone of it that
- * this process alone uses at a time (ADR 0139):
+ * the conductor's checkout; so what the conductor does to them goes to the remote, through the clone of it that
+ * this machine's reviews of the remote's tasks use too, one process at a time (ADR 0139):
  * <ul>
  *   <li>a merge conflict's resolution branch is made from the remote's main and the task's pushed branch, and pushed,
  *       so a worker takes the resolution task as any other;</li>
@@ -47,25 +41,23 @@ final class RemoteRunWorkspace implements Workspace {
     private static final int PUSH_TRIES = 5;
 
     private final Workspace checkout;
-    private final Supplier<RemoteGit> opener;
-    private final Path cache;
+    private final RemoteCache cache;
+    private final String url;
     private final Store store;
     private final Set<String> roles;
     private final Clock clock;
     private final String main;
     private final Duration mergeWait;
-    private RemoteGit remote;
 
     /**
      * @param checkout the conductor's own workspace (blocked files, answers)
-     * @param cache    this conductor's folder for the remote's clone ({@code repo}) and its scratch worktrees
-     * @param opener   opens (clones on first use) the remote's cache under {@code cache/repo}; called when first needed
+     * @param cache    this machine's clone of the remote {@code url}, shared with reviews ({@link RemoteReview})
      */
-    RemoteRunWorkspace(Workspace checkout, Path cache, Supplier<RemoteGit> opener, Store store, Set<String> roles,
-                       Clock clock, String main, Duration mergeWait) {
+    RemoteRunWorkspace(Workspace checkout, RemoteCache cache, String url, Store store, Set<String> roles, Clock clock,
+                       String main, Duration mergeWait) {
         this.checkout = checkout;
-        this.cache = cache.toAbsolutePath().normalize();
-        this.opener = opener;
+        this.cache = cache;
+        this.url = url;
         this.store = store;
         this.roles = Set.copyOf(roles);
         this.clock = clock;
@@ -73,30 +65,17 @@ final class RemoteRunWorkspace implements Workspace {
         this.mergeWait = mergeWait;
     }
 
-    /** What the clone is used for, run holding it: this process's monitor and, across processes, a file lock. */
+    /** What the clone is used for, run holding it alone (across threads and processes), freshly fetched. */
     private interface CacheWork<T> {
         T run(RemoteGit remote, GitRepository git, Path worktrees);
     }
 
-    private synchronized <T> T inCache(CacheWork<T> work) {
-        try {
-            Files.createDirectories(cache);
-            try (FileChannel channel = FileChannel.open(cache.resolve("conductor.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                if (remote == null) {
-                    remote = opener.get();
-                }
-                Path worktrees = cache.resolve("worktrees");
-                GitRepository git = new GitRepository(remote.clone(), worktrees.resolve("_merge"));
-                synchronized (remote) {
-                    remote.fetch();
-                    return work.run(remote, git, worktrees);
-                }
-            }
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot lock the conductor's cache of the remote at " + cache + ": "
-                    + e.getMessage(), e);
+    private <T> T inCache(CacheWork<T> work) {
+        try (RemoteCache.Lock ignored = cache.lock(url)) {
+            RemoteGit remote = cache.open(url);
+            Path worktrees = cache.worktrees(url);
+            remote.fetch();
+            return work.run(remote, new GitRepository(remote.clone(), worktrees.resolve("_merge")), worktrees);
         }
     }
 

@@ -120,6 +120,24 @@ public final class RemoteWorkspace implements Workspace {
 
     @Override
     public Path open(RoutedTask task, int attempt) {
+        takeFence(task);
+        syncMain();
+        // the task's branch as the remote has it: an earlier attempt's pushed work, wherever it ran
+        Optional<String> branch = remote.commitOf(RemoteGit.BRANCHES + task.branch());
+        // worktrees are added and removed holding the clone's monitor: never while another slot fetches
+        synchronized (remote) {
+            local.tidy(List.of(task));
+            remote.setRef("refs/heads/" + task.branch(), branch);
+            branchTips.put(task.id(), branch);
+            return local.open(task, attempt);
+        }
+    }
+
+    /**
+     * Fetches, then pushes this claim's fence token to the task's fence ref; refused (as a lost lease) when the remote
+     * already holds a newer fence. From then on a push of an older holder is refused by git.
+     */
+    private void takeFence(RoutedTask task) {
         remote.fetch();
         Optional<String> theirs = remote.commitOf(RemoteGit.FENCES + "fences/" + claim.task().runId() + "/" + task.id());
         long newest = theirs.map(this::fenceOf).orElse(0L);
@@ -134,15 +152,21 @@ public final class RemoteWorkspace implements Workspace {
                     + refused.reason());
         }
         tokens.put(task.id(), token);
-        syncMain();
-        // the task's branch as the remote has it: an earlier attempt's pushed work, wherever it ran
-        Optional<String> branch = remote.commitOf(RemoteGit.BRANCHES + task.branch());
-        // worktrees are added and removed holding the clone's monitor: never while another slot fetches
+    }
+
+    /**
+     * For a person's approval of {@code task}, whose claim is a review lease ({@code Tasks.leaseForReview}): takes the
+     * task's fence on the remote as {@link #open} does, so a worker that still thinks it holds the task can no longer
+     * push, and makes the remote's branch the local one, without a worktree. Returns the branch's tip on the remote.
+     */
+    Optional<String> openForReview(RoutedTask task) {
         synchronized (remote) {
-            local.tidy(List.of(task));
+            takeFence(task);
+            syncMain();
+            Optional<String> branch = remote.commitOf(RemoteGit.BRANCHES + task.branch());
             remote.setRef("refs/heads/" + task.branch(), branch);
             branchTips.put(task.id(), branch);
-            return local.open(task, attempt);
+            return branch;
         }
     }
 

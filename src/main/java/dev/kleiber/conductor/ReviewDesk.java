@@ -35,6 +35,13 @@ public final class ReviewDesk {
         }
     }
 
+    /** An approval refused because another approval of the same task is under way (ADR 0134). */
+    public static final class ApprovalUnderWayException extends KleiberException {
+        ApprovalUnderWayException(String message) {
+            super(message, FAILED);
+        }
+    }
+
     public record Details(Pending pending, String diff, String validationReport) {
     }
 
@@ -45,12 +52,18 @@ public final class ReviewDesk {
     private final ProjectConfig project;
     private final Router router;
     private final Merger merger;
+    private final Clock clock;
+    private final RemoteCache remotes;
 
-    public ReviewDesk(Store store, GitRepository git, ProjectConfig project, Router router, Clock clock) {
+    /** @param remotes where this machine clones the remote of a run on many machines, to review its tasks */
+    public ReviewDesk(Store store, GitRepository git, ProjectConfig project, Router router, Clock clock,
+                      RemoteCache remotes) {
         this.store = store;
         this.git = git;
         this.project = project;
         this.router = router;
+        this.clock = clock;
+        this.remotes = remotes;
         this.merger = new Merger(git, store.merges(), project.layout().root(), project.knownRoles(), clock,
                 project.settings().layout().mainBranch());
     }
@@ -63,6 +76,10 @@ public final class ReviewDesk {
 
     public Details show(String runId, String taskId) {
         Pending pending = require(runId, taskId);
+        Optional<RemoteReview> remote = remote(runId);
+        if (remote.isPresent()) {
+            return remote.get().show(pending, store.tasks().find(runId, taskId).orElseThrow());
+        }
         // the task's work alone: from the commit its first attempt started on (not an older task's of the same id)
         List<String> own = git.commitsWithTrailer(merger.mainBranch() + ".." + pending.commit(), Merger.TASK_TRAILER, taskId);
         String from = own.isEmpty() ? pending.commit() : own.getLast() + "^";
@@ -81,6 +98,10 @@ public final class ReviewDesk {
     public String approve(String runId, String taskId, String decidedBy) {
         Pending pending = require(runId, taskId);
         RoutedTask task = RunPlan.load(store, runId, project.knownRoles(), router).task(taskId);
+        Optional<RemoteReview> remote = remote(runId);
+        if (remote.isPresent()) {
+            return remote.get().approve(pending, store.tasks().find(runId, taskId).orElseThrow(), task, decidedBy);
+        }
         String head = git.commitOf("refs/heads/" + pending.branch());
         if (!head.equals(pending.commit())) {
             throw new BranchMovedException("cannot approve " + taskId + ": its branch " + pending.branch() + " moved from "
@@ -108,6 +129,16 @@ public final class ReviewDesk {
                         + String.join(", ", conflicted.files()) + "; the task is blocked (" + FileLocation.blockedFile(task.agent(), taskId) + ")");
             }
         };
+    }
+
+    /** Whether {@code runId} runs on the workers of a git remote: its tasks are reviewed against that remote. */
+    public boolean isRemote(String runId) {
+        return store.runs().remoteOf(runId).isPresent();
+    }
+
+    private Optional<RemoteReview> remote(String runId) {
+        return store.runs().remoteOf(runId).map(url -> new RemoteReview(store, project.knownRoles(),
+                merger.mainBranch(), clock, remotes, url));
     }
 
     /** Sends the task back to the queue; its next attempt sees the feedback. {@code decidedBy} is recorded. */

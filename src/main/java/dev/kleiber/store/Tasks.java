@@ -158,8 +158,97 @@ public final class Tasks implements TaskQueue {
                 throw new LeaseLostException("task " + runId + "/" + taskId + " is " + task.state()
                         + " under a worker's lease; only that worker's fenced write can move it");
             }
+            Optional<Lease> approving = liveLease(tx, task);
+            if (approving.isPresent()) {
+                throw new LeaseLostException("task " + runId + "/" + taskId + " is being approved by "
+                        + approving.get().holder() + " (fence " + approving.get().fence() + "); only that approval "
+                        + "can move it now");
+            }
             return move(tx, task, target, reason);
         });
+    }
+
+    /**
+     * Takes the fence of a task awaiting review for a person's approval, as a claim takes a ready task's: a lease on
+     * {@code task:RUN/TASK} with the task's fence plus one, while the task stays {@code awaiting_review}. A worker that
+     * still thinks it holds the task is now stale (its fenced writes are refused), and only this approval may move
+     * it on, through {@link #settleReview}. Empty while another approval's lease on it is live; an expired one is
+     * taken over.
+     */
+    public ReviewLease leaseForReview(String runId, String taskId, String holder, Duration ttl) {
+        return database.write(tx -> {
+            if (tx.dialect() == Dialect.POSTGRESQL) {
+                // two approvals of the same task, on two machines, take turns here
+                tx.one("SELECT id FROM tasks WHERE run_id = ? AND id = ? FOR UPDATE", rs -> rs.getString(1), runId, taskId);
+            }
+            TaskRecord task = require(tx, runId, taskId);
+            if (task.state() != TaskState.AWAITING_REVIEW) {
+                return new ReviewLease.Decided(task.state());
+            }
+            Optional<Lease> held = liveLease(tx, task);
+            if (held.isPresent()) {
+                return new ReviewLease.Busy(held.get().holder());
+            }
+            long fence = task.fence() + 1;
+            String subject = "task:" + runId + "/" + taskId;
+            tx.update("DELETE FROM leases WHERE subject = ?", subject);
+            Lease lease = new Leases(database, clock).insert(tx, holder, Optional.of(subject), fence, ttl);
+            tx.update("UPDATE tasks SET fence = ?, lease_id = ?, updated_ms = ? WHERE run_id = ? AND id = ?",
+                    fence, lease.id(), clock.millis(), runId, taskId);
+            events.append(tx, runId, taskId, "task.review_lease", holder + " fence " + fence);
+            return new ReviewLease.Taken(new Claim(require(tx, runId, taskId), lease, task.attempts()));
+        });
+    }
+
+    /** How {@link #leaseForReview} ended: the task's fence taken, another approval's lease live, or already decided. */
+    public sealed interface ReviewLease {
+        record Taken(Claim review) implements ReviewLease {
+        }
+
+        record Busy(String holder) implements ReviewLease {
+        }
+
+        record Decided(TaskState state) implements ReviewLease {
+        }
+    }
+
+    /**
+     * Moves a task taken by {@link #leaseForReview} to {@code target} (merged, blocked) and ends that lease, if it is
+     * still live and still the task's latest fence; else a {@link LeaseLostException}.
+     */
+    public TaskRecord settleReview(Claim review, TaskState target, String reason) {
+        Lease lease = review.lease();
+        return database.write(tx -> {
+            TaskRecord task = require(tx, review.task().runId(), review.task().id());
+            if (task.state() != TaskState.AWAITING_REVIEW || task.fence() != lease.fence()
+                    || !new Leases(database, clock).isLive(tx, lease)) {
+                throw new LeaseLostException("task " + task.runId() + "/" + task.id() + ": the approval of "
+                        + lease.holder() + " (fence " + lease.fence() + ") expired or was superseded (task at fence "
+                        + task.fence() + ", " + task.state() + "); the write is refused");
+            }
+            TaskRecord moved = move(tx, task, target, reason);
+            tx.update("UPDATE tasks SET lease_id = NULL WHERE run_id = ? AND id = ?", task.runId(), task.id());
+            deleteLease(tx, lease.id());
+            return moved;
+        });
+    }
+
+    /** Ends an approval's lease that moved nothing (the approval was refused): the task awaits review as before. */
+    public void endReview(Claim review) {
+        database.write(tx -> {
+            tx.update("UPDATE tasks SET lease_id = NULL WHERE run_id = ? AND id = ? AND lease_id = ?",
+                    review.task().runId(), review.task().id(), review.lease().id());
+            return tx.update("DELETE FROM leases WHERE id = ? AND fence = ?", review.lease().id(), review.lease().fence());
+        });
+    }
+
+    /** The live lease attached to a task that no worker holds: an approval under way. */
+    private Optional<Lease> liveLease(Tx tx, TaskRecord task) throws SQLException {
+        if (task.leaseId().isEmpty()) {
+            return Optional.empty();
+        }
+        return tx.one("SELECT id, holder, subject, fence, expires_ms FROM leases WHERE id = ? AND expires_ms > ?",
+                Leases::map, task.leaseId().get(), clock.millis());
     }
 
     /**

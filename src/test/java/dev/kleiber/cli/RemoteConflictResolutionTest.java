@@ -1,6 +1,7 @@
 package dev.kleiber.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kleiber.conductor.RemoteCache;
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.plan.Plan;
@@ -124,8 +125,11 @@ class RemoteConflictResolutionTest {
             // the session's summary is written once, by the conductor, on the remote's main
             assertThat(GitRepos.git(bare, "show", "main:PROGRESS.md")).contains(runId);
             assertThat(GitRepos.git(bare, "log", "--format=%s", "main")).contains("kleiber: summary of run " + runId);
-            assertThat(GitRepos.git(tmp.resolve("conductor"), "status", "--porcelain"))
-                    .as("the conductor's cache of the remote stays out of its checkout's status").doesNotContain("_remote");
+            assertThat(tmp.resolve("home-conductor/.cache/kleiber/review/" + RemoteCache.folderOf(bare.toString()) + "/repo"))
+                    .as("the conductor works in this machine's clone of the remote, not in its checkout").isDirectory();
+            // the checkout holds the blocked file it received and answered (ADR 0133) and nothing of the clone
+            assertThat(GitRepos.git(tmp.resolve("conductor"), "status", "--porcelain", "--untracked-files=all").lines())
+                    .containsExactly("?? blocked/engineer-backend/bravo-conflict.md");
             assertThat(unexpected).isEmpty();
             for (WorkerJvm worker : workers) {
                 worker.terminate();

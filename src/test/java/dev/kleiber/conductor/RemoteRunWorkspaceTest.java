@@ -57,9 +57,9 @@ class RemoteRunWorkspaceTest {
         GitRepository git = new GitRepository(checkout, checkout.resolve(".kleiber/worktrees/_merge"));
         GitWorkspace own = new GitWorkspace(git, checkout, checkout.resolve(".kleiber/worktrees"),
                 new Merger(git, store.merges(), checkout, Set.of("engineer-backend"), Clock.systemUTC(), "main"));
-        Path cache = checkout.resolve(".kleiber/worktrees/_remote/" + RemoteGit.cacheFolder(bare.toString()));
-        workspace = new RemoteRunWorkspace(own, cache, () -> RemoteGit.open(bare.toString(), cache.resolve("repo"),
-                Duration.ofSeconds(60)), store, Set.of("engineer-backend"), Clock.systemUTC(), "main", Duration.ofSeconds(10));
+        RemoteCache cache = new RemoteCache(Optional.of(tmp.resolve("cache")), Optional.empty(), Duration.ofSeconds(30));
+        workspace = new RemoteRunWorkspace(own, cache, bare.toString(), store, Set.of("engineer-backend"), Clock.systemUTC(),
+                "main", Duration.ofSeconds(10));
         PlannedTask planned = new PlannedTask("fees", "Fees", "engineer-backend", "Add fees", List.of("it works"),
                 Optional.empty(), Optional.empty(), List.of(), Priority.P1, List.of(), Optional.empty());
         task = RunPlan.route("run-1", new Plan(List.of(planned)), new Router(RoutingPolicies.load(Optional.empty())))
