@@ -44,6 +44,9 @@ case "${1:-serve}" in
   serve)
     shift || true
     repository
+    # A person's review of a remote run's task clones the remote under the cache (ADR 0134): on /work, which is
+    # writable where the image's root file system is not.
+    export XDG_CACHE_HOME="${XDG_CACHE_HOME:-/work/cache}"
     run serve --bind 0.0.0.0 --port "${KLEIBER_PORT:-8420}" "$@"
     ;;
   worker)

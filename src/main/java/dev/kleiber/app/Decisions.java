@@ -143,7 +143,7 @@ public final class Decisions {
         String merged;
         try {
             merged = reviewDesk.approve(runId, taskId, by);
-        } catch (ReviewDesk.BranchMovedException | ReviewDesk.ApprovalUnderWayException e) {
+        } catch (ReviewDesk.BranchMovedException | ReviewDesk.ApprovalRacedException e) {
             throw new ConflictException(e.getMessage());
         }
         published(new RunEvent.Merged(runId, taskId, merged));

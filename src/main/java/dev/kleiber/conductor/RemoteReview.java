@@ -229,9 +229,9 @@ public final class RemoteReview {
             Claim review = switch (store.tasks().leaseForReview(record.runId(), task.id(),
                     LeaseHolder.local().name("approve"), LEASE)) {
                 case Tasks.ReviewLease.Taken taken -> taken.review();
-                case Tasks.ReviewLease.Busy busy -> throw new ReviewDesk.ApprovalUnderWayException(task.id()
+                case Tasks.ReviewLease.Busy busy -> throw new ReviewDesk.ApprovalRacedException(task.id()
                         + " is being approved by " + busy.holder() + " right now; look again with `kleiber status` in a moment");
-                case Tasks.ReviewLease.Decided decided -> throw new ReviewDesk.ApprovalUnderWayException(task.id()
+                case Tasks.ReviewLease.Decided decided -> throw new ReviewDesk.ApprovalRacedException(task.id()
                         + " is " + decided.state().id() + " now: another approval or rejection decided it meanwhile");
             };
             boolean settled = false;

@@ -35,9 +35,12 @@ public final class ReviewDesk {
         }
     }
 
-    /** An approval refused because another approval of the same task is under way (ADR 0134). */
-    public static final class ApprovalUnderWayException extends KleiberException {
-        ApprovalUnderWayException(String message) {
+    /**
+     * An approval of a remote run's task refused because another decision about it is under way (another approval)
+     * or came first (an approval or a rejection between the look and the approval's lease); ADR 0134.
+     */
+    public static final class ApprovalRacedException extends KleiberException {
+        ApprovalRacedException(String message) {
             super(message, FAILED);
         }
     }

@@ -226,10 +226,10 @@ public final class Tasks implements TaskQueue {
                         + lease.holder() + " (fence " + lease.fence() + ") expired or was superseded (task at fence "
                         + task.fence() + ", " + task.state() + "); the write is refused");
             }
-            TaskRecord moved = move(tx, task, target, reason);
+            move(tx, task, target, reason);
             tx.update("UPDATE tasks SET lease_id = NULL WHERE run_id = ? AND id = ?", task.runId(), task.id());
             deleteLease(tx, lease.id());
-            return moved;
+            return require(tx, task.runId(), task.id());
         });
     }
 
