@@ -68,6 +68,8 @@ export const RUN_EVENT_KINDS: readonly string[] = [
   'TaskFailed',
   'LeaseLost',
   'WorkerStopped',
+  'RunCancelled',
+  'NoLiveWorker',
   'AskedPerson',
   'PersonAnswered',
   'EscalatedByConductor',

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The JSON documents about runs and tasks that {@code kleiber status --json} prints and the API serves: one builder,
@@ -161,9 +162,26 @@ public final class RunDocuments {
         events.stream().filter(e -> e.kind().equals(MainWatch.EVENT)).reduce((first, second) -> second)
                 .ifPresent(e -> root.putObject("main").put("checkedAt", e.at().toString())
                         .put("result", e.detail().split("[ :]", 2)[0]).put("detail", e.detail()));
+        waitingForWorker(root, run);
         ArrayNode decisions = root.putArray("decisions");
         events.stream().filter(e -> isDecision(e.kind())).forEach(e -> decision(decisions.addObject(), e));
         return root;
+    }
+
+    /**
+     * {@code waitingForWorker: {remote, queued, how}} when the run is on a remote's workers, has ready tasks and no live
+     * worker of that remote can take one (ADR 0137): it waits for a worker, not for a person; else null.
+     */
+    private void waitingForWorker(ObjectNode root, Runs.RunRecord run) {
+        Optional<String> remote = store.runs().remoteOf(run.id());
+        List<Set<String>> needs = remote.isEmpty() || run.state().equals(Runs.CANCELLED) ? List.of()
+                : store.tasks().readyNeeds(run.id());
+        if (remote.isEmpty() || store.workers().canTakeAny(needs, remote.get())) {
+            root.putNull("waitingForWorker");
+            return;
+        }
+        root.putObject("waitingForWorker").put("remote", remote.get()).put("queued", needs.size())
+                .put("how", Workers.startCommand(remote.get(), needs.getFirst()));
     }
 
     /**

@@ -43,7 +43,7 @@ final class ResumeCommand implements Callable<Integer> {
             Optional<String> remote = runtime.store.runs().remoteOf(runId);
             if (remote.isPresent()) {
                 // its tasks run on the remote's workers: this process conducts (answers blocked work), runs none
-                int code = RemoteRun.resume(runtime, context, out, runId, remote.get());
+                int code = RemoteRun.resume(runtime, context, out, runId, remote.get(), options.waitForWorkers(context));
                 runtime.requireApiWasReachable();
                 return code;
             }

@@ -29,6 +29,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -77,6 +78,11 @@ final class RunCommand implements Callable<Integer> {
         if ((plan == null) == (request == null || request.isBlank())) {
             throw KleiberException.badInput("say what to do: kleiber run \"REQUEST\", or kleiber run --plan FILE");
         }
+        if (remote.isEmpty() && options.waitForWorkers.isPresent()) {
+            throw KleiberException.badInput("--wait-for-workers goes with --remote: a run here has no workers to wait for");
+        }
+        // read before any work: a bad time exits 2 before a request is planned
+        Duration waitForWorkers = options.waitForWorkers(context);
         String text = plan == null ? "" : read(context.resolve(plan));
         ProjectLayout layout = ProjectLayout.require(context.workingDir());
         try (AgentRuntime runtime = AgentRuntime.open(context, layout, options.script.path(context),
@@ -104,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
                     + (plan == null ? "the conductor's plan" : plan));
             if (remote.isPresent()) {
                 return RemoteRun.enqueue(runtime, context, out, runId, plan == null ? request : "plan " + plan, parsed,
-                        text, remote.get(), detach);
+                        text, remote.get(), detach, waitForWorkers);
             }
             if (detach) {
                 throw KleiberException.badInput("--detach goes with --remote: a run here ends with the command");

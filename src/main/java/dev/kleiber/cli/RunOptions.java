@@ -11,6 +11,12 @@ final class RunOptions {
     @Option(names = "--workers", paramLabel = "N", description = "Agents in parallel (default: concurrency.workers).")
     Optional<Integer> workers = Optional.empty();
 
+    @Option(names = "--wait-for-workers", paramLabel = "TIME",
+            description = "For a run on a remote's workers: how long to wait, while tasks are queued, for a live "
+                    + "`kleiber worker` that can take them before saying so and stopping (the run waits for "
+                    + "`kleiber resume`): 90s, 2m, 1h (default $KLEIBER_WAIT_FOR_WORKERS, else 2m).")
+    Optional<String> waitForWorkers = Optional.empty();
+
     @Mixin
     ScriptOption script = new ScriptOption();
 
@@ -20,6 +26,11 @@ final class RunOptions {
     /** {@code --workers}, else {@code configured}; exit 2 below one. */
     int workers(int configured) {
         return atLeastOne(workers, configured);
+    }
+
+    /** {@code --wait-for-workers}, else {@code $KLEIBER_WAIT_FOR_WORKERS}, else two minutes; exit 2 if bad. */
+    java.time.Duration waitForWorkers(CliContext context) {
+        return WaitForWorkers.of(waitForWorkers, context);
     }
 
     static int atLeastOne(Optional<Integer> option, int fallback) {

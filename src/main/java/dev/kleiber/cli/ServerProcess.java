@@ -60,7 +60,7 @@ public final class ServerProcess implements AutoCloseable {
             // a request being planned when its server was killed never becomes a run: say so instead of "planning"
             new StartedRequests(setup.store, context.clock(), LeaseHolder.local()).abandonOrphans().forEach(id -> err.println(
                     "kleiber serve: the request of run " + id + " was being planned when its server stopped; recorded as never started"));
-            ServerRuns runs = new ServerRuns(context, setup.project.layout(), script, err, metrics.listener());
+            ServerRuns runs = new ServerRuns(context, setup.project.layout(), setup.store, script, err, metrics.listener());
             ApiServer server = ApiServer.start(new ApiServer.Services(setup.store, setup.ledger, setup.documents(),
                     setup.decisions(), runs, settings, context.clock(), Optional.of(metrics::scrape), metrics.api()),
                     settings.port());

@@ -2,6 +2,7 @@ package dev.kleiber.cli;
 
 import dev.kleiber.KleiberException;
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RunEvent;
 import dev.kleiber.conductor.RunHandle;
 import dev.kleiber.conductor.RunListener;
 import dev.kleiber.config.ProjectLayout;
@@ -11,6 +12,8 @@ import dev.kleiber.plan.PlanFileWriter;
 import dev.kleiber.server.RunLauncher;
 import dev.kleiber.server.StartedRequests;
 import dev.kleiber.store.LeaseHolder;
+import dev.kleiber.store.Store;
+import dev.kleiber.store.TaskRecord;
 import dev.kleiber.yaml.SafeYaml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,9 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     private final CliContext context;
     private final ProjectLayout layout;
+    /** The server's store: a run on a remote's workers is cancelled there, by a server that may run no agent. */
+    private final Store store;
+    private final Duration waitForWorkers;
     private final Optional<Path> script;
     private final PrintWriter err;
     private final RunListener listener;
@@ -49,9 +55,13 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
     private StartedRequests requests;
     private boolean closed;
 
-    ServerRuns(CliContext context, ProjectLayout layout, Optional<Path> script, PrintWriter err, RunListener listener) {
+    ServerRuns(CliContext context, ProjectLayout layout, Store store, Optional<Path> script, PrintWriter err,
+               RunListener listener) {
         this.context = context;
         this.layout = layout;
+        this.store = store;
+        // read at the start: a bad $KLEIBER_WAIT_FOR_WORKERS stops the server with exit 2, not its first remote run
+        this.waitForWorkers = WaitForWorkers.of(Optional.empty(), context);
         this.script = script;
         this.err = err;
         this.listener = listener;
@@ -143,7 +153,7 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
             // server's checkout (as `kleiber run --remote`)
             conductor.enqueue(runId, request, plan, text, remote.get());
             // and the server conducts it: the blocked work the workers send is answered here
-            track(runId, RemoteRun.background(agents, conductor, runId));
+            track(runId, RemoteRun.background(agents, conductor, runId, waitForWorkers));
             return;
         }
         track(runId, conductor.start(runId, request, plan, text, workers));
@@ -151,7 +161,6 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
 
     @Override
     public void proceed(String runId, String by) {
-        Optional<String> remote = remote();
         AgentRuntime agents;
         synchronized (this) {
             if (closed) {
@@ -177,9 +186,13 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 return;
             }
             try {
-                // on a remote the workers claim what the decision made ready; the server answers the blocked work again
+                // the run is of the kind it was started as, whatever this server's $KLEIBER_REMOTE says: on a remote the
+                // workers claim what the decision made ready and the server answers the blocked work again; a run of
+                // this checkout is run here
+                Optional<String> remote = agents.store.runs().remoteOf(runId);
                 RunHandle handle = remote.isPresent()
-                        ? RemoteRun.background(agents, RunSetup.remoteConductor(agents, context, listener, remote.get()), runId)
+                        ? RemoteRun.background(agents, RunSetup.remoteConductor(agents, context, listener, remote.get()),
+                        runId, waitForWorkers)
                         : RunSetup.conductor(agents, context, listener).resume(runId, agents.project.settings().workers());
                 agents.store.events().append(runId, "", "api.resume", "after a decision by " + by);
                 track(runId, handle);
@@ -189,7 +202,10 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
         }
     }
 
-    /** The remote whose workers run this server's runs ({@code $KLEIBER_REMOTE}), if it has one. */
+    /**
+     * The remote whose workers run the runs this server starts ({@code $KLEIBER_REMOTE}), if it has one. A run that
+     * exists already is of the kind its record says ({@code runs().remoteOf}), not of this setting.
+     */
     private Optional<String> remote() {
         return context.env("KLEIBER_REMOTE").filter(url -> !url.isBlank());
     }
@@ -228,6 +244,9 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
             stopped(runId, "cancelled by " + by + " before its plan was ready");
             return Optional.of("cancelled");
         }
+        if (store.runs().remoteOf(runId).isPresent()) {
+            return cancelRemote(runId, by);
+        }
         RunHandle handle = running.get(runId);
         if (handle == null || handle.completion().isDone()) {
             return Optional.empty();
@@ -243,6 +262,27 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
         }
         handle.stop();
         return Optional.of("stopping");
+    }
+
+    /**
+     * Cancels a run on a remote's workers in the store (ADR 0137), whichever process started or follows it: its tasks
+     * not done are cancelled, so no worker claims them, and a worker holding one loses its lease, which stops its
+     * attempt (nothing of it is pushed or merged after). A follower here stops; one elsewhere sees the run cancelled.
+     * Empty when the run has ended (finished, or cancelled already).
+     */
+    private Optional<String> cancelRemote(String runId, String by) {
+        String reason = "cancelled by " + by + " through the API";
+        Optional<List<TaskRecord>> cancelled = store.tasks().cancelRun(runId, reason);
+        if (cancelled.isEmpty()) {
+            return Optional.empty();
+        }
+        RunHandle follower = running.get(runId);
+        if (follower != null) {
+            follower.stop();
+        }
+        RunListener.recorded(store.runEvents(), context.clock(), listener).on(new RunEvent.RunCancelled(runId, reason,
+                cancelled.get().stream().map(TaskRecord::id).toList()));
+        return Optional.of("cancelled");
     }
 
     private void stopped(String runId, String why) {

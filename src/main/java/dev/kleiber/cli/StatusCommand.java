@@ -11,8 +11,11 @@ import dev.kleiber.ledger.CostReport;
 import dev.kleiber.ledger.Usd;
 import dev.kleiber.protocol.FileLocation;
 import dev.kleiber.store.Event;
+import dev.kleiber.store.Runs;
+import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 import dev.kleiber.store.TaskState;
+import dev.kleiber.store.Workers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** {@code kleiber status}: every task of the latest run with its state, agent, model, attempt and cost; the budget. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -37,7 +41,8 @@ final class StatusCommand implements Runnable {
     Optional<String> run = Optional.empty();
 
     @Option(names = "--json", description = "Print one JSON document: {run, tasks:[{id,state,agent,model,attempt,costUsd}], budget, "
-            + "waitingForPerson:[{task,run,for:review|blocked|budget,how|file,question?,limit?}], main?}.")
+            + "waitingForPerson:[{task,run,for:review|blocked|budget,how|file,question?,limit?}], main?, "
+            + "waitingForWorker:{remote,queued,how}|null}.")
     boolean json;
 
     @Override
@@ -69,6 +74,7 @@ final class StatusCommand implements Runnable {
                         task.attempts(), Usd.fine(costs.getOrDefault(task.id(), BigDecimal.ZERO)));
             }
             heldBy.forEach((task, holder) -> out.println(task + " is held by " + holder));
+            waitingForWorker(setup.store, runId).ifPresent(line -> out.println("waits for a worker: " + line));
             out.println("budget " + budget.day() + ": spent " + Usd.fine(budget.spentUsd()) + " of " + Usd.cents(budget.limitUsd())
                     + (budget.paused() ? " (PAUSED)" : "") + "; this run " + Usd.fine(cost.totalUsd()));
             WaitingWork.budget(budget).forEach(line -> out.println("waits for a person: " + line));
@@ -78,6 +84,20 @@ final class StatusCommand implements Runnable {
             main.ifPresent(e -> out.println("main, last checked " + e.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + ": " + e.detail()));
         }
+    }
+
+    /** A run on a remote's workers whose ready tasks no live worker of that remote can take: what to start (ADR 0137). */
+    private static Optional<String> waitingForWorker(Store store, String runId) {
+        Optional<String> remote = store.runs().remoteOf(runId);
+        if (remote.isEmpty() || store.runs().find(runId).map(r -> r.state().equals(Runs.CANCELLED)).orElse(true)) {
+            return Optional.empty();
+        }
+        List<Set<String>> needs = store.tasks().readyNeeds(runId);
+        if (store.workers().canTakeAny(needs, remote.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(needs.size() + " task(s) ready and no live worker of " + remote.get() + " can take them; start one: `"
+                + Workers.startCommand(remote.get(), needs.getFirst()) + "`, then `kleiber resume` follows the run");
     }
 
     private static void printWaiting(PrintWriter out, List<TaskRecord> tasks, String runOption, Map<String, String> questions) {

@@ -13,6 +13,7 @@ import dev.kleiber.store.Claim;
 import dev.kleiber.store.LeaseKeeper;
 import dev.kleiber.store.LeaseLostException;
 import dev.kleiber.store.Store;
+import dev.kleiber.store.TaskState;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -214,7 +215,8 @@ public final class RemoteWorkspace implements Workspace {
     @Override
     public void close(RoutedTask task, int attempt) {
         try {
-            if (tokens.containsKey(task.id()) && local.hasBranch(task)) {
+            // a cancelled task's work is kept by no one: nothing is pushed once its run is cancelled
+            if (tokens.containsKey(task.id()) && local.hasBranch(task) && !cancelled(task)) {
                 // what this attempt committed is the next attempt's start, on whichever worker it runs
                 pushBranch(task);
             }
@@ -223,6 +225,10 @@ public final class RemoteWorkspace implements Workspace {
                 local.close(task, attempt);
             }
         }
+    }
+
+    private boolean cancelled(RoutedTask task) {
+        return store.tasks().find(claim.task().runId(), task.id()).map(t -> t.state() == TaskState.CANCELLED).orElse(false);
     }
 
     @Override
@@ -281,6 +287,7 @@ public final class RemoteWorkspace implements Workspace {
      */
     @Override
     public MergeResult merge(String runId, RoutedTask task, int attempt) {
+        requireHeld(task);
         pushBranch(task);
         try (LeaseKeeper ignored = MergeLease.take(store, remote.url(), claim.lease().holder(), mergeWait)) {
             for (int i = 0; i < PUSH_TRIES; i++) {
@@ -314,6 +321,7 @@ public final class RemoteWorkspace implements Workspace {
             }
             case dev.kleiber.git.MergeResult.Merged merged -> {
                 String landing = withRecords(task, merged.commit());
+                requireHeld(task);
                 RemoteGit.Push pushed = remote.push(List.of(
                         new RemoteGit.Update(landing, "refs/heads/" + main, Optional.of(before)),
                         new RemoteGit.Update(tokens.get(task.id()), fenceRef(task), Optional.of(tokens.get(task.id())))));
@@ -360,6 +368,18 @@ public final class RemoteWorkspace implements Workspace {
             throw KleiberException.failed("cannot copy the records of " + task.id() + " into the merge: " + e.getMessage(), e);
         } finally {
             git.removeWorktree(scratch);
+        }
+    }
+
+    /**
+     * Refuses, as a lost lease, to push for a claim that no longer holds its task: its run was cancelled (ADR 0137) or
+     * its lease lapsed. Asked just before a push, so the window in which a cancel can still see a merge land is that
+     * of one push.
+     */
+    private void requireHeld(RoutedTask task) {
+        if (!store.tasks().holds(claim)) {
+            throw new LeaseLostException("task " + task.id() + ": this claim (fence " + fence() + ") no longer holds "
+                    + "the task (its run was cancelled, or its lease lapsed); nothing is pushed");
         }
     }
 

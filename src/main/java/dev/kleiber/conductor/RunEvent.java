@@ -180,6 +180,39 @@ public sealed interface RunEvent {
         }
     }
 
+    /**
+     * A run on a remote's workers was cancelled ({@code reason}: by whom): its tasks not yet merged, failed or cancelled
+     * are {@code cancelled}; a worker holding one stops it (ADR 0137).
+     */
+    record RunCancelled(String runId, String reason, List<String> cancelled) implements RunEvent {
+        public RunCancelled {
+            cancelled = List.copyOf(cancelled);
+        }
+
+        @Override
+        public String taskId() {
+            return "";
+        }
+    }
+
+    /**
+     * The conductor following a run on {@code remote}'s workers saw no live worker that could take its {@code queued}
+     * tasks (needing {@code tags}) for {@code waited}, and stopped following: the run waits, and {@code command}
+     * starts a worker for it (ADR 0137).
+     */
+    record NoLiveWorker(String runId, String remote, List<String> queued, List<String> tags, Duration waited,
+                        String command) implements RunEvent {
+        public NoLiveWorker {
+            queued = List.copyOf(queued);
+            tags = List.copyOf(tags);
+        }
+
+        @Override
+        public String taskId() {
+            return "";
+        }
+    }
+
     /** The conductor answered a task's blocked file; see the subtypes for how. */
     sealed interface ConductorAnswered extends RunEvent {
     }

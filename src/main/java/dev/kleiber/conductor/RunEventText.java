@@ -16,10 +16,12 @@ import dev.kleiber.conductor.RunEvent.MainUncheckable;
 import dev.kleiber.conductor.RunEvent.MainValidated;
 import dev.kleiber.conductor.RunEvent.MergeConflicted;
 import dev.kleiber.conductor.RunEvent.Merged;
+import dev.kleiber.conductor.RunEvent.NoLiveWorker;
 import dev.kleiber.conductor.RunEvent.Replanned;
 import dev.kleiber.conductor.RunEvent.ResolutionPlanned;
 import dev.kleiber.conductor.RunEvent.RetriesExhausted;
 import dev.kleiber.conductor.RunEvent.Retried;
+import dev.kleiber.conductor.RunEvent.RunCancelled;
 import dev.kleiber.conductor.RunEvent.RunFinished;
 import dev.kleiber.conductor.RunEvent.SessionBilled;
 import dev.kleiber.conductor.RunEvent.TaskBlocked;
@@ -86,6 +88,11 @@ public final class RunEventText {
             case TaskFailed e -> "failed: " + e.reason();
             case LeaseLost e -> "stopped: " + e.reason();
             case WorkerStopped e -> "a worker stopped: " + e.reason();
+            case RunCancelled e -> "run cancelled (" + e.reason() + "): " + (e.cancelled().isEmpty() ? "no task was left"
+                    : String.join(", ", e.cancelled()) + " cancelled") + "; no worker takes its tasks any more";
+            case NoLiveWorker e -> "no live worker of " + e.remote() + (e.tags().isEmpty() ? "" : " offering "
+                    + String.join(",", e.tags())) + " for " + e.waited().toSeconds() + " s, with " + e.queued().size()
+                    + " task(s) queued (" + String.join(", ", e.queued()) + "): start one with `" + e.command() + "`";
             case AskedPerson e -> "answered blocked " + e.taskId() + ": asks a person: " + e.question();
             case EscalatedByConductor e -> "answered blocked " + e.taskId() + ": escalated to opus: " + firstLine(e.reason());
             case Replanned e -> "answered blocked " + e.taskId() + ": re-planned (" + e.what() + "): " + firstLine(e.reason());

@@ -13,6 +13,14 @@ public interface RunListener {
 
     void on(RunEvent event);
 
+    /**
+     * {@code then}, after the store's {@code run_events} keeps each event, as a conductor's own listener does: for
+     * events told outside a conductor (a cancel through the API), so the live streams and the dashboard see them.
+     */
+    static RunListener recorded(dev.kleiber.store.RunEvents events, java.time.Clock clock, RunListener then) {
+        return all(List.of(new RunEventRecorder(events, clock), then));
+    }
+
     /** Tells each of {@code listeners} in turn; one that fails does not keep the others from hearing. */
     static RunListener all(List<RunListener> listeners) {
         List<RunListener> copy = List.copyOf(listeners);

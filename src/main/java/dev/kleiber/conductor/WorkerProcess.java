@@ -1,6 +1,7 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.store.Claim;
+import dev.kleiber.store.Runs;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
 
@@ -63,7 +64,7 @@ public final class WorkerProcess {
 
     /** Claims and runs tasks until {@link #stop}; returns once every attempt it started has ended. */
     public void run() {
-        store.workers().register(identity.holder(), identity.host(), identity.pid(), identity.slots(), identity.tags(), leaseTtl);
+        register();
         Thread heartbeat = Thread.ofVirtual().name("worker-heartbeat").start(this::beat);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             while (!stopping) {
@@ -87,6 +88,9 @@ public final class WorkerProcess {
                     } finally {
                         running.remove(key(c));
                         slots.release();
+                        if (runCancelled(c)) {
+                            log.accept("stopped " + key(c) + ": its run was cancelled");
+                        }
                         log.accept("released " + key(c));
                         synchronized (wake) {
                             wake.notifyAll();
@@ -123,6 +127,15 @@ public final class WorkerProcess {
         return store.queue().claimAny(identity.holder(), identity.remote(), identity.tags(), leaseTtl);
     }
 
+    /** Whether the claim's run was cancelled (its attempt was stopped by the lease the cancel ended). */
+    private boolean runCancelled(Claim claim) {
+        try {
+            return store.runs().find(claim.task().runId()).map(r -> r.state().equals(Runs.CANCELLED)).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private void pause() throws InterruptedException {
         synchronized (wake) {
             if (!stopping) {
@@ -131,13 +144,17 @@ public final class WorkerProcess {
         }
     }
 
+    private void register() {
+        store.workers().register(identity.holder(), identity.host(), identity.pid(), identity.slots(), identity.tags(),
+                identity.remote(), leaseTtl);
+    }
+
     private void beat() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(Math.max(10, leaseTtl.toMillis() / 3));
                 if (!store.workers().heartbeat(identity.holder(), leaseTtl)) {
-                    store.workers().register(identity.holder(), identity.host(), identity.pid(), identity.slots(),
-                            identity.tags(), leaseTtl);
+                    register();
                 }
             } catch (InterruptedException e) {
                 return;

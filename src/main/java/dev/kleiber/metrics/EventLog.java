@@ -59,6 +59,7 @@ public final class EventLog implements RunListener {
             case RunEvent.HousekeepingFailed h -> Level.WARN;
             case RunEvent.AnswerFailed a -> Level.WARN;
             case RunEvent.LeaseLost l -> Level.WARN;
+            case RunEvent.NoLiveWorker n -> Level.WARN;
             default -> Level.INFO;
         };
     }

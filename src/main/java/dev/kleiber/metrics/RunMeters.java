@@ -133,6 +133,9 @@ final class RunMeters implements RunListener {
             case RunEvent.RunFinished f -> count("kleiber.runs.finished", "Runs that stopped working, by how",
                     "outcome", f.outcome().pause().isPresent() ? "paused" : f.outcome().anyFailed() ? "failed"
                             : f.outcome().finished() ? "finished" : "waiting");
+            // a run on a remote's workers cancelled through the API ends there: no RunFinished follows
+            case RunEvent.RunCancelled c -> count("kleiber.runs.finished", "Runs that stopped working, by how",
+                    "outcome", "cancelled");
             // the rest (billing, validation, ignored blocked files, unrecorded checks) is counted from the store,
             // the validator or not at all; a new kind of event is not metered until it is added here
             default -> {

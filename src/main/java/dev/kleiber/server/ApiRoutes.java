@@ -201,7 +201,10 @@ final class ApiRoutes {
             return;
         }
         String state = services.runs().cancel(runId, caller.recorded()).orElseThrow(() -> new ApiProblem(409, "Conflict",
-                "run '" + runId + "' is not running in this server; a run started elsewhere stops where it runs"));
+                services.store().runs().remoteOf(runId).isPresent()
+                        ? "run '" + runId + "' has ended (" + services.store().runs().find(runId).map(r -> r.state())
+                        .orElse("gone") + "): nothing of it is left to cancel"
+                        : "run '" + runId + "' is not running in this server; a run started elsewhere stops where it runs"));
         services.store().events().append(runId, "", "api.cancel", "by " + caller.recorded());
         ApiServer.json(ctx, 202, object().put("run", runId).put("state", state));
     }

@@ -10,6 +10,8 @@ import java.util.Optional;
 
 /** Runs: one feature request carried from plan to merge. */
 public final class Runs {
+    /** The state of a run stopped for good ({@link Tasks#cancelRun}): none of its tasks runs again. */
+    public static final String CANCELLED = "cancelled";
     /** A run as stored; {@code state} is the conductor's word for it (active, finished, cancelled). */
     public record RunRecord(String id, String request, String state, Instant createdAt) {
     }
@@ -68,9 +70,14 @@ public final class Runs {
                 Runs::map));
     }
 
+    /** Records where the run stands; a cancelled run stays cancelled, whatever a process that follows it says. */
     public void setState(String id, String state) {
         database.write(tx -> {
-            if (tx.update("UPDATE runs SET state = ?, updated_ms = ? WHERE id = ?", state, clock.millis(), id) != 1) {
+            if (tx.update("UPDATE runs SET state = ?, updated_ms = ? WHERE id = ? AND state <> ?", state, clock.millis(), id,
+                    CANCELLED) != 1) {
+                if (tx.one("SELECT id FROM runs WHERE id = ?", rs -> rs.getString(1), id).isPresent()) {
+                    return null;
+                }
                 throw KleiberException.badInput("no run '" + id + "' in the store");
             }
             events.append(tx, id, "", "run." + state, "");

@@ -492,6 +492,62 @@ public final class Tasks implements TaskQueue {
         });
     }
 
+    /**
+     * Cancels run {@code runId} for good, in one transaction: the run becomes {@link Runs#CANCELLED} (no worker's
+     * {@link #claimAny} looks at it again) and every task of it not yet merged, failed or cancelled is cancelled. A
+     * task a worker holds loses its lease with it: the holder's next heartbeat is refused (its keeper stops the
+     * attempt), and so is any fenced write or check of that claim ({@link #holds}). Empty when there is no such run
+     * or it has ended (finished or cancelled already); else the tasks cancelled.
+     */
+    public Optional<List<TaskRecord>> cancelRun(String runId, String reason) {
+        return database.write(tx -> {
+            // the run's row first: on PostgreSQL a claimer locks it too, so no claim of this run commits in between
+            String lock = tx.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+            Optional<String> state = tx.one("SELECT state FROM runs WHERE id = ?" + lock, rs -> rs.getString(1), runId);
+            if (state.isEmpty() || state.get().equals(Runs.CANCELLED) || state.get().equals("finished")) {
+                return Optional.<List<TaskRecord>>empty();
+            }
+            tx.update("UPDATE runs SET state = ?, updated_ms = ? WHERE id = ?", Runs.CANCELLED, clock.millis(), runId);
+            events.append(tx, runId, "", "run." + Runs.CANCELLED, reason);
+            List<String> open = tx.query("SELECT id FROM tasks WHERE run_id = ? AND state NOT IN ('merged', 'failed', "
+                    + "'cancelled') ORDER BY id" + lock, rs -> rs.getString(1), runId);
+            List<TaskRecord> cancelled = new ArrayList<>();
+            for (String id : open) {
+                TaskRecord task = require(tx, runId, id);
+                cancelled.add(move(tx, task, TaskState.CANCELLED, reason));
+                if (!task.state().isLeased() && task.leaseId().isPresent()) {
+                    // a person's approval under way ({@link #leaseForReview}) loses its lease too: it merges nothing
+                    deleteLease(tx, task.leaseId().get());
+                    tx.update("UPDATE tasks SET lease_id = NULL WHERE run_id = ? AND id = ?", runId, id);
+                }
+            }
+            return Optional.of(List.copyOf(cancelled));
+        });
+    }
+
+    /**
+     * Whether {@code claim} still holds its task: the task is under the claim's lease (a worker's claim, or a person's
+     * approval, {@link #leaseForReview}), at its fence, and the lease is live. A worker or an approval asks before
+     * each push, so that a task cancelled or taken over meanwhile pushes nothing.
+     */
+    public boolean holds(Claim claim) {
+        return database.read(tx -> {
+            Optional<TaskRecord> task = find(tx, claim.task().runId(), claim.task().id());
+            return task.isPresent() && task.get().leaseId().equals(Optional.of(claim.lease().id()))
+                    && task.get().fence() == claim.lease().fence() && new Leases(database, clock).isLive(tx, claim.lease());
+        });
+    }
+
+    /**
+     * What the ready tasks of {@code runId} (planned or queued, every dependency merged) need of a worker: one tag
+     * set each (empty for none), in scheduling order, a bounded look.
+     */
+    public List<Set<String>> readyNeeds(String runId) {
+        return database.read(tx -> tx.query("SELECT t.requires FROM tasks t WHERE t.run_id = ? AND t.state IN "
+                + "('planned', 'queued') AND " + NO_UNMERGED_DEPENDENCY + " ORDER BY t.priority, t.id LIMIT " + CANDIDATES,
+                rs -> tagsOf(rs.getString(1)), runId));
+    }
+
     /** Changes the tier a task runs on (escalation); takes effect at its next claim. */
     public void changeTier(String runId, String taskId, Tier tier, String reason) {
         database.write(tx -> {
@@ -510,15 +566,22 @@ public final class Tasks implements TaskQueue {
                     + (task.state().next().isEmpty() ? "nothing (it is final)" : task.state().next().toString()));
         }
         long now = clock.millis();
+        int moved;
         if (task.state().isLeased() && !target.isLeased()) {
             tx.update("UPDATE attempts SET ended_ms = ?, outcome = ? WHERE run_id = ? AND task_id = ? AND attempt = ?",
                     now, target.id(), task.runId(), task.id(), task.attempts());
             task.leaseId().ifPresent(id -> deleteLease(tx, id));
-            tx.update("UPDATE tasks SET state = ?, lease_id = NULL, updated_ms = ? WHERE run_id = ? AND id = ?",
-                    target.id(), now, task.runId(), task.id());
+            moved = tx.update("UPDATE tasks SET state = ?, lease_id = NULL, updated_ms = ? WHERE run_id = ? AND id = ? "
+                    + "AND state = ?", target.id(), now, task.runId(), task.id(), task.state().id());
         } else {
-            tx.update("UPDATE tasks SET state = ?, updated_ms = ? WHERE run_id = ? AND id = ?",
-                    target.id(), now, task.runId(), task.id());
+            moved = tx.update("UPDATE tasks SET state = ?, updated_ms = ? WHERE run_id = ? AND id = ? AND state = ?",
+                    target.id(), now, task.runId(), task.id(), task.state().id());
+        }
+        if (moved != 1) {
+            // on PostgreSQL a write that read the row before another process's move committed (a cancel, say) finds
+            // it moved when its update runs: it is refused, not applied over that move
+            throw new LeaseLostException("task " + task.runId() + "/" + task.id() + " was moved from " + task.state()
+                    + " by another process meanwhile; the move to " + target + " is refused");
         }
         events.append(tx, task.runId(), task.id(), "task." + target.id(), reason);
         return require(tx, task.runId(), task.id());

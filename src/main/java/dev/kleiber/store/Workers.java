@@ -34,14 +34,15 @@ public final class Workers {
         this.clock = clock;
     }
 
-    /** Registers (or re-registers) the worker {@code holder}, alive for {@code ttl}. */
-    public void register(String holder, String host, long pid, int slots, Set<String> tags, Duration ttl) {
+    /** Registers (or re-registers) the worker {@code holder} of {@code remote}'s runs, alive for {@code ttl}. */
+    public void register(String holder, String host, long pid, int slots, Set<String> tags, String remote, Duration ttl) {
         long now = clock.millis();
         String tagList = String.join(",", new TreeSet<>(tags));
         database.write(tx -> {
             tx.update("DELETE FROM workers WHERE holder = ?", holder);
-            return tx.update("INSERT INTO workers (holder, host, pid, slots, tags, started_ms, heartbeat_ms, expires_ms) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", holder, host, pid, slots, tagList, now, now, now + ttl.toMillis());
+            return tx.update("INSERT INTO workers (holder, host, pid, slots, tags, remote, started_ms, heartbeat_ms, "
+                    + "expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", holder, host, pid, slots, tagList, remote, now, now,
+                    now + ttl.toMillis());
         });
     }
 
@@ -85,6 +86,28 @@ public final class Workers {
                     Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
                     claims.getOrDefault(rs.getString(1), List.of())), now);
         });
+    }
+
+    /**
+     * The tag sets of the live workers of {@code remote} (a worker row whose heartbeat has not expired, as the
+     * {@code kleiber_workers_live} gauge counts them): what a run of that remote can have its tasks claimed by now.
+     */
+    public List<Set<String>> liveTagsOf(String remote) {
+        return database.read(tx -> tx.query("SELECT tags FROM workers WHERE remote = ? AND expires_ms > ?",
+                rs -> Tasks.tagsOf(rs.getString(1)), remote, clock.millis()));
+    }
+
+    /**
+     * Whether a live worker of {@code remote} can take one of the ready tasks whose {@code needs} (one tag set each)
+     * are given: false when none is alive, or none offers every tag of any of them. True when nothing is ready.
+     */
+    public boolean canTakeAny(List<Set<String>> needs, String remote) {
+        return needs.isEmpty() || liveTagsOf(remote).stream().anyMatch(offered -> needs.stream().anyMatch(offered::containsAll));
+    }
+
+    /** The command that starts a worker for {@code remote} offering {@code tags}: what a run waiting for one says. */
+    public static String startCommand(String remote, Set<String> tags) {
+        return "kleiber worker --remote " + remote + (tags.isEmpty() ? "" : " --tags " + String.join(",", new TreeSet<>(tags)));
     }
 
     /** Who holds each leased task of {@code runId} (task id to holder), for status. */

@@ -66,7 +66,8 @@ class ServerRunsRemoteTest {
         CliContext context = new CliContext(repo, Map.of("PATH", System.getenv("PATH"), "KLEIBER_REMOTE", REMOTE),
                 Clock.systemUTC());
         String runId;
-        try (ServerRuns runs = new ServerRuns(context, new ProjectLayout(repo), Optional.of(script),
+        try (Store store = Store.open(new StoreUrl.Sqlite(repo.resolve(".kleiber/state.db")), Clock.systemUTC());
+             ServerRuns runs = new ServerRuns(context, new ProjectLayout(repo), store, Optional.of(script),
                 new PrintWriter(new StringWriter()), event -> { })) {
             runId = runs.start(new RunLauncher.Start.PlanText(PLAN), "alice");
         }
@@ -107,9 +108,9 @@ class ServerRunsRemoteTest {
         CliContext context = new CliContext(repo, Map.of("PATH", System.getenv("PATH"), "KLEIBER_REMOTE", REMOTE,
                 "KLEIBER_STORE", url.toString()), Clock.systemUTC());
         Path file = repo.resolve("blocked/engineer-backend/price-api-conflict.md");
-        try (ServerRuns runs = new ServerRuns(context, new ProjectLayout(repo), Optional.of(script),
-                new PrintWriter(new StringWriter()), event -> { });
-             Store store = Store.open(url, Clock.systemUTC())) {
+        try (Store store = Store.open(url, Clock.systemUTC());
+             ServerRuns runs = new ServerRuns(context, new ProjectLayout(repo), store, Optional.of(script),
+                     new PrintWriter(new StringWriter()), event -> { })) {
             String runId = runs.start(new RunLauncher.Start.PlanText(PLAN), "alice");
             // a worker elsewhere: its agent blocked, and it sent the blocked file through the store
             Claim claim = store.queue().claimAny("worker-1", REMOTE, Set.of(), Duration.ofMinutes(1)).orElseThrow();
@@ -141,5 +142,53 @@ class ServerRunsRemoteTest {
             assertThat(Files.readString(file)).contains("The currency of prices is not given")
                     .contains("Asked a person: Which currency do prices show in?");
         }
+    }
+
+    @Test
+    void aDecisionContinuesARunAsTheKindItWasStartedAsAndItsFollowerSaysWhenNoWorkerCanTakeIt() throws Exception {
+        Path repo = GitRepos.init(tmp.resolve("shop"));
+        assertThat(new Cli(repo).run("init").exitCode()).isZero();
+        Path script = Files.writeString(tmp.resolve("script.jsonl"), """
+                {"key":"unused","response":{"id":"msg_unused","type":"message","role":"assistant","model":"claude-sonnet-4-5",\
+                "content":[{"type":"text","text":"unused"}],"stop_reason":"end_turn","stop_sequence":null,\
+                "usage":{"input_tokens":1,"output_tokens":1}}}
+                """);
+        Path planFile = Files.writeString(tmp.resolve("plan.yaml"), PLAN);
+        StoreUrl url = new StoreUrl.Sqlite(repo.resolve(".kleiber/state.db"));
+        // enqueued for the workers of REMOTE by `kleiber run --remote --detach`; its follower has ended
+        Cli.Result enqueued = new Cli(repo).run("run", "--plan", planFile.toString(), "--remote", REMOTE, "--detach",
+                "--script", script.toString());
+        assertThat(enqueued.exitCode()).as(enqueued.out() + enqueued.err()).isZero();
+        String mainBefore = GitRepos.git(repo, "rev-parse", "HEAD").strip();
+        // a server without $KLEIBER_REMOTE (its own runs run here) hears of a decision on that run
+        CliContext context = new CliContext(repo, Map.of("PATH", System.getenv("PATH"), "KLEIBER_WAIT_FOR_WORKERS", "1s"),
+                Clock.systemUTC());
+        try (Store store = Store.open(url, Clock.systemUTC());
+             ServerRuns runs = new ServerRuns(context, new ProjectLayout(repo), store, Optional.of(script),
+                     new PrintWriter(new StringWriter()), event -> { })) {
+            String runId = store.runs().all().getFirst().id();
+            store.runs().setState(runId, "waiting");
+
+            runs.proceed(runId, "alice");
+
+            // it follows the run on the remote's workers, as its record says: no task runs in this checkout, and with
+            // no worker alive the follower says so after $KLEIBER_WAIT_FOR_WORKERS and ends, leaving the run waiting
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (store.runEvents().after(runId, 0, 1000).stream().noneMatch(e -> e.kind().equals("NoLiveWorker"))
+                    && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(store.runEvents().after(runId, 0, 1000)).filteredOn(e -> e.kind().equals("NoLiveWorker"))
+                    .singleElement().satisfies(e -> assertThat(e.json()).contains("\"remote\":\"" + REMOTE + "\"")
+                            .contains("\"queued\":[\"price-api\"]").contains("kleiber worker --remote " + REMOTE));
+            until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!store.runs().find(runId).orElseThrow().state().equals("waiting") && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(store.runs().find(runId).orElseThrow().state()).isEqualTo("waiting");
+            assertThat(store.tasks().states(runId).values()).containsOnly(TaskState.PLANNED);
+            assertThat(store.events().ofRun(runId)).extracting(e -> e.kind()).contains("api.resume");
+        }
+        assertThat(GitRepos.git(repo, "rev-parse", "HEAD").strip()).as("nothing ran here").isEqualTo(mainBefore);
     }
 }

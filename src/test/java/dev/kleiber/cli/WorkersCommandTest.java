@@ -32,8 +32,8 @@ class WorkersCommandTest {
         try (Store store = Store.open(url, Clock.systemUTC())) {
             store.runs().create("r1", "a request");
             store.tasks().add("r1", List.of(new Tasks.NewTask("search-api", "engineer-backend", Tier.SONNET, List.of())));
-            store.workers().register("worker-41312", "build-2", 41312, 2, Set.of("node20", "linux"), Duration.ofMinutes(1));
-            store.workers().register("worker-7", "gone-host", 7, 1, Set.of(), Duration.ofMillis(1));
+            store.workers().register("worker-41312", "build-2", 41312, 2, Set.of("node20", "linux"), "", Duration.ofMinutes(1));
+            store.workers().register("worker-7", "gone-host", 7, 1, Set.of(), "", Duration.ofMillis(1));
             store.queue().claimAny("worker-41312", Set.of("linux", "node20"), Duration.ofMinutes(1)).orElseThrow();
         }
         Cli cli = new Cli(tmp);
@@ -61,7 +61,7 @@ class WorkersCommandTest {
             store.runs().create("r1", "a request");
             store.tasks().add("r1", List.of(new Tasks.NewTask("search-api", "engineer-backend", Tier.SONNET, List.of()),
                     new Tasks.NewTask("stock-badge", "engineer-backend", Tier.SONNET, List.of("search-api"))));
-            store.workers().register("worker-41312", "build-2", 41312, 2, Set.of(), Duration.ofMinutes(1));
+            store.workers().register("worker-41312", "build-2", 41312, 2, Set.of(), "", Duration.ofMinutes(1));
             store.queue().claimAny("worker-41312", Set.of(), Duration.ofMinutes(1)).orElseThrow();
         }
         Cli cli = new Cli(new CliContext(project, Map.of("PATH", System.getenv("PATH"), "HOME", tmp.toString(),

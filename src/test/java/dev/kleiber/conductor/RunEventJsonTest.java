@@ -58,6 +58,9 @@ class RunEventJsonTest {
             new RunEvent.TaskFailed(RUN, "t1", "attempt 21 passes the limit"),
             new RunEvent.LeaseLost(RUN, "t1", "fence 4 is stale"),
             new RunEvent.WorkerStopped(RUN, "t1: boom"),
+            new RunEvent.RunCancelled(RUN, "cancelled by admin-token through the API", List.of("t1", "t2")),
+            new RunEvent.NoLiveWorker(RUN, "ssh://git@git.example/shop.git", List.of("t1"), List.of("node20"),
+                    Duration.ofMinutes(2), "kleiber worker --remote ssh://git@git.example/shop.git --tags node20"),
             new RunEvent.AskedPerson(RUN, "t1", "Which currency?"),
             new RunEvent.PersonAnswered(RUN, "t1", "ana (from $USER)", "blocked/engineer-backend/t1-conflict.md"),
             new RunEvent.EscalatedByConductor(RUN, "t1", "hard"),
@@ -106,6 +109,8 @@ class RunEventJsonTest {
             case RunEvent.TaskFailed e -> "TaskFailed";
             case RunEvent.LeaseLost e -> "LeaseLost";
             case RunEvent.WorkerStopped e -> "WorkerStopped";
+            case RunEvent.RunCancelled e -> "RunCancelled";
+            case RunEvent.NoLiveWorker e -> "NoLiveWorker";
             case RunEvent.AskedPerson e -> "AskedPerson";
             case RunEvent.PersonAnswered e -> "PersonAnswered";
             case RunEvent.EscalatedByConductor e -> "EscalatedByConductor";

@@ -104,7 +104,7 @@ public final class WorkerClaimsBench {
     /** A worker process: registers, then claims until both runs are drained; prints each claim's latency in ns. */
     private static void child(String url, String holder, long agentMs) throws Exception {
         try (Store store = Store.open(StoreUrl.parse(url, Path.of("."), "bench"), Clock.systemUTC())) {
-            store.workers().register(holder, "bench", ProcessHandle.current().pid(), 1, Set.of(), TTL);
+            store.workers().register(holder, "bench", ProcessHandle.current().pid(), 1, Set.of(), "", TTL);
             StringBuilder out = new StringBuilder();
             int idle = 0;
             while (idle < 20) {
