@@ -76,7 +76,9 @@ final class ReviewCommand implements Runnable {
                 PrintWriter out = spec.commandLine().getOut();
                 ReviewDesk.Pending p = details.pending();
                 out.println("# Review: " + p.taskId() + " — " + p.title());
-                out.println("Agent: " + p.agent() + "; branch " + p.branch() + " at " + p.commit());
+                // a remote run's branch is where its workers pushed it
+                out.println("Agent: " + p.agent() + "; branch " + p.branch() + " at " + p.commit()
+                        + setup.store.runs().remoteOf(runId).map(remote -> " on " + remote).orElse(""));
                 out.println();
                 out.println("## Why a person must review it (routing)");
                 out.print(p.reasons());

@@ -60,7 +60,7 @@ final class RunSetup implements AutoCloseable {
 
     /** This machine's clones of shared remotes for reviews and conductors; https credentials from the environment. */
     static RemoteCache remoteCache(CliContext context) {
-        return new RemoteCache(WorkerCommand.cacheFolder(context), RemoteCredentials.read(context, Optional.empty()),
+        return new RemoteCache(WorkerCommand.cacheFolder(context), () -> RemoteCredentials.read(context, Optional.empty()),
                 Duration.ofMinutes(5));
     }
 

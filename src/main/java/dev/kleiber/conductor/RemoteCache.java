@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where this machine keeps its clones of shared git remotes ({@code $XDG_CACHE_HOME/kleiber}, else
@@ -23,13 +24,29 @@ import java.util.Optional;
  * credential reaches a folder name. A worker works in {@code remote-HASH}; a person's review of a remote run's task
  * ({@link RemoteReview}) and the run's conductor ({@link RemoteRunWorkspace}) in {@code review/remote-HASH}, beside
  * it, so neither waits for a worker on the same machine, nor clears its worktrees.
- *
- * @param folder      the cache folder; empty when neither {@code $XDG_CACHE_HOME} nor {@code $HOME} names one
- * @param credentials what an https remote asks for, given to git in its environment only
- * @param patience    how long a review waits for another review on this machine to leave the clone
  */
-public record RemoteCache(Optional<Path> folder, Optional<RemoteGit.Credentials> credentials, Duration patience) {
+public final class RemoteCache {
     private static final Duration GIT_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Optional<Path> folder;
+    private final Supplier<Optional<RemoteGit.Credentials>> credentials;
+    private final Duration patience;
+
+    /**
+     * @param folder      the cache folder; empty when neither {@code $XDG_CACHE_HOME} nor {@code $HOME} names one
+     * @param credentials what an https remote asks for, given to git in its environment only; read when a remote is
+     *                    first reached, so a misconfigured setting never stops the review of a run on one machine
+     * @param patience    how long a review waits for another review on this machine to leave the clone
+     */
+    public RemoteCache(Optional<Path> folder, Supplier<Optional<RemoteGit.Credentials>> credentials, Duration patience) {
+        this.folder = folder;
+        this.credentials = credentials;
+        this.patience = patience;
+    }
+
+    Duration patience() {
+        return patience;
+    }
 
     /** The folder of {@code remote} in a cache: {@code remote-} and 16 hex digits of the URL's SHA-256. */
     public static String folderOf(String remote) {
@@ -50,7 +67,7 @@ public record RemoteCache(Optional<Path> folder, Optional<RemoteGit.Credentials>
 
     /** The review clone of {@code remote}, cloned on first use. Hold {@link #lock} while using it. */
     RemoteGit open(String remote) {
-        return RemoteGit.open(remote, reviewFolder(remote).resolve("repo"), GIT_TIMEOUT, credentials);
+        return RemoteGit.open(remote, reviewFolder(remote).resolve("repo"), GIT_TIMEOUT, credentials.get());
     }
 
     /** The review clone's folder for scratch worktrees (the merge, its records). */

@@ -122,7 +122,7 @@ class RemoteReviewTest {
             assertThat(ana.run("review").out()).contains("alpha  engineer-backend  Alpha rates").contains("charlie");
             Cli.Result shown = ana.run("review", "show", "alpha");
             assertThat(shown.exitCode()).as(shown.out() + shown.err()).isZero();
-            assertThat(shown.out()).contains("+export const alpha = 1;").contains("## Validation")
+            assertThat(shown.out()).contains("+export const alpha = 1;").contains(" on " + bare).contains("## Validation")
                     .doesNotContain("no validation report").contains("Result: passed").contains("planner.risk");
             String fenceRef = "refs/kleiber/fences/" + runId + "/alpha";
             String workersToken = GitRepos.git(bare, "rev-parse", fenceRef).strip();
@@ -166,6 +166,7 @@ class RemoteReviewTest {
 
             // --- bravo's branch moves after validation (someone pushed to it): the approval is refused
             String bravoBranch = branchOf(bare, "bravo");
+            String rejectedCommit = validatedCommit(ana, "bravo");
             GitRepos.git(zombie, "fetch", "-q", "origin");
             GitRepos.git(zombie, "checkout", "-q", "-B", "moved", "origin/" + bravoBranch);
             Files.writeString(zombie.resolve("unreviewed.txt"), "nobody reviewed this\n");
@@ -188,6 +189,7 @@ class RemoteReviewTest {
             awaitRecords(url, runId, "bravo", 2);
             Cli bo = machine("bo", url);
             assertThat(bo.run("review", "show", "bravo").out()).contains("+export function bravo()");
+            assertThat(validatedCommit(bo, "bravo")).as("the rejected commit never comes back").isNotEqualTo(rejectedCommit);
 
             // two machines approve it at once: it merges once
             List<Cli.Result> both = atOnce(() -> ana.run("approve", "bravo"), () -> bo.run("approve", "bravo"));
@@ -283,6 +285,13 @@ class RemoteReviewTest {
             assertThat(store.events().ofTask(runId, task)).filteredOn(e -> e.kind().equals(RemoteReview.EVENT))
                     .as("the worker sent " + task + "'s review records").hasSize(count);
         }
+    }
+
+    /** The commit `review show` says the task was validated at. */
+    private static String validatedCommit(Cli machine, String task) {
+        Matcher at = Pattern.compile("; branch \\S+ at ([0-9a-f]{40})").matcher(machine.run("review", "show", task).out());
+        assertThat(at.find()).isTrue();
+        return at.group(1);
     }
 
     private static String branchOf(Path bare, String task) {

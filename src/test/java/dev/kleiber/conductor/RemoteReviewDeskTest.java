@@ -99,7 +99,7 @@ class RemoteReviewDeskTest {
         GitRepos.git(tmp, "clone", "-q", bare.toString(), checkout.toString());
         desk = new ReviewDesk(store, new dev.kleiber.git.GitRepository(checkout, checkout.resolve(".kleiber/worktrees/_merge")),
                 new ProjectConfig(new ProjectLayout(checkout), KleiberConfig.defaults(), Map.of()), router,
-                Clock.systemUTC(), new RemoteCache(Optional.of(tmp.resolve("reviewer-cache")), Optional.empty(),
+                Clock.systemUTC(), new RemoteCache(Optional.of(tmp.resolve("reviewer-cache")), Optional::empty,
                 Duration.ofSeconds(5)));
     }
 

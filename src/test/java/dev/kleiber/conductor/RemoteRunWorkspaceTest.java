@@ -57,7 +57,7 @@ class RemoteRunWorkspaceTest {
         GitRepository git = new GitRepository(checkout, checkout.resolve(".kleiber/worktrees/_merge"));
         GitWorkspace own = new GitWorkspace(git, checkout, checkout.resolve(".kleiber/worktrees"),
                 new Merger(git, store.merges(), checkout, Set.of("engineer-backend"), Clock.systemUTC(), "main"));
-        RemoteCache cache = new RemoteCache(Optional.of(tmp.resolve("cache")), Optional.empty(), Duration.ofSeconds(30));
+        RemoteCache cache = new RemoteCache(Optional.of(tmp.resolve("cache")), Optional::empty, Duration.ofSeconds(30));
         workspace = new RemoteRunWorkspace(own, cache, bare.toString(), store, Set.of("engineer-backend"), Clock.systemUTC(),
                 "main", Duration.ofSeconds(10));
         PlannedTask planned = new PlannedTask("fees", "Fees", "engineer-backend", "Add fees", List.of("it works"),
