@@ -143,7 +143,9 @@ public final class Decisions {
         String merged;
         try {
             merged = reviewDesk.approve(runId, taskId, by);
-        } catch (ReviewDesk.BranchMovedException | ReviewDesk.ApprovalRacedException e) {
+        } catch (ReviewDesk.BranchMovedException | ReviewDesk.ApprovalRacedException
+                 | dev.kleiber.store.LeaseLostException e) {
+            // the last: a remote run's approval that lost the task meanwhile (its run cancelled, its lease taken over)
             throw new ConflictException(e.getMessage());
         }
         published(new RunEvent.Merged(runId, taskId, merged));
