@@ -238,7 +238,7 @@ public final class RemoteReview {
             try (LeaseKeeper ignoredKeeper = new LeaseKeeper(store.leases(), review.lease(), LEASE, lost -> { })) {
                 RemoteWorkspace workspace = RemoteWorkspace.forClaim(git, cache.worktrees(url), store, review, roles,
                         clock, cache.patience(), main);
-                Optional<String> tip = workspace.openForReview(task);
+                Optional<String> tip = workspace.openForReview(task, decidedBy);
                 if (workspace.isMerged(record.runId(), task)) {
                     // an approval cut short between its push and the store's record: main has it, so record it
                     String merged = store.merges().find(record.runId(), task.id()).flatMap(Merges.MergeRecord::commit)

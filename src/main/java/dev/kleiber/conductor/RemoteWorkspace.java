@@ -62,6 +62,8 @@ public final class RemoteWorkspace implements Workspace {
     /** Per task: the fence token this claim pushed, and the branch's remote tip as this claim last knew it. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Optional<String>> branchTips = new ConcurrentHashMap<>();
+    /** Per task a person approved ({@link #openForReview}): who, for the records commit's trailer. */
+    private final Map<String, String> approvedBy = new ConcurrentHashMap<>();
 
     private RemoteWorkspace(RemoteGit remote, GitRepository git, Path worktrees, Store store, Claim claim,
                             Set<String> roles, Clock clock, Duration mergeWait, String main) {
@@ -159,9 +161,11 @@ public final class RemoteWorkspace implements Workspace {
      * For a person's approval of {@code task}, whose claim is a review lease ({@code Tasks.leaseForReview}): takes the
      * task's fence on the remote as {@link #open} does, so a worker that still thinks it holds the task can no longer
      * push, and makes the remote's branch the local one, without a worktree. Returns the branch's tip on the remote.
+     * {@code decidedBy} is recorded on main with the task's records, as an approval on one machine records it.
      */
-    Optional<String> openForReview(RoutedTask task) {
+    Optional<String> openForReview(RoutedTask task, String decidedBy) {
         synchronized (remote) {
+            approvedBy.put(task.id(), decidedBy);
             takeFence(task);
             syncMain();
             Optional<String> branch = remote.commitOf(RemoteGit.BRANCHES + task.branch());
@@ -362,8 +366,11 @@ public final class RemoteWorkspace implements Workspace {
                 }
             }
             new Merger(git, store.merges(), scratch, roles, clock, main).record(task, claim.task().tier().id());
+            Map<String, String> trailers = new LinkedHashMap<>();
+            trailers.put(RECORDS_TRAILER, task.id());
+            Optional.ofNullable(approvedBy.get(task.id())).ifPresent(by -> trailers.put("Kleiber-Decided-By", by));
             return git.inWorktree(scratch).commitAll(scratch, CommitMessage.of("Record " + task.id() + ": "
-                    + task.task().title(), Map.of(RECORDS_TRAILER, task.id()))).orElse(merge);
+                    + task.task().title(), trailers)).orElse(merge);
         } catch (IOException e) {
             throw KleiberException.failed("cannot copy the records of " + task.id() + " into the merge: " + e.getMessage(), e);
         } finally {

@@ -134,6 +134,8 @@ class RemoteReviewTest {
             assertThat(approved.out()).contains("alpha approved and merged into the main of " + bare);
             assertThat(GitRepos.git(bare, "show", "main:src/services/alpha.js")).contains("alpha = 1");
             assertThat(GitRepos.git(bare, "show", "main:CHANGELOG.md")).contains("(alpha)");
+            assertThat(GitRepos.git(bare, "log", "-1", "--format=%(trailers:key=Kleiber-Decided-By,valueonly)", "main"))
+                    .as("who approved, on the remote's main").contains("ana (from $USER)");
             assertThat(GitRepos.git(bare, "ls-tree", "-r", "--name-only", "main").lines().toList())
                     .as("the task's records came with its merge").contains("complete/engineer-backend/alpha-done.md",
                             "tasks/engineer-backend/alpha.md");

@@ -165,7 +165,7 @@ class RemoteReviewDeskTest {
         RemoteGit deadGit = RemoteGit.open(bare.toString(), tmp.resolve("dead/repo"), Duration.ofSeconds(60));
         RemoteWorkspace dead = RemoteWorkspace.forClaim(deadGit, tmp.resolve("dead/worktrees"), store, cut, ROLES,
                 Clock.systemUTC(), Duration.ofSeconds(5), "main");
-        assertThat(dead.openForReview(task)).isPresent();
+        assertThat(dead.openForReview(task, "ana")).isPresent();
         assertThat(dead.merge(RUN, task, cut.attempt())).isInstanceOf(Workspace.MergeResult.Merged.class);
         store.tasks().endReview(cut);
         assertThat(mergedOnMain()).containsExactly("rates");
@@ -176,7 +176,7 @@ class RemoteReviewDeskTest {
         assertThat(store.tasks().find(RUN, "rates").orElseThrow().state()).isEqualTo(TaskState.MERGED);
         assertThat(leases()).isZero();
         // the dead approval, were it to wake up, finds a newer fence on the remote
-        assertThatThrownBy(() -> dead.openForReview(task)).isInstanceOf(LeaseLostException.class)
+        assertThatThrownBy(() -> dead.openForReview(task, "ana")).isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("a newer holder has it");
     }
 
