@@ -86,8 +86,17 @@ export interface RunStatus {
   tasks: RunTask[];
   budget: RunBudget;
   waitingForPerson: WaitingItem[];
+  /** A run on a remote's workers whose ready tasks no live worker can take: what to start (null otherwise). */
+  waitingForWorker?: WorkerWait | null;
   /** The run's audit trail, oldest first: who approved, rejected, answered, raised, started or cancelled. */
   decisions?: Decision[];
+}
+
+/** Why a run on a remote's workers does not move: its remote, how many tasks are ready, the command that starts a worker. */
+export interface WorkerWait {
+  remote: string;
+  queued: number;
+  how: string;
 }
 
 /** One entry of an audit trail (a run's `decisions`, GET /api/v1/audit): what a person or a token did, and who. */

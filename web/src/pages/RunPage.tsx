@@ -88,6 +88,18 @@ export function RunPage({ api, run, events: factory }: Props) {
           </ul>
         </section>
       ) : null}
+      {status.waitingForWorker ? (
+        <section aria-labelledby="worker-heading" className="rounded-lg border border-amber-500 p-3">
+          <h2 id="worker-heading" className="font-semibold">
+            Waiting for a worker
+          </h2>
+          <p className="text-sm">
+            {status.waitingForWorker.queued} task(s) ready and no live worker of{' '}
+            <span className="break-all font-mono">{status.waitingForWorker.remote}</span> can take them. Start one:{' '}
+            <code className="break-all">{status.waitingForWorker.how}</code>, then <code>kleiber resume</code>.
+          </p>
+        </section>
+      ) : null}
       <SpendBar budget={status.budget} />
       <p className="text-sm">
         <Link href={costPath(status.run)} className="text-blue-800 underline dark:text-blue-300">

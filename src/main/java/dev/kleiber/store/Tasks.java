@@ -273,6 +273,11 @@ public final class Tasks implements TaskQueue {
         Lease lease = claim.lease();
         try {
             return database.write(tx -> {
+                if (tx.dialect() == Dialect.POSTGRESQL) {
+                    // the task's row first, as a cancel locks it ({@link #cancelRun}): the two never wait on each other
+                    tx.one("SELECT id FROM tasks WHERE run_id = ? AND id = ? FOR UPDATE", rs -> rs.getString(1),
+                            claim.task().runId(), claim.task().id());
+                }
                 TaskRecord task = require(tx, claim.task().runId(), claim.task().id());
                 if (task.fence() != lease.fence() || !task.state().isLeased()
                         || !new Leases(database, clock).isLive(tx, lease)) {

@@ -10,7 +10,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -111,6 +117,40 @@ class RunCancelTest {
             assertThat(store.runs().find("done").orElseThrow().state()).isEqualTo("finished");
             Claim y = claim(store, "worker-1");
             assertThat(y.task().runId() + "/" + y.task().id()).isEqualTo("other/y");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
+    void aCancelRacingAWorkersMoveNeitherDeadlocksNorIsUndone(TestStores.Kind kind) throws Exception {
+        try (Store store = open(kind); ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            for (int i = 0; i < 10; i++) {
+                String runId = "race-" + i;
+                remoteRun(store, runId, List.of(task("t")));
+                Claim held = claim(store, "worker-1");
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<Optional<String>> moved = pool.submit(() -> {
+                    start.await();
+                    try {
+                        return Optional.of(store.tasks().transition(held, TaskState.VALIDATING, "the agent completed it")
+                                .state().id());
+                    } catch (LeaseLostException refused) {
+                        return Optional.<String>empty();
+                    }
+                });
+                Future<Optional<List<TaskRecord>>> cancelled = pool.submit(() -> {
+                    start.await();
+                    return store.tasks().cancelRun(runId, "by ops");
+                });
+
+                // whichever commits first, the cancel stands: the task ends cancelled, its lease gone
+                assertThat(cancelled.get(30, TimeUnit.SECONDS)).isPresent();
+                moved.get(30, TimeUnit.SECONDS);
+                assertThat(store.tasks().find(runId, "t").orElseThrow().state()).isEqualTo(TaskState.CANCELLED);
+                assertThat(store.runs().find(runId).orElseThrow().state()).isEqualTo(Runs.CANCELLED);
+                assertThat(store.tasks().holds(held)).isFalse();
+            }
+            assertThat(store.database().<Long>read(tx -> tx.number("SELECT COUNT(*) FROM leases"))).isZero();
         }
     }
 
