@@ -72,7 +72,7 @@ final class RemoteRun {
     static int enqueue(AgentRuntime runtime, CliContext context, PrintWriter out, String runId, String request, Plan plan,
                        String planText, String remote, boolean detach, Duration waitForWorkers) {
         RemoteGit.requireNoSecretIn(remote);
-        Conductor conductor = RunSetup.conductor(runtime, context, RunCommand.printer(out, context));
+        Conductor conductor = RunSetup.remoteConductor(runtime, context, RunCommand.printer(out, context), remote);
         conductor.enqueue(runId, request, plan, planText, remote);
         out.println("run " + runId + ": enqueued for the workers of " + remote + " (`kleiber workers` lists them)");
         out.flush();
@@ -91,7 +91,7 @@ final class RemoteRun {
         }
         out.println("run " + runId + " runs on the workers of " + remote + ": following it and answering its blocked work");
         out.flush();
-        Conductor conductor = RunSetup.conductor(runtime, context, RunCommand.printer(out, context));
+        Conductor conductor = RunSetup.remoteConductor(runtime, context, RunCommand.printer(out, context), remote);
         return conduct(runtime, context, out, conductor, runId, waitForWorkers);
     }
 
@@ -193,9 +193,8 @@ final class RemoteRun {
             // a worker sends a blocked file just after its task moved to blocked; one that died in between never will
             if (paused.isPresent() || settled && (RemoteBlocked.notReceived(runtime.store, runId).isEmpty()
                     || ++waitedForFiles > FILE_WAIT_POLLS)) {
-                runtime.store.runs().setState(runId, outcome.finished() ? "finished"
-                        : paused.isPresent() ? "paused" : "waiting");
-                return new Followed.Settled(outcome);
+                // where the run rests, and the session's summary pushed to the remote's main
+                return new Followed.Settled(conductor.finish(runId, paused));
             }
             if (stopped.getAsBoolean()) {
                 // the workers go on with the run: it stays active for them

@@ -3,6 +3,7 @@ package dev.kleiber.cli;
 import dev.kleiber.app.Decisions;
 import dev.kleiber.app.RunDocuments;
 import dev.kleiber.conductor.Conductor;
+import dev.kleiber.conductor.RemoteCache;
 import dev.kleiber.conductor.MainValidation;
 import dev.kleiber.conductor.MainWatch;
 import dev.kleiber.conductor.RunListener;
@@ -11,10 +12,12 @@ import dev.kleiber.config.ProjectConfig;
 import dev.kleiber.config.ProjectLayout;
 import dev.kleiber.config.RoutingPolicies;
 import dev.kleiber.git.GitRepository;
+import dev.kleiber.git.RemoteGit;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.routing.Router;
 import dev.kleiber.store.Store;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -44,6 +47,21 @@ final class RunSetup implements AutoCloseable {
     /** The conductor for a run, on the lead's agent runtime (store, lease, budget guard, LLM client). */
     static Conductor conductor(AgentRuntime runtime, CliContext context, RunListener listener) {
         return builder(runtime, context, listener).build();
+    }
+
+    /**
+     * The conductor of a run on the workers of {@code remote}: its resolution branches and session summaries go to the
+     * remote's main, through this machine's clone of the remote, which reviews use too (ADR 0139).
+     */
+    static Conductor remoteConductor(AgentRuntime runtime, CliContext context, RunListener listener, String remote) {
+        RemoteGit.requireNoSecretIn(remote);
+        return builder(runtime, context, listener).followsRemote(remoteCache(context), remote).build();
+    }
+
+    /** This machine's clones of shared remotes for reviews and conductors; https credentials from the environment. */
+    static RemoteCache remoteCache(CliContext context) {
+        return new RemoteCache(WorkerCommand.cacheFolder(context), () -> RemoteCredentials.read(context, Optional.empty()),
+                Duration.ofMinutes(5));
     }
 
     /** What {@link #conductor} builds, for a caller that adds to it. */
@@ -82,9 +100,7 @@ final class RunSetup implements AutoCloseable {
 
     ReviewDesk reviewDesk() {
         // a remote run's task is reviewed in this machine's clone of its remote, beside a worker's (ADR 0134)
-        return new ReviewDesk(store, git, project, router, context.clock(), new dev.kleiber.conductor.RemoteCache(
-                WorkerCommand.cacheFolder(context), () -> RemoteCredentials.read(context, Optional.empty()),
-                java.time.Duration.ofMinutes(5)));
+        return new ReviewDesk(store, git, project, router, context.clock(), remoteCache(context));
     }
 
     /** The decisions a person makes, shared with the API (dev.kleiber.server). */

@@ -145,8 +145,9 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
     }
 
     private void launch(AgentRuntime agents, String runId, String request, Plan plan, String text, int workers) {
-        Conductor conductor = RunSetup.conductor(agents, context, listener);
         Optional<String> remote = remote();
+        Conductor conductor = remote.isPresent() ? RunSetup.remoteConductor(agents, context, listener, remote.get())
+                : RunSetup.conductor(agents, context, listener);
         if (remote.isPresent()) {
             // a server of workers on many machines: they run the tasks and merge into the remote's main, not this
             // server's checkout (as `kleiber run --remote`)
@@ -188,9 +189,10 @@ final class ServerRuns implements RunLauncher, AutoCloseable {
                 // the run is of the kind it was started as, whatever this server's $KLEIBER_REMOTE says: on a remote the
                 // workers claim what the decision made ready and the server answers the blocked work again; a run of
                 // this checkout is run here
-                boolean remote = agents.store.runs().remoteOf(runId).isPresent();
-                RunHandle handle = remote
-                        ? RemoteRun.background(agents, RunSetup.conductor(agents, context, listener), runId, waitForWorkers)
+                Optional<String> remote = agents.store.runs().remoteOf(runId);
+                RunHandle handle = remote.isPresent()
+                        ? RemoteRun.background(agents, RunSetup.remoteConductor(agents, context, listener, remote.get()),
+                        runId, waitForWorkers)
                         : RunSetup.conductor(agents, context, listener).resume(runId, agents.project.settings().workers());
                 agents.store.events().append(runId, "", "api.resume", "after a decision by " + by);
                 track(runId, handle);

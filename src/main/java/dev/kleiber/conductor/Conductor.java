@@ -59,6 +59,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Executes a plan end to end: records its routed tasks, then runs them on N workers in critical-path order,
@@ -155,6 +156,7 @@ public final class Conductor {
         private Optional<Worker> worker = Optional.empty();
         private Optional<dev.kleiber.agent.SessionEngine> sessions = Optional.empty();
         private Optional<Workspace> workspace = Optional.empty();
+        private Optional<Function<Workspace, Workspace>> followed = Optional.empty();
         private Optional<TaskValidator> validator = Optional.empty();
         private Optional<ExecutorService> executor = Optional.empty();
         private Map<String, String> env = Map.of();
@@ -203,6 +205,17 @@ public final class Conductor {
 
         public Builder workspace(Workspace workspace) {
             this.workspace = Optional.of(workspace);
+            return this;
+        }
+
+        /**
+         * The conductor of a run on many machines, following the workers of the shared remote {@code url}: what it
+         * does to the run's branches and main (a conflict's resolution branch, a restarted task's branch, the session's
+         * summary) goes to the remote, through this machine's clone of it in {@code cache} (ADR 0139).
+         */
+        public Builder followsRemote(RemoteCache cache, String url) {
+            this.followed = Optional.of(own -> new RemoteRunWorkspace(own, cache, url, store, project.knownRoles(),
+                    clock, project.settings().layout().mainBranch(), Duration.ofMinutes(2)));
             return this;
         }
 
@@ -284,13 +297,14 @@ public final class Conductor {
             Router routing = router.orElseGet(() -> RoutingPolicies.router(project));
             OrchestrationLog log = new OrchestrationLog(project.layout().orchestrationLog());
             Path root = project.layout().root();
-            Workspace space = workspace.orElseGet(() -> {
+            Workspace own = workspace.orElseGet(() -> {
                 GitRepository repository = git.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs a git repository or a workspace"));
                 return new GitWorkspace(repository, root, project.layout().worktreesDir(),
                         new Merger(repository, store.merges(), root, project.knownRoles(), clock,
                                 project.settings().layout().mainBranch()));
             });
+            Workspace space = followed.map(remote -> remote.apply(own)).orElse(own);
             Worker work = worker.orElseGet(() -> {
                 LlmClient llm = client.orElseThrow(() -> new IllegalStateException(
                         "the conductor needs an LLM client or a worker"));
@@ -356,7 +370,11 @@ public final class Conductor {
         List<Tasks.NewTask> tasks = new ArrayList<>();
         for (PlannedTask task : plan.tasks()) {
             RoutedTask r = routed.task(task.id());
-            AgentWorker.writeTaskFile(project, store, clock, runId, r, r.tier(), Optional.empty());
+            if (remote.isEmpty()) {
+                // a remote run's task files are written by the worker of each attempt and land with its merge: a copy
+                // here would be an untracked file that stops this checkout's next `git pull` of that main
+                AgentWorker.writeTaskFile(project, store, clock, runId, r, r.tier(), Optional.empty());
+            }
             tasks.add(new Tasks.NewTask(task.id(), task.agent(), r.tier(), task.dependsOn()));
             listener.on(planned(runId, r, Optional.empty()));
         }
@@ -971,9 +989,19 @@ public final class Conductor {
     }
 
     private RunOutcome finish(RunState state) {
-        RunOutcome outcome = outcome(store, state.plan.runId(), state.pause);
-        String runId = state.plan.runId();
-        store.runs().setState(runId, outcome.finished() ? "finished" : state.pause.isPresent() ? "paused" : "waiting");
+        return finish(state.plan.runId(), state.pause);
+    }
+
+    /**
+     * Records where run {@code runId} rests (finished, paused by the budget when {@code pause} says why, or waiting for
+     * a person or a worker) and, when this session moved it, its summary: the day's summary in orchestration_log.md
+     * and its PROGRESS entry, committed on main with the run's records. The end of every session of a conductor: one
+     * that ran the tasks itself, and one that followed the workers of a shared remote (the summary then goes to the
+     * remote's main).
+     */
+    public RunOutcome finish(String runId, Optional<String> pause) {
+        RunOutcome outcome = outcome(store, runId, pause);
+        store.runs().setState(runId, outcome.finished() ? "finished" : pause.isPresent() ? "paused" : "waiting");
         String progress = progress(runId);
         boolean summarized = store.events().ofTask(runId, "").stream().filter(e -> e.kind().equals(SUMMARIZED_EVENT))
                 .reduce((first, second) -> second).map(e -> e.detail().equals(progress)).orElse(false);
@@ -982,26 +1010,33 @@ public final class Conductor {
             commitRecords(runId);
             return outcome;
         }
-        synchronized (log) {
-            log.appendSummary(ledger.dailySummary(ledger.today()));
-        }
-        List<String> blocked = new ArrayList<>(outcome.blocked());
-        new Scribe(project.layout().root()).summarize(new SessionSummary(runId,
-                store.runs().find(runId).map(r -> r.request()).orElse(""),
+        SessionSummary summary = new SessionSummary(runId, store.runs().find(runId).map(r -> r.request()).orElse(""),
                 OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS),
-                outcome.merged(), outcome.awaitingReview(), blocked, outcome.failed(),
-                ledger.cost(Optional.empty(), Optional.of(runId)).totalUsd()));
+                outcome.merged(), outcome.awaitingReview(), new ArrayList<>(outcome.blocked()), outcome.failed(),
+                ledger.cost(Optional.empty(), Optional.of(runId)).totalUsd());
+        Path root = project.layout().root();
+        Path logFile = root.relativize(project.layout().orchestrationLog());
+        commitRecords(runId, () -> workspace.commitSummary(runId, root, into -> {
+            synchronized (log) {
+                (into.equals(root) ? log : new OrchestrationLog(into.resolve(logFile)))
+                        .appendSummary(ledger.dailySummary(ledger.today()));
+            }
+            new Scribe(into).summarize(summary);
+        }));
         // after the summary is written: a kill before this point summarizes again on resume
         store.events().append(runId, "", SUMMARIZED_EVENT, progress);
-        commitRecords(runId);
         return outcome;
     }
 
     /** What the run wrote into the checkout is committed on main; when it cannot be, the person hears why. */
     private void commitRecords(String runId) {
+        commitRecords(runId, () -> workspace.commitRecords(runId));
+    }
+
+    private void commitRecords(String runId, Supplier<RunRecords.Outcome> commit) {
         String what = "commit the run's records (CHANGELOG, ADRs, PROGRESS, reports, protocol files)";
         try {
-            if (workspace.commitRecords(runId) instanceof RunRecords.Outcome.NotOnMain off) {
+            if (commit.get() instanceof RunRecords.Outcome.NotOnMain off) {
                 listener.on(new RunEvent.HousekeepingFailed(runId, what, "the checkout is on " + off.branch()
                         .map(b -> "branch " + b).orElse("no branch") + ", not the main branch; they are left uncommitted"));
             }

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * Where this machine keeps its clones of shared git remotes ({@code $XDG_CACHE_HOME/kleiber}, else
  * {@code ~/.cache/kleiber}, or a worker's {@code --cache}): one folder per remote, named by a hash of its URL so no
  * credential reaches a folder name. A worker works in {@code remote-HASH}; a person's review of a remote run's task
- * ({@link RemoteReview}) in {@code review/remote-HASH}, beside it, so a reviewer never waits for a worker on the same
- * machine, nor clears its worktrees.
+ * ({@link RemoteReview}) and the run's conductor ({@link RemoteRunWorkspace}) in {@code review/remote-HASH}, beside
+ * it, so neither waits for a worker on the same machine, nor clears its worktrees.
  */
 public final class RemoteCache {
     private static final Duration GIT_TIMEOUT = Duration.ofMinutes(10);

@@ -10,11 +10,9 @@ import dev.kleiber.protocol.Kind;
 import dev.kleiber.routing.ChangedFile;
 import dev.kleiber.routing.Tier;
 import dev.kleiber.store.Claim;
-import dev.kleiber.store.Lease;
 import dev.kleiber.store.LeaseKeeper;
 import dev.kleiber.store.LeaseLostException;
 import dev.kleiber.store.Store;
-import dev.kleiber.store.StoreException;
 import dev.kleiber.store.TaskState;
 
 import java.io.IOException;
@@ -49,7 +47,6 @@ public final class RemoteWorkspace implements Workspace {
     private static final String FENCE_TRAILER = "Kleiber-Fence";
     /** The trailer of the commit that brings a merged task's records to main (not {@code Kleiber-Task}: not its work). */
     static final String RECORDS_TRAILER = "Kleiber-Records";
-    private static final Duration MERGE_LEASE = Duration.ofSeconds(30);
     private static final int PUSH_TRIES = 5;
 
     private final RemoteGit remote;
@@ -277,6 +274,13 @@ public final class RemoteWorkspace implements Workspace {
         // a merge whose push landed but whose record did not is found on the remote's main
         remote.fetch();
         syncMain();
+        // a task whose conflict a resolution task landed is merged through it: judged by its branch as pushed
+        Optional<String> pushed = remote.commitOf(RemoteGit.BRANCHES + task.branch());
+        if (pushed.isPresent()) {
+            synchronized (remote) {
+                remote.setRef("refs/heads/" + task.branch(), pushed);
+            }
+        }
         return local.isMerged(runId, task);
     }
 
@@ -289,9 +293,7 @@ public final class RemoteWorkspace implements Workspace {
     public MergeResult merge(String runId, RoutedTask task, int attempt) {
         requireHeld(task);
         pushBranch(task);
-        Lease lease = mergeLease();
-        // losing the merge lease mid-merge needs no action: the push below is fenced by main's commit all the same
-        try (LeaseKeeper ignored = new LeaseKeeper(store.leases(), lease, MERGE_LEASE, lost -> { })) {
+        try (LeaseKeeper ignored = MergeLease.take(store, remote.url(), claim.lease().holder(), mergeWait)) {
             for (int i = 0; i < PUSH_TRIES; i++) {
                 synchronized (remote) {
                     // the merge and the records use scratch worktrees of the clone: no other slot fetches meanwhile
@@ -385,32 +387,6 @@ public final class RemoteWorkspace implements Workspace {
         if (!store.tasks().holds(claim)) {
             throw new LeaseLostException("task " + task.id() + ": this claim (fence " + fence() + ") no longer holds "
                     + "the task (its run was cancelled, or its lease lapsed); nothing is pushed");
-        }
-    }
-
-    /** Waits for the remote's merge lease: one merger at a time, whichever process it is. */
-    private Lease mergeLease() {
-        String subject = "merge:" + remote.url();
-        long until = System.nanoTime() + mergeWait.toNanos();
-        while (true) {
-            try {
-                Optional<Lease> lease = store.leases().tryAcquire(subject, claim.lease().holder(), MERGE_LEASE);
-                if (lease.isPresent()) {
-                    return lease.get();
-                }
-            } catch (StoreException e) {
-                // another process inserted the lease between our read and our write: it holds it now
-            }
-            if (System.nanoTime() > until) {
-                throw KleiberException.failed("waited " + mergeWait.toSeconds() + " s for the merge lease of "
-                        + remote.url() + "; another merger holds it");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw KleiberException.failed("interrupted while waiting for the merge lease", e);
-            }
         }
     }
 

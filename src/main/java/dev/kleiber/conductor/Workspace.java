@@ -8,6 +8,7 @@ import dev.kleiber.scribe.RunRecords;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The repository the conductor works on: a worktree per attempt on the task's branch, the branch's tip and
@@ -58,6 +59,17 @@ public interface Workspace {
      */
     default RunRecords.Outcome commitRecords(String runId) {
         return new RunRecords.Outcome.NothingToCommit();
+    }
+
+    /**
+     * The end of a conductor's session: {@code write} puts the run's summary (its PROGRESS entry, the day's summary in
+     * orchestration_log.md) into a folder holding main's files, and the summary is committed on main with the run's
+     * records. Here that folder is {@code checkout}, the conductor's own; a workspace whose main is elsewhere (a
+     * shared remote) writes into main as it is there and pushes it.
+     */
+    default RunRecords.Outcome commitSummary(String runId, Path checkout, Consumer<Path> write) {
+        write.accept(checkout);
+        return commitRecords(runId);
     }
 
     /** Writes the blocked file for a merge conflict; returns its path relative to the repository. */
