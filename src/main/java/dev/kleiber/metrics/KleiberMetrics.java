@@ -136,8 +136,10 @@ public final class KleiberMetrics implements AutoCloseable {
                     .description("Tasks in the store by state, every run (what kleiber status shows per run)")
                     .tag("state", state.id()).register(registry);
         }
-        storeGauge("kleiber.queue.depth", "Queued tasks whose dependencies are all merged: claimable now",
-                StoreFigures::claimable);
+        storeGauge("kleiber.queue.depth",
+                "Planned or queued tasks whose dependencies are all merged: claimable now", StoreFigures::claimable);
+        storeGauge("kleiber.queue.depth.remote", "Of kleiber_queue_depth, the tasks of runs on a remote's workers: "
+                + "only a `kleiber worker` takes them", StoreFigures::remoteClaimable);
         storeGauge("kleiber.processes.live", "Kleiber processes holding a live lease (runs, resumes and workers)",
                 StoreFigures::liveProcesses);
         storeGauge("kleiber.workers.live", "Live `kleiber worker` processes (registered, heartbeat not expired)",

@@ -22,7 +22,8 @@ import java.util.Optional;
  * process that serves metrics reports the same numbers as {@code kleiber cost} and {@code kleiber status}.
  */
 record StoreFigures(List<LedgerGroup> ledger, BudgetStatus budget, Map<TaskState, Long> tasks, long claimable,
-                    long liveProcesses, long liveWorkers, long workerSlots, Optional<MainCheck> main) {
+                    long remoteClaimable, long liveProcesses, long liveWorkers, long workerSlots,
+                    Optional<MainCheck> main) {
 
     /** The ledger rows of one model, agent and outcome, added up; {@code allOpusUsd} is their price on Opus. */
     record LedgerGroup(String model, String agent, String outcome, long calls, TokenUsage tokens, double costUsd,
@@ -41,8 +42,8 @@ record StoreFigures(List<LedgerGroup> ledger, BudgetStatus budget, Map<TaskState
     /** Reads the figures; {@code opus} prices the all-Opus comparison. */
     static StoreFigures read(Store store, Ledger ledgerReader, ModelPrice opus, Clock clock) {
         long now = clock.millis();
-        record Counts(List<LedgerGroup> ledger, Map<TaskState, Long> tasks, long claimable, long live,
-                      long workers, long slots, Optional<MainCheck> main) {
+        record Counts(List<LedgerGroup> ledger, Map<TaskState, Long> tasks, long claimable, long remoteClaimable,
+                      long live, long workers, long slots, Optional<MainCheck> main) {
         }
         Counts counts = store.database().read(tx -> {
             List<LedgerGroup> groups = tx.query("SELECT model_id, agent, outcome, COUNT(*), SUM(input_tokens), "
@@ -64,10 +65,15 @@ record StoreFigures(List<LedgerGroup> ledger, BudgetStatus budget, Map<TaskState
                     rs -> new StateCount(rs.getString(1), rs.getLong(2)))) {
                 TaskState.parse(row.state()).ifPresent(state -> byState.put(state, row.count()));
             }
-            // queued and every dependency merged: what a free worker slot would claim now
-            long claimable = tx.number("SELECT COUNT(*) FROM tasks t WHERE t.state = 'queued' AND NOT EXISTS "
-                    + "(SELECT 1 FROM task_dependencies d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on "
-                    + "WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.state <> 'merged')");
+            // planned or queued and every dependency merged: what a free worker slot would claim now (a claim queues a
+            // planned task in the same transaction; a run on a remote's workers keeps its tasks planned until then)
+            String ready = "SELECT COUNT(*) FROM tasks t JOIN runs r ON r.id = t.run_id "
+                    + "WHERE t.state IN ('planned', 'queued') AND r.state <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks u "
+                    + "ON u.run_id = d.run_id AND u.id = d.depends_on WHERE d.run_id = t.run_id AND d.task_id = t.id "
+                    + "AND u.state <> 'merged')";
+            long claimable = tx.number(ready);
+            // of those, the tasks of runs on a remote's workers: only a `kleiber worker` takes them (ADR 0137)
+            long remoteClaimable = tx.number(ready + " AND r.remote <> ''");
             // a process lease has no subject; a task's lease names the task
             long live = tx.number("SELECT COUNT(*) FROM leases WHERE subject IS NULL AND expires_ms > ?", now);
             // `kleiber worker` processes register with their slots and heartbeat; a row past expires_ms is dead
@@ -76,10 +82,10 @@ record StoreFigures(List<LedgerGroup> ledger, BudgetStatus budget, Map<TaskState
             Optional<MainCheck> main = tx.one("SELECT detail, at_ms FROM events WHERE seq = "
                     + "(SELECT MAX(seq) FROM events WHERE kind = ?)",
                     rs -> new MainCheck(rs.getString(1).split("[ :]", 2)[0], rs.getLong(2)), MainWatch.EVENT);
-            return new Counts(groups, byState, claimable, live, workers, slots, main);
+            return new Counts(groups, byState, claimable, remoteClaimable, live, workers, slots, main);
         });
         return new StoreFigures(counts.ledger(), ledgerReader.status(), counts.tasks(), counts.claimable(),
-                counts.live(), counts.workers(), counts.slots(), counts.main());
+                counts.remoteClaimable(), counts.live(), counts.workers(), counts.slots(), counts.main());
     }
 
     static double usd(BigDecimal amount) {

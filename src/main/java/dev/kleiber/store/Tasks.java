@@ -219,6 +219,11 @@ public final class Tasks implements TaskQueue {
     public TaskRecord settleReview(Claim review, TaskState target, String reason) {
         Lease lease = review.lease();
         return database.write(tx -> {
+            if (tx.dialect() == Dialect.POSTGRESQL) {
+                // the task's row first, as a cancel and a worker's fenced write lock it
+                tx.one("SELECT id FROM tasks WHERE run_id = ? AND id = ? FOR UPDATE", rs -> rs.getString(1),
+                        review.task().runId(), review.task().id());
+            }
             TaskRecord task = require(tx, review.task().runId(), review.task().id());
             if (task.state() != TaskState.AWAITING_REVIEW || task.fence() != lease.fence()
                     || !new Leases(database, clock).isLive(tx, lease)) {

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code kleiber run --remote} with tasks queued and no live worker that can take them (none at all, or only one of
  * another remote): after {@code --wait-for-workers} the conductor says so — which remote, which tasks, the command
- * that starts a worker — stops following with exit 1 and leaves the run waiting; {@code kleiber status} says why.
+ * that starts a worker — stops following with exit 1 and leaves the run waiting; {@code kleiber status} says why,
+ * and the metrics the deploy alert reads count its ready task.
  * A bad time is refused before anything is planned.
  */
 class RemoteRunNoWorkerTest {
@@ -96,6 +97,11 @@ class RemoteRunNoWorkerTest {
             JsonNode json = new ObjectMapper().readTree(conductor.run("status", "--json").out());
             assertThat(json.path("waitingForWorker").path("remote").asText()).isEqualTo(bare.toString());
             assertThat(json.path("waitingForWorker").path("how").asText()).isEqualTo("kleiber worker --remote " + bare);
+            // the deploy alert KleiberNoLiveWorker reads the same: a remote run's ready task, which only a worker takes
+            Cli.Result metrics = conductor.run("metrics");
+            assertThat(metrics.exitCode()).as(metrics.err()).isZero();
+            assertThat(metrics.out()).containsPattern("(?m)^kleiber_queue_depth_remote 1\\.0$")
+                    .containsPattern("(?m)^kleiber_queue_depth 1\\.0$");
             assertThat(api.requests()).as("no model was asked").isEmpty();
         }
     }
