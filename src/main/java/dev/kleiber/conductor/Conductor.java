@@ -1017,9 +1017,16 @@ public final class Conductor {
         Path root = project.layout().root();
         Path logFile = root.relativize(project.layout().orchestrationLog());
         commitRecords(runId, () -> workspace.commitSummary(runId, root, into -> {
-            synchronized (log) {
-                (into.equals(root) ? log : new OrchestrationLog(into.resolve(logFile)))
-                        .appendSummary(ledger.dailySummary(ledger.today()));
+            if (into.equals(root)) {
+                synchronized (log) {
+                    log.appendSummary(ledger.dailySummary(ledger.today()));
+                }
+            } else {
+                // main is on a shared remote: its log gets the rows of the sessions the workers ran, from the ledger
+                OrchestrationLog remoteLog = new OrchestrationLog(into.resolve(logFile));
+                remoteLog.appendMissingSessions(RunRepair.sessionRows(store, ledger,
+                        RunPlan.load(store, runId, project.knownRoles(), router)));
+                remoteLog.appendSummary(ledger.dailySummary(ledger.today()));
             }
             new Scribe(into).summarize(summary);
         }));

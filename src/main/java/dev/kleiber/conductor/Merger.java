@@ -8,6 +8,7 @@ import dev.kleiber.protocol.BlockType;
 import dev.kleiber.protocol.BlockedFile;
 import dev.kleiber.protocol.CompleteFile;
 import dev.kleiber.protocol.FileLocation;
+import dev.kleiber.protocol.FileText;
 import dev.kleiber.protocol.Kind;
 import dev.kleiber.protocol.ParseResult;
 import dev.kleiber.protocol.ProtocolFiles;
@@ -17,7 +18,6 @@ import dev.kleiber.scribe.Scribe;
 import dev.kleiber.store.Merges;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -140,18 +140,13 @@ final class Merger {
     }
 
     Optional<CompleteFile> doneFile(RoutedTask task) {
-        Path file = root.resolve(new FileLocation(Kind.COMPLETE, task.agent(), task.id()).relativePath());
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return switch (parser.parse(Files.readString(file))) {
-                case ParseResult.Parsed parsed when parsed.document() instanceof CompleteFile complete -> Optional.of(complete);
-                default -> Optional.empty();
-            };
-        } catch (IOException e) {
-            throw KleiberException.failed("cannot read " + root.relativize(file) + ": " + e.getMessage(), e);
-        }
+        Path relative = new FileLocation(Kind.COMPLETE, task.agent(), task.id()).relativePath();
+        // read as protocol files are read for people: no link followed, resolved inside its folder, bounded
+        return new TaskProtocolTexts(root).readOne(relative.getName(0).toString(),
+                        relative.subpath(1, relative.getNameCount()).toString(), FileText.MAX_BYTES)
+                .filter(file -> !file.truncated())
+                .flatMap(file -> parser.parse(file.text()) instanceof ParseResult.Parsed parsed
+                        && parsed.document() instanceof CompleteFile complete ? Optional.of(complete) : Optional.empty());
     }
 
     /** The blocked file the conductor gets for a merge conflict. */

@@ -31,13 +31,27 @@ final class RunRepair {
     }
 
     void repair(RunPlan plan) {
+        for (TaskRecord record : store.tasks().ofRun(plan.runId())) {
+            if (record.state() == TaskState.MERGED) {
+                workspace.recordMerged(plan.task(record.id()), record.tier());
+            }
+        }
+        List<OrchestrationLog.Row> rows = sessionRows(store, ledger, plan);
+        synchronized (log) {
+            log.appendMissingSessions(rows);
+        }
+    }
+
+    /**
+     * The orchestration log's row of every agent session of the run that has ended, from the ledger: what a crash
+     * may have left unwritten, and what the conductor of a run on many machines writes into the remote's log (its
+     * workers' rows stay in their caches).
+     */
+    static List<OrchestrationLog.Row> sessionRows(Store store, Ledger ledger, RunPlan plan) {
         String runId = plan.runId();
         List<OrchestrationLog.Row> rows = new ArrayList<>();
         for (TaskRecord record : store.tasks().ofRun(runId)) {
             RoutedTask task = plan.task(record.id());
-            if (record.state() == TaskState.MERGED) {
-                workspace.recordMerged(task, record.tier());
-            }
             // a leased task's latest attempt is still at work in a live process: it logs its own session
             int ended = record.state().isLeased() ? record.attempts() - 1 : record.attempts();
             for (int attempt = 1; attempt <= ended; attempt++) {
@@ -49,8 +63,6 @@ final class RunRepair {
                 });
             }
         }
-        synchronized (log) {
-            log.appendMissingSessions(rows);
-        }
+        return rows;
     }
 }

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -133,8 +134,9 @@ public final class OrchestrationLog {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
+            // a link planted where the log is (orchestration_log.md -> ~/.bashrc) is refused, not appended to
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 FileLock lock = channel.lock();
                 try {
                     ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(channel.size()));

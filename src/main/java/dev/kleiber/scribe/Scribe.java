@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -85,11 +86,11 @@ public final class Scribe {
         String decisionLine = oneLine(decision);
         int highest = 0;
         try {
-            Files.createDirectories(folder);
+            Files.createDirectories(unlinked(folder));
             try (Stream<Path> files = Files.list(folder)) {
                 for (Path file : files.toList()) {
                     Matcher m = ADR_FILE.matcher(file.getFileName().toString());
-                    if (!m.matches()) {
+                    if (!m.matches() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                         continue;
                     }
                     highest = Math.max(highest, Integer.parseInt(m.group(1)));
@@ -160,21 +161,43 @@ public final class Scribe {
         return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
-    private static Optional<String> read(Path file) {
+    /**
+     * Refuses a record whose path leads through a symbolic link, component by component from the repository's root: a
+     * link a merged change planted ({@code CHANGELOG.md -> ~/.ssh/id_ed25519}, {@code docs/decisions -> /etc}) would
+     * have Kleiber copy a secret into main or append outside the repository, as root in a container.
+     */
+    private Path unlinked(Path file) {
+        Path relative = root.relativize(file);
+        Path at = root;
+        for (Path part : relative) {
+            at = at.resolve(part);
+            if (Files.isSymbolicLink(at)) {
+                throw KleiberException.failed(relative + ": " + root.relativize(at) + " is a symbolic link; Kleiber "
+                        + "writes the project's records (CHANGELOG.md, PROGRESS.md, docs/decisions) itself and follows no "
+                        + "link in them. Replace it with a plain file or folder.");
+            }
+        }
+        return file;
+    }
+
+    private Optional<String> read(Path file) {
+        unlinked(file);
         try {
-            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+            return Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                    ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
         } catch (IOException e) {
             throw KleiberException.failed("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** Appends at the end only (never rewrites), then syncs, so earlier content is safe even on a crash. */
-    private static void append(Path file, String existing, String text) {
+    private void append(Path file, String existing, String text) {
         String addition = !existing.isEmpty() && !existing.endsWith("\n") ? "\n" + text : text;
         try {
-            Files.createDirectories(file.getParent());
+            Files.createDirectories(unlinked(file).getParent());
+            // no link at the last component either, should one appear since the check
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+                    StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
                 channel.write(java.nio.ByteBuffer.wrap(addition.getBytes(StandardCharsets.UTF_8)));
                 channel.force(true);
             }

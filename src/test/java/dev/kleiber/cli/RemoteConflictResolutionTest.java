@@ -125,6 +125,13 @@ class RemoteConflictResolutionTest {
             // the session's summary is written once, by the conductor, on the remote's main
             assertThat(GitRepos.git(bare, "show", "main:PROGRESS.md")).contains(runId);
             assertThat(GitRepos.git(bare, "log", "--format=%s", "main")).contains("kleiber: summary of run " + runId);
+            // with a row for every agent session the workers ran, from the ledger (their own logs stay in their caches)
+            assertThat(GitRepos.git(bare, "show", "main:orchestration_log.md").lines()
+                    .filter(line -> line.startsWith("| ") && line.contains("| engineer-backend |")))
+                    .anySatisfy(row -> assertThat(row).contains("| alpha |"))
+                    .anySatisfy(row -> assertThat(row).contains("| bravo |"))
+                    .anySatisfy(row -> assertThat(row).contains("| resolve-bravo |"))
+                    .doesNotHaveDuplicates();
             assertThat(tmp.resolve("home-conductor/.cache/kleiber/review/" + RemoteCache.folderOf(bare.toString()) + "/repo"))
                     .as("the conductor works in this machine's clone of the remote, not in its checkout").isDirectory();
             // the checkout holds the blocked file it received and answered (ADR 0133) and nothing of the clone

@@ -1,5 +1,6 @@
 package dev.kleiber.ledger;
 
+import dev.kleiber.KleiberException;
 import dev.kleiber.routing.Tier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OrchestrationLogTest {
     @TempDir
@@ -83,5 +85,16 @@ class OrchestrationLogTest {
         new OrchestrationLog(file).appendSessions(List.of(row("t", Tier.SONNET, Optional.of(Tier.SONNET), 1, 1, "1.2")));
         assertThat(Files.readString(file)).isEqualTo(OrchestrationLog.HEADER
                 + "| 2025-01-09T14:30:00Z | engineer-backend | t | sonnet | 1 | 1 | $1.20 |\n");
+    }
+
+    @Test
+    void aLogThatIsASymbolicLinkIsRefusedNotAppendedTo() throws Exception {
+        Path target = Files.writeString(dir.resolve("bashrc"), "alias ls='ls -F'\n");
+        Path file = Files.createSymbolicLink(dir.resolve("orchestration_log.md"), target);
+
+        assertThatThrownBy(() -> new OrchestrationLog(file).appendSessions(List.of(row("t1", Tier.SONNET, Optional.empty(),
+                10, 5, "0.01")))).isInstanceOf(KleiberException.class).hasMessageContaining("cannot append");
+
+        assertThat(Files.readString(target)).isEqualTo("alias ls='ls -F'\n");
     }
 }

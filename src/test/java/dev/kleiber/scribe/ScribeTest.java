@@ -1,5 +1,6 @@
 package dev.kleiber.scribe;
 
+import dev.kleiber.KleiberException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ScribeTest {
     @TempDir
@@ -125,5 +127,33 @@ class ScribeTest {
         assertThat(Scribe.adrTitle("chose X over Y because Z.")).isEqualTo("Chose X over Y");
         assertThat(Scribe.slug("Chose Zod over Joi!")).isEqualTo("chose-zod-over-joi");
         assertThat(Scribe.slug("???")).isEqualTo("decision");
+    }
+
+    @Test
+    void aRecordThatLeadsThroughASymbolicLinkIsRefusedAndNothingOutsideTheRepositoryIsReadOrWritten() throws IOException {
+        Path outside = Files.createDirectories(repo.resolveSibling(repo.getFileName() + "-outside"));
+        Path secret = Files.writeString(outside.resolve("id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+        Path repository = Files.createDirectories(repo.resolve("project"));
+        Files.createSymbolicLink(repository.resolve("CHANGELOG.md"), secret);
+        Scribe scribe = new Scribe(repository);
+
+        assertThatThrownBy(() -> scribe.record(work("feat-001", DAY1))).isInstanceOf(KleiberException.class)
+                .hasMessageContaining("CHANGELOG.md is a symbolic link");
+        assertThat(Files.readString(secret)).isEqualTo("-----BEGIN OPENSSH PRIVATE KEY-----\n");
+
+        Files.delete(repository.resolve("CHANGELOG.md"));
+        Files.createDirectories(repository.resolve("docs"));
+        Files.createSymbolicLink(repository.resolve("docs/decisions"), outside);
+        assertThatThrownBy(() -> scribe.record(work("feat-002", DAY1, "Chose A over B because C")))
+                .isInstanceOf(KleiberException.class).hasMessageContaining("docs/decisions is a symbolic link");
+        try (var left = Files.list(outside)) {
+            assertThat(left.toList()).as("no ADR written through the link").containsExactly(secret);
+        }
+
+        Files.createSymbolicLink(repository.resolve("PROGRESS.md"), secret);
+        assertThatThrownBy(() -> scribe.summarize(new SessionSummary("run-1", "a request", DAY1, List.of(), List.of(),
+                List.of(), List.of(), BigDecimal.ONE))).isInstanceOf(KleiberException.class)
+                .hasMessageContaining("PROGRESS.md is a symbolic link");
+        assertThat(Files.readString(secret)).isEqualTo("-----BEGIN OPENSSH PRIVATE KEY-----\n");
     }
 }
