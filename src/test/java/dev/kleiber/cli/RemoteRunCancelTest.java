@@ -2,12 +2,14 @@ package dev.kleiber.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.store.Runs;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
+import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
@@ -78,9 +80,15 @@ class RemoteRunCancelTest {
         try (FakeMessagesApi api = FakeMessagesApi.start(KEY)) {
             try {
                 api.respondWith(request -> {
+                    if (request.json().path("messages").size() == 1) {
+                        // alpha's agent first writes its file: the attempt has work a push would keep
+                        ObjectNode write = FakeApiRun.write("src/services/alpha.js", "export const alpha = 1;\n");
+                        return FakeReply.answer(FakeReply.toolUse("toolu_write", write.path("name").asText(),
+                                write.path("input").toString()));
+                    }
                     called.countDown();
                     try {
-                        // alpha's agent is mid-call when the run is cancelled; only the worker's own stop ends the call
+                        // then it is mid-call when the run is cancelled; only the worker's own stop ends the call
                         release.await(60, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
