@@ -30,7 +30,7 @@ final class WorkersCommand implements Runnable {
             description = "sqlite, sqlite:PATH or postgresql://user:pass@host:port/db (default: the repository's store).")
     Optional<String> store = Optional.empty();
 
-    @Option(names = "--json", description = "Print one JSON document: {workers:[{holder,host,pid,slots,tags,claims,heartbeatAt}]}.")
+    @Option(names = "--json", description = "Print one JSON document: {workers:[{holder,host,pid,slots,tags,remote,claims,heartbeatAt}]}.")
     boolean json;
 
     /** Who holds each task of {@code runId} at work now: a worker as {@code host pid N}, else the lease's holder. */
@@ -57,6 +57,7 @@ final class WorkersCommand implements Runnable {
                 for (Workers.WorkerRecord worker : live) {
                     ObjectNode node = array.addObject().put("holder", worker.holder()).put("host", worker.host())
                             .put("pid", worker.pid()).put("slots", worker.slots())
+                            .put("remote", worker.remote())
                             .put("heartbeatAt", worker.heartbeatAt().toString());
                     worker.tags().stream().sorted().forEach(node.putArray("tags")::add);
                     worker.claims().forEach(node.putArray("claims")::add);
@@ -68,11 +69,13 @@ final class WorkersCommand implements Runnable {
                 out.println("no live workers on " + url);
                 return;
             }
-            out.printf("%-20s %8s %5s %-16s %-20s %s%n", "HOST", "PID", "SLOTS", "TAGS", "LAST HEARTBEAT", "CLAIMS");
+            out.printf("%-20s %8s %5s %-16s %-20s %-32s %s%n", "HOST", "PID", "SLOTS", "TAGS", "LAST HEARTBEAT", "REMOTE",
+                    "CLAIMS");
             for (Workers.WorkerRecord worker : live) {
-                out.printf("%-20s %8d %5d %-16s %-20s %s%n", worker.host(), worker.pid(), worker.slots(),
+                out.printf("%-20s %8d %5d %-16s %-20s %-32s %s%n", worker.host(), worker.pid(), worker.slots(),
                         worker.tags().isEmpty() ? "-" : String.join(",", worker.tags().stream().sorted().toList()),
                         worker.heartbeatAt().truncatedTo(ChronoUnit.SECONDS),
+                        worker.remote().isEmpty() ? "-" : worker.remote(),
                         worker.claims().isEmpty() ? "-" : String.join(" ", worker.claims()));
             }
         }

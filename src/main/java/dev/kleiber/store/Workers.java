@@ -17,9 +17,9 @@ import java.util.TreeSet;
  * claims' leases lapse with it and its tasks go to others.
  */
 public final class Workers {
-    /** A worker as registered, with the tasks it holds now ({@code run/task}). */
-    public record WorkerRecord(String holder, String host, long pid, int slots, Set<String> tags, Instant startedAt,
-                               Instant heartbeatAt, Instant expiresAt, List<String> claims) {
+    /** A worker as registered (with the remote whose runs it claims), with the tasks it holds now ({@code run/task}). */
+    public record WorkerRecord(String holder, String host, long pid, int slots, Set<String> tags, String remote,
+                               Instant startedAt, Instant heartbeatAt, Instant expiresAt, List<String> claims) {
         public WorkerRecord {
             tags = Set.copyOf(tags);
             claims = List.copyOf(claims);
@@ -80,11 +80,11 @@ public final class Workers {
             tx.query("SELECT l.holder, t.run_id, t.id FROM tasks t JOIN leases l ON l.id = t.lease_id "
                     + "WHERE l.expires_ms > ? ORDER BY t.run_id, t.id", rs -> claims.computeIfAbsent(rs.getString(1),
                     h -> new ArrayList<>()).add(rs.getString(2) + "/" + rs.getString(3)), now);
-            return tx.query("SELECT holder, host, pid, slots, tags, started_ms, heartbeat_ms, expires_ms FROM workers "
-                    + "WHERE expires_ms > ? ORDER BY host, holder", rs -> new WorkerRecord(rs.getString(1), rs.getString(2),
-                    rs.getLong(3), rs.getInt(4), Tasks.tagsOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
+            return tx.query("SELECT holder, host, pid, slots, tags, remote, started_ms, heartbeat_ms, expires_ms "
+                    + "FROM workers WHERE expires_ms > ? ORDER BY host, holder", rs -> new WorkerRecord(rs.getString(1),
+                    rs.getString(2), rs.getLong(3), rs.getInt(4), Tasks.tagsOf(rs.getString(5)), rs.getString(6),
                     Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
-                    claims.getOrDefault(rs.getString(1), List.of())), now);
+                    Instant.ofEpochMilli(rs.getLong(9)), claims.getOrDefault(rs.getString(1), List.of())), now);
         });
     }
 

@@ -32,7 +32,8 @@ class WorkersCommandTest {
         try (Store store = Store.open(url, Clock.systemUTC())) {
             store.runs().create("r1", "a request");
             store.tasks().add("r1", List.of(new Tasks.NewTask("search-api", "engineer-backend", Tier.SONNET, List.of())));
-            store.workers().register("worker-41312", "build-2", 41312, 2, Set.of("node20", "linux"), "", Duration.ofMinutes(1));
+            store.workers().register("worker-41312", "build-2", 41312, 2, Set.of("node20", "linux"),
+                    "ssh://git@git.example/shop.git", Duration.ofMinutes(1));
             store.workers().register("worker-7", "gone-host", 7, 1, Set.of(), "", Duration.ofMillis(1));
             store.queue().claimAny("worker-41312", Set.of("linux", "node20"), Duration.ofMinutes(1)).orElseThrow();
         }
@@ -43,12 +44,13 @@ class WorkersCommandTest {
 
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.out()).contains("build-2").contains("41312").contains("linux,node20").contains("r1/search-api")
-                .doesNotContain("gone-host");
+                .contains("ssh://git@git.example/shop.git").doesNotContain("gone-host");
         assertThat(json.exitCode()).as(json.err()).isZero();
         com.fasterxml.jackson.databind.JsonNode worker = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(json.out()).get("workers").get(0);
         assertThat(worker.get("host").asText()).isEqualTo("build-2");
         assertThat(worker.get("slots").asInt()).isEqualTo(2);
+        assertThat(worker.get("remote").asText()).as("the remote whose runs it claims").isEqualTo("ssh://git@git.example/shop.git");
         assertThat(worker.get("claims").get(0).asText()).isEqualTo("r1/search-api");
     }
 
