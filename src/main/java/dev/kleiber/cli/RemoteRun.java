@@ -193,8 +193,16 @@ final class RemoteRun {
             // a worker sends a blocked file just after its task moved to blocked; one that died in between never will
             if (paused.isPresent() || settled && (RemoteBlocked.notReceived(runtime.store, runId).isEmpty()
                     || ++waitedForFiles > FILE_WAIT_POLLS)) {
+                // a cancel that landed since this poll's look: its tasks settled because they were cancelled
+                Optional<String> cancelled = cancelled(runtime, runId);
+                if (cancelled.isPresent()) {
+                    return new Followed.Cancelled(outcome, cancelled.get());
+                }
                 // where the run rests, and the session's summary pushed to the remote's main
-                return new Followed.Settled(conductor.finish(runId, paused));
+                RunOutcome rests = conductor.finish(runId, paused);
+                // a cancelled run stays cancelled whatever finish recorded: the cancel came first, say so
+                return cancelled(runtime, runId).<Followed>map(why -> new Followed.Cancelled(rests, why))
+                        .orElseGet(() -> new Followed.Settled(rests));
             }
             if (stopped.getAsBoolean()) {
                 // the workers go on with the run: it stays active for them
@@ -204,8 +212,12 @@ final class RemoteRun {
                 served = System.nanoTime();
             } else if (System.nanoTime() - served >= waitForWorkers.toNanos()) {
                 RunEvent.NoLiveWorker said = noLiveWorker(runtime, runId, remote, outcome, waitForWorkers);
-                conductor.listener().on(said);
                 runtime.store.runs().setState(runId, "waiting");
+                Optional<String> cancelled = cancelled(runtime, runId);
+                if (cancelled.isPresent()) {
+                    return new Followed.Cancelled(outcome, cancelled.get());
+                }
+                conductor.listener().on(said);
                 return new Followed.NoWorker(outcome, said);
             }
             pause(runId);

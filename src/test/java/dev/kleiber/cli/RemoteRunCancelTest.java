@@ -2,12 +2,14 @@ package dev.kleiber.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.store.Runs;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
+import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -38,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JVM's agent is mid-call: the API answers 202 {@code cancelled} (then 409), the run and its tasks are cancelled in
  * the store so no worker claims one, the worker stops the session promptly (its lease keeper sees the lease the cancel
  * ended), removes its worktree, pushes and merges nothing and releases the claim; the event reaches the live stream.
+ * A {@code kleiber run --remote} following a run cancelled elsewhere says who cancelled it; {@code kleiber resume}
+ * refuses it.
  */
 class RemoteRunCancelTest {
     private static final String KEY = "sk-ant-remote-cancel-test-key";
@@ -75,9 +80,15 @@ class RemoteRunCancelTest {
         try (FakeMessagesApi api = FakeMessagesApi.start(KEY)) {
             try {
                 api.respondWith(request -> {
+                    if (request.json().path("messages").size() == 1) {
+                        // alpha's agent first writes its file: the attempt has work a push would keep
+                        ObjectNode write = FakeApiRun.write("src/services/alpha.js", "export const alpha = 1;\n");
+                        return FakeReply.answer(FakeReply.toolUse("toolu_write", write.path("name").asText(),
+                                write.path("input").toString()));
+                    }
                     called.countDown();
                     try {
-                        // alpha's agent is mid-call when the run is cancelled; only the worker's own stop ends the call
+                        // then it is mid-call when the run is cancelled; only the worker's own stop ends the call
                         release.await(60, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -147,6 +158,42 @@ class RemoteRunCancelTest {
                 if (worker != null) {
                     worker.kill9();
                 }
+            }
+        }
+    }
+
+    @Test
+    void aConductorFollowingARunCancelledElsewhereSaysWhoCancelledItAndResumeRefusesIt() throws Exception {
+        WorkerJvm.initializedRemote(tmp);
+        Path bare = tmp.resolve("remote.git");
+        StoreUrl url = TestStores.fresh(TestStores.Kind.SQLITE, tmp);
+        Path plan = Files.writeString(tmp.resolve("plan.yaml"), PLAN);
+        try (FakeMessagesApi api = FakeMessagesApi.start(KEY)) {
+            api.respondWith(request -> FakeReply.error(400, "invalid_request_error", "the test did not expect a call"));
+            Cli conductor = WorkerJvm.conductor(tmp, url, api, KEY, Clock.systemUTC());
+            CompletableFuture<Cli.Result> following = CompletableFuture.supplyAsync(() -> conductor.run("run", "--plan",
+                    plan.toString(), "--remote", bare.toString(), "--wait-for-workers", "1m"));
+            try (Store store = Store.open(url, Clock.systemUTC())) {
+                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (store.runs().all().isEmpty() && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                }
+                String runId = store.runs().all().getFirst().id();
+                // a server of the store cancels it, as POST /api/v1/runs/{run}/cancel does
+                assertThat(store.tasks().cancelRun(runId, "cancelled by ops (token) through the API")).isPresent();
+
+                Cli.Result run = following.get(30, TimeUnit.SECONDS);
+                assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+                assertThat(run.out()).contains("run " + runId + " was cancelled (cancelled by ops (token) through the API): "
+                        + "0 merged before it; the rest is cancelled and no worker takes it");
+                assertThat(store.runs().find(runId).orElseThrow().state()).as("the follower left it cancelled")
+                        .isEqualTo(Runs.CANCELLED);
+
+                Cli.Result resumed = conductor.run("resume", "--run", runId);
+                assertThat(resumed.exitCode()).isEqualTo(1);
+                assertThat(resumed.out()).contains("run " + runId + " was cancelled (cancelled by ops (token) through the API): "
+                        + "nothing of it runs again");
+                assertThat(api.requests()).isEmpty();
             }
         }
     }
