@@ -77,6 +77,10 @@ final class WorkerCommand implements Runnable {
     @Option(names = "--slots", paramLabel = "N", description = "Tasks run at once on this machine (1-64, default 1).")
     int slots = 1;
 
+    @Option(names = "--host-slots", paramLabel = "N",
+            description = "Agent sessions at once on this host across all its workers (1-256; default: no cap beyond --slots).")
+    Optional<Integer> hostSlots = Optional.empty();
+
     @Option(names = "--tags", paramLabel = "TAG,...", split = ",",
             description = "Capabilities this machine offers (e.g. linux,node20); a task needing others is left to other workers.")
     Set<String> tags = new LinkedHashSet<>();
@@ -110,6 +114,9 @@ final class WorkerCommand implements Runnable {
                 "kleiber worker needs the shared git remote: give --remote URL or set $KLEIBER_REMOTE"));
         if (slots < 1 || slots > 64) {
             throw KleiberException.badInput("--slots must be 1 to 64; found " + slots);
+        }
+        if (hostSlots.isPresent() && (hostSlots.get() < 1 || hostSlots.get() > 256)) {
+            throw KleiberException.badInput("--host-slots must be 1 to 256; found " + hostSlots.get());
         }
         if (metricsPort.isPresent() && (metricsPort.get() < 0 || metricsPort.get() > 65_535)) {
             throw KleiberException.badInput("--metrics-port must be 0 to 65535; found " + metricsPort.get());
@@ -146,7 +153,7 @@ final class WorkerCommand implements Runnable {
             Optional<KleiberMetrics> metrics = metricsPort.map(port -> meters(context, store, opened, git, slots));
             Optional<MetricsEndpoint> endpoint = metrics.map(m -> serveMetrics(m, out));
             WorkerProcess worker = new WorkerProcess(opened, new WorkerProcess.Identity(holder, host(),
-                    ProcessHandle.current().pid(), slots, tags, remote), ttl, POLL,
+                    ProcessHandle.current().pid(), slots, tags, remote, hostSlots.orElse(0)), ttl, POLL,
                     claim -> attempt(context, store, opened, git, root, process, ttl, claim, metrics, err), line -> log(out, line));
             Thread hook = new Thread(() -> {
                 log(out, "stopping: running tasks get " + graceSeconds + " s, then are handed back");
@@ -158,7 +165,8 @@ final class WorkerCommand implements Runnable {
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            log(out, holder + " on " + host() + ": " + slots + " slot(s), tags " + (tags.isEmpty() ? "none" : String.join(",", tags))
+            log(out, holder + " on " + host() + ": " + slots + " slot(s)"
+                    + hostSlots.map(n -> " (" + n + " on this host, all workers together)").orElse("") + ", tags " + (tags.isEmpty() ? "none" : String.join(",", tags))
                     + ", store " + url + ", remote " + redacted(remote));
             try {
                 worker.run();

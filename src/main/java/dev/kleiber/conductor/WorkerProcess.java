@@ -1,6 +1,8 @@
 package dev.kleiber.conductor;
 
 import dev.kleiber.store.Claim;
+import dev.kleiber.store.Lease;
+import dev.kleiber.store.LeaseKeeper;
 import dev.kleiber.store.Runs;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.TaskRecord;
@@ -30,13 +32,26 @@ public final class WorkerProcess {
         void run(Claim claim);
     }
 
-    /** Who this worker is in the store, what it offers, and the remote whose runs it works on. */
-    public record Identity(String holder, String host, long pid, int slots, Set<String> tags, String remote) {
+    /**
+     * Who this worker is in the store, what it offers, and the remote whose runs it works on. {@code hostSlots}, when
+     * above 0, caps the agent sessions of every worker on {@code host} together (several workers on one machine,
+     * each with its own cache): a session takes one of the host's slots in the store before it claims a task.
+     */
+    public record Identity(String holder, String host, long pid, int slots, Set<String> tags, String remote,
+                           int hostSlots) {
         public Identity {
             if (slots < 1) {
                 throw new IllegalArgumentException("a worker needs at least one slot");
             }
+            if (hostSlots < 0) {
+                throw new IllegalArgumentException("a host cap is 0 (none) or more");
+            }
             tags = Set.copyOf(tags);
+        }
+
+        /** A worker whose host has no cap beyond its own slots. */
+        public Identity(String holder, String host, long pid, int slots, Set<String> tags, String remote) {
+            this(holder, host, pid, slots, tags, remote, 0);
         }
     }
 
@@ -71,8 +86,10 @@ public final class WorkerProcess {
                 if (!slots.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                Optional<Claim> claim = stopping ? Optional.empty() : claimOrSay();
+                Optional<Runnable> hostSlot = stopping ? Optional.empty() : hostSlot();
+                Optional<Claim> claim = hostSlot.isEmpty() ? Optional.empty() : claimOrSay();
                 if (claim.isEmpty()) {
+                    hostSlot.ifPresent(Runnable::run);
                     slots.release();
                     pause();
                     continue;
@@ -86,6 +103,7 @@ public final class WorkerProcess {
                     } catch (RuntimeException e) {
                         log.accept(key(c) + " ended with an error: " + e.getMessage());
                     } finally {
+                        hostSlot.get().run();
                         running.remove(key(c));
                         slots.release();
                         if (runCancelled(c)) {
@@ -104,6 +122,30 @@ public final class WorkerProcess {
             heartbeat.interrupt();
             store.workers().deregister(identity.holder());
         }
+    }
+
+    /**
+     * One of the host's slots, kept alive until the returned action lets it go: with no host cap nothing; with one, the first of
+     * the leases {@code host:HOST:0..N-1} no live worker holds, empty when all are taken (the host is full). A worker
+     * killed mid-task frees its slot when the lease lapses, as its claim does.
+     */
+    private Optional<Runnable> hostSlot() {
+        if (identity.hostSlots() == 0) {
+            return Optional.of(() -> { });
+        }
+        try {
+            for (int i = 0; i < identity.hostSlots(); i++) {
+                Optional<Lease> lease = store.leases().tryAcquire("host:" + identity.host() + ":" + i, identity.holder(),
+                        leaseTtl);
+                if (lease.isPresent()) {
+                    return Optional.of(new LeaseKeeper(store.leases(), lease.get(), leaseTtl,
+                            lost -> log.accept("lost a slot of host " + identity.host() + ": " + lost.getMessage()))::close);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.accept("taking a slot of host " + identity.host() + " failed, trying again: " + e.getMessage());
+        }
+        return Optional.empty();
     }
 
     /** A store that fails for a moment (a lost connection, a conflicting sweep) costs one poll, not the worker. */

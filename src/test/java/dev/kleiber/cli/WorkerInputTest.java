@@ -45,6 +45,17 @@ class WorkerInputTest {
     }
 
     @Test
+    void slotsAndTheHostsCapMustBeInRange() {
+        Cli.Result slots = worker(Map.of(), "--remote", "/srv/shop.git", "--slots", "0");
+        assertThat(slots.exitCode()).isEqualTo(2);
+        assertThat(slots.err()).contains("--slots must be 1 to 64; found 0");
+
+        Cli.Result host = worker(Map.of(), "--remote", "/srv/shop.git", "--host-slots", "0");
+        assertThat(host.exitCode()).isEqualTo(2);
+        assertThat(host.err()).contains("--host-slots must be 1 to 256; found 0");
+    }
+
+    @Test
     void aCredentialsFileMustBeTheOwnersAloneAndComplete() throws Exception {
         Path file = Files.writeString(tmp.resolve("shop.cred"), "username=bot\npassword=" + TOKEN + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,6 +66,55 @@ class WorkerProcessTest {
             assertThat(store.workers().live()).as("deregistered").isEmpty();
             long leases = store.database().<Long>read(tx -> tx.number("SELECT COUNT(*) FROM leases"));
             assertThat(leases).isZero();
+        }
+    }
+
+    @Test
+    void workersOnOneHostTogetherRunNoMoreSessionsThanTheHostsCap() throws Exception {
+        try (Store store = Store.open(TestStores.fresh(TestStores.Kind.SQLITE, tmp), Clock.systemUTC())) {
+            store.runs().create("r1", "a request");
+            store.tasks().add("r1", List.of("a", "b", "c", "d", "e").stream()
+                    .map(id -> new Tasks.NewTask(id, "engineer-backend", Tier.SONNET, List.<String>of())).toList());
+            AtomicInteger now = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            CountDownLatch full = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            WorkerProcess.Attempts agent = claim -> {
+                most.accumulateAndGet(now.incrementAndGet(), Math::max);
+                full.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS); // an agent at work
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                store.tasks().transition(claim, TaskState.VALIDATING, "the agent completed it");
+                store.tasks().transition(claim, TaskState.MERGED, "merged");
+                store.leases().release(claim.lease());
+                now.decrementAndGet();
+            };
+            // two workers of two slots each on one host capped at two sessions
+            List<WorkerProcess> workers = List.of("worker-1", "worker-2").stream().map(name -> new WorkerProcess(store,
+                    new WorkerProcess.Identity(name, "host-1", 1, 2, Set.of(), "", 2), Duration.ofSeconds(30),
+                    Duration.ofMillis(20), agent, line -> { })).toList();
+            List<Thread> loops = workers.stream().map(w -> Thread.ofVirtual().start(w::run)).toList();
+
+            assertThat(full.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(300);
+            assertThat(now).as("the host's cap, not the workers' four slots").hasValue(2);
+            release.countDown();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (store.tasks().ofRun("r1").stream().anyMatch(t -> t.state() != TaskState.MERGED) && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            workers.forEach(w -> w.stop(Duration.ofSeconds(5)));
+            for (Thread loop : loops) {
+                loop.join(10_000);
+            }
+
+            assertThat(store.tasks().ofRun("r1")).allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.MERGED));
+            assertThat(most).as("never more than the cap at once").hasValue(2);
+            long leases = store.database().<Long>read(tx -> tx.number("SELECT COUNT(*) FROM leases"));
+            assertThat(leases).as("every host slot let go").isZero();
         }
     }
 }
