@@ -170,7 +170,9 @@ final class RemoteRun {
                 // a dead worker's tasks go back to the queue even while no other worker polls
                 runtime.store.queue().requeueExpired(runId);
                 RemoteBlocked.receive(runtime.store, checkout, runId, runtime.project.knownRoles());
-                paused = conductor.answerBlocked(runId, unanswerable);
+                // the budget stops the conductor's answers here, or a worker's calls elsewhere (it paused the run)
+                paused = conductor.answerBlocked(runId, unanswerable)
+                        .or(() -> Conductor.pausedByWorkers(runtime.store, runId));
                 tasks = runtime.store.tasks().ofRun(runId);
                 workerAlive = canBeServed(runtime, runId, remote);
                 storeFailures = 0;

@@ -79,6 +79,8 @@ public final class Conductor {
     static final String FEEDBACK_EVENT = "conductor.feedback";
     /** How a failure event of a failed validation begins; route stats count those by it. */
     static final String VALIDATION_FAILED = "Validation failed";
+    /** The store event that carries a worker's budget pause of a remote run to its conductor. */
+    static final String BUDGET_PAUSED_EVENT = "worker.budget_paused";
     static final String VALIDATED_EVENT = "review.validated";
     static final String SUMMARIZED_EVENT = "session.summarized";
     static final String ENVIRONMENT_EVENT = "conductor.environment";
@@ -807,10 +809,29 @@ public final class Conductor {
         }
         listener.on(new RunEvent.BudgetPaused(claim.task().runId(), claim.task().id(), RunEvent.PausedAt.AGENT, reason));
         String why = "the budget paused the run; attempt " + claim.attempt() + " continues on resume";
+        String runId = claim.task().runId();
         synchronized (lock) {
             store.tasks().giveBack(claim, TaskState.QUEUED, why);
         }
-        listener.on(new RunEvent.TaskQueued(claim.task().runId(), claim.task().id(), why));
+        if (store.runs().remoteOf(runId).isPresent()) {
+            // the workers of a remote would claim the task back at once, be refused again and again, until the day
+            // ends: the run pauses in the store, where no worker claims from it, and its conductor tells a person
+            store.events().append(runId, claim.task().id(), BUDGET_PAUSED_EVENT, reason);
+            store.runs().setState(runId, "paused");
+        }
+        listener.on(new RunEvent.TaskQueued(runId, claim.task().id(), why));
+    }
+
+    /**
+     * Why a worker's budget pause stopped run {@code runId} of a remote, while the store shows it paused: the guard's
+     * words. Empty when the run is not paused so (a person raised the limit and `kleiber resume` made it active).
+     */
+    public static Optional<String> pausedByWorkers(Store store, String runId) {
+        if (!store.runs().find(runId).map(r -> r.state().equals("paused")).orElse(false)) {
+            return Optional.empty();
+        }
+        return store.events().ofRun(runId).stream().filter(e -> e.kind().equals(BUDGET_PAUSED_EVENT))
+                .map(Event::detail).reduce((first, second) -> second);
     }
 
     /** Back to the queue, while the lease still holds (closing the keeper ends it). */
