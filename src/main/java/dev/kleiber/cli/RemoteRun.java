@@ -113,8 +113,8 @@ final class RemoteRun {
                 BlockedDesk.questions(runtime.store, runId), Conductor.environmentStops(runtime.store, runId));
         if (followed instanceof Followed.NoWorker none) {
             out.println("stopped following run " + runId + ": no live worker of " + none.said().remote() + " for "
-                    + none.said().waited().toSeconds() + " s. Start one (`" + none.said().command() + "`), then "
-                    + "`kleiber resume` follows the run again.");
+                    + none.said().waited().toSeconds() + " s. Start one (`" + none.said().command() + "`): it takes "
+                    + "the run's tasks; `kleiber resume` follows the run again.");
             out.flush();
             // the work is not done, and nothing is moving it
             return KleiberException.FAILED;

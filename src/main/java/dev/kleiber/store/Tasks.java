@@ -335,6 +335,13 @@ public final class Tasks implements TaskQueue {
     }
 
     /**
+     * The runs whose ready tasks a worker claims: active ones, and those of a remote that wait (their conductor stopped
+     * following: no worker was alive, or only a person could move them). A worker that starts later, or a task a
+     * person's approval made ready, goes on without a `kleiber resume`; a paused (budget) or cancelled run does not.
+     */
+    static final String CLAIMABLE_RUN = "(r.state = 'active' OR (r.state = 'waiting' AND r.remote <> ''))";
+
+    /**
      * {@inheritDoc}
      *
      * <p>On PostgreSQL a claim first locks its run's row, skipping a run another claimer is serving at this moment
@@ -345,7 +352,7 @@ public final class Tasks implements TaskQueue {
     @Override
     public Optional<Claim> claimAny(String holder, String remote, Set<String> tags, Duration ttl) {
         return database.write(tx -> {
-            List<String> runs = tx.query("SELECT r.id FROM runs r WHERE r.state = 'active' AND r.remote = ? AND EXISTS "
+            List<String> runs = tx.query("SELECT r.id FROM runs r WHERE " + CLAIMABLE_RUN + " AND r.remote = ? AND EXISTS "
                     + "(SELECT 1 FROM tasks t WHERE t.run_id = r.id AND t.state IN ('planned', 'queued') AND "
                     + NO_UNMERGED_DEPENDENCY + ") ORDER BY r.last_claim_ms, r.created_ms, r.id", rs -> rs.getString(1), remote);
             Optional<String> waitFor = Optional.empty();

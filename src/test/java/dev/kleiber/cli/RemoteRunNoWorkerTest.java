@@ -2,11 +2,14 @@ package dev.kleiber.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
+import dev.kleiber.testutil.FakeApiRun;
+import dev.kleiber.testutil.GitRepos;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +85,7 @@ class RemoteRunNoWorkerTest {
                             + "with `kleiber worker --remote " + bare + "`")
                     .contains("alpha is queued").contains("bravo waits for alpha")
                     .contains("stopped following run " + runId + ": no live worker of " + bare + " for 2 s. Start one "
-                            + "(`kleiber worker --remote " + bare + "`), then `kleiber resume` follows the run again.");
+                            + "(`kleiber worker --remote " + bare + "`): it takes the run's tasks; `kleiber resume` follows the run again.");
             assertThat(took).as("bounded by the wait, not by the run").isLessThan(Duration.ofSeconds(60));
             try (Store store = Store.open(url, Clock.systemUTC())) {
                 assertThat(store.runs().find(runId).orElseThrow().state()).as("resumable").isEqualTo("waiting");
@@ -103,6 +106,28 @@ class RemoteRunNoWorkerTest {
             assertThat(metrics.out()).containsPattern("(?m)^kleiber_queue_depth_remote 1\\.0$")
                     .containsPattern("(?m)^kleiber_queue_depth 1\\.0$");
             assertThat(api.requests()).as("no model was asked").isEmpty();
+
+            // a worker that starts now takes the waiting run's tasks, with nobody resuming it
+            api.respondWith(request -> {
+                String task = FakeApiRun.taskOf(request);
+                int turn = (request.json().path("messages").size() + 1) / 2;
+                ObjectNode call = turn == 1 ? FakeApiRun.write("src/services/" + task + ".js", "export const " + task + " = 1;\n")
+                        : FakeApiRun.complete("Added src/services/" + task + ".js.");
+                return FakeReply.answer(FakeReply.toolUse("toolu_" + task + turn, call.path("name").asText(),
+                        call.path("input").toString()));
+            });
+            WorkerJvm worker = WorkerJvm.start(tmp, "late", url, bare, api, KEY);
+            try (Store store = Store.open(url, Clock.systemUTC())) {
+                long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (store.tasks().states(runId).values().stream().anyMatch(s -> s != TaskState.MERGED)
+                        && System.nanoTime() < until) {
+                    Thread.sleep(200);
+                }
+                assertThat(store.tasks().states(runId).values()).as(worker.output()).containsOnly(TaskState.MERGED);
+            } finally {
+                worker.kill9();
+            }
+            assertThat(GitRepos.git(bare, "show", "main:src/services/bravo.js")).contains("bravo = 1");
         }
     }
 
