@@ -72,20 +72,20 @@ class RemoteBlockedWorkTest {
                             .put("learnt", "The person said: " + ANSWER)
                             : JSON.createObjectNode().put("decision", "ask_human").put("reason", "Only the business knows.")
                             .put("question", FakeApiRun.QUESTION);
-                    return say(FakeApiRun.call("answer_blocked", answer));
+                    return FakeApiRun.reply(FakeApiRun.call("answer_blocked", answer));
                 }
                 String task = FakeApiRun.taskOf(request);
                 int turn = (request.json().path("messages").size() + 1) / 2;
                 boolean opus = request.json().path("model").asText().contains("opus");
                 if (task.equals("bravo") && !opus) {
-                    return say(FakeApiRun.blocked("Which carrier's rates apply is not written anywhere"));
+                    return FakeApiRun.reply(FakeApiRun.blocked("Which carrier's rates apply is not written anywhere"));
                 }
                 if (task.equals("bravo") && turn == 1) {
                     feedbackReachedAgent.set(firstMessage(request).contains(ANSWER));
                 }
                 if (task.equals("alpha") || task.equals("bravo")) {
-                    return turn == 1 ? say(FakeApiRun.write("src/services/" + task + ".js", "export const " + task + " = 1;\n"))
-                            : say(FakeApiRun.complete("Added src/services/" + task + ".js."));
+                    return turn == 1 ? FakeApiRun.reply(FakeApiRun.write("src/services/" + task + ".js", "export const " + task + " = 1;\n"))
+                            : FakeApiRun.reply(FakeApiRun.complete("Added src/services/" + task + ".js."));
                 }
                 unexpected.add(request.body());
                 return FakeReply.error(400, "invalid_request_error", "the test did not expect this request");
@@ -139,10 +139,5 @@ class RemoteBlockedWorkTest {
 
     private static String firstMessage(RecordedRequest request) {
         return request.json().path("messages").path(0).toString();
-    }
-
-    private static FakeReply say(ObjectNode call) {
-        return FakeReply.answer(FakeReply.toolUse("toolu_" + Integer.toHexString(call.hashCode()), call.path("name").asText(),
-                call.path("input").toString()));
     }
 }

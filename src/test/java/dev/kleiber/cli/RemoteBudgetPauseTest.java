@@ -1,8 +1,6 @@
 package dev.kleiber.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.llm.fake.FakeMessagesApi;
-import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileWriter;
 import dev.kleiber.plan.PlannedTask;
@@ -51,8 +49,8 @@ class RemoteBudgetPauseTest {
         try (FakeMessagesApi api = FakeMessagesApi.start(KEY)) {
             api.respondWith(request -> {
                 int turn = (request.json().path("messages").size() + 1) / 2;
-                return turn == 1 ? say(FakeApiRun.write("src/services/stats.js", "export const stats = 1;\n"))
-                        : say(FakeApiRun.complete("Added src/services/stats.js."));
+                return turn == 1 ? FakeApiRun.reply(FakeApiRun.write("src/services/stats.js", "export const stats = 1;\n"))
+                        : FakeApiRun.reply(FakeApiRun.complete("Added src/services/stats.js."));
             });
             worker = WorkerJvm.start(tmp, "one", url, bare, api, KEY);
             Path planFile = tmp.resolve("plan.yaml");
@@ -87,10 +85,5 @@ class RemoteBudgetPauseTest {
                 worker.kill9();
             }
         }
-    }
-
-    private static FakeReply say(ObjectNode call) {
-        return FakeReply.answer(FakeReply.toolUse("toolu_" + Integer.toHexString(call.hashCode()), call.path("name").asText(),
-                call.path("input").toString()));
     }
 }

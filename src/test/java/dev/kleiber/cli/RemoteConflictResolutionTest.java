@@ -1,6 +1,5 @@
 package dev.kleiber.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.conductor.RemoteCache;
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.llm.fake.FakeReply;
@@ -67,26 +66,26 @@ class RemoteConflictResolutionTest {
                 switch (task) {
                     case "alpha" -> {
                         if (turn == 1) {
-                            return say(FakeApiRun.write(FILE, "export const shared = 'alpha';\n"));
+                            return FakeApiRun.reply(FakeApiRun.write(FILE, "export const shared = 'alpha';\n"));
                         }
                         await(bravoBegan);
-                        return say(FakeApiRun.complete("Added " + FILE + " for alpha."));
+                        return FakeApiRun.reply(FakeApiRun.complete("Added " + FILE + " for alpha."));
                     }
                     case "bravo" -> {
                         if (turn == 1) {
                             bravoBegan.countDown();
-                            return say(FakeApiRun.write(FILE, "export const shared = 'bravo';\n"));
+                            return FakeApiRun.reply(FakeApiRun.write(FILE, "export const shared = 'bravo';\n"));
                         }
                         // bravo merges after alpha: its merge into the remote's main then conflicts
                         awaitOnRemoteMain(bare);
-                        return say(FakeApiRun.complete("Added " + FILE + " for bravo."));
+                        return FakeApiRun.reply(FakeApiRun.complete("Added " + FILE + " for bravo."));
                     }
                     case "resolve-bravo" -> {
                         if (turn == 1) {
                             resolverSaw.add(request.json().path("messages").path(0).toString());
-                            return say(FakeApiRun.write(FILE, "export const shared = ['alpha', 'bravo'];\n"));
+                            return FakeApiRun.reply(FakeApiRun.write(FILE, "export const shared = ['alpha', 'bravo'];\n"));
                         }
-                        return say(FakeApiRun.complete("Kept both values in " + FILE + "."));
+                        return FakeApiRun.reply(FakeApiRun.complete("Kept both values in " + FILE + "."));
                     }
                     default -> {
                         unexpected.add(request.body());
@@ -172,10 +171,5 @@ class RemoteConflictResolutionTest {
             }
         }
         throw new AssertionError("alpha never reached the remote's main");
-    }
-
-    private static FakeReply say(ObjectNode call) {
-        return FakeReply.answer(FakeReply.toolUse("toolu_" + Integer.toHexString(call.hashCode()), call.path("name").asText(),
-                call.path("input").toString()));
     }
 }

@@ -2,7 +2,6 @@ package dev.kleiber.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kleiber.conductor.RemoteReview;
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.llm.fake.FakeReply;
@@ -96,8 +95,8 @@ class RemoteReviewTest {
                     // the attempt after a rejection does what the reviewer asked
                     String code = first.contains(FEEDBACK) ? "export function " + task + "() { return 2; }\n"
                             : "export const " + task + " = 1;\n";
-                    return turn == 1 ? say(FakeApiRun.write("src/services/" + task + ".js", code))
-                            : say(FakeApiRun.complete("Added src/services/" + task + ".js."));
+                    return turn == 1 ? FakeApiRun.reply(FakeApiRun.write("src/services/" + task + ".js", code))
+                            : FakeApiRun.reply(FakeApiRun.complete("Added src/services/" + task + ".js."));
                 }
                 unexpected.add(request.body());
                 return FakeReply.error(400, "invalid_request_error", "the test did not expect this request");
@@ -305,10 +304,5 @@ class RemoteReviewTest {
     private static List<String> mergedOnMain(Path bare) {
         return GitRepos.git(bare, "log", "--first-parent", "--format=%(trailers:key=Kleiber-Task,valueonly)", "main")
                 .lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    }
-
-    private static FakeReply say(ObjectNode call) {
-        return FakeReply.answer(FakeReply.toolUse("toolu_" + Integer.toHexString(call.hashCode()), call.path("name").asText(),
-                call.path("input").toString()));
     }
 }

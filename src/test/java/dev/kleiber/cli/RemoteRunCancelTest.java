@@ -11,6 +11,7 @@ import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
 import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SamplePlans;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,20 +49,7 @@ class RemoteRunCancelTest {
     private static final String KEY = "sk-ant-remote-cancel-test-key";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String PLAN = """
-            tasks:
-              - id: alpha
-                title: Task alpha
-                agent: engineer-backend
-                description: Add src/services/alpha.js
-                acceptance: [the file exists]
-              - id: bravo
-                title: Task bravo
-                agent: engineer-backend
-                description: Add src/services/bravo.js
-                acceptance: [the file exists]
-                depends_on: [alpha]
-            """;
+    private static final String PLAN = SamplePlans.ALPHA_THEN_BRAVO;
 
     @TempDir
     Path tmp;

@@ -10,6 +10,7 @@ import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
 import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SamplePlans;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,20 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RemoteRunNoWorkerTest {
     private static final String KEY = "sk-ant-no-worker-test-key";
-    private static final String PLAN = """
-            tasks:
-              - id: alpha
-                title: Task alpha
-                agent: engineer-backend
-                description: Add src/services/alpha.js
-                acceptance: [the file exists]
-              - id: bravo
-                title: Task bravo
-                agent: engineer-backend
-                description: Add src/services/bravo.js
-                acceptance: [the file exists]
-                depends_on: [alpha]
-            """;
+    private static final String PLAN = SamplePlans.ALPHA_THEN_BRAVO;
 
     @TempDir
     Path tmp;

@@ -14,6 +14,7 @@ import dev.kleiber.protocol.Priority;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
+import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
@@ -110,24 +111,24 @@ class WorkersOnManyMachinesTest {
                 }
                 if (task.equals(HELD) && !opus) {
                     // the first attempt leaves a draft on its branch and asks for a stronger model
-                    return turn == 1 ? say(write(HELD, "// draft\n")) : say(call("request_escalation",
+                    return turn == 1 ? FakeApiRun.reply(write(HELD, "// draft\n")) : FakeApiRun.reply(call("request_escalation",
                             JSON.createObjectNode().put("reason", "the draft needs a design decision")));
                 }
                 if (task.equals(HELD)) {
                     return switch (turn) {
-                        case 1 -> say(call("read_file", JSON.createObjectNode().put("path", "src/services/" + HELD + ".js")));
+                        case 1 -> FakeApiRun.reply(call("read_file", JSON.createObjectNode().put("path", "src/services/" + HELD + ".js")));
                         case 2 -> {
                             sawDraft.set(request.lastUserText().contains("// draft"));
-                            yield say(write(HELD, "export const " + HELD + " = 'done';\n"));
+                            yield FakeApiRun.reply(write(HELD, "export const " + HELD + " = 'done';\n"));
                         }
-                        default -> say(complete(HELD));
+                        default -> FakeApiRun.reply(complete(HELD));
                     };
                 }
                 if (task.isEmpty()) {
                     unexpected.add(request.body());
                     return FakeReply.error(400, "invalid_request_error", "the test did not expect this request");
                 }
-                return turn == 1 ? say(write(task, "export const " + task + " = true;\n")) : say(complete(task));
+                return turn == 1 ? FakeApiRun.reply(write(task, "export const " + task + " = true;\n")) : FakeApiRun.reply(complete(task));
             });
             // the run's conductor: `kleiber run --plan FILE --remote URL` plans here and follows the workers' run
             Path planFile = tmp.resolve("plan.yaml");
@@ -301,10 +302,6 @@ class WorkersOnManyMachinesTest {
         return task.find() ? task.group(1) : "";
     }
 
-    private static FakeReply say(ObjectNode call) {
-        return FakeReply.answer(FakeReply.toolUse("toolu_" + Integer.toHexString(call.hashCode()), call.path("name").asText(),
-                call.path("input").toString()));
-    }
 
     private static ObjectNode call(String name, ObjectNode input) {
         ObjectNode call = JSON.createObjectNode().put("name", name);

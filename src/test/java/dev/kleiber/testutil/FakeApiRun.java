@@ -115,6 +115,12 @@ public final class FakeApiRun {
                 say("", complete("Added slugify, lower-casing titles."))};
     }
 
+    /** A model's turn that makes one tool {@code call} ({@link #write}, {@link #complete}, ...), with the fake's usage. */
+    public static FakeReply reply(ObjectNode call) {
+        return FakeReply.answer(FakeReply.toolUse("toolu_" + Integer.toHexString(call.hashCode()), call.path("name").asText(),
+                call.path("input").toString()));
+    }
+
     public static ObjectNode call(String name, ObjectNode input) {
         ObjectNode call = JSON.createObjectNode().put("name", name);
         call.set("input", input);

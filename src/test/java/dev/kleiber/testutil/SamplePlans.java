@@ -14,6 +14,22 @@ public final class SamplePlans {
                 model: haiku
             """;
 
+    /** Two backend tasks, alpha then bravo (which depends on it), each adding src/services/ID.js. */
+    public static final String ALPHA_THEN_BRAVO = """
+            tasks:
+              - id: alpha
+                title: Task alpha
+                agent: engineer-backend
+                description: Add src/services/alpha.js
+                acceptance: [the file exists]
+              - id: bravo
+                title: Task bravo
+                agent: engineer-backend
+                description: Add src/services/bravo.js
+                acceptance: [the file exists]
+                depends_on: [alpha]
+            """;
+
     private SamplePlans() {
     }
 }
