@@ -7,9 +7,12 @@ import dev.kleiber.app.NotFoundException;
 import dev.kleiber.conductor.ReviewDesk;
 import dev.kleiber.ledger.Ledger;
 import dev.kleiber.plan.TaskIds;
+import dev.kleiber.store.StoreUrl;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +28,8 @@ import java.util.regex.Pattern;
 
 /** The API v1's routes: each parses its input, calls the application services the CLI calls, and answers JSON. */
 final class ApiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
 
     private final ApiServer server;
@@ -126,10 +131,15 @@ final class ApiRoutes {
             if (e instanceof ApiProblem problem) {
                 throw problem;
             }
-            throw new ApiProblem(503, "Not ready", "the store does not answer: " + e.getMessage());
+            // anyone may ask: why the store fails (its host, its file, the driver's words) goes to the log, not to them
+            LOG.warn("/readyz: the store does not answer: {}", e.getMessage());
+            throw new ApiProblem(503, "Not ready", "the store does not answer (the server's log says why)");
         }
-        ApiServer.json(ctx, 200, object().put("status", "ready").put("store", services.store().database().url().toString()
-                .replaceAll("//[^@/]*@", "//")));
+        // the kind of store only: its file path or host is nobody's business without a token
+        ApiServer.json(ctx, 200, object().put("status", "ready").put("store", switch (services.store().database().url()) {
+            case StoreUrl.Sqlite sqlite -> "sqlite";
+            case StoreUrl.Postgresql postgresql -> "postgresql";
+        }));
     }
 
     private void signIn(Context ctx) {

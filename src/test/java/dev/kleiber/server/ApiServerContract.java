@@ -93,6 +93,9 @@ abstract class ApiServerContract {
         ApiFixture.Response ready = get(server, "/readyz", "");
         assertThat(ready.status()).as(ready.body()).isEqualTo(200);
         assertThat(ready.json().path("status").asText()).isEqualTo("ready");
+        // asked without a token: the kind of store, never its file path or host
+        assertThat(ready.json().path("store").asText()).isIn("sqlite", "postgresql");
+        assertThat(ready.body()).doesNotContain("/").doesNotContain("127.0.0.1");
     }
 
     @Test
