@@ -27,7 +27,6 @@ public final class ReviewDesk {
     public record Pending(String taskId, String agent, String title, String branch, String commit, String reasons) {
     }
 
-    /** What `review show` prints. */
     /** An approval refused because the task's branch is no longer at the commit that was validated and shown. */
     public static final class BranchMovedException extends KleiberException {
         BranchMovedException(String message) {
@@ -45,6 +44,7 @@ public final class ReviewDesk {
         }
     }
 
+    /** What `review show` prints. */
     public record Details(Pending pending, String diff, String validationReport) {
     }
 
