@@ -3,13 +3,12 @@ package dev.kleiber.cli;
 import dev.kleiber.llm.fake.FakeMessagesApi;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileWriter;
-import dev.kleiber.plan.PlannedTask;
-import dev.kleiber.protocol.Priority;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
 import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SamplePlans;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,9 +52,7 @@ class RemoteBudgetPauseTest {
             });
             worker = WorkerJvm.start(tmp, "one", url, bare, api, KEY);
             Path planFile = tmp.resolve("plan.yaml");
-            Files.writeString(planFile, new PlanFileWriter().write(new Plan(List.of(new PlannedTask("stats", "Stats",
-                    "engineer-backend", "Add src/services/stats.js", List.of("the file exists"), Optional.empty(),
-                    Optional.empty(), List.of(), Priority.P1, List.of(), Optional.empty())))));
+            Files.writeString(planFile, new PlanFileWriter().write(new Plan(List.of(SamplePlans.backendTask("stats", "Add src/services/stats.js")))));
             Cli conductor = WorkerJvm.conductor(tmp, url, api, KEY, Clock.systemUTC());
 
             Cli.Result run = conductor.run("run", "--plan", planFile.toString(), "--remote", bare.toString());

@@ -6,12 +6,12 @@ import dev.kleiber.llm.fake.FakeReply;
 import dev.kleiber.plan.Plan;
 import dev.kleiber.plan.PlanFileWriter;
 import dev.kleiber.plan.PlannedTask;
-import dev.kleiber.protocol.Priority;
 import dev.kleiber.store.Store;
 import dev.kleiber.store.StoreUrl;
 import dev.kleiber.store.TaskState;
 import dev.kleiber.testutil.FakeApiRun;
 import dev.kleiber.testutil.GitRepos;
+import dev.kleiber.testutil.SamplePlans;
 import dev.kleiber.testutil.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -45,9 +44,7 @@ class RemoteConflictResolutionTest {
     Path tmp;
 
     private static PlannedTask task(String id) {
-        return new PlannedTask(id, "Task " + id, "engineer-backend", "Add " + FILE + " for " + id,
-                List.of("the file exists"), Optional.empty(), Optional.empty(), List.of(), Priority.P1, List.of(),
-                Optional.empty());
+        return SamplePlans.backendTask(id, "Add " + FILE + " for " + id);
     }
 
     @Test

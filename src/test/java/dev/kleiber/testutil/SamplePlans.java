@@ -1,5 +1,11 @@
 package dev.kleiber.testutil;
 
+import dev.kleiber.plan.PlannedTask;
+import dev.kleiber.protocol.Priority;
+
+import java.util.List;
+import java.util.Optional;
+
 /** Plans the tests run often enough to share, as plan.yaml text. */
 public final class SamplePlans {
     /** One small frontend task on Haiku: src/frontend/returnsNote.js, no review, no dependencies. */
@@ -29,6 +35,12 @@ public final class SamplePlans {
                 acceptance: [the file exists]
                 depends_on: [alpha]
             """;
+
+    /** A P1 task of engineer-backend with one acceptance criterion ("the file exists"), no dependencies. */
+    public static PlannedTask backendTask(String id, String description) {
+        return new PlannedTask(id, "Task " + id, "engineer-backend", description, List.of("the file exists"),
+                Optional.empty(), Optional.empty(), List.of(), Priority.P1, List.of(), Optional.empty());
+    }
 
     private SamplePlans() {
     }
