@@ -79,13 +79,6 @@ final class RemoteRunWorkspace implements Workspace {
         }
     }
 
-    /** Points the clone's local {@code branch} at the remote's; returns the remote's commit. */
-    private static Optional<String> track(RemoteGit remote, String branch) {
-        Optional<String> tip = remote.commitOf(RemoteGit.BRANCHES + branch);
-        remote.setRef("refs/heads/" + branch, tip);
-        return tip;
-    }
-
     @Override
     public boolean hasBranch(RoutedTask task) {
         return inCache((remote, git, worktrees) -> remote.commitOf(RemoteGit.BRANCHES + task.branch()).isPresent());
@@ -114,9 +107,9 @@ final class RemoteRunWorkspace implements Workspace {
     @Override
     public List<String> branchWithConflicts(String resolutionId, String branch, RoutedTask original) {
         return inCache((remote, git, worktrees) -> {
-            track(remote, main).orElseThrow(() -> KleiberException.failed("the remote " + remote.url()
+            remote.track(main).orElseThrow(() -> KleiberException.failed("the remote " + remote.url()
                     + " has no branch " + main));
-            track(remote, original.branch()).orElseThrow(() -> KleiberException.failed("the remote " + remote.url()
+            remote.track(original.branch()).orElseThrow(() -> KleiberException.failed("the remote " + remote.url()
                     + " has no branch " + original.branch() + " to resolve"));
             Optional<String> left = remote.commitOf(RemoteGit.BRANCHES + branch);
             GitWorkspace clone = new GitWorkspace(git, remote.clone(), worktrees,

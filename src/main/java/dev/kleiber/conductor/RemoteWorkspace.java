@@ -125,12 +125,11 @@ public final class RemoteWorkspace implements Workspace {
     public Path open(RoutedTask task, int attempt) {
         takeFence(task);
         syncMain();
-        // the task's branch as the remote has it: an earlier attempt's pushed work, wherever it ran
-        Optional<String> branch = remote.commitOf(RemoteGit.BRANCHES + task.branch());
         // worktrees are added and removed holding the clone's monitor: never while another slot fetches
         synchronized (remote) {
             local.tidy(List.of(task));
-            remote.setRef("refs/heads/" + task.branch(), branch);
+            // the task's branch as the remote has it: an earlier attempt's pushed work, wherever it ran
+            Optional<String> branch = remote.track(task.branch());
             branchTips.put(task.id(), branch);
             return local.open(task, attempt);
         }
@@ -168,8 +167,7 @@ public final class RemoteWorkspace implements Workspace {
             approvedBy.put(task.id(), decidedBy);
             takeFence(task);
             syncMain();
-            Optional<String> branch = remote.commitOf(RemoteGit.BRANCHES + task.branch());
-            remote.setRef("refs/heads/" + task.branch(), branch);
+            Optional<String> branch = remote.track(task.branch());
             branchTips.put(task.id(), branch);
             return branch;
         }

@@ -155,6 +155,16 @@ public final class RemoteGit {
         return check(List.of("log", "-1", "--format=%B", commit)).out().strip();
     }
 
+    /**
+     * Points the clone's local {@code branch} at the remote's as last fetched, or deletes it when the remote has none;
+     * returns that commit. Hold this object's monitor when worktrees of the clone may be changing.
+     */
+    public Optional<String> track(String branch) {
+        Optional<String> tip = commitOf(BRANCHES + branch);
+        setRef("refs/heads/" + branch, tip);
+        return tip;
+    }
+
     /** Points the local {@code ref} at {@code commit}, or deletes it when empty. */
     public void setRef(String ref, Optional<String> commit) {
         if (commit.isPresent()) {
