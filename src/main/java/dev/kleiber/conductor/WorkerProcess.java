@@ -159,10 +159,9 @@ public final class WorkerProcess {
     }
 
     private Optional<Claim> claim() {
-        // a dead holder's tasks go back to the queue before we look: any worker notices, not only the conductor
-        // the runs it may claim from (Tasks.CLAIMABLE_RUN): active ones, and waiting ones of a remote
-        for (String runId : store.runs().all().stream().filter(r -> r.state().equals("active") || r.state().equals("waiting"))
-                .map(r -> r.id()).toList()) {
+        // a dead holder's tasks of the runs it may claim from go back to the queue before we look: any worker notices,
+        // not only the conductor
+        for (String runId : store.runs().claimable()) {
             for (TaskRecord expired : store.queue().requeueExpired(runId)) {
                 log.accept("requeued " + runId + "/" + expired.id() + ": its holder's lease lapsed");
             }

@@ -70,6 +70,12 @@ public final class Runs {
                 Runs::map));
     }
 
+    /** The runs whose ready tasks a worker claims ({@code Tasks.CLAIMABLE_RUN}), oldest first: ids only. */
+    public List<String> claimable() {
+        return database.read(tx -> tx.query("SELECT r.id FROM runs r WHERE " + Tasks.CLAIMABLE_RUN
+                + " ORDER BY r.created_ms, r.id", rs -> rs.getString(1)));
+    }
+
     /** Records where the run stands; a cancelled run stays cancelled, whatever a process that follows it says. */
     public void setState(String id, String state) {
         database.write(tx -> {
