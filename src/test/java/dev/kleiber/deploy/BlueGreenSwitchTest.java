@@ -156,14 +156,14 @@ class BlueGreenSwitchTest {
         assertThat(deployed.output()).contains("green is live");
         int afterSwitch = ok.get();
         awaitRequests(ok, afterSwitch + 20);
-        assertThat(lastUpstreams(nginx, 5)).containsOnly("127.0.0.1:" + greenPort);
+        assertThat(settledUpstreams(nginx, "127.0.0.1:" + greenPort)).containsOnly("127.0.0.1:" + greenPort);
 
         Tool.Result rolledBack = script(env, "rollback");
         assertThat(rolledBack.exitCode()).as(rolledBack.output()).isZero();
         assertThat(rolledBack.output()).contains("blue is live again");
         int afterRollback = ok.get();
         awaitRequests(ok, afterRollback + 20);
-        assertThat(lastUpstreams(nginx, 5)).containsOnly("127.0.0.1:" + bluePort);
+        assertThat(settledUpstreams(nginx, "127.0.0.1:" + bluePort)).containsOnly("127.0.0.1:" + bluePort);
 
         polling.set(false);
         poller.join(15_000);
@@ -202,6 +202,22 @@ class BlueGreenSwitchTest {
     private static List<String> lastUpstreams(Path nginx, int n) throws IOException {
         List<String> lines = Files.readAllLines(nginx.resolve("access.log"));
         return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream().map(l -> l.split(" ")[0]).toList();
+    }
+
+    /**
+     * The upstreams of the last 5 requests once they are all {@code expected}, or as they are after 15 s. nginx's
+     * reload is asynchronous: its old workers finish the requests they hold (a poller's keep-alive connection among
+     * them) after the script has said the switch is done, so a loaded machine can log one more request to the old
+     * upstream just after. Every request still succeeds: the polls count failures apart.
+     */
+    private static List<String> settledUpstreams(Path nginx, String expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        List<String> last = lastUpstreams(nginx, 5);
+        while (!last.stream().allMatch(expected::equals) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            last = lastUpstreams(nginx, 5);
+        }
+        return last;
     }
 
     private static void awaitRequests(AtomicInteger ok, int atLeast) throws InterruptedException {
